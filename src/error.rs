@@ -1,0 +1,93 @@
+//! Errors a user can act on, and the exit codes they map to.
+//!
+//! A `ScenarioError` carries every problem found in a scenario file, each naming the TOML key
+//! path (`channels.chat.sla.target`) and the reason, with line and column where the TOML parser
+//! gives one. Exit codes: 0 success, 1 a failure while running or writing (I/O), 2 bad input
+//! (an invalid scenario, a missing file, or bad command-line arguments).
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Exit code for bad input: an invalid or unreadable scenario, or bad arguments.
+pub const EXIT_BAD_INPUT: u8 = 2;
+/// Exit code for a failure while running or writing outputs.
+pub const EXIT_FAILURE: u8 = 1;
+
+/// One problem in a scenario file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioProblem {
+    /// Dotted TOML key path, e.g. `channels.chat.sla.target`; empty for the whole document.
+    pub key: String,
+    /// What is wrong, in words the user can act on.
+    pub reason: String,
+    /// 1-based line and column, where the TOML parser reports one.
+    pub line_column: Option<(usize, usize)>,
+}
+
+impl ScenarioProblem {
+    pub fn new(key: impl Into<String>, reason: impl Into<String>) -> ScenarioProblem {
+        ScenarioProblem {
+            key: key.into(),
+            reason: reason.into(),
+            line_column: None,
+        }
+    }
+}
+
+/// Why a scenario could not be turned into a validated `Scenario`.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file is missing or unreadable.
+    #[error("cannot read scenario file {}: {reason}", path.display())]
+    Unreadable { path: PathBuf, reason: String },
+    /// The file was read; these are the problems in it (at least one).
+    #[error("{}", format_problems(path, problems))]
+    Invalid {
+        path: PathBuf,
+        problems: Vec<ScenarioProblem>,
+    },
+}
+
+impl ScenarioError {
+    /// The problems, for tests and for tools that want them one by one.
+    pub fn problems(&self) -> &[ScenarioProblem] {
+        match self {
+            ScenarioError::Unreadable { .. } => &[],
+            ScenarioError::Invalid { problems, .. } => problems,
+        }
+    }
+}
+
+fn format_problems(path: &std::path::Path, problems: &[ScenarioProblem]) -> String {
+    let mut text = String::new();
+    let count = problems.len();
+    for (index, problem) in problems.iter().enumerate() {
+        if index > 0 {
+            text.push('\n');
+        }
+        text.push_str(&format!("{}", DisplayProblem { path, problem }));
+    }
+    if count > 1 {
+        text.push_str(&format!("\n{count} problems in {}", path.display()));
+    }
+    text
+}
+
+struct DisplayProblem<'a> {
+    path: &'a std::path::Path,
+    problem: &'a ScenarioProblem,
+}
+
+impl fmt::Display for DisplayProblem<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some((line, column)) = self.problem.line_column {
+            write!(f, ":{line}:{column}")?;
+        }
+        if self.problem.key.is_empty() {
+            write!(f, ": {}", self.problem.reason)
+        } else {
+            write!(f, ": {}: {}", self.problem.key, self.problem.reason)
+        }
+    }
+}

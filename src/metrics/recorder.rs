@@ -1,0 +1,242 @@
+//! Streaming statistics for one replication: counters per (channel, interval) and
+//! (group, interval), time integrals of queue length and busy agents, and one wait-time
+//! histogram per channel. Nothing is stored per contact, so memory does not grow with the
+//! number of contacts simulated.
+//!
+//! Contact counts are attributed to the interval in which the contact arrived (the usual
+//! workforce-management convention); time integrals to the interval in which time passed.
+
+use hdrhistogram::Histogram;
+
+/// The quantiles of the answered-wait distribution that are reported.
+pub const WAIT_QUANTILES: [f64; 4] = [0.50, 0.90, 0.95, 0.99];
+
+/// Counts for one channel in one reporting interval (by arrival interval).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ChannelIntervalCounts {
+    /// Contacts that arrived while the channel was open (deflected self-service included).
+    pub offered: u64,
+    /// Contacts that arrived while the channel was closed (not offered).
+    pub arrived_closed: u64,
+    /// Self-service contacts resolved without an agent.
+    pub deflected: u64,
+    /// Contacts an agent started on (picked up, first response for tickets).
+    pub answered: u64,
+    pub answered_within_sla: u64,
+    /// Contacts that had to wait (found no agent free on arrival).
+    pub delayed: u64,
+    pub abandoned: u64,
+    pub abandoned_after_sla: u64,
+    /// Contacts whose service finished.
+    pub handled: u64,
+    pub waiting_at_end: u64,
+    pub in_service_at_end: u64,
+    pub wait_sum_answered: f64,
+    pub wait_sum_abandoned: f64,
+    pub handle_time_sum: f64,
+    /// Most contacts waiting at once during the interval (by time, not arrival).
+    pub max_queue_length: u32,
+    /// Integral of the number waiting over the interval, in contact-seconds.
+    pub queue_area: f64,
+}
+
+/// Agent figures for one group in one reporting interval.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GroupIntervalCounts {
+    /// Headcount the schedule asks for in the interval.
+    pub scheduled_agents: u32,
+    /// Integral of logged-in agents (on shift, or finishing work after it), agent-seconds.
+    pub logged_in_area: f64,
+    /// Integral of busy agents (capacity in use / capacity), agent-seconds.
+    pub busy_area: f64,
+    pub handled: u64,
+}
+
+#[derive(Debug)]
+pub struct Recorder {
+    n_intervals: usize,
+    current_interval: usize,
+    pub channel_intervals: Vec<ChannelIntervalCounts>,
+    pub group_intervals: Vec<GroupIntervalCounts>,
+    sla_thresholds: Vec<f64>,
+    queue_lengths: Vec<u32>,
+    queue_changed_at: Vec<f64>,
+    group_logged_in: Vec<u32>,
+    group_busy_units: Vec<u32>,
+    group_capacity_units: Vec<f64>,
+    group_changed_at: Vec<f64>,
+    wait_histograms: Vec<Histogram<u64>>,
+}
+
+impl Recorder {
+    /// `sla_thresholds` per channel (infinite where a channel has none), `group_capacity_units`
+    /// per group (its messaging concurrency).
+    pub fn new(
+        n_intervals: usize,
+        horizon_seconds: f64,
+        sla_thresholds: Vec<f64>,
+        group_capacity_units: Vec<f64>,
+    ) -> Recorder {
+        let n_channels = sla_thresholds.len();
+        let n_groups = group_capacity_units.len();
+        let highest_ms = (horizon_seconds * 1000.0).ceil() as u64 + 1;
+        let histogram =
+            Histogram::new_with_bounds(1, highest_ms.max(2), 3).expect("valid histogram bounds");
+        Recorder {
+            n_intervals,
+            current_interval: 0,
+            channel_intervals: vec![ChannelIntervalCounts::default(); n_channels * n_intervals],
+            group_intervals: vec![GroupIntervalCounts::default(); n_groups * n_intervals],
+            sla_thresholds,
+            queue_lengths: vec![0; n_channels],
+            queue_changed_at: vec![0.0; n_channels],
+            group_logged_in: vec![0; n_groups],
+            group_busy_units: vec![0; n_groups],
+            group_capacity_units,
+            group_changed_at: vec![0.0; n_groups],
+            wait_histograms: vec![histogram; n_channels],
+        }
+    }
+
+    #[inline]
+    fn channel_slot(
+        &mut self,
+        channel_idx: usize,
+        interval_idx: usize,
+    ) -> &mut ChannelIntervalCounts {
+        &mut self.channel_intervals[channel_idx * self.n_intervals + interval_idx]
+    }
+
+    #[inline]
+    pub fn arrived_closed(&mut self, channel_idx: usize, interval_idx: usize) {
+        self.channel_slot(channel_idx, interval_idx).arrived_closed += 1;
+    }
+
+    #[inline]
+    pub fn deflected(&mut self, channel_idx: usize, interval_idx: usize) {
+        let slot = self.channel_slot(channel_idx, interval_idx);
+        slot.offered += 1;
+        slot.deflected += 1;
+    }
+
+    #[inline]
+    pub fn offered(&mut self, channel_idx: usize, interval_idx: usize, delayed: bool) {
+        let slot = self.channel_slot(channel_idx, interval_idx);
+        slot.offered += 1;
+        slot.delayed += u64::from(delayed);
+    }
+
+    #[inline]
+    pub fn answered(&mut self, channel_idx: usize, interval_idx: usize, wait_seconds: f64) {
+        let within = wait_seconds <= self.sla_thresholds[channel_idx];
+        let slot = self.channel_slot(channel_idx, interval_idx);
+        slot.answered += 1;
+        slot.answered_within_sla += u64::from(within);
+        slot.wait_sum_answered += wait_seconds;
+        self.wait_histograms[channel_idx].saturating_record((wait_seconds * 1000.0).round() as u64);
+    }
+
+    #[inline]
+    pub fn abandoned(&mut self, channel_idx: usize, interval_idx: usize, wait_seconds: f64) {
+        let after = wait_seconds > self.sla_thresholds[channel_idx];
+        let slot = self.channel_slot(channel_idx, interval_idx);
+        slot.abandoned += 1;
+        slot.abandoned_after_sla += u64::from(after);
+        slot.wait_sum_abandoned += wait_seconds;
+    }
+
+    #[inline]
+    pub fn handled(
+        &mut self,
+        channel_idx: usize,
+        interval_idx: usize,
+        group_idx: usize,
+        work_seconds: f64,
+    ) {
+        let slot = self.channel_slot(channel_idx, interval_idx);
+        slot.handled += 1;
+        slot.handle_time_sum += work_seconds;
+        self.group_intervals[group_idx * self.n_intervals + interval_idx].handled += 1;
+    }
+
+    pub fn left_at_end(&mut self, channel_idx: usize, interval_idx: usize, waiting: bool) {
+        let slot = self.channel_slot(channel_idx, interval_idx);
+        if waiting {
+            slot.waiting_at_end += 1;
+        } else {
+            slot.in_service_at_end += 1;
+        }
+    }
+
+    /// The number waiting on a channel changed to `length` at `now`.
+    #[inline]
+    pub fn queue_changed(&mut self, channel_idx: usize, now: f64, length: u32) {
+        let interval = self.current_interval;
+        let elapsed = now - self.queue_changed_at[channel_idx];
+        let previous = self.queue_lengths[channel_idx];
+        let slot = &mut self.channel_intervals[channel_idx * self.n_intervals + interval];
+        slot.queue_area += f64::from(previous) * elapsed;
+        slot.max_queue_length = slot.max_queue_length.max(length);
+        self.queue_lengths[channel_idx] = length;
+        self.queue_changed_at[channel_idx] = now;
+    }
+
+    /// A group's logged-in agents or busy units changed at `now`.
+    #[inline]
+    pub fn group_changed(&mut self, group_idx: usize, now: f64, logged_in: u32, busy_units: u32) {
+        let interval = self.current_interval;
+        let elapsed = now - self.group_changed_at[group_idx];
+        let slot = &mut self.group_intervals[group_idx * self.n_intervals + interval];
+        slot.logged_in_area += f64::from(self.group_logged_in[group_idx]) * elapsed;
+        slot.busy_area += f64::from(self.group_busy_units[group_idx])
+            / self.group_capacity_units[group_idx]
+            * elapsed;
+        self.group_logged_in[group_idx] = logged_in;
+        self.group_busy_units[group_idx] = busy_units;
+        self.group_changed_at[group_idx] = now;
+    }
+
+    pub fn scheduled(&mut self, group_idx: usize, interval_idx: usize, agents: u32) {
+        self.group_intervals[group_idx * self.n_intervals + interval_idx].scheduled_agents = agents;
+    }
+
+    /// Closes the time integrals at `now` (an interval boundary or the horizon) and, when
+    /// `next_interval` is given, opens it with the queue lengths carried over.
+    pub fn roll_interval(&mut self, now: f64, next_interval: Option<usize>) {
+        for channel_idx in 0..self.queue_lengths.len() {
+            let length = self.queue_lengths[channel_idx];
+            self.queue_changed(channel_idx, now, length);
+        }
+        for group_idx in 0..self.group_logged_in.len() {
+            let (logged_in, busy) = (
+                self.group_logged_in[group_idx],
+                self.group_busy_units[group_idx],
+            );
+            self.group_changed(group_idx, now, logged_in, busy);
+        }
+        if let Some(next) = next_interval {
+            self.current_interval = next;
+            for channel_idx in 0..self.queue_lengths.len() {
+                let length = self.queue_lengths[channel_idx];
+                self.channel_intervals[channel_idx * self.n_intervals + next].max_queue_length =
+                    length;
+            }
+        }
+    }
+
+    /// Answered-wait quantiles per channel in seconds (NaN where nothing was answered).
+    pub fn wait_quantiles_seconds(&self) -> Vec<[f64; 4]> {
+        self.wait_histograms
+            .iter()
+            .map(|histogram| {
+                WAIT_QUANTILES.map(|quantile| {
+                    if histogram.is_empty() {
+                        f64::NAN
+                    } else {
+                        histogram.value_at_quantile(quantile) as f64 / 1000.0
+                    }
+                })
+            })
+            .collect()
+    }
+}

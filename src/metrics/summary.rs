@@ -1,0 +1,427 @@
+//! From replications to reported figures: each metric is computed per replication (from the
+//! counters of `recorder`), then summarised as a mean and a 95% Student-t half-width across
+//! replications. The metric definitions live here once and serve the channel totals, the
+//! per-interval rows and the group figures alike.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::engine::ReplicationResult;
+use crate::metrics::recorder::{ChannelIntervalCounts, GroupIntervalCounts};
+use crate::scenario::units::format_clock;
+use crate::scenario::{ChannelKind, Scenario};
+use crate::stats::Estimate;
+
+/// The SLA attainment formula, as written in summary.json and the README.
+pub const SLA_FORMULA: &str = "answered within threshold / (answered + abandoned after threshold)";
+
+/// Everything a run reports. Serialised as summary.json.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    /// Version of omnisim that produced the file.
+    pub omnisim_version: String,
+    /// The scenario's name.
+    pub scenario: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub horizon_seconds: f64,
+    pub interval_seconds: f64,
+    pub warmup_seconds: f64,
+    /// How `sla_attainment` is computed.
+    pub sla_attainment_formula: &'static str,
+    /// Flow conservation was checked per channel, interval and replication.
+    pub flow_conservation_holds: bool,
+    /// Overload and backlog findings, in words.
+    pub warnings: Vec<String>,
+    pub channels: Vec<ChannelSummary>,
+    pub groups: Vec<GroupSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChannelSummary {
+    pub name: String,
+    /// voice, messaging, async or self_service.
+    pub kind: &'static str,
+    pub sla_threshold_seconds: Option<f64>,
+    pub sla_target: Option<f64>,
+    /// Whether the mean SLA attainment reaches the target (absent without an SLA or answers).
+    pub meets_sla_target: Option<bool>,
+    /// Metric name to estimate; names are listed in the README.
+    pub metrics: IndexMap<&'static str, Estimate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupSummary {
+    pub name: String,
+    pub metrics: IndexMap<&'static str, Estimate>,
+}
+
+/// One row of intervals.csv or group_intervals.csv before formatting.
+#[derive(Debug, Clone)]
+pub struct IntervalRow {
+    /// Channel or group name.
+    pub name: String,
+    pub interval_idx: usize,
+    pub start_seconds: f64,
+    pub start_label: String,
+    pub metrics: IndexMap<&'static str, Estimate>,
+}
+
+/// Channel metrics of one replication over some counts covering `seconds` of time.
+fn channel_metric_values(counts: &ChannelIntervalCounts, seconds: f64) -> Vec<(&'static str, f64)> {
+    let ratio = |numerator: f64, denominator: f64| {
+        if denominator > 0.0 {
+            numerator / denominator
+        } else {
+            f64::NAN
+        }
+    };
+    let c = counts;
+    let (answered, abandoned, offered) = (c.answered as f64, c.abandoned as f64, c.offered as f64);
+    vec![
+        ("offered", offered),
+        ("arrived_closed", c.arrived_closed as f64),
+        ("deflected", c.deflected as f64),
+        ("answered", answered),
+        ("handled", c.handled as f64),
+        ("abandoned", abandoned),
+        ("answered_within_sla", c.answered_within_sla as f64),
+        ("abandoned_after_sla", c.abandoned_after_sla as f64),
+        ("waiting_at_end", c.waiting_at_end as f64),
+        ("in_service_at_end", c.in_service_at_end as f64),
+        (
+            "sla_attainment",
+            ratio(
+                c.answered_within_sla as f64,
+                answered + c.abandoned_after_sla as f64,
+            ),
+        ),
+        ("asa_seconds", ratio(c.wait_sum_answered, answered)),
+        (
+            "mean_wait_seconds",
+            ratio(
+                c.wait_sum_answered + c.wait_sum_abandoned,
+                answered + abandoned,
+            ),
+        ),
+        (
+            "abandonment_rate",
+            ratio(abandoned, offered - c.deflected as f64),
+        ),
+        (
+            "probability_wait",
+            ratio(c.delayed as f64, offered - c.deflected as f64),
+        ),
+        (
+            "mean_handle_time_seconds",
+            ratio(c.handle_time_sum, c.handled as f64),
+        ),
+        ("max_queue_length", f64::from(c.max_queue_length)),
+        ("mean_queue_length", c.queue_area / seconds),
+    ]
+}
+
+/// Group metrics of one replication over counts covering `seconds` of time.
+fn group_metric_values(counts: &GroupIntervalCounts, seconds: f64) -> Vec<(&'static str, f64)> {
+    vec![
+        ("scheduled_agents", f64::from(counts.scheduled_agents)),
+        ("logged_in_agents", counts.logged_in_area / seconds),
+        ("busy_agents", counts.busy_area / seconds),
+        (
+            "occupancy",
+            if counts.logged_in_area > 0.0 {
+                counts.busy_area / counts.logged_in_area
+            } else {
+                f64::NAN
+            },
+        ),
+        ("handled", counts.handled as f64),
+    ]
+}
+
+fn sum_channel(rows: &[ChannelIntervalCounts]) -> ChannelIntervalCounts {
+    rows.iter()
+        .fold(ChannelIntervalCounts::default(), |mut total, row| {
+            total.offered += row.offered;
+            total.arrived_closed += row.arrived_closed;
+            total.deflected += row.deflected;
+            total.answered += row.answered;
+            total.answered_within_sla += row.answered_within_sla;
+            total.delayed += row.delayed;
+            total.abandoned += row.abandoned;
+            total.abandoned_after_sla += row.abandoned_after_sla;
+            total.handled += row.handled;
+            total.waiting_at_end += row.waiting_at_end;
+            total.in_service_at_end += row.in_service_at_end;
+            total.wait_sum_answered += row.wait_sum_answered;
+            total.wait_sum_abandoned += row.wait_sum_abandoned;
+            total.handle_time_sum += row.handle_time_sum;
+            total.max_queue_length = total.max_queue_length.max(row.max_queue_length);
+            total.queue_area += row.queue_area;
+            total
+        })
+}
+
+fn sum_group(rows: &[GroupIntervalCounts]) -> GroupIntervalCounts {
+    let n = rows.len().max(1) as f64;
+    let mut total = rows
+        .iter()
+        .fold(GroupIntervalCounts::default(), |mut total, row| {
+            total.logged_in_area += row.logged_in_area;
+            total.busy_area += row.busy_area;
+            total.handled += row.handled;
+            total.scheduled_agents += row.scheduled_agents;
+            total
+        });
+    // Over a span, "scheduled agents" is the mean headcount per interval.
+    total.scheduled_agents = (f64::from(total.scheduled_agents) / n).round() as u32;
+    total
+}
+
+/// Estimates across replications of metrics computed by `per_replication` on each.
+fn estimates(
+    results: &[ReplicationResult],
+    per_replication: impl Fn(&ReplicationResult) -> Vec<(&'static str, f64)>,
+) -> IndexMap<&'static str, Estimate> {
+    let values: Vec<Vec<(&'static str, f64)>> = results.iter().map(per_replication).collect();
+    let Some(first) = values.first() else {
+        return IndexMap::new();
+    };
+    first
+        .iter()
+        .enumerate()
+        .map(|(metric_idx, (name, _))| {
+            (
+                *name,
+                Estimate::from_values(values.iter().map(|v| v[metric_idx].1)),
+            )
+        })
+        .collect()
+}
+
+/// Summarises replications (in replication order) into the run's reported figures.
+pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSummary {
+    let settings = &scenario.simulation;
+    let n_intervals = settings.n_intervals();
+    let first = settings.first_reported_interval();
+    let reported_seconds = settings.horizon_seconds - settings.warmup_seconds;
+    let channels: Vec<ChannelSummary> = scenario
+        .channels
+        .iter()
+        .enumerate()
+        .map(|(channel_idx, channel)| {
+            let span = channel_idx * n_intervals + first..(channel_idx + 1) * n_intervals;
+            let metrics = estimates(results, |result| {
+                let mut values = channel_metric_values(
+                    &sum_channel(&result.channel_intervals[span.clone()]),
+                    reported_seconds,
+                );
+                let quantiles = result.wait_quantiles_seconds[channel_idx];
+                values.extend([
+                    ("wait_p50_seconds", quantiles[0]),
+                    ("wait_p90_seconds", quantiles[1]),
+                    ("wait_p95_seconds", quantiles[2]),
+                    ("wait_p99_seconds", quantiles[3]),
+                ]);
+                values
+            });
+            let meets_sla_target = channel.sla.and_then(|sla| {
+                metrics["sla_attainment"]
+                    .mean
+                    .map(|mean| mean >= sla.target)
+            });
+            ChannelSummary {
+                name: channel.name.clone(),
+                kind: channel.kind.name(),
+                sla_threshold_seconds: channel.sla.map(|sla| sla.threshold_seconds),
+                sla_target: channel.sla.map(|sla| sla.target),
+                meets_sla_target,
+                metrics,
+            }
+        })
+        .collect();
+    let groups = scenario
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(group_idx, group)| {
+            let span = group_idx * n_intervals + first..(group_idx + 1) * n_intervals;
+            GroupSummary {
+                name: group.name.clone(),
+                metrics: estimates(results, |result| {
+                    group_metric_values(
+                        &sum_group(&result.group_intervals[span.clone()]),
+                        reported_seconds,
+                    )
+                }),
+            }
+        })
+        .collect();
+    let flow_conservation_holds = results
+        .iter()
+        .all(|result| result.conservation_failures.is_empty());
+    let mut summary = RunSummary {
+        omnisim_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: scenario.name.clone(),
+        seed: settings.seed,
+        replications: results.len() as u32,
+        horizon_seconds: settings.horizon_seconds,
+        interval_seconds: settings.interval_seconds,
+        warmup_seconds: settings.warmup_seconds,
+        sla_attainment_formula: SLA_FORMULA,
+        flow_conservation_holds,
+        warnings: Vec::new(),
+        channels,
+        groups,
+    };
+    summary.warnings = overload_warnings(scenario, &summary);
+    summary
+}
+
+/// Plain-words findings: offered work above staffed capacity, and backlogs left at the end.
+fn overload_warnings(scenario: &Scenario, summary: &RunSummary) -> Vec<String> {
+    let settings = &scenario.simulation;
+    let mut warnings = Vec::new();
+    let (from, to) = (settings.warmup_seconds, settings.horizon_seconds);
+    let mut work_hours = 0.0;
+    for channel in &scenario.channels {
+        let (Some(arrivals), Some(handle_time)) = (&channel.arrivals, &channel.handle_time) else {
+            continue;
+        };
+        let mut open_arrivals = arrivals.expected_arrivals(from, to);
+        if channel.hours != crate::scenario::OperatingHours::Always {
+            // Approximate the open share by sampling the rate-weighted week on a 1-minute grid.
+            let (mut open, mut all) = (0.0, 0.0);
+            let mut time = from;
+            while time < to {
+                let step = 60.0f64.min(to - time);
+                let expected = arrivals.expected_arrivals(time, time + step);
+                all += expected;
+                if channel.hours.is_open(time) {
+                    open += expected;
+                }
+                time += step;
+            }
+            open_arrivals = if all > 0.0 {
+                open_arrivals * open / all
+            } else {
+                0.0
+            };
+        }
+        let per_agent = if channel.kind == ChannelKind::Messaging {
+            scenario
+                .groups
+                .iter()
+                .filter(|g| g.serves_channel[scenario.channel_index(&channel.name).unwrap_or(0)])
+                .map(|g| g.concurrency)
+                .max()
+                .unwrap_or(1)
+        } else {
+            1
+        };
+        work_hours += open_arrivals * handle_time.mean() / 3600.0 / f64::from(per_agent);
+    }
+    let first = settings.first_reported_interval();
+    let staffed_hours: f64 = scenario
+        .groups
+        .iter()
+        .map(|g| {
+            (first..settings.n_intervals())
+                .map(|i| f64::from(g.headcount.at_interval(i)))
+                .sum::<f64>()
+                * settings.interval_seconds
+                / 3600.0
+        })
+        .sum();
+    if work_hours > staffed_hours {
+        warnings.push(format!(
+            "overloaded: the offered work is about {work_hours:.0} agent-hours but only {staffed_hours:.0} agent-hours are staffed; queues grow and waiting_at_end reports the backlog"
+        ));
+    }
+    for channel in &summary.channels {
+        let waiting = channel.metrics["waiting_at_end"].mean.unwrap_or(0.0);
+        let offered = channel.metrics["offered"].mean.unwrap_or(0.0);
+        if waiting >= 10.0 && waiting > 0.01 * offered {
+            warnings.push(format!(
+                "backlog: {waiting:.0} {} contacts still waiting at the end ({:.1}% of offered); the channel is understaffed or the horizon cuts a busy period",
+                channel.name,
+                100.0 * waiting / offered.max(1.0)
+            ));
+        }
+    }
+    warnings
+}
+
+/// Per-interval rows for every channel (by arrival interval), reported intervals only.
+pub fn channel_interval_rows(
+    scenario: &Scenario,
+    results: &[ReplicationResult],
+) -> Vec<IntervalRow> {
+    let settings = &scenario.simulation;
+    interval_rows(
+        scenario,
+        scenario.channels.iter().map(|c| c.name.as_str()).collect(),
+        |result, row_idx| {
+            let values = channel_metric_values(
+                &result.channel_intervals[row_idx],
+                settings.interval_seconds,
+            );
+            let keep = [
+                "offered",
+                "arrived_closed",
+                "answered",
+                "abandoned",
+                "handled",
+                "sla_attainment",
+                "asa_seconds",
+                "mean_wait_seconds",
+                "abandonment_rate",
+                "max_queue_length",
+                "mean_queue_length",
+                "waiting_at_end",
+            ];
+            values
+                .into_iter()
+                .filter(|(name, _)| keep.contains(name))
+                .collect()
+        },
+        results,
+    )
+}
+
+/// Per-interval rows for every agent group, reported intervals only.
+pub fn group_interval_rows(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<IntervalRow> {
+    let seconds = scenario.simulation.interval_seconds;
+    interval_rows(
+        scenario,
+        scenario.groups.iter().map(|g| g.name.as_str()).collect(),
+        |result, row_idx| group_metric_values(&result.group_intervals[row_idx], seconds),
+        results,
+    )
+}
+
+fn interval_rows(
+    scenario: &Scenario,
+    names: Vec<&str>,
+    per_replication: impl Fn(&ReplicationResult, usize) -> Vec<(&'static str, f64)>,
+    results: &[ReplicationResult],
+) -> Vec<IntervalRow> {
+    let settings = &scenario.simulation;
+    let n_intervals = settings.n_intervals();
+    let long = settings.horizon_seconds > 7.0 * 86_400.0;
+    let mut rows = Vec::new();
+    for (entity_idx, name) in names.iter().enumerate() {
+        for interval_idx in settings.first_reported_interval()..n_intervals {
+            let row_idx = entity_idx * n_intervals + interval_idx;
+            let start_seconds = interval_idx as f64 * settings.interval_seconds;
+            rows.push(IntervalRow {
+                name: name.to_string(),
+                interval_idx,
+                start_seconds,
+                start_label: format_clock(start_seconds, long),
+                metrics: estimates(results, |result| per_replication(result, row_idx)),
+            });
+        }
+    }
+    rows
+}

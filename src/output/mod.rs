@@ -1,0 +1,80 @@
+//! Outputs. Exporters are pure (`*_bytes` functions return the file's bytes); `write_files`
+//! is the one place that writes, each file to a temporary name in the target folder and then
+//! renamed, so a reader never sees a partial file.
+
+pub mod table;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::metrics::summary::{IntervalRow, RunSummary};
+
+/// summary.json: the whole `RunSummary`, pretty-printed, with a trailing newline.
+pub fn summary_json_bytes(summary: &RunSummary) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(summary).expect("summary serialises");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// intervals.csv / group_intervals.csv: one row per entity and interval; for each metric a
+/// `<metric>_mean` and a `<metric>_ci95` column (empty where undefined).
+pub fn interval_csv_bytes(entity_column: &str, rows: &[IntervalRow]) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let metric_names: Vec<&str> = rows
+        .first()
+        .map(|row| row.metrics.keys().copied().collect())
+        .unwrap_or_default();
+    let mut header = vec![
+        entity_column.to_string(),
+        "interval".into(),
+        "start_seconds".into(),
+        "start".into(),
+    ];
+    for name in &metric_names {
+        header.push(format!("{name}_mean"));
+        header.push(format!("{name}_ci95"));
+    }
+    writer.write_record(&header).expect("write to memory");
+    let number = |value: Option<f64>| value.map(|v| format_number(v)).unwrap_or_default();
+    for row in rows {
+        let mut record = vec![
+            row.name.clone(),
+            row.interval_idx.to_string(),
+            format_number(row.start_seconds),
+            row.start_label.clone(),
+        ];
+        for estimate in row.metrics.values() {
+            record.push(number(estimate.mean));
+            record.push(number(estimate.ci95));
+        }
+        writer.write_record(&record).expect("write to memory");
+    }
+    writer.into_inner().expect("flush to memory")
+}
+
+/// Shortest round-trip decimal for a float (Rust's `Display`), so CSV values are exact.
+fn format_number(value: f64) -> String {
+    format!("{value}")
+}
+
+/// Writes each (file name, bytes) into `directory` (created if needed) atomically.
+pub fn write_files(directory: &Path, files: &[(&str, Vec<u8>)]) -> std::io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(directory)?;
+    let mut written = Vec::new();
+    for (name, bytes) in files {
+        let target = directory.join(name);
+        let temporary = directory.join(format!(".{name}.tmp-{}", std::process::id()));
+        let result = (|| {
+            let mut file = std::fs::File::create(&temporary)?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
+            std::fs::rename(&temporary, &target)
+        })();
+        if let Err(error) = result {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(error);
+        }
+        written.push(target);
+    }
+    Ok(written)
+}

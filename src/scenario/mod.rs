@@ -1,0 +1,314 @@
+//! The validated scenario: what the engine simulates. Every value here has passed
+//! `validate::validate_scenario`, so the engine never re-checks it: durations and rates are
+//! positive, shares sum to one, every channel that receives contacts has a group that can
+//! serve every kind of contact it receives, and sizes are within `Limits`.
+//!
+//! Names live only here and in outputs; the engine works on indices (`channel_idx`,
+//! `group_idx`, `issue_type_idx`...), never on strings.
+
+pub mod raw;
+pub mod units;
+mod validate;
+
+pub use validate::{load_scenario_file, parse_scenario_str};
+
+/// Hard limits that keep an absurd scenario from exhausting memory or running for days.
+pub struct Limits;
+
+impl Limits {
+    /// Agents across all groups, at the largest headcount of each.
+    pub const MAX_AGENTS: u64 = 1_000_000;
+    /// Longest horizon: one year (366 days).
+    pub const MAX_HORIZON_SECONDS: f64 = 366.0 * 86_400.0;
+    pub const MAX_REPLICATIONS: u32 = 10_000;
+    /// Channels times reporting intervals: the size of the per-interval tables.
+    pub const MAX_INTERVAL_ROWS: u64 = 2_000_000;
+    /// Expected contacts per replication, summed over channels.
+    pub const MAX_EXPECTED_CONTACTS: f64 = 2.0e9;
+    pub const MAX_CONCURRENCY: u32 = 64;
+    pub const MAX_EMPIRICAL_VALUES: usize = 1_000_000;
+    /// Distinct values of each contact attribute (issue types, segments, languages).
+    pub const MAX_ATTRIBUTE_VALUES: usize = 250;
+    pub const MAX_CHANNELS: usize = 64;
+    pub const MAX_GROUPS: usize = 1_000;
+}
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub simulation: SimulationSettings,
+    pub channels: Vec<Channel>,
+    pub groups: Vec<AgentGroup>,
+    pub attribute_names: AttributeNames,
+}
+
+#[derive(Debug, Clone)]
+pub struct SimulationSettings {
+    pub horizon_seconds: f64,
+    /// Reporting interval; the horizon and the warm-up are whole numbers of intervals.
+    pub interval_seconds: f64,
+    /// Statistics count contacts arriving at or after the warm-up.
+    pub warmup_seconds: f64,
+    pub replications: u32,
+    pub seed: u64,
+}
+
+impl SimulationSettings {
+    pub fn n_intervals(&self) -> usize {
+        (self.horizon_seconds / self.interval_seconds).round() as usize
+    }
+    pub fn first_reported_interval(&self) -> usize {
+        (self.warmup_seconds / self.interval_seconds).round() as usize
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelKind {
+    /// Real-time voice: one contact takes a whole agent.
+    Voice,
+    /// Real-time messaging: an agent holds up to the group's concurrency at once.
+    Messaging,
+    /// Asynchronous tickets (email): wait in a backlog, one at a time per agent, no abandonment.
+    Async,
+    /// Self-service (portal): contacts are deflected and need no agent.
+    SelfService,
+}
+
+impl ChannelKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ChannelKind::Voice => "voice",
+            ChannelKind::Messaging => "messaging",
+            ChannelKind::Async => "async",
+            ChannelKind::SelfService => "self_service",
+        }
+    }
+    pub fn is_real_time(self) -> bool {
+        matches!(self, ChannelKind::Voice | ChannelKind::Messaging)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub name: String,
+    pub kind: ChannelKind,
+    /// Absent only for self-service channels.
+    pub sla: Option<ServiceLevel>,
+    /// Absent only for self-service channels.
+    pub handle_time: Option<Distribution>,
+    /// Real-time channels only; absent means customers never abandon.
+    pub patience: Option<Distribution>,
+    pub hours: OperatingHours,
+    /// Absent when the scenario gives the channel no arrivals.
+    pub arrivals: Option<ArrivalProfile>,
+    pub mix: AttributeMix,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceLevel {
+    /// Answer within this many seconds...
+    pub threshold_seconds: f64,
+    /// ...for at least this fraction of contacts.
+    pub target: f64,
+}
+
+/// A positive random duration, in seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Distribution {
+    Exponential {
+        mean: f64,
+    },
+    LogNormal {
+        mean: f64,
+        cv: f64,
+    },
+    Gamma {
+        mean: f64,
+        cv: f64,
+    },
+    Fixed {
+        value: f64,
+    },
+    /// Each draw is one of the values, uniformly.
+    Empirical {
+        values: Vec<f64>,
+    },
+}
+
+impl Distribution {
+    pub fn mean(&self) -> f64 {
+        match self {
+            Distribution::Exponential { mean }
+            | Distribution::LogNormal { mean, .. }
+            | Distribution::Gamma { mean, .. } => *mean,
+            Distribution::Fixed { value } => *value,
+            Distribution::Empirical { values } => values.iter().sum::<f64>() / values.len() as f64,
+        }
+    }
+    pub fn describe(&self) -> String {
+        use units::format_duration as d;
+        match self {
+            Distribution::Exponential { mean } => format!("exponential, mean {}", d(*mean)),
+            Distribution::LogNormal { mean, cv } => {
+                format!("lognormal, mean {}, cv {cv}", d(*mean))
+            }
+            Distribution::Gamma { mean, cv } => format!("gamma, mean {}, cv {cv}", d(*mean)),
+            Distribution::Fixed { value } => format!("fixed {}", d(*value)),
+            Distribution::Empirical { values } => {
+                format!(
+                    "empirical, {} values, mean {}",
+                    values.len(),
+                    d(self.mean())
+                )
+            }
+        }
+    }
+}
+
+/// When a channel takes contacts. Time 0 of a simulation is Monday 00:00.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OperatingHours {
+    Always,
+    /// Sorted, non-overlapping [open, close) windows in seconds since Monday 00:00.
+    Weekly {
+        windows: Vec<(f64, f64)>,
+    },
+}
+
+impl OperatingHours {
+    pub fn is_open(&self, time_seconds: f64) -> bool {
+        match self {
+            OperatingHours::Always => true,
+            OperatingHours::Weekly { windows } => {
+                let in_week = time_seconds.rem_euclid(units::SECONDS_PER_WEEK);
+                let after = windows.partition_point(|&(open, _)| open <= in_week);
+                after > 0 && in_week < windows[after - 1].1
+            }
+        }
+    }
+}
+
+/// A Poisson arrival rate that is constant on segments and repeats every `cycle_seconds`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArrivalProfile {
+    pub cycle_seconds: f64,
+    /// Start of each segment within the cycle; the first is 0, strictly increasing.
+    pub segment_starts: Vec<f64>,
+    /// Arrivals per second on each segment (zero allowed).
+    pub rates_per_second: Vec<f64>,
+}
+
+impl ArrivalProfile {
+    pub fn segment_end(&self, segment_idx: usize) -> f64 {
+        self.segment_starts
+            .get(segment_idx + 1)
+            .copied()
+            .unwrap_or(self.cycle_seconds)
+    }
+
+    /// The integral of the rate over [from, to): the expected number of arrivals.
+    pub fn expected_arrivals(&self, from: f64, to: f64) -> f64 {
+        self.cumulative(to) - self.cumulative(from)
+    }
+
+    fn cumulative(&self, time: f64) -> f64 {
+        let cycles = (time / self.cycle_seconds).floor();
+        let in_cycle = time - cycles * self.cycle_seconds;
+        let mut total = cycles * self.volume_per_cycle();
+        for (segment_idx, rate) in self.rates_per_second.iter().enumerate() {
+            let start = self.segment_starts[segment_idx];
+            let end = self.segment_end(segment_idx).min(in_cycle);
+            if end > start {
+                total += rate * (end - start);
+            }
+        }
+        total
+    }
+
+    pub fn volume_per_cycle(&self) -> f64 {
+        self.rates_per_second
+            .iter()
+            .enumerate()
+            .map(|(segment_idx, rate)| {
+                rate * (self.segment_end(segment_idx) - self.segment_starts[segment_idx])
+            })
+            .sum()
+    }
+}
+
+/// Names of the contact attribute values; the engine sees only their indices.
+#[derive(Debug, Clone, Default)]
+pub struct AttributeNames {
+    pub issue_types: Vec<String>,
+    pub segments: Vec<String>,
+    pub languages: Vec<String>,
+}
+
+/// Probabilities of each attribute value for a channel's contacts, indexed like
+/// `AttributeNames`. Each vector sums to 1 (zeros allowed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttributeMix {
+    pub issue_type_shares: Vec<f64>,
+    pub segment_shares: Vec<f64>,
+    pub language_shares: Vec<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AgentGroup {
+    pub name: String,
+    pub headcount: Headcount,
+    /// `serves_channel[channel_idx]`.
+    pub serves_channel: Vec<bool>,
+    /// `has_skill[issue_type_idx]`.
+    pub has_skill: Vec<bool>,
+    /// `speaks_language[language_idx]`.
+    pub speaks_language: Vec<bool>,
+    /// Messaging conversations one agent holds at once (1 when the group serves no messaging).
+    pub concurrency: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Headcount {
+    Constant(u32),
+    /// One value per reporting interval, repeating when shorter than the horizon.
+    PerInterval(Vec<u32>),
+}
+
+impl Headcount {
+    pub fn at_interval(&self, interval_idx: usize) -> u32 {
+        match self {
+            Headcount::Constant(count) => *count,
+            Headcount::PerInterval(counts) => counts[interval_idx % counts.len()],
+        }
+    }
+    pub fn max(&self) -> u32 {
+        match self {
+            Headcount::Constant(count) => *count,
+            Headcount::PerInterval(counts) => counts.iter().copied().max().unwrap_or(0),
+        }
+    }
+}
+
+impl Scenario {
+    pub fn channel_index(&self, name: &str) -> Option<usize> {
+        self.channels
+            .iter()
+            .position(|channel| channel.name == name)
+    }
+    pub fn group_index(&self, name: &str) -> Option<usize> {
+        self.groups.iter().position(|group| group.name == name)
+    }
+    /// Whether a group can serve a contact of this channel, issue type and language.
+    pub fn group_can_serve(
+        &self,
+        group_idx: usize,
+        channel_idx: usize,
+        issue_type_idx: usize,
+        language_idx: usize,
+    ) -> bool {
+        let group = &self.groups[group_idx];
+        group.serves_channel[channel_idx]
+            && group.has_skill[issue_type_idx]
+            && group.speaks_language[language_idx]
+    }
+}
