@@ -35,7 +35,7 @@ pub fn interval_csv_bytes(entity_column: &str, rows: &[IntervalRow]) -> Vec<u8> 
         header.push(format!("{name}_ci95"));
     }
     writer.write_record(&header).expect("write to memory");
-    let number = |value: Option<f64>| value.map(|v| format_number(v)).unwrap_or_default();
+    let number = |value: Option<f64>| value.map(format_number).unwrap_or_default();
     for row in rows {
         let mut record = vec![
             row.name.clone(),

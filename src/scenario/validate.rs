@@ -812,11 +812,15 @@ impl Checker {
                 );
             }
             let mut serves_messaging = false;
+            // A channel that failed its own validation has an unknown kind; judging the
+            // group's concurrency against it would report a second, spurious problem.
+            let mut serves_invalid_channel = false;
             for channel_name in &raw.channels {
                 match raw_channels.get_index_of(channel_name) {
                     Some(channel_idx) => {
                         serves_channel[channel_idx] = true;
                         let kind = channels[channel_idx].as_ref().map(|c| c.kind);
+                        serves_invalid_channel |= kind.is_none();
                         if kind == Some(ChannelKind::SelfService) {
                             self.fail(
                                 &format!("{key}.channels"),
@@ -849,7 +853,7 @@ impl Checker {
             let concurrency = match raw.concurrency {
                 None => 1,
                 Some(value) if value >= 1 && value <= i64::from(Limits::MAX_CONCURRENCY) => {
-                    if value > 1 && !serves_messaging {
+                    if value > 1 && !serves_messaging && !serves_invalid_channel {
                         self.fail(
                             &format!("{key}.concurrency"),
                             "concurrency applies to messaging channels, and this group serves none",

@@ -1,0 +1,13 @@
+//! The integration tests: one binary, one module per layer, each with its own `check()`.
+//!
+//! - `theory`: the simulator against exact queueing results (Erlang C, Erlang A, M/M/1, M/D/1,
+//!   Little's law, concurrency as c*k servers);
+//! - `determinism`: byte-identical outputs for a seed, whatever the thread count;
+//! - `bad_input`: every class of invalid scenario exits 2, names the key, writes nothing;
+//! - `scenarios`: the shipped example scenarios validate and run, and conserve flow.
+
+mod bad_input;
+mod determinism;
+mod scenarios;
+mod support;
+mod theory;

@@ -1,0 +1,127 @@
+//! The shipped example scenarios: each validates, runs, conserves flow in every replication,
+//! and produces the figures a planner reads.
+
+use std::path::Path;
+
+use omnisim::scenario::load_scenario_file;
+
+use crate::support::simulate;
+
+#[track_caller]
+fn check(file: &str, replications: u32) -> omnisim::metrics::summary::RunSummary {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(file);
+    let mut scenario = load_scenario_file(&path).unwrap_or_else(|error| panic!("{error}"));
+    scenario.simulation.replications = replications;
+    let (summary, results) = simulate(&scenario, None);
+    assert!(summary.flow_conservation_holds);
+    // Flow conservation on the totals, replication by replication.
+    for result in &results {
+        for (channel_idx, channel) in scenario.channels.iter().enumerate() {
+            let n = scenario.simulation.n_intervals();
+            let rows = &result.channel_intervals[channel_idx * n..(channel_idx + 1) * n];
+            let sum = |f: fn(&omnisim::metrics::recorder::ChannelIntervalCounts) -> u64| {
+                rows.iter().map(f).sum::<u64>()
+            };
+            let offered = sum(|r| r.offered);
+            let accounted = sum(|r| r.handled)
+                + sum(|r| r.abandoned)
+                + sum(|r| r.waiting_at_end)
+                + sum(|r| r.in_service_at_end)
+                + sum(|r| r.deflected);
+            assert_eq!(
+                offered, accounted,
+                "{file}: {} in replication {}",
+                channel.name, result.replication
+            );
+        }
+    }
+    summary
+}
+
+#[test]
+fn retail_week_reports_every_channel() {
+    let summary = check("retail_week.toml", 4);
+    let names: Vec<&str> = summary.channels.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "email", "chat", "phone", "social", "in_app", "sms", "portal"
+        ]
+    );
+    // Weekly volumes from the dashboard: the mean offered plus closed-hours arrivals is within
+    // a Poisson 4-sigma band of each channel's weekly volume.
+    for (name, weekly) in [
+        ("email", 1247.0),
+        ("chat", 892.0),
+        ("phone", 423.0),
+        ("social", 312.0),
+        ("in_app", 287.0),
+        ("sms", 156.0),
+        ("portal", 389.0),
+    ] {
+        let channel = summary.channels.iter().find(|c| c.name == name).unwrap();
+        let arrived = channel.metrics["offered"].mean.unwrap()
+            + channel.metrics["arrived_closed"].mean.unwrap();
+        let tolerance = 4.0 * (weekly / f64::from(summary.replications)).sqrt();
+        assert!(
+            (arrived - weekly).abs() <= tolerance,
+            "{name}: {arrived} arrivals against {weekly}"
+        );
+    }
+    let phone = summary.channels.iter().find(|c| c.name == "phone").unwrap();
+    assert!(
+        phone.metrics["arrived_closed"].mean.unwrap() > 0.0,
+        "phone closes at 18:00 and at weekends"
+    );
+    let portal = summary
+        .channels
+        .iter()
+        .find(|c| c.name == "portal")
+        .unwrap();
+    assert_eq!(
+        portal.metrics["deflected"].mean,
+        portal.metrics["offered"].mean
+    );
+    assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
+}
+
+#[test]
+fn erlang_examples_run() {
+    for file in ["erlang_c.toml", "erlang_a.toml"] {
+        let summary = check(file, 3);
+        assert_eq!(summary.channels[0].meets_sla_target, Some(true), "{file}");
+    }
+}
+
+#[test]
+fn an_overloaded_system_finishes_and_says_so() {
+    let toml = r#"
+        [simulation]
+        horizon = "2d"
+        replications = 3
+        [channels.phone]
+        kind = "voice"
+        sla = { within = "20s", target = 0.8 }
+        handle_time = { distribution = "exponential", mean = "5m" }
+        [arrivals.phone]
+        rate_per_hour = 60
+        [groups.agents]
+        headcount = 3
+        channels = ["phone"]
+    "#;
+    let (summary, _) = simulate(&crate::support::parse(toml), None);
+    assert!(summary.flow_conservation_holds);
+    assert!(
+        summary.warnings.iter().any(|w| w.starts_with("overloaded")),
+        "{:?}",
+        summary.warnings
+    );
+    assert!(
+        summary.warnings.iter().any(|w| w.starts_with("backlog")),
+        "{:?}",
+        summary.warnings
+    );
+    assert!(summary.channels[0].metrics["waiting_at_end"].mean.unwrap() > 1000.0);
+}
