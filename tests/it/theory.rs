@@ -12,7 +12,7 @@
 
 use omnisim::erlang::{erlang_a, erlang_c, erlang_c_service_level, md1_mean_wait, mm1_mean_wait};
 use omnisim::metrics::summary::RunSummary;
-use omnisim::stats::student_t_quantile;
+use omnisim::stats::{Estimate, student_t_quantile};
 
 use crate::support::{parse, simulate};
 
@@ -103,31 +103,19 @@ impl Model {
 /// Compares a channel metric of the run with its exact value.
 #[track_caller]
 fn check(summary: &RunSummary, metric: &str, exact: f64) {
-    let estimate = summary.channels[0].metrics[metric];
-    check_estimate(
-        metric,
-        estimate.mean.unwrap(),
-        estimate.ci95.unwrap(),
-        estimate.n,
-        exact,
-    );
+    check_estimate(metric, summary.channels[0].metrics[metric], exact);
 }
 
+/// Compares a metric of the (only) agent group with its exact value.
 #[track_caller]
 fn check_group(summary: &RunSummary, metric: &str, exact: f64) {
-    let estimate = summary.groups[0].metrics[metric];
-    check_estimate(
-        metric,
-        estimate.mean.unwrap(),
-        estimate.ci95.unwrap(),
-        estimate.n,
-        exact,
-    );
+    check_estimate(metric, summary.groups[0].metrics[metric], exact);
 }
 
 #[track_caller]
-fn check_estimate(metric: &str, mean: f64, ci95: f64, n: u32, exact: f64) {
-    let degrees = (n - 1) as usize;
+fn check_estimate(metric: &str, estimate: Estimate, exact: f64) {
+    let (mean, ci95) = (estimate.mean.unwrap(), estimate.ci95.unwrap());
+    let degrees = (estimate.n - 1) as usize;
     let scale = student_t_quantile(degrees, 0.5 + COMPARISON_CONFIDENCE / 2.0)
         / student_t_quantile(degrees, 0.975);
     let half_width = ci95 * scale;
