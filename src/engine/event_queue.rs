@@ -1,7 +1,13 @@
-//! The future-event list: a binary heap ordered by (time, sequence). The sequence number is
-//! the order of scheduling, so events at equal times run first-in first-out and a run is
-//! reproducible. Cancelled events are not removed; their handlers recognise them as stale
-//! (lazy cancellation).
+//! The future-event list, ordered by (time, sequence). The sequence number is the order of
+//! scheduling, so events at equal times run first-in first-out and a run is reproducible.
+//! Cancelled events are not removed; their handlers recognise them as stale (lazy
+//! cancellation).
+//!
+//! Every channel has at most one pending arrival (its Poisson stream schedules the next one
+//! when the current one fires), so arrivals are kept in a small per-channel array beside the
+//! binary heap that holds everything else. `pop` takes the earlier of the two heads by
+//! (time, sequence), which is exactly the order one heap would give, with one heap push and
+//! pop fewer per contact.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -22,7 +28,9 @@ pub enum Event {
 
 #[derive(Debug, Clone, Copy)]
 struct Scheduled {
-    time: f64,
+    /// `time.to_bits()`: for the non-negative times of a run, the bit patterns order like the
+    /// numbers, and integer comparison is cheaper than `f64::total_cmp`.
+    time_bits: u64,
     sequence: u64,
     event: Event,
 }
@@ -41,16 +49,19 @@ impl PartialOrd for Scheduled {
 impl Ord for Scheduled {
     /// Reversed, so that `BinaryHeap` (a max-heap) pops the earliest (time, sequence).
     fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then_with(|| other.sequence.cmp(&self.sequence))
+        (other.time_bits, other.sequence).cmp(&(self.time_bits, self.sequence))
     }
 }
+
+/// A channel's pending arrival: (time, sequence), or `None`.
+type PendingArrival = Option<(f64, u64)>;
 
 #[derive(Debug, Default)]
 pub struct EventQueue {
     heap: BinaryHeap<Scheduled>,
+    /// `[channel_idx]`: the channel's next arrival, if scheduled.
+    arrivals: Vec<PendingArrival>,
+    n_pending_arrivals: usize,
     next_sequence: u64,
 }
 
@@ -58,25 +69,89 @@ impl EventQueue {
     pub fn schedule(&mut self, time: f64, event: Event) {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
+        if let Event::Arrival { channel_idx } = event {
+            let channel_idx = channel_idx as usize;
+            if self.arrivals.len() <= channel_idx {
+                self.arrivals.resize(channel_idx + 1, None);
+            }
+            let pending = &mut self.arrivals[channel_idx];
+            assert!(
+                pending.is_none(),
+                "a channel has at most one pending arrival"
+            );
+            *pending = Some((time, sequence));
+            self.n_pending_arrivals += 1;
+            return;
+        }
+        debug_assert!(time >= 0.0, "event times are never negative");
         self.heap.push(Scheduled {
-            time,
+            time_bits: time.to_bits(),
             sequence,
             event,
         });
     }
 
+    /// The channel whose pending arrival comes first, with its (time, sequence).
+    #[inline]
+    fn first_arrival(&self) -> Option<(usize, f64, u64)> {
+        if self.n_pending_arrivals == 0 {
+            return None;
+        }
+        let mut first: Option<(usize, f64, u64)> = None;
+        for (channel_idx, pending) in self.arrivals.iter().enumerate() {
+            if let Some((time, sequence)) = *pending
+                && first.is_none_or(|(_, first_time, first_sequence)| {
+                    time.total_cmp(&first_time)
+                        .then(sequence.cmp(&first_sequence))
+                        .is_lt()
+                })
+            {
+                first = Some((channel_idx, time, sequence));
+            }
+        }
+        first
+    }
+
     pub fn pop(&mut self) -> Option<(f64, Event)> {
-        self.heap
-            .pop()
-            .map(|scheduled| (scheduled.time, scheduled.event))
+        let arrival = self.first_arrival();
+        let heap_first_is_earlier = match (arrival, self.heap.peek()) {
+            (None, None) => return None,
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+            (Some((_, time, sequence)), Some(top)) => {
+                (top.time_bits, top.sequence) < (time.to_bits(), sequence)
+            }
+        };
+        if heap_first_is_earlier {
+            return self
+                .heap
+                .pop()
+                .map(|scheduled| (f64::from_bits(scheduled.time_bits), scheduled.event));
+        }
+        let (channel_idx, time, _) = arrival.expect("an arrival is pending");
+        self.arrivals[channel_idx] = None;
+        self.n_pending_arrivals -= 1;
+        Some((
+            time,
+            Event::Arrival {
+                channel_idx: channel_idx as u16,
+            },
+        ))
+    }
+
+    /// Drops every heap event `keep` rejects (used to purge stale abandonment timers in bulk,
+    /// which is cheaper than popping them one by one and keeps the heap shallow). The order of
+    /// the events kept is unchanged.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Event) -> bool) {
+        self.heap.retain(|scheduled| keep(&scheduled.event));
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.n_pending_arrivals
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
 }
 
@@ -100,5 +175,56 @@ mod tests {
             })
             .collect();
         assert_eq!(channels, [1, 3, 0, 2]);
+    }
+
+    #[test]
+    fn arrivals_and_heap_events_interleave_by_time_then_sequence() {
+        let mut queue = EventQueue::default();
+        let end = |agent_idx| Event::ServiceEnd {
+            agent_idx,
+            contact_slot: 0,
+        };
+        queue.schedule(2.0, end(0));
+        queue.schedule(2.0, Event::Arrival { channel_idx: 1 });
+        queue.schedule(1.0, Event::Arrival { channel_idx: 0 });
+        queue.schedule(2.0, end(1));
+        queue.schedule(0.5, end(2));
+        assert_eq!(queue.len(), 5);
+        let order: Vec<(f64, Event)> = std::iter::from_fn(|| queue.pop()).collect();
+        assert_eq!(
+            order,
+            [
+                (0.5, end(2)),
+                (1.0, Event::Arrival { channel_idx: 0 }),
+                (2.0, end(0)),
+                (2.0, Event::Arrival { channel_idx: 1 }),
+                (2.0, end(1)),
+            ]
+        );
+        assert!(queue.is_empty());
+    }
+
+    #[test]
+    fn retain_drops_only_rejected_events_and_keeps_order() {
+        let mut queue = EventQueue::default();
+        for slot in 0..6u32 {
+            queue.schedule(
+                f64::from(10 - slot),
+                Event::Abandon {
+                    contact_slot: slot,
+                    generation: 0,
+                },
+            );
+        }
+        queue.retain(
+            |event| matches!(event, Event::Abandon { contact_slot, .. } if contact_slot % 2 == 0),
+        );
+        let slots: Vec<u32> = std::iter::from_fn(|| queue.pop())
+            .map(|(_, event)| match event {
+                Event::Abandon { contact_slot, .. } => contact_slot,
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(slots, [4, 2, 0]);
     }
 }

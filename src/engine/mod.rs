@@ -98,6 +98,8 @@ struct Simulation<'a> {
     recorder: Recorder,
     events_processed: u64,
     contacts_generated: u64,
+    /// Abandonment timers in the event list whose contact was answered since (stale).
+    stale_abandon_timers: usize,
 }
 
 impl<'a> Simulation<'a> {
@@ -176,6 +178,7 @@ impl<'a> Simulation<'a> {
             ),
             events_processed: 0,
             contacts_generated: 0,
+            stale_abandon_timers: 0,
         }
     }
 
@@ -433,12 +436,33 @@ impl<'a> Simulation<'a> {
             let channel_idx = self.layout.class_channel[class_idx as usize] as usize;
             self.change_queue_length(channel_idx, -1);
             self.start_service(agent_idx, entry.contact_slot);
+            if self.channels[channel_idx].patience.is_some() {
+                self.note_stale_abandon_timer();
+            }
         }
         self.refresh_availability(agent_idx);
     }
 
+    /// Counts a timer made stale by an answer; when stale timers outnumber the live events,
+    /// purges them all at once (lazy cancellation, in bulk).
+    fn note_stale_abandon_timer(&mut self) {
+        self.stale_abandon_timers += 1;
+        if self.stale_abandon_timers >= 32 && 2 * self.stale_abandon_timers > self.events.len() {
+            let slab = &self.slab;
+            self.events.retain(|event| match *event {
+                Event::Abandon {
+                    contact_slot,
+                    generation,
+                } => slab.is_waiting(contact_slot, generation),
+                _ => true,
+            });
+            self.stale_abandon_timers = 0;
+        }
+    }
+
     fn on_abandon(&mut self, slot: u32, generation: u32) {
         if !self.slab.is_waiting(slot, generation) {
+            self.stale_abandon_timers -= 1;
             return; // answered before patience ran out: a stale timer
         }
         let contact = self.slab.contacts[slot as usize];
