@@ -1,11 +1,21 @@
 //! Analytic queueing results the simulator is checked against, and that planning builds on:
-//! Erlang B (loss), Erlang C (M/M/c), Erlang A (M/M/c+M, exponential patience).
+//! Erlang B (loss), Erlang C (M/M/c) and the single-server formulas here; Erlang A (M/M/c+M,
+//! exponential patience) in `abandonment`; minimum staffing for a target in `staffing`.
 //!
 //! All functions are numerically stable for thousands of Erlangs: Erlang B uses its
 //! recursion (no factorials), Erlang A sums the birth-death chain outward from its mode with
 //! ratios (no overflow), truncating where terms fall below 1e-16 of the largest.
 //!
 //! Units: any consistent time unit (rates per second with durations in seconds, say).
+
+pub mod abandonment;
+pub mod staffing;
+
+pub use abandonment::{ErlangA, ErlangAServiceLevel, erlang_a, erlang_a_service_level};
+pub use staffing::{
+    QueueMeasures, QueueModel, StaffingRequirement, StaffingTarget, measure, minimum_agents,
+    positions_after_shrinkage,
+};
 
 /// Offered load A = lambda / mu in Erlangs, for an arrival rate and mean handle time.
 pub fn offered_load(arrival_rate: f64, mean_handle_time: f64) -> f64 {
@@ -69,84 +79,6 @@ pub fn erlang_c_service_level(
     let result = erlang_c(arrival_rate, mean_handle_time, agents)?;
     let drain_rate = f64::from(agents) / mean_handle_time - arrival_rate;
     Some(1.0 - result.probability_wait * (-drain_rate * threshold).exp())
-}
-
-/// Steady-state measures of an M/M/c+M queue (Erlang A, Palm's model): exponential patience
-/// with mean `mean_patience`. Defined at any load, overloaded included.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ErlangA {
-    /// Probability an arrival finds all agents busy and must wait.
-    pub probability_wait: f64,
-    /// Probability an arrival abandons before service.
-    pub probability_abandon: f64,
-    /// Mean time in queue over all arrivals (served and abandoned).
-    pub mean_wait: f64,
-    /// Mean number waiting.
-    pub mean_queue_length: f64,
-    /// Busy agents / agents.
-    pub occupancy: f64,
-}
-
-/// Erlang A from the birth-death chain with birth rate lambda and death rate
-/// min(n, c) mu + max(n - c, 0) theta. P(abandon) = theta E[Lq] / lambda (Little's law).
-pub fn erlang_a(
-    arrival_rate: f64,
-    mean_handle_time: f64,
-    mean_patience: f64,
-    agents: u32,
-) -> ErlangA {
-    let mu = 1.0 / mean_handle_time;
-    let theta = 1.0 / mean_patience;
-    let c = f64::from(agents);
-    let death_rate = |n: f64| n.min(c) * mu + (n - c).max(0.0) * theta;
-    // Start at the mode of the chain (where the birth and death rates cross) so the
-    // relative terms never overflow, then walk outward in both directions.
-    let load = arrival_rate / mu;
-    let mode = if load <= c {
-        load.floor()
-    } else {
-        (c + (arrival_rate - c * mu) / theta).floor()
-    };
-    let mode = mode.max(0.0);
-    let (mut total, mut busy_sum, mut queue_sum, mut wait_mass) = (0.0, 0.0, 0.0, 0.0);
-    let mut add = |n: f64, weight: f64| {
-        total += weight;
-        busy_sum += weight * n.min(c);
-        queue_sum += weight * (n - c).max(0.0);
-        if n >= c {
-            wait_mass += weight;
-        }
-    };
-    add(mode, 1.0);
-    let cutoff = 1e-16;
-    let mut weight = 1.0;
-    let mut n = mode;
-    while n > 0.0 {
-        weight *= death_rate(n) / arrival_rate;
-        n -= 1.0;
-        add(n, weight);
-        if weight < cutoff {
-            break;
-        }
-    }
-    weight = 1.0;
-    n = mode;
-    loop {
-        weight *= arrival_rate / death_rate(n + 1.0);
-        n += 1.0;
-        add(n, weight);
-        if weight < cutoff && n > c {
-            break;
-        }
-    }
-    let mean_queue_length = queue_sum / total;
-    ErlangA {
-        probability_wait: wait_mass / total,
-        probability_abandon: theta * mean_queue_length / arrival_rate,
-        mean_wait: mean_queue_length / arrival_rate,
-        mean_queue_length,
-        occupancy: busy_sum / total / c,
-    }
 }
 
 /// The fewest agents whose Erlang C service level within `threshold` reaches `target`.
@@ -253,46 +185,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn erlang_a_published() {
-        // pyworkforce tests/test_abandonment.py; recomputed by uniformisation.
-        let a = erlang_a(10.0 / 3.0, 3.0, 5.0, 14);
-        close(a.probability_wait, 0.14526, 1e-3);
-        close(a.probability_abandon, 0.013984, 1e-3);
-        close(a.mean_wait * 60.0, 4.195, 1e-3);
-        close(a.occupancy, 0.704297, 1e-4);
-        // Recomputed rows of the reference table: (lambda, mu, theta, c, P(wait), P(abandon)).
-        for (lambda, mu, theta, c, wait, abandon) in [
-            (100.0, 1.0, 1.0, 100, 0.5133, 0.03986),
-            (100.0, 1.0, 1.0, 105, 0.3216, 0.02004),
-            (100.0, 1.0, 1.0, 95, 0.7048, 0.06945),
-            (50.0, 1.0, 0.5, 50, 0.6012, 0.04668),
-            (10.0, 1.0, 1.0, 10, 0.5421, 0.1251),
-        ] {
-            let result = erlang_a(lambda, 1.0 / mu, 1.0 / theta, c);
-            close(result.probability_wait, wait, 1e-3);
-            close(result.probability_abandon, abandon, 1e-3);
-        }
-    }
-
-    #[test]
-    fn erlang_a_tends_to_erlang_c_and_survives_huge_loads() {
-        let a = erlang_a(0.9, 1.0, 1e9, 1);
-        close(a.mean_wait, mm1_mean_wait(0.9, 1.0).unwrap(), 1e-5);
-        let huge = erlang_a(5000.0, 1.0, 2.0, 4900);
-        assert!(
-            huge.probability_wait.is_finite()
-                && huge.probability_abandon > 0.0
-                && huge.probability_abandon < 1.0
-        );
-        assert!(
-            erlang_c(4990.0, 1.0, 5000)
-                .unwrap()
-                .probability_wait
-                .is_finite()
-        );
     }
 
     #[test]
