@@ -4,9 +4,11 @@
 //!   Little's law, concurrency as c*k servers);
 //! - `determinism`: byte-identical outputs for a seed, whatever the thread count;
 //! - `bad_input`: every class of invalid scenario exits 2, names the key, writes nothing;
-//! - `scenarios`: the shipped example scenarios validate and run, and conserve flow.
+//! - `scenarios`: the shipped example scenarios validate and run, and conserve flow;
+//! - `commands`: the planning commands (`erlang`, `sweep`, `plan`) through the binary.
 
 mod bad_input;
+mod commands;
 mod determinism;
 mod scenarios;
 mod support;

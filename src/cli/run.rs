@@ -1,128 +1,17 @@
-//! The command line: argument definitions (clap) and the commands they run. Each command
-//! returns `Result<(), CliError>`; `main` maps the error to its exit code and prints it once.
+//! `omnisim run`: load, simulate every replication, summarise, write the files, print.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::path::Path;
 
-use clap::{Parser, Subcommand, ValueEnum};
-
-use crate::error::{EXIT_BAD_INPUT, EXIT_FAILURE, ScenarioError};
+use super::{CliError, Format, RunArgs};
+use crate::error::{EXIT_BAD_INPUT, EXIT_FAILURE};
 use crate::metrics::summary::{channel_interval_rows, group_interval_rows, summarise};
 use crate::output::{interval_csv_bytes, summary_json_bytes, table::summary_table, write_files};
 use crate::progress::Progress;
 use crate::replicate::run_replications;
 use crate::scenario::{Limits, Scenario, load_scenario_file};
 
-#[derive(Debug, Parser)]
-#[command(
-    name = "omnisim",
-    version,
-    about = "Simulate an omnichannel contact center: queue waits, SLA attainment and staffing, with confidence intervals.",
-    after_help = "Examples:\n  omnisim run scenarios/retail_week.toml\n  omnisim run scenarios/erlang_c.toml --replications 30 --out /tmp/erlang\n  omnisim validate scenarios/retail_week.toml\n\nExit codes: 0 success, 1 failure while running or writing, 2 invalid input."
-)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Run a scenario's replications and report per-channel waits and SLA attainment.
-    #[command(
-        after_help = "Example:\n  omnisim run scenarios/retail_week.toml --replications 20 --seed 7\n\nWrites summary.json, intervals.csv and group_intervals.csv to output/<scenario>/ (or --out).\nThe same scenario and seed give byte-identical files at any --threads."
-    )]
-    Run(RunArgs),
-    /// Check a scenario file and report every problem, without running it.
-    #[command(
-        after_help = "Example:\n  omnisim validate scenarios/retail_week.toml\n\nExit code 2 and one line per problem (file:line:column: key: reason) when it is invalid."
-    )]
-    Validate {
-        /// The scenario TOML file.
-        scenario: PathBuf,
-    },
-}
-
-#[derive(Debug, clap::Args)]
-pub struct RunArgs {
-    /// The scenario TOML file.
-    pub scenario: PathBuf,
-    /// Folder for the output files [default: output/<scenario name>].
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Override simulation.replications.
-    #[arg(long)]
-    pub replications: Option<u32>,
-    /// Override simulation.seed.
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads for replications [default: all cores]. Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// What to print on stdout: a table for people, or the summary JSON for scripts.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// No progress bar and no performance line on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-}
-
-/// An error with the exit code it maps to.
-#[derive(Debug)]
-pub struct CliError {
-    pub message: String,
-    pub exit_code: u8,
-}
-
-impl From<ScenarioError> for CliError {
-    fn from(error: ScenarioError) -> CliError {
-        CliError {
-            message: error.to_string(),
-            exit_code: EXIT_BAD_INPUT,
-        }
-    }
-}
-
-/// Parses arguments, runs the command, prints any error, and returns the exit code.
-pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run_command(cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {}", error.message);
-            ExitCode::from(error.exit_code)
-        }
-    }
-}
-
-pub fn run_command(command: Command) -> Result<(), CliError> {
-    match command {
-        Command::Validate { scenario } => validate(&scenario),
-        Command::Run(args) => run(&args),
-    }
-}
-
-fn validate(path: &Path) -> Result<(), CliError> {
-    let scenario = load_scenario_file(path)?;
-    let settings = &scenario.simulation;
-    println!(
-        "{}: valid. {} channel(s), {} group(s), {} reporting intervals, {} replication(s).",
-        path.display(),
-        scenario.channels.len(),
-        scenario.groups.len(),
-        settings.n_intervals(),
-        settings.replications
-    );
-    Ok(())
-}
-
-fn run(args: &RunArgs) -> Result<(), CliError> {
+pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let mut scenario = load_scenario_file(&args.scenario)?;
     apply_overrides(&mut scenario, args)?;
     let out_dir = args
@@ -222,7 +111,7 @@ fn apply_overrides(scenario: &mut Scenario, args: &RunArgs) -> Result<(), CliErr
 }
 
 /// A folder name from a scenario name: letters, digits, '-', '_' and '.'; others become '_'.
-fn directory_name(name: &str) -> String {
+pub fn directory_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {
