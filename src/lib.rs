@@ -18,3 +18,4 @@ pub mod rng;
 pub mod routing;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;

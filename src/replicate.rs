@@ -22,7 +22,9 @@ pub struct RunCounters {
     pub threads: usize,
 }
 
-/// Runs every replication of the scenario on `threads` threads (rayon's default when `None`).
+/// Runs every replication of the scenario on `threads` threads (rayon's default when `None`),
+/// stepping `progress` once per replication (the caller finishes it, so one bar can span
+/// several runs).
 pub fn run_replications(
     scenario: &Scenario,
     threads: Option<usize>,
@@ -51,7 +53,6 @@ pub fn run_replications(
         }
         None => (work(), rayon::current_num_threads()),
     };
-    progress.finish();
     let counters = RunCounters {
         events_processed: results.iter().map(|r| r.events_processed).sum(),
         contacts_generated: results.iter().map(|r| r.contacts_generated).sum(),

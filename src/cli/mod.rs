@@ -4,6 +4,7 @@
 
 mod erlang;
 mod run;
+mod sweep;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -44,6 +45,53 @@ pub enum Command {
     /// level, or the fewest agents that meet your targets.
     #[command(after_help = ERLANG_EXAMPLES)]
     Erlang(ErlangArgs),
+    /// SLA attainment, ASA and abandonment per channel against one group's staffing level.
+    #[command(after_help = SWEEP_EXAMPLES)]
+    Sweep(SweepArgs),
+}
+
+const SWEEP_EXAMPLES: &str = "Examples:
+  # phone_team at a constant 1 to 6 agents in every interval
+  omnisim sweep scenarios/retail_week.toml --group phone_team --agents 1..6
+
+  # the digital team's schedule with 2 fewer to 2 more agents in every interval
+  omnisim sweep scenarios/retail_week.toml --group digital --change=-2..2
+
+  # a textbook queue, every second level, as JSON
+  omnisim sweep scenarios/erlang_c.toml --group agents --agents 12..20 --step 2 --format json
+
+Ranges are inclusive. Every level runs the same seeds, so each sees the same contacts and
+the differences between rows are the staffing's. Writes sweep.csv and sweep.json to
+output/<scenario>/sweep_<group>/ (or --out).";
+
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub simulation: SimulationArgs,
+    /// The agent group to vary.
+    #[arg(long)]
+    pub group: String,
+    /// Constant headcounts to try, as FROM..TO (inclusive), e.g. 20..40.
+    #[arg(
+        long,
+        value_name = "FROM..TO",
+        conflicts_with = "change",
+        required_unless_present = "change",
+        allow_hyphen_values = true
+    )]
+    pub agents: Option<String>,
+    /// Changes to the scheduled headcount of every interval, as FROM..TO, e.g. -3..3.
+    #[arg(long, value_name = "FROM..TO", allow_hyphen_values = true)]
+    pub change: Option<String>,
+    /// Step between levels.
+    #[arg(long, default_value_t = 1)]
+    pub step: u32,
+    /// Folder for sweep.csv and sweep.json [default: output/<scenario>/sweep_<group>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// What to print on stdout: a table, or the sweep as JSON.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 const ERLANG_EXAMPLES: &str = "Examples:
@@ -125,13 +173,15 @@ pub struct ErlangArgs {
     pub json: bool,
 }
 
+/// What every simulating command (run, sweep, plan) takes: the scenario and how to run it.
 #[derive(Debug, clap::Args)]
-pub struct RunArgs {
+pub struct SimulationArgs {
     /// The scenario TOML file.
     pub scenario: PathBuf,
-    /// Folder for the output files [default: output/<scenario name>].
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    /// A staffing file (as `omnisim plan` writes) replacing the headcount of the groups it
+    /// names.
+    #[arg(long, value_name = "FILE")]
+    pub staffing: Option<PathBuf>,
     /// Override simulation.replications.
     #[arg(long)]
     pub replications: Option<u32>,
@@ -141,12 +191,21 @@ pub struct RunArgs {
     /// Worker threads for replications [default: all cores]. Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// What to print on stdout: a table for people, or the summary JSON for scripts.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
     /// No progress bar and no performance line on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub simulation: SimulationArgs,
+    /// Folder for the output files [default: output/<scenario name>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// What to print on stdout: a table for people, or the summary JSON for scripts.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -188,6 +247,7 @@ pub fn run_command(command: Command) -> Result<(), CliError> {
         Command::Validate { scenario } => validate(&scenario),
         Command::Run(args) => run::run(&args),
         Command::Erlang(args) => erlang::erlang(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
     }
 }
 

@@ -3,17 +3,18 @@
 use std::io::Write as _;
 use std::path::Path;
 
-use super::{CliError, Format, RunArgs};
+use super::{CliError, Format, RunArgs, SimulationArgs};
 use crate::error::{EXIT_BAD_INPUT, EXIT_FAILURE};
 use crate::metrics::summary::{channel_interval_rows, group_interval_rows, summarise};
 use crate::output::{interval_csv_bytes, summary_json_bytes, table::summary_table, write_files};
 use crate::progress::Progress;
 use crate::replicate::run_replications;
+use crate::scenario::staffing::apply_staffing_file;
 use crate::scenario::{Limits, Scenario, load_scenario_file};
 
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
-    let mut scenario = load_scenario_file(&args.scenario)?;
-    apply_overrides(&mut scenario, args)?;
+    let scenario = load_scenario(&args.simulation)?;
+    let quiet = args.simulation.quiet;
     let out_dir = args
         .out
         .clone()
@@ -21,9 +22,10 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let progress = Progress::new(
         u64::from(scenario.simulation.replications),
         "replications",
-        args.quiet,
+        quiet,
     );
-    let (results, counters) = run_replications(&scenario, args.threads, &progress);
+    let (results, counters) = run_replications(&scenario, args.simulation.threads, &progress);
+    progress.finish();
     if let Some(failure) = results.iter().flat_map(|r| &r.conservation_failures).next() {
         return Err(CliError {
             message: format!("internal error, flow conservation failed (please report): {failure}"),
@@ -67,7 +69,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         message: format!("cannot print the summary: {error}"),
         exit_code: EXIT_FAILURE,
     })?;
-    if !args.quiet {
+    if !quiet {
         let per_second = |n: f64| n / counters.wall_seconds.max(1e-9);
         let line = format!(
             "simulated {} contacts and {} events in {:.2} s on {} thread(s): {:.2} M contacts/s, {:.2} M events/s; at most {} contacts alive at once",
@@ -85,7 +87,13 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn apply_overrides(scenario: &mut Scenario, args: &RunArgs) -> Result<(), CliError> {
+/// Loads the scenario, applies a staffing file and the command-line overrides, and checks
+/// the thread count: everything a simulating command needs before it starts.
+pub fn load_scenario(args: &SimulationArgs) -> Result<Scenario, CliError> {
+    let mut scenario = load_scenario_file(&args.scenario)?;
+    if let Some(path) = &args.staffing {
+        apply_staffing_file(&mut scenario, path)?;
+    }
     if let Some(replications) = args.replications {
         if replications == 0 || replications > Limits::MAX_REPLICATIONS {
             return Err(CliError {
@@ -107,7 +115,7 @@ fn apply_overrides(scenario: &mut Scenario, args: &RunArgs) -> Result<(), CliErr
             exit_code: EXIT_BAD_INPUT,
         });
     }
-    Ok(())
+    Ok(scenario)
 }
 
 /// A folder name from a scenario name: letters, digits, '-', '_' and '.'; others become '_'.

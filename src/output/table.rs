@@ -5,7 +5,7 @@ use crate::metrics::summary::RunSummary;
 use crate::scenario::units::format_duration;
 use crate::stats::Estimate;
 
-fn percent(estimate: &Estimate) -> String {
+pub fn percent(estimate: &Estimate) -> String {
     match (estimate.mean, estimate.ci95) {
         (Some(mean), Some(ci)) => format!("{:.1}% ±{:.1}", 100.0 * mean, 100.0 * ci),
         (Some(mean), None) => format!("{:.1}%", 100.0 * mean),
@@ -13,7 +13,7 @@ fn percent(estimate: &Estimate) -> String {
     }
 }
 
-fn seconds(estimate: &Estimate) -> String {
+pub fn seconds(estimate: &Estimate) -> String {
     match (estimate.mean, estimate.ci95) {
         (Some(mean), Some(ci)) => format!("{} ±{}", format_duration(mean), format_duration(ci)),
         (Some(mean), None) => format_duration(mean),

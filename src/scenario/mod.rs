@@ -7,6 +7,7 @@
 //! `group_idx`, `issue_type_idx`...), never on strings.
 
 pub mod raw;
+pub mod staffing;
 pub mod units;
 mod validate;
 

@@ -61,7 +61,11 @@ pub fn parse_scenario_str(
     }
 }
 
-fn parse_raw(text: &str) -> Result<RawScenario, Vec<ScenarioProblem>> {
+/// Parses TOML text into a raw serde type, turning parser and type errors into problems
+/// with their key path and line.
+pub(super) fn parse_raw<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<T, Vec<ScenarioProblem>> {
     let to_problem = |key: String, error: &toml::de::Error| ScenarioProblem {
         key,
         reason: error.message().trim().to_string(),
@@ -76,7 +80,7 @@ fn parse_raw(text: &str) -> Result<RawScenario, Vec<ScenarioProblem>> {
     })
 }
 
-fn line_column(text: &str, byte_offset: usize) -> (usize, usize) {
+pub(super) fn line_column(text: &str, byte_offset: usize) -> (usize, usize) {
     let before = &text[..byte_offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before
@@ -88,12 +92,12 @@ fn line_column(text: &str, byte_offset: usize) -> (usize, usize) {
 }
 
 #[derive(Default)]
-struct Checker {
-    problems: Vec<ScenarioProblem>,
+pub(super) struct Checker {
+    pub(super) problems: Vec<ScenarioProblem>,
 }
 
 impl Checker {
-    fn fail(&mut self, key: &str, reason: impl Into<String>) {
+    pub(super) fn fail(&mut self, key: &str, reason: impl Into<String>) {
         self.problems.push(ScenarioProblem::new(key, reason));
     }
 
@@ -898,7 +902,7 @@ impl Checker {
         all_ok.then_some(groups)
     }
 
-    fn headcount(&mut self, key: &str, value: &toml::Value) -> Option<Headcount> {
+    pub(super) fn headcount(&mut self, key: &str, value: &toml::Value) -> Option<Headcount> {
         let to_count = |value: &toml::Value| {
             value
                 .as_integer()

@@ -113,3 +113,134 @@ fn erlang_calculator() {
         &["handle-time"],
     );
 }
+
+fn scenario_path(name: &str) -> String {
+    format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn sweep_of_a_textbook_queue() {
+    let directory = tempfile::tempdir().unwrap();
+    let out = directory.path().join("sweep");
+    let erlang_c = scenario_path("erlang_c.toml");
+    let stdout = check(
+        &[
+            "sweep",
+            &erlang_c,
+            "--group",
+            "agents",
+            "--agents",
+            "12..16",
+            "--step",
+            "2",
+            "--replications",
+            "4",
+            "--quiet",
+            "--format",
+            "json",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        0,
+        &["\"mode\": \"agents\""],
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let levels = report["levels"].as_array().unwrap();
+    assert_eq!(
+        levels
+            .iter()
+            .map(|l| l["level"].as_i64().unwrap())
+            .collect::<Vec<_>>(),
+        [12, 14, 16]
+    );
+    // More agents, better service: SLA rises and ASA falls, level after level.
+    let sla: Vec<f64> = levels
+        .iter()
+        .map(|l| l["channels"][0]["sla_attainment"]["mean"].as_f64().unwrap())
+        .collect();
+    assert!(sla.windows(2).all(|pair| pair[0] < pair[1]), "{sla:?}");
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 3, "{csv}");
+    assert!(out.join("sweep.json").exists());
+    // Mistakes a user makes: each names what is wrong, exits 2 and writes nothing.
+    let nothing = directory.path().join("nothing");
+    let nothing = nothing.to_str().unwrap();
+    check(
+        &[
+            "sweep", &erlang_c, "--group", "tier9", "--agents", "1..3", "--out", nothing,
+        ],
+        2,
+        &["--group tier9", "it has: agents"],
+    );
+    check(
+        &[
+            "sweep", &erlang_c, "--group", "agents", "--agents", "9..3", "--out", nothing,
+        ],
+        2,
+        &["FROM must not be above TO"],
+    );
+    check(
+        &[
+            "sweep",
+            &erlang_c,
+            "--group",
+            "agents",
+            "--agents",
+            "0..2000000",
+            "--out",
+            nothing,
+        ],
+        2,
+        &["at most 500"],
+    );
+    check(
+        &["sweep", &erlang_c, "--group", "agents", "--out", nothing],
+        2,
+        &["--agents"],
+    );
+    assert!(!directory.path().join("nothing").exists());
+}
+
+#[test]
+fn run_with_a_staffing_file() {
+    let directory = tempfile::tempdir().unwrap();
+    let staffing = directory.path().join("staffing.toml");
+    let erlang_c = scenario_path("erlang_c.toml");
+    let run = |staffing_text: &str, exit_code: i32, fragments: &[&str]| {
+        std::fs::write(&staffing, staffing_text).unwrap();
+        check(
+            &[
+                "run",
+                &erlang_c,
+                "--staffing",
+                staffing.to_str().unwrap(),
+                "--replications",
+                "2",
+                "--quiet",
+                "--format",
+                "json",
+                "--out",
+                directory.path().join("out").to_str().unwrap(),
+            ],
+            exit_code,
+            fragments,
+        )
+    };
+    // The staffing file replaces the scenario's 14 agents.
+    let stdout = run("[groups.agents]\nheadcount = 30\n", 0, &[]);
+    let summary: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        summary["groups"][0]["metrics"]["scheduled_agents"]["mean"].as_f64(),
+        Some(30.0)
+    );
+    run(
+        "[groups.tier1]\nheadcount = 3\n",
+        2,
+        &["groups.tier1", "no group"],
+    );
+    run(
+        "[groups.agents]\nheadcount = \"many\"\n",
+        2,
+        &["groups.agents.headcount"],
+    );
+}

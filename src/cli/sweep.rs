@@ -1,0 +1,176 @@
+//! `omnisim sweep`: parse the range, run every level, write sweep.csv and sweep.json, print.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use super::run::{directory_name, load_scenario};
+use super::{CliError, Format, SweepArgs};
+use crate::error::{EXIT_BAD_INPUT, EXIT_FAILURE};
+use crate::output::write_files;
+use crate::progress::Progress;
+use crate::scenario::Limits;
+use crate::sweep::{SweepMode, SweepSpec, run_sweep, sweep_csv_bytes, sweep_table};
+
+/// The most levels one sweep runs.
+const MAX_LEVELS: usize = 500;
+
+fn bad_input(message: String) -> CliError {
+    CliError {
+        message,
+        exit_code: EXIT_BAD_INPUT,
+    }
+}
+
+/// "20..40", "20..=40", "-3..3" or a single "25", stepped by `step`.
+fn parse_levels(flag: &str, text: &str, step: u32) -> Result<Vec<i64>, CliError> {
+    let number = |part: &str| {
+        part.trim().parse::<i64>().map_err(|_| {
+            bad_input(format!(
+                "{flag} {text:?}: expected FROM..TO with whole numbers, e.g. 20..40"
+            ))
+        })
+    };
+    let (from, to) = match text.split_once("..") {
+        Some((from, to)) => (number(from)?, number(to.trim_start_matches('='))?),
+        None => {
+            let single = number(text)?;
+            (single, single)
+        }
+    };
+    if from > to {
+        return Err(bad_input(format!(
+            "{flag} {text}: FROM must not be above TO"
+        )));
+    }
+    if step == 0 {
+        return Err(bad_input("--step must be at least 1".into()));
+    }
+    let count = (to - from) as u128 / u128::from(step) + 1;
+    if count > MAX_LEVELS as u128 {
+        return Err(bad_input(format!(
+            "{flag} {text} with --step {step} is {count} levels; at most {MAX_LEVELS} (raise --step)"
+        )));
+    }
+    Ok((from..=to).step_by(step as usize).collect())
+}
+
+pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    let scenario = load_scenario(&args.simulation)?;
+    let group_idx = scenario.group_index(&args.group).ok_or_else(|| {
+        let names: Vec<&str> = scenario.groups.iter().map(|g| g.name.as_str()).collect();
+        bad_input(format!(
+            "--group {}: the scenario has no such group (it has: {})",
+            args.group,
+            names.join(", ")
+        ))
+    })?;
+    let (mode, levels) = match (&args.agents, &args.change) {
+        (Some(range), _) => (
+            SweepMode::Agents,
+            parse_levels("--agents", range, args.step)?,
+        ),
+        (None, Some(range)) => (
+            SweepMode::Change,
+            parse_levels("--change", range, args.step)?,
+        ),
+        (None, None) => unreachable!("clap requires --agents or --change"),
+    };
+    let others: u64 = scenario
+        .groups
+        .iter()
+        .enumerate()
+        .filter(|(idx, _)| *idx != group_idx)
+        .map(|(_, g)| u64::from(g.headcount.max()))
+        .sum();
+    let largest = match mode {
+        SweepMode::Agents => *levels.last().expect("at least one level"),
+        SweepMode::Change => {
+            i64::from(scenario.groups[group_idx].headcount.max()) + levels.last().expect("level")
+        }
+    };
+    if mode == SweepMode::Agents && levels[0] < 0 {
+        return Err(bad_input(
+            "--agents levels are headcounts and cannot be negative (use --change for changes)"
+                .into(),
+        ));
+    }
+    if largest.max(0) as u64 + others > Limits::MAX_AGENTS {
+        return Err(bad_input(format!(
+            "the sweep reaches {} agents in all; at most {} are supported",
+            largest.max(0) as u64 + others,
+            Limits::MAX_AGENTS
+        )));
+    }
+    let spec = SweepSpec {
+        group_idx,
+        mode,
+        levels,
+    };
+    let progress = Progress::new(
+        spec.levels.len() as u64 * u64::from(scenario.simulation.replications),
+        "sweep (levels x replications)",
+        args.simulation.quiet,
+    );
+    let report = run_sweep(&scenario, &spec, args.simulation.threads, &progress);
+    progress.finish();
+    let mut json = serde_json::to_vec_pretty(&report).expect("report serialises");
+    json.push(b'\n');
+    let out_dir = args.out.clone().unwrap_or_else(|| {
+        Path::new("output")
+            .join(directory_name(&scenario.name))
+            .join(format!("sweep_{}", directory_name(&args.group)))
+    });
+    let written = write_files(
+        &out_dir,
+        &[
+            ("sweep.csv", sweep_csv_bytes(&report)),
+            ("sweep.json", json.clone()),
+        ],
+    )
+    .map_err(|error| CliError {
+        message: format!("cannot write outputs to {}: {error}", out_dir.display()),
+        exit_code: EXIT_FAILURE,
+    })?;
+    let text = match args.format {
+        Format::Json => json,
+        Format::Table => {
+            let mut text = sweep_table(&report);
+            text.push_str(&format!(
+                "\nwrote {}\n",
+                written
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            text.into_bytes()
+        }
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(&text)
+        .map_err(|error| CliError {
+            message: format!("cannot print: {error}"),
+            exit_code: EXIT_FAILURE,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_ranges() {
+        let check = |text: &str, step: u32, want: Option<Vec<i64>>| {
+            assert_eq!(parse_levels("--agents", text, step).ok(), want, "{text}");
+        };
+        check("20..24", 1, Some(vec![20, 21, 22, 23, 24]));
+        check("20..=24", 2, Some(vec![20, 22, 24]));
+        check("-2..1", 1, Some(vec![-2, -1, 0, 1]));
+        check("7", 1, Some(vec![7]));
+        check("5..3", 1, None);
+        check("a..3", 1, None);
+        check("1..3", 0, None);
+        check("0..100000", 1, None);
+    }
+}

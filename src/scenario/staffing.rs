@@ -1,0 +1,226 @@
+//! Staffing files: per-interval headcounts for some of a scenario's groups, kept apart from
+//! the scenario so a plan can be written by `omnisim plan` and re-run with
+//! `omnisim run SCENARIO --staffing FILE`.
+//!
+//! ```toml
+//! # omnisim staffing for retail_week
+//! [groups.phone_team]
+//! headcount = [0, 0, 1, 2, 2, 1]   # one per reporting interval, repeating like a scenario's
+//! ```
+//!
+//! Validated like the scenario: unknown keys, groups the scenario lacks and bad counts are
+//! problems naming their key path and line.
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use super::validate::{Checker, parse_raw};
+use super::{Headcount, Limits, Scenario};
+use crate::error::{ScenarioError, ScenarioProblem};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStaffing {
+    groups: IndexMap<String, RawStaffingGroup>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStaffingGroup {
+    headcount: toml::Value,
+}
+
+/// Replaces the headcount of every group the staffing text names.
+pub fn apply_staffing_str(scenario: &mut Scenario, text: &str) -> Result<(), Vec<ScenarioProblem>> {
+    let raw: RawStaffing = parse_raw(text)?;
+    let mut checker = Checker::default();
+    let mut changes = Vec::new();
+    for (name, group) in &raw.groups {
+        let key = format!("groups.{name}");
+        let Some(group_idx) = scenario.group_index(name) else {
+            let known: Vec<&str> = scenario.groups.iter().map(|g| g.name.as_str()).collect();
+            checker.fail(
+                &key,
+                format!(
+                    "the scenario has no group \"{name}\" (it has: {})",
+                    known.join(", ")
+                ),
+            );
+            continue;
+        };
+        if let Some(headcount) = checker.headcount(&format!("{key}.headcount"), &group.headcount) {
+            changes.push((group_idx, headcount));
+        }
+    }
+    if !checker.problems.is_empty() {
+        return Err(checker.problems);
+    }
+    for (group_idx, headcount) in changes {
+        scenario.groups[group_idx].headcount = headcount;
+    }
+    let total: u64 = scenario
+        .groups
+        .iter()
+        .map(|g| u64::from(g.headcount.max()))
+        .sum();
+    if total > Limits::MAX_AGENTS {
+        return Err(vec![ScenarioProblem::new(
+            "groups",
+            format!(
+                "{total} agents in all; at most {} are supported",
+                Limits::MAX_AGENTS
+            ),
+        )]);
+    }
+    Ok(())
+}
+
+/// Reads a staffing file and applies it to `scenario`.
+pub fn apply_staffing_file(scenario: &mut Scenario, path: &Path) -> Result<(), ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Unreadable {
+        path: path.to_path_buf(),
+        reason: match error.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ => error.to_string(),
+        },
+    })?;
+    apply_staffing_str(scenario, &text).map_err(|problems| ScenarioError::Invalid {
+        path: path.to_path_buf(),
+        problems,
+    })
+}
+
+/// A staffing file's text: `header` as comment lines, then one table per group.
+pub fn staffing_toml(header: &str, groups: &[(&str, &Headcount)]) -> String {
+    let mut text = String::new();
+    for line in header.lines() {
+        text.push_str(&format!("# {line}\n"));
+    }
+    for (name, headcount) in groups {
+        text.push_str(&format!("\n[groups.{}]\n", toml_key(name)));
+        match headcount {
+            Headcount::Constant(count) => text.push_str(&format!("headcount = {count}\n")),
+            Headcount::PerInterval(counts) => {
+                text.push_str("headcount = [\n");
+                for chunk in counts.chunks(24) {
+                    let line: Vec<String> = chunk.iter().map(u32::to_string).collect();
+                    text.push_str(&format!("  {},\n", line.join(", ")));
+                }
+                text.push_str("]\n");
+            }
+        }
+    }
+    text
+}
+
+/// A TOML key, quoted unless it is bare-key safe.
+fn toml_key(name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        name.to_string()
+    } else {
+        toml::Value::String(name.to_string()).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse_scenario_str;
+
+    const BASE: &str = r#"
+[simulation]
+horizon = "2h"
+interval = "1h"
+replications = 1
+seed = 1
+
+[channels.phone]
+kind = "voice"
+sla = { within = "20s", target = 0.8 }
+handle_time = { distribution = "exponential", mean = "3m" }
+
+[arrivals.phone]
+rate_per_hour = 10
+
+[groups.tier1]
+headcount = 2
+channels = ["phone"]
+
+[groups."night shift"]
+headcount = 1
+channels = ["phone"]
+"#;
+
+    #[track_caller]
+    fn check(staffing: &str, expected: Result<Vec<Headcount>, &[&str]>) {
+        let mut scenario = parse_scenario_str(BASE, "base").unwrap();
+        match (apply_staffing_str(&mut scenario, staffing), expected) {
+            (Ok(()), Ok(headcounts)) => {
+                let got: Vec<Headcount> = scenario
+                    .groups
+                    .iter()
+                    .map(|g| g.headcount.clone())
+                    .collect();
+                assert_eq!(got, headcounts);
+            }
+            (Err(problems), Err(fragments)) => {
+                let text: String = problems
+                    .iter()
+                    .map(|p| format!("{}: {} {:?}\n", p.key, p.reason, p.line_column))
+                    .collect();
+                for fragment in fragments {
+                    assert!(text.contains(fragment), "{text} lacks {fragment}");
+                }
+            }
+            (got, want) => panic!("got {got:?}, want {want:?}"),
+        }
+    }
+
+    #[test]
+    fn staffing_files() {
+        check(
+            "[groups.tier1]\nheadcount = [3, 4]\n",
+            Ok(vec![
+                Headcount::PerInterval(vec![3, 4]),
+                Headcount::Constant(1),
+            ]),
+        );
+        // What staffing_toml writes reads back to the same headcounts.
+        let written = staffing_toml(
+            "a plan\nsecond line",
+            &[
+                ("tier1", &Headcount::Constant(5)),
+                ("night shift", &Headcount::PerInterval(vec![0, 2])),
+            ],
+        );
+        check(
+            &written,
+            Ok(vec![
+                Headcount::Constant(5),
+                Headcount::PerInterval(vec![0, 2]),
+            ]),
+        );
+        check(
+            "[groups.tier2]\nheadcount = 3\n",
+            Err(&["groups.tier2", "no group \"tier2\"", "tier1, night shift"]),
+        );
+        check(
+            "[groups.tier1]\nheadcount = [3, -1]\n",
+            Err(&["groups.tier1.headcount", "whole number"]),
+        );
+        check(
+            "[groups.tier1]\nheadcount = 3\nshifts = 2\n",
+            Err(&["shifts", "Some((3"]),
+        );
+        check(
+            "[groups.tier1]\nheadcount = 900000\n[groups.\"night shift\"]\nheadcount = 900000\n",
+            Err(&["1800000 agents"]),
+        );
+    }
+}

@@ -1,0 +1,248 @@
+//! Staffing sweeps: one group's headcount stepped over a range, every other setting fixed, and
+//! per level the SLA attainment, ASA and abandonment of every channel with their confidence
+//! intervals. Every level runs the same seeds, so the contacts are the same at each level
+//! (common random numbers) and the differences between levels are the staffing's, not noise.
+
+use serde::Serialize;
+
+use crate::metrics::summary::summarise;
+use crate::progress::Progress;
+use crate::replicate::run_replications;
+use crate::scenario::{Headcount, Scenario};
+use crate::stats::Estimate;
+
+/// How the swept group's headcount is set at each level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SweepMode {
+    /// The level is a constant headcount in every interval.
+    Agents,
+    /// The level is added to the scheduled headcount of every interval (never below zero).
+    Change,
+}
+
+/// What to sweep.
+#[derive(Debug, Clone)]
+pub struct SweepSpec {
+    pub group_idx: usize,
+    pub mode: SweepMode,
+    pub levels: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepReport {
+    pub omnisim_version: String,
+    pub scenario: String,
+    pub group: String,
+    pub mode: SweepMode,
+    pub seed: u64,
+    pub replications: u32,
+    pub levels: Vec<SweepLevel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepLevel {
+    pub level: i64,
+    /// The group's mean scheduled headcount per reported interval at this level.
+    pub mean_scheduled_agents: f64,
+    pub group_occupancy: Estimate,
+    pub channels: Vec<SweepChannel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepChannel {
+    pub name: String,
+    pub sla_target: Option<f64>,
+    pub sla_attainment: Estimate,
+    pub asa_seconds: Estimate,
+    pub abandonment_rate: Estimate,
+    pub meets_sla_target: Option<bool>,
+}
+
+/// The group's headcount at `level`.
+pub fn headcount_at_level(base: &Headcount, mode: SweepMode, level: i64) -> Headcount {
+    let shift = |count: u32| (i64::from(count) + level).max(0) as u32;
+    match (mode, base) {
+        (SweepMode::Agents, _) => Headcount::Constant(level.max(0) as u32),
+        (SweepMode::Change, Headcount::Constant(count)) => Headcount::Constant(shift(*count)),
+        (SweepMode::Change, Headcount::PerInterval(counts)) => {
+            Headcount::PerInterval(counts.iter().map(|&c| shift(c)).collect())
+        }
+    }
+}
+
+/// Runs every level; `progress` steps once per replication of every level.
+pub fn run_sweep(
+    scenario: &Scenario,
+    spec: &SweepSpec,
+    threads: Option<usize>,
+    progress: &Progress,
+) -> SweepReport {
+    let group = &scenario.groups[spec.group_idx];
+    let settings = &scenario.simulation;
+    let levels = spec
+        .levels
+        .iter()
+        .map(|&level| {
+            let mut varied = scenario.clone();
+            varied.groups[spec.group_idx].headcount =
+                headcount_at_level(&group.headcount, spec.mode, level);
+            let (results, _) = run_replications(&varied, threads, progress);
+            let summary = summarise(&varied, &results);
+            let reported = settings.first_reported_interval()..settings.n_intervals();
+            let n_reported = reported.len().max(1) as f64;
+            let headcount = &varied.groups[spec.group_idx].headcount;
+            SweepLevel {
+                level,
+                mean_scheduled_agents: reported
+                    .map(|i| f64::from(headcount.at_interval(i)))
+                    .sum::<f64>()
+                    / n_reported,
+                group_occupancy: summary.groups[spec.group_idx].metrics["occupancy"],
+                channels: summary
+                    .channels
+                    .iter()
+                    .filter(|channel| channel.kind != "self_service")
+                    .map(|channel| SweepChannel {
+                        name: channel.name.clone(),
+                        sla_target: channel.sla_target,
+                        sla_attainment: channel.metrics["sla_attainment"],
+                        asa_seconds: channel.metrics["asa_seconds"],
+                        abandonment_rate: channel.metrics["abandonment_rate"],
+                        meets_sla_target: channel.meets_sla_target,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    SweepReport {
+        omnisim_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: scenario.name.clone(),
+        group: group.name.clone(),
+        mode: spec.mode,
+        seed: settings.seed,
+        replications: settings.replications,
+        levels,
+    }
+}
+
+/// sweep.csv: one row per level and channel.
+pub fn sweep_csv_bytes(report: &SweepReport) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record([
+            "level",
+            "mean_scheduled_agents",
+            "channel",
+            "sla_target",
+            "sla_attainment_mean",
+            "sla_attainment_ci95",
+            "asa_seconds_mean",
+            "asa_seconds_ci95",
+            "abandonment_rate_mean",
+            "abandonment_rate_ci95",
+            "meets_sla_target",
+            "group_occupancy_mean",
+            "group_occupancy_ci95",
+        ])
+        .expect("write to memory");
+    let number = |value: Option<f64>| value.map(|v| format!("{v}")).unwrap_or_default();
+    for level in &report.levels {
+        for channel in &level.channels {
+            writer
+                .write_record([
+                    level.level.to_string(),
+                    format!("{}", level.mean_scheduled_agents),
+                    channel.name.clone(),
+                    number(channel.sla_target),
+                    number(channel.sla_attainment.mean),
+                    number(channel.sla_attainment.ci95),
+                    number(channel.asa_seconds.mean),
+                    number(channel.asa_seconds.ci95),
+                    number(channel.abandonment_rate.mean),
+                    number(channel.abandonment_rate.ci95),
+                    channel
+                        .meets_sla_target
+                        .map(|m| m.to_string())
+                        .unwrap_or_default(),
+                    number(level.group_occupancy.mean),
+                    number(level.group_occupancy.ci95),
+                ])
+                .expect("write to memory");
+        }
+    }
+    writer.into_inner().expect("flush to memory")
+}
+
+/// The sweep as text: one block per channel, a row per level.
+pub fn sweep_table(report: &SweepReport) -> String {
+    use crate::output::table::{percent, seconds};
+    let mut text = format!(
+        "{}: sweep of group {} ({}), {} replication(s) per level, seed {}; the same contacts at every level; occupancy is {}'s; ± is a 95% confidence half-width\n",
+        report.scenario,
+        report.group,
+        match report.mode {
+            SweepMode::Agents => "constant headcount",
+            SweepMode::Change => "change to the scheduled headcount",
+        },
+        report.replications,
+        report.seed,
+        report.group
+    );
+    let Some(first) = report.levels.first() else {
+        return text;
+    };
+    for (channel_idx, channel) in first.channels.iter().enumerate() {
+        text.push_str(&format!(
+            "\n{}{}\n{:>7} {:>8}  {:>15} {:>17} {:>14} {:>14}\n",
+            channel.name,
+            channel.sla_target.map_or(String::new(), |t| format!(
+                " (SLA target {:.0}%)",
+                100.0 * t
+            )),
+            "level",
+            "agents",
+            "SLA",
+            "ASA",
+            "abandoned",
+            "occupancy"
+        ));
+        for level in &report.levels {
+            let row = &level.channels[channel_idx];
+            let flag = match row.meets_sla_target {
+                Some(false) => " below target",
+                _ => "",
+            };
+            text.push_str(&format!(
+                "{:>7} {:>8.1}  {:>15} {:>17} {:>14} {:>14}{flag}\n",
+                level.level,
+                level.mean_scheduled_agents,
+                percent(&row.sla_attainment),
+                seconds(&row.asa_seconds),
+                percent(&row.abandonment_rate),
+                percent(&level.group_occupancy),
+            ));
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headcount_levels() {
+        let schedule = Headcount::PerInterval(vec![0, 3, 5]);
+        let check = |mode, level, want: Headcount| {
+            assert_eq!(headcount_at_level(&schedule, mode, level), want);
+        };
+        check(SweepMode::Agents, 7, Headcount::Constant(7));
+        check(SweepMode::Change, 2, Headcount::PerInterval(vec![2, 5, 7]));
+        check(SweepMode::Change, -4, Headcount::PerInterval(vec![0, 0, 1]));
+        assert_eq!(
+            headcount_at_level(&Headcount::Constant(4), SweepMode::Change, -1),
+            Headcount::Constant(3)
+        );
+    }
+}
