@@ -12,6 +12,7 @@ pub mod erlang;
 pub mod error;
 pub mod metrics;
 pub mod output;
+pub mod plan;
 pub mod progress;
 pub mod replicate;
 pub mod rng;

@@ -56,6 +56,53 @@ impl Estimate {
     }
 }
 
+/// A ratio pooled over replications, sum(numerator) / sum(denominator), with a Student-t
+/// half-width from the delta method. Suits per-interval rates where many replications see
+/// only a handful of contacts (a mean of per-replication ratios would drop the empty ones and
+/// weigh a replication with one contact like one with fifty).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PooledRatio {
+    /// Absent when every denominator is zero.
+    pub value: Option<f64>,
+    /// Half-width of the two-sided interval at the confidence it was computed with; absent
+    /// with fewer than two replications or no denominator.
+    pub half_width: Option<f64>,
+    /// Sum of the denominators (contacts the ratio is over).
+    pub denominator: f64,
+}
+
+impl PooledRatio {
+    /// From (numerator, denominator) pairs, one per replication.
+    pub fn from_pairs(pairs: &[(f64, f64)], confidence: f64) -> PooledRatio {
+        let n = pairs.len();
+        let numerator: f64 = pairs.iter().map(|p| p.0).sum();
+        let denominator: f64 = pairs.iter().map(|p| p.1).sum();
+        if denominator <= 0.0 {
+            return PooledRatio {
+                value: None,
+                half_width: None,
+                denominator,
+            };
+        }
+        let ratio = numerator / denominator;
+        let half_width = (n >= 2).then(|| {
+            let mean_denominator = denominator / n as f64;
+            let residual_variance = pairs
+                .iter()
+                .map(|(x, y)| (x - ratio * y).powi(2))
+                .sum::<f64>()
+                / (n - 1) as f64;
+            let standard_error = (residual_variance / n as f64).sqrt() / mean_denominator;
+            student_t_quantile(n - 1, 0.5 + confidence / 2.0) * standard_error
+        });
+        PooledRatio {
+            value: Some(ratio),
+            half_width,
+            denominator,
+        }
+    }
+}
+
 /// The `probability` quantile of Student's t with `degrees_of_freedom`.
 pub fn student_t_quantile(degrees_of_freedom: usize, probability: f64) -> f64 {
     StudentsT::new(0.0, 1.0, degrees_of_freedom as f64)
@@ -83,5 +130,20 @@ mod tests {
         assert!((estimate.ci95.unwrap() - 4.303 / 3f64.sqrt()).abs() < 1e-3);
         assert_eq!(Estimate::from_values([5.0]).ci95, None);
         assert_eq!(Estimate::from_values([]).mean, None);
+    }
+
+    #[test]
+    fn pooled_ratio_of_known_values() {
+        // Ratios 1/2, 2/4, 3/6: pooled 6/12 = 0.5 and every residual is zero.
+        let exact = PooledRatio::from_pairs(&[(1.0, 2.0), (2.0, 4.0), (3.0, 6.0)], 0.95);
+        assert_eq!(exact.value, Some(0.5));
+        assert_eq!(exact.half_width, Some(0.0));
+        assert_eq!(exact.denominator, 12.0);
+        // (1, 2) and (3, 2): ratio 1; residuals -1 and 1, variance 2, se = sqrt(2 / 2) / 2.
+        let spread = PooledRatio::from_pairs(&[(1.0, 2.0), (3.0, 2.0)], 0.95);
+        let want = student_t_quantile(1, 0.975) * 0.5;
+        assert!((spread.half_width.unwrap() - want).abs() < 1e-12);
+        // A replication with no contacts adds nothing but its weight in n.
+        assert_eq!(PooledRatio::from_pairs(&[(0.0, 0.0)], 0.95).value, None);
     }
 }

@@ -3,6 +3,7 @@
 //! prints it once.
 
 mod erlang;
+mod plan;
 mod run;
 mod sweep;
 
@@ -48,6 +49,52 @@ pub enum Command {
     /// SLA attainment, ASA and abandonment per channel against one group's staffing level.
     #[command(after_help = SWEEP_EXAMPLES)]
     Sweep(SweepArgs),
+    /// The fewest agents per group and interval that meet every channel's SLA, found by
+    /// simulation from an Erlang start, with the Erlang figures beside it.
+    #[command(after_help = PLAN_EXAMPLES)]
+    Plan(PlanArgs),
+}
+
+const PLAN_EXAMPLES: &str = "Examples:
+  omnisim plan scenarios/retail_week.toml
+  omnisim plan scenarios/retail_week.toml --max-abandon 0.05 --max-occupancy 0.85 --shrinkage 0.3
+  # check the plan on fresh seeds
+  omnisim run scenarios/retail_week.toml --staffing output/retail_week/plan/staffing.toml --seed 99
+
+Starts from Erlang A per channel and interval, then simulates (the scenario's replications and
+seed), adds an agent where a target fails and removes one where every target still holds,
+until stable. Writes plan.csv (agents and positions per group and interval, beside the Erlang
+figures), plan_sla.csv (achieved SLA per channel and interval, with CIs), plan.json and
+staffing.toml to output/<scenario>/plan/ (or --out).";
+
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub simulation: SimulationArgs,
+    /// One-sided confidence that each interval meets its targets (0.5 = on average).
+    #[arg(long, default_value_t = 0.9, value_parser = fraction_argument)]
+    pub confidence: f64,
+    /// Also keep each channel's abandonment rate at most this, in every interval.
+    #[arg(long, value_parser = fraction_argument)]
+    pub max_abandon: Option<f64>,
+    /// Also keep each group's occupancy at most this, in every interval.
+    #[arg(long, value_parser = fraction_argument)]
+    pub max_occupancy: Option<f64>,
+    /// Share of paid time lost to breaks, training and absence: positions = agents / (1 - s).
+    #[arg(long, default_value_t = 0.0, value_parser = fraction_argument)]
+    pub shrinkage: f64,
+    /// Most simulations (of all replications each) the search may run.
+    #[arg(long, default_value_t = 400)]
+    pub max_evaluations: u32,
+    /// Most agents one group may have in one interval.
+    #[arg(long, default_value_t = 5000)]
+    pub max_agents: u32,
+    /// Folder for the plan files [default: output/<scenario>/plan].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// What to print on stdout: a summary, or plan.json for scripts.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 const SWEEP_EXAMPLES: &str = "Examples:
@@ -248,6 +295,7 @@ pub fn run_command(command: Command) -> Result<(), CliError> {
         Command::Run(args) => run::run(&args),
         Command::Erlang(args) => erlang::erlang(&args),
         Command::Sweep(args) => sweep::sweep(&args),
+        Command::Plan(args) => plan::plan(&args),
     }
 }
 

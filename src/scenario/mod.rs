@@ -266,6 +266,8 @@ pub struct AgentGroup {
     pub speaks_language: Vec<bool>,
     /// Messaging conversations one agent holds at once (1 when the group serves no messaging).
     pub concurrency: u32,
+    /// Paid cost of one agent-hour, when the scenario gives one.
+    pub cost_per_hour: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

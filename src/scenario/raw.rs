@@ -92,4 +92,6 @@ pub struct RawGroup {
     pub skills: Option<Vec<String>>,
     pub languages: Option<Vec<String>>,
     pub concurrency: Option<i64>,
+    /// Paid cost of one agent for one hour, in any currency (used by `plan`).
+    pub cost_per_hour: Option<f64>,
 }

@@ -873,6 +873,16 @@ impl Checker {
                     1
                 }
             };
+            let cost_per_hour = match raw.cost_per_hour {
+                Some(cost) if !(cost.is_finite() && cost >= 0.0) => {
+                    self.fail(
+                        &format!("{key}.cost_per_hour"),
+                        format!("must be a cost of 0 or more per agent-hour, got {cost}"),
+                    );
+                    None
+                }
+                cost => cost,
+            };
             if let Some(headcount) = &headcount {
                 total_agents += u64::from(headcount.max());
             }
@@ -887,6 +897,7 @@ impl Checker {
                 has_skill: has_skill?,
                 speaks_language: speaks_language?,
                 concurrency,
+                cost_per_hour,
             });
         }
         if total_agents > Limits::MAX_AGENTS {

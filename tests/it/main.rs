@@ -5,11 +5,13 @@
 //! - `determinism`: byte-identical outputs for a seed, whatever the thread count;
 //! - `bad_input`: every class of invalid scenario exits 2, names the key, writes nothing;
 //! - `scenarios`: the shipped example scenarios validate and run, and conserve flow;
+//! - `plan`: staffing plans against the Erlang minimum, on fresh seeds, and minimal;
 //! - `commands`: the planning commands (`erlang`, `sweep`, `plan`) through the binary.
 
 mod bad_input;
 mod commands;
 mod determinism;
+mod plan;
 mod scenarios;
 mod support;
 mod theory;

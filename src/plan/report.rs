@@ -1,0 +1,430 @@
+//! What `omnisim plan` writes: the plan per group and interval (plan.csv), the achieved
+//! service per channel and interval (plan_sla.csv), everything with totals and costs
+//! (plan.json), a staffing file `run --staffing` accepts (staffing.toml), and the text summary.
+//! Pure: each function returns bytes or text.
+
+use serde::Serialize;
+
+use super::{Plan, Unmet};
+use crate::scenario::staffing::staffing_toml;
+use crate::scenario::units::format_clock;
+use crate::scenario::{Headcount, Scenario};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanReport {
+    pub omnisim_version: String,
+    pub scenario: String,
+    pub seed: u64,
+    pub replications: u32,
+    /// One-sided confidence with which each interval meets its targets.
+    pub confidence: f64,
+    pub shrinkage: f64,
+    pub max_abandonment: Option<f64>,
+    pub max_occupancy: Option<f64>,
+    pub evaluations: u32,
+    pub all_targets_met: bool,
+    pub groups: Vec<GroupPlanSummary>,
+    /// For one channel served by one group at a stationary load: the exact Erlang minimum.
+    pub single_queue_check: Option<String>,
+    pub unmet: Vec<Unmet>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupPlanSummary {
+    pub name: String,
+    /// Channels whose requirement is assigned to this group.
+    pub primary_for: Vec<String>,
+    pub cost_per_hour: Option<f64>,
+    /// Over the reported intervals.
+    pub agent_hours: f64,
+    pub position_hours: f64,
+    /// Position-hours times cost_per_hour.
+    pub cost: Option<f64>,
+    pub peak_agents: u32,
+    pub erlang_a_agent_hours: f64,
+    pub erlang_c_agent_hours: f64,
+    /// Why simulation and the Erlang sums differ, cause by cause, in words.
+    pub gap_explained: Vec<String>,
+    /// Required agents per interval (all intervals, warm-up included).
+    pub required_agents: Vec<u32>,
+}
+
+fn hours(counts: &[u32], from: usize, interval_seconds: f64) -> f64 {
+    counts[from..].iter().map(|&c| f64::from(c)).sum::<f64>() * interval_seconds / 3600.0
+}
+
+/// Totals, costs, the gap explanation and the single-queue check.
+pub fn plan_report(scenario: &Scenario, plan: &Plan) -> PlanReport {
+    let settings = &scenario.simulation;
+    let first = settings.first_reported_interval();
+    let interval = settings.interval_seconds;
+    let groups = scenario
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(group_idx, group)| {
+            let required = &plan.required[group_idx];
+            let positions: Vec<u32> = (0..required.len())
+                .map(|i| plan.positions(group_idx, i))
+                .collect();
+            let agent_hours = hours(required, first, interval);
+            let position_hours = hours(&positions, first, interval);
+            let erlang_a = hours(&plan.analytic_erlang_a[group_idx], first, interval);
+            let erlang_c = hours(&plan.analytic_erlang_c[group_idx], first, interval);
+            let primary_for: Vec<String> = scenario
+                .channels
+                .iter()
+                .enumerate()
+                .filter(|(c, _)| plan.primary_group[*c] == Some(group_idx))
+                .map(|(_, channel)| channel.name.clone())
+                .collect();
+            let mut gap_explained = Vec::new();
+            if (erlang_a - erlang_c).abs() > 1e-9 {
+                gap_explained.push(format!(
+                    "abandonment: {:+.1} agent-hours from Erlang C ({erlang_c:.1}) to Erlang A ({erlang_a:.1}); customers who hang up free capacity, so fewer agents meet the SLA",
+                    erlang_a - erlang_c
+                ));
+            }
+            let messaging: Vec<&str> = primary_for
+                .iter()
+                .filter(|name| {
+                    scenario
+                        .channel_index(name)
+                        .is_some_and(|c| scenario.channels[c].kind == crate::scenario::ChannelKind::Messaging)
+                })
+                .map(String::as_str)
+                .collect();
+            if !messaging.is_empty() && group.concurrency > 1 {
+                gap_explained.push(format!(
+                    "concurrency: {} counted as {} conversations per agent (Erlang servers / {}), already in the Erlang figures",
+                    messaging.join(", "),
+                    group.concurrency,
+                    group.concurrency
+                ));
+            }
+            let pooled = agent_hours - erlang_a;
+            if pooled.abs() > 1e-9 {
+                let cause = if primary_for.len() > 1 || served_by_several(scenario, group_idx) {
+                    "pooling (channels share these agents, and other groups help with shared channels), time-varying load and queues carrying between intervals"
+                } else {
+                    "time-varying load, queues carrying between intervals and the per-interval confidence the plan demands"
+                };
+                gap_explained.push(format!(
+                    "simulation: {pooled:+.1} agent-hours from the Erlang A sum ({erlang_a:.1}) to the simulated plan ({agent_hours:.1}); {cause}"
+                ));
+            }
+            GroupPlanSummary {
+                name: group.name.clone(),
+                primary_for,
+                cost_per_hour: group.cost_per_hour,
+                agent_hours,
+                position_hours,
+                cost: group.cost_per_hour.map(|cost| cost * position_hours),
+                peak_agents: required[first..].iter().copied().max().unwrap_or(0),
+                erlang_a_agent_hours: erlang_a,
+                erlang_c_agent_hours: erlang_c,
+                gap_explained,
+                required_agents: required.clone(),
+            }
+        })
+        .collect();
+    PlanReport {
+        omnisim_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: scenario.name.clone(),
+        seed: settings.seed,
+        replications: settings.replications,
+        confidence: plan.options.confidence,
+        shrinkage: plan.options.shrinkage,
+        max_abandonment: plan.options.max_abandonment,
+        max_occupancy: plan.options.max_occupancy,
+        evaluations: plan.evaluations,
+        all_targets_met: plan.unmet.is_empty(),
+        groups,
+        single_queue_check: single_queue_check(scenario, plan),
+        unmet: plan.unmet.clone(),
+    }
+}
+
+/// Whether some channel this group serves is also served by another group.
+fn served_by_several(scenario: &Scenario, group_idx: usize) -> bool {
+    (0..scenario.channels.len()).any(|c| {
+        scenario.groups[group_idx].serves_channel[c]
+            && scenario
+                .groups
+                .iter()
+                .filter(|g| g.serves_channel[c])
+                .count()
+                > 1
+    })
+}
+
+/// For one channel with an SLA served by one group at a constant load: the exact Erlang
+/// minimum against the simulated plan, interval by interval.
+fn single_queue_check(scenario: &Scenario, plan: &Plan) -> Option<String> {
+    let with_sla: Vec<usize> = (0..scenario.channels.len())
+        .filter(|&c| scenario.channels[c].sla.is_some())
+        .collect();
+    if with_sla.len() != 1 || scenario.groups.len() != 1 {
+        return None;
+    }
+    let channel_idx = with_sla[0];
+    let first = scenario.simulation.first_reported_interval();
+    let analytic: Vec<_> = plan.analytic_channels[channel_idx][first..]
+        .iter()
+        .map(|a| a.map(|a| (a.expected_contacts, a.erlang_a_agents)))
+        .collect::<Option<Vec<_>>>()?;
+    let (load, minimum) = *analytic.first()?;
+    if analytic
+        .iter()
+        .any(|(l, _)| (l - load).abs() > 1e-9 * load.max(1.0))
+    {
+        return None;
+    }
+    let model = if scenario.channels[channel_idx].patience.is_some() {
+        "Erlang A"
+    } else {
+        "Erlang C"
+    };
+    let required = &plan.required[0][first..];
+    let same = required.iter().filter(|&&r| r == minimum).count();
+    let one_more = required.iter().filter(|&&r| r == minimum + 1).count();
+    let other = required.len() - same - one_more;
+    let fewer = required.iter().filter(|&&r| r < minimum).count();
+    let verdict = if other == 0 {
+        "it agrees with the exact minimum (one more agent is within the simulation's confidence)"
+            .to_string()
+    } else if fewer == other {
+        format!(
+            "in {fewer} interval(s) it has fewer: the target sits within the simulation's confidence interval of what {} agents achieve, so some intervals pass on these contacts; more replications or a higher --confidence settle it",
+            minimum.saturating_sub(1)
+        )
+    } else {
+        "it differs from the exact minimum by more than one agent in some intervals".to_string()
+    };
+    Some(format!(
+        "stationary single queue: the exact {model} minimum is {minimum} agents; the simulated plan has {minimum} in {same} interval(s), {} in {one_more}, other values in {other}; {verdict}",
+        minimum + 1
+    ))
+}
+
+/// plan.csv: one row per group and interval.
+pub fn plan_csv_bytes(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
+    let settings = &scenario.simulation;
+    let long = settings.horizon_seconds > 7.0 * 86_400.0;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record([
+            "group",
+            "interval",
+            "start_seconds",
+            "start",
+            "erlang_c_agents",
+            "erlang_a_agents",
+            "required_agents",
+            "positions",
+            "occupancy",
+        ])
+        .expect("write to memory");
+    for (group_idx, group) in scenario.groups.iter().enumerate() {
+        for interval_idx in 0..settings.n_intervals() {
+            let start = interval_idx as f64 * settings.interval_seconds;
+            let occupancy =
+                plan.final_evaluation.occupancy[group_idx * settings.n_intervals() + interval_idx];
+            writer
+                .write_record([
+                    group.name.clone(),
+                    interval_idx.to_string(),
+                    format!("{start}"),
+                    format_clock(start, long),
+                    plan.analytic_erlang_c[group_idx][interval_idx].to_string(),
+                    plan.analytic_erlang_a[group_idx][interval_idx].to_string(),
+                    plan.required[group_idx][interval_idx].to_string(),
+                    plan.positions(group_idx, interval_idx).to_string(),
+                    occupancy.map(|o| format!("{o}")).unwrap_or_default(),
+                ])
+                .expect("write to memory");
+        }
+    }
+    writer.into_inner().expect("flush to memory")
+}
+
+/// plan_sla.csv: one row per channel with an SLA and reported interval.
+pub fn plan_sla_csv_bytes(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
+    let settings = &scenario.simulation;
+    let n_intervals = settings.n_intervals();
+    let long = settings.horizon_seconds > 7.0 * 86_400.0;
+    let number = |value: Option<f64>| value.map(|v| format!("{v}")).unwrap_or_default();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record([
+            "channel",
+            "interval",
+            "start_seconds",
+            "start",
+            "primary_group",
+            "expected_contacts",
+            "erlang_a_agents",
+            "sla_target",
+            "sla_attainment",
+            "sla_attainment_ci",
+            "sla_lower_bound",
+            "abandonment_rate",
+            "abandonment_rate_ci",
+            "meets_targets",
+        ])
+        .expect("write to memory");
+    for (channel_idx, channel) in scenario.channels.iter().enumerate() {
+        let Some(sla) = channel.sla else { continue };
+        for interval_idx in settings.first_reported_interval()..n_intervals {
+            let Some(outcome) =
+                plan.final_evaluation.channels[channel_idx * n_intervals + interval_idx]
+            else {
+                continue;
+            };
+            let analytic = plan.analytic_channels[channel_idx][interval_idx];
+            let start = interval_idx as f64 * settings.interval_seconds;
+            writer
+                .write_record([
+                    channel.name.clone(),
+                    interval_idx.to_string(),
+                    format!("{start}"),
+                    format_clock(start, long),
+                    plan.primary_group[channel_idx]
+                        .map(|g| scenario.groups[g].name.clone())
+                        .unwrap_or_default(),
+                    number(analytic.map(|a| a.expected_contacts)),
+                    analytic
+                        .map(|a| a.erlang_a_agents.to_string())
+                        .unwrap_or_default(),
+                    format!("{}", sla.target),
+                    number(outcome.sla.value),
+                    number(outcome.sla.half_width),
+                    number(outcome.sla_lower_bound),
+                    number(outcome.abandonment.value),
+                    number(outcome.abandonment.half_width),
+                    outcome.meets_targets.to_string(),
+                ])
+                .expect("write to memory");
+        }
+    }
+    writer.into_inner().expect("flush to memory")
+}
+
+/// staffing.toml: the required agents, for `omnisim run SCENARIO --staffing staffing.toml`.
+pub fn plan_staffing_toml(scenario: &Scenario, plan: &Plan) -> String {
+    let headcounts: Vec<Headcount> = plan
+        .required
+        .iter()
+        .map(|counts| Headcount::PerInterval(counts.clone()))
+        .collect();
+    let groups: Vec<(&str, &Headcount)> = scenario
+        .groups
+        .iter()
+        .zip(&headcounts)
+        .map(|(group, headcount)| (group.name.as_str(), headcount))
+        .collect();
+    staffing_toml(
+        &format!(
+            "omnisim staffing plan for {} (seed {}, {} replications, confidence {}).\nAgents available per reporting interval; with {:.0}% shrinkage schedule the positions in plan.csv.\nCheck it: omnisim run <scenario> --staffing staffing.toml --seed <another seed>",
+            scenario.name,
+            scenario.simulation.seed,
+            scenario.simulation.replications,
+            plan.options.confidence,
+            100.0 * plan.options.shrinkage
+        ),
+        &groups,
+    )
+}
+
+/// The plan as text: per group totals and daily peaks, the gap explained, what is unmet.
+pub fn plan_text(scenario: &Scenario, report: &PlanReport) -> String {
+    let settings = &scenario.simulation;
+    let mut text = format!(
+        "{}: staffing plan from {} simulation(s) of {} replication(s) (seed {}); each interval meets its targets with {:.0}% one-sided confidence\n",
+        report.scenario,
+        report.evaluations,
+        report.replications,
+        report.seed,
+        100.0 * report.confidence
+    );
+    let per_day = (86_400.0 / settings.interval_seconds).round() as usize;
+    let first = settings.first_reported_interval();
+    for group in &report.groups {
+        text.push_str(&format!(
+            "\n{} (requirement of: {})\n  {:.1} agent-hours, {:.1} paid position-hours{}; peak {} agents\n  Erlang A sum {:.1} agent-hours, Erlang C sum {:.1}\n",
+            group.name,
+            if group.primary_for.is_empty() {
+                "no channel".to_string()
+            } else {
+                group.primary_for.join(", ")
+            },
+            group.agent_hours,
+            group.position_hours,
+            group
+                .cost
+                .map_or(String::new(), |cost| format!(", cost {cost:.0}")),
+            group.peak_agents,
+            group.erlang_a_agent_hours,
+            group.erlang_c_agent_hours
+        ));
+        for line in &group.gap_explained {
+            text.push_str(&format!("  - {line}\n"));
+        }
+        if per_day > 0 && settings.n_intervals() >= per_day {
+            text.push_str("  day    peak  agent-hours\n");
+            for (day, chunk) in group.required_agents.chunks(per_day).enumerate() {
+                let start = day * per_day;
+                let reported: Vec<u32> = chunk
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| start + k >= first)
+                    .map(|(_, &c)| c)
+                    .collect();
+                if reported.is_empty() {
+                    continue;
+                }
+                let hours: f64 = reported.iter().map(|&c| f64::from(c)).sum::<f64>()
+                    * settings.interval_seconds
+                    / 3600.0;
+                let clock = format_clock(
+                    start as f64 * settings.interval_seconds,
+                    settings.horizon_seconds > 7.0 * 86_400.0,
+                );
+                text.push_str(&format!(
+                    "  {:<5} {:>5} {:>12.1}\n",
+                    clock
+                        .rsplit_once(' ')
+                        .map_or(clock.as_str(), |(day, _)| day),
+                    reported.iter().max().unwrap_or(&0),
+                    hours
+                ));
+            }
+        }
+    }
+    if let Some(check) = &report.single_queue_check {
+        text.push_str(&format!("\n{check}\n"));
+    }
+    if report.unmet.is_empty() {
+        text.push_str("\nevery target is met in every reported interval\n");
+    } else {
+        text.push_str(&format!("\n{} target(s) not met:\n", report.unmet.len()));
+        for unmet in report.unmet.iter().take(20) {
+            text.push_str(&format!(
+                "  {} at {}: {}\n",
+                unmet.name,
+                format_clock(
+                    unmet.interval_idx as f64 * settings.interval_seconds,
+                    settings.horizon_seconds > 7.0 * 86_400.0
+                ),
+                unmet.reason
+            ));
+        }
+        if report.unmet.len() > 20 {
+            text.push_str(&format!(
+                "  ... and {} more in plan.json\n",
+                report.unmet.len() - 20
+            ));
+        }
+    }
+    text
+}

@@ -1,0 +1,156 @@
+//! Staffing plans (`plan`): the simulated plan against the exact Erlang minimum for one
+//! stationary queue, and for a pooled multi-skill case, that it holds on fresh seeds and is
+//! minimal. Each case is a scenario and what the plan must satisfy.
+
+use omnisim::plan::{PlanOptions, evaluate, holdout_seed, plan};
+use omnisim::progress::Progress;
+use omnisim::scenario::Scenario;
+
+use crate::support::parse;
+
+/// 100 calls per half-hour, 3-minute handle time, 75% within 20 s. Exact Erlang C: 12 agents
+/// give 64.0%, 13 give 79.6%, 14 give 88.8%, so the minimum is 13, clear of its neighbours.
+const STATIONARY: &str = r#"
+[simulation]
+horizon = "5h"
+interval = "30m"
+warmup = "1h"
+replications = 40
+seed = 3
+
+[channels.phone]
+kind = "voice"
+sla = { within = "20s", target = 0.75 }
+handle_time = { distribution = "exponential", mean = "3m" }
+
+[arrivals.phone]
+rate_per_hour = 200
+
+[groups.agents]
+headcount = 1
+channels = ["phone"]
+"#;
+
+/// Phone and chat; a phone team, and a blended team that takes both (two chats at once).
+const POOLED: &str = r#"
+[simulation]
+horizon = "5h"
+interval = "1h"
+warmup = "1h"
+replications = 30
+seed = 8
+
+[channels.phone]
+kind = "voice"
+sla = { within = "30s", target = 0.8 }
+handle_time = { distribution = "exponential", mean = "4m" }
+patience = { distribution = "exponential", mean = "3m" }
+
+[channels.chat]
+kind = "messaging"
+sla = { within = "2m", target = 0.8 }
+handle_time = { distribution = "exponential", mean = "6m" }
+patience = { distribution = "exponential", mean = "5m" }
+
+[arrivals.phone]
+per_interval = [60, 60, 90, 120, 90]
+
+[arrivals.chat]
+per_interval = [40, 40, 60, 80, 60]
+
+[groups.phone_team]
+headcount = 1
+channels = ["phone"]
+
+[groups.blended]
+headcount = 1
+channels = ["phone", "chat"]
+concurrency = 2
+"#;
+
+fn with_staffing(scenario: &Scenario, staffing: &[Vec<u32>]) -> Scenario {
+    let mut staffed = scenario.clone();
+    for (group, counts) in staffed.groups.iter_mut().zip(staffing) {
+        group.headcount = omnisim::scenario::Headcount::PerInterval(counts.clone());
+    }
+    staffed
+}
+
+fn all_met(scenario: &Scenario, staffing: &[Vec<u32>], options: &PlanOptions) -> bool {
+    let evaluation = evaluate(scenario, staffing, options, None, &Progress::hidden());
+    evaluation
+        .channels
+        .iter()
+        .all(|outcome| outcome.is_none_or(|o| o.meets_targets))
+        && !evaluation.group_fails.iter().any(|f| *f)
+}
+
+#[test]
+fn stationary_queue_plan_is_the_erlang_minimum_or_one_more() {
+    let scenario = parse(STATIONARY);
+    let options = PlanOptions::default();
+    let found = plan(&scenario, &options, None, &Progress::hidden());
+    assert!(found.unmet.is_empty(), "{:?}", found.unmet);
+    let first = scenario.simulation.first_reported_interval();
+    for (interval_idx, &agents) in found.required[0].iter().enumerate().skip(first) {
+        let exact = found.analytic_erlang_a[0][interval_idx];
+        assert_eq!(exact, 13, "the analytic side is Erlang C's minimum");
+        assert!(
+            agents == exact || agents == exact + 1,
+            "interval {interval_idx}: plan {agents}, Erlang C minimum {exact}"
+        );
+    }
+    let report = omnisim::plan::report::plan_report(&scenario, &found);
+    let check = report
+        .single_queue_check
+        .expect("a single stationary queue");
+    assert!(
+        check.contains("minimum is 13 agents") && check.contains("agrees"),
+        "{check}"
+    );
+}
+
+#[test]
+fn pooled_plan_holds_on_fresh_seeds_and_is_minimal() {
+    let scenario = parse(POOLED);
+    let options = PlanOptions::default();
+    let found = plan(&scenario, &options, None, &Progress::hidden());
+    assert!(found.unmet.is_empty(), "{:?}", found.unmet);
+    // Fresh seeds: no interval falls significantly short (99% two-sided interval of the
+    // pooled SLA reaches the target).
+    let mut fresh = with_staffing(&scenario, &found.required);
+    fresh.simulation.seed = 424_242;
+    let lenient = PlanOptions {
+        confidence: 0.995,
+        ..options
+    };
+    let evaluation = evaluate(&fresh, &found.required, &lenient, None, &Progress::hidden());
+    for (row, outcome) in evaluation.channels.iter().enumerate() {
+        if let Some(outcome) = outcome {
+            let (value, half) = (outcome.sla.value.unwrap(), outcome.sla.half_width.unwrap());
+            assert!(
+                value + half >= 0.8,
+                "row {row}: {value} ± {half} on fresh seeds"
+            );
+        }
+    }
+    // Minimal: one agent fewer in any group and reported interval breaks a target on the
+    // plan's own replications or on its holdout replications.
+    let mut holdout = scenario.clone();
+    holdout.simulation.seed = holdout_seed(scenario.simulation.seed);
+    let first = scenario.simulation.first_reported_interval();
+    for group_idx in 0..scenario.groups.len() {
+        for interval_idx in first..scenario.simulation.n_intervals() {
+            if found.required[group_idx][interval_idx] == 0 {
+                continue;
+            }
+            let mut fewer = found.required.clone();
+            fewer[group_idx][interval_idx] -= 1;
+            assert!(
+                !all_met(&scenario, &fewer, &options) || !all_met(&holdout, &fewer, &options),
+                "group {group_idx}, interval {interval_idx}: {} agents also meet every target",
+                fewer[group_idx][interval_idx]
+            );
+        }
+    }
+}
