@@ -244,3 +244,72 @@ fn run_with_a_staffing_file() {
         &["groups.agents.headcount"],
     );
 }
+
+#[test]
+fn plan_writes_a_staffing_file_that_run_accepts() {
+    let directory = tempfile::tempdir().unwrap();
+    let out = directory.path().join("plan");
+    let erlang_c = scenario_path("erlang_c.toml");
+    check(
+        &[
+            "plan",
+            &erlang_c,
+            "--quiet",
+            "--shrinkage",
+            "0.3",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        0,
+        &[
+            "staffing plan",
+            "exact Erlang C minimum is 14 agents",
+            "position-hours",
+        ],
+    );
+    for file in ["plan.csv", "plan_sla.csv", "plan.json", "staffing.toml"] {
+        assert!(out.join(file).exists(), "{file}");
+    }
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(plan["all_targets_met"], true);
+    // Positions after 30% shrinkage are agent-hours / 0.7, rounded up per interval.
+    let group = &plan["groups"][0];
+    let (agents, positions) = (
+        group["agent_hours"].as_f64().unwrap(),
+        group["position_hours"].as_f64().unwrap(),
+    );
+    assert!(
+        positions >= agents / 0.7 && positions <= agents / 0.7 + 168.0,
+        "{agents} {positions}"
+    );
+    let staffing = out.join("staffing.toml");
+    check(
+        &[
+            "run",
+            &erlang_c,
+            "--staffing",
+            staffing.to_str().unwrap(),
+            "--seed",
+            "77",
+            "--quiet",
+            "--out",
+            directory.path().join("rerun").to_str().unwrap(),
+        ],
+        0,
+        &["phone"],
+    );
+    let nothing = directory.path().join("nothing");
+    let nothing = nothing.to_str().unwrap();
+    check(
+        &["plan", &erlang_c, "--confidence", "0.3", "--out", nothing],
+        2,
+        &["--confidence"],
+    );
+    check(
+        &["plan", &erlang_c, "--replications", "1", "--out", nothing],
+        2,
+        &["at least 2 replications"],
+    );
+    assert!(!directory.path().join("nothing").exists());
+}
