@@ -3,10 +3,9 @@
 
 use serde::Serialize;
 
-use super::{CliError, ErlangArgs};
+use super::{CliError, ErlangArgs, print_stdout};
 use crate::erlang::staffing::{QueueMeasures, QueueModel, StaffingTarget, measure};
 use crate::erlang::{minimum_agents, positions_after_shrinkage};
-use crate::error::{EXIT_BAD_INPUT, EXIT_FAILURE};
 use crate::scenario::Limits;
 
 /// The largest staffing the calculator searches or evaluates.
@@ -38,13 +37,6 @@ struct Requirement {
     positions: u32,
 }
 
-fn bad_input(message: String) -> CliError {
-    CliError {
-        message,
-        exit_code: EXIT_BAD_INPUT,
-    }
-}
-
 fn percent(value: Option<f64>) -> String {
     value.map_or("-".into(), |v| format!("{:.1}%", 100.0 * v))
 }
@@ -62,34 +54,36 @@ fn seconds(value: Option<f64>) -> String {
 /// Checks the arguments and turns them into a model and targets.
 fn model_and_targets(args: &ErlangArgs) -> Result<(QueueModel, Vec<StaffingTarget>), CliError> {
     if !(args.arrivals.is_finite() && args.arrivals >= 0.0) {
-        return Err(bad_input(format!(
+        return Err(CliError::bad_input(format!(
             "--arrivals must be a number of contacts, 0 or more, got {}",
             args.arrivals
         )));
     }
     for (name, value) in [("--per", args.per), ("--handle-time", args.handle_time)] {
         if value <= 0.0 {
-            return Err(bad_input(format!("{name} must be longer than zero")));
+            return Err(CliError::bad_input(format!(
+                "{name} must be longer than zero"
+            )));
         }
     }
     if args.patience.is_some_and(|p| p <= 0.0) {
-        return Err(bad_input(
-            "--patience must be longer than zero (leave it out when nobody hangs up)".into(),
+        return Err(CliError::bad_input(
+            "--patience must be longer than zero (leave it out when nobody hangs up)",
         ));
     }
     if args.concurrency == 0 || args.concurrency > 1000 {
-        return Err(bad_input(format!(
+        return Err(CliError::bad_input(format!(
             "--concurrency must be from 1 to 1000, got {}",
             args.concurrency
         )));
     }
     if args.shrinkage >= 1.0 {
-        return Err(bad_input(
-            "--shrinkage must be below 1 (it is the share of paid time lost)".into(),
+        return Err(CliError::bad_input(
+            "--shrinkage must be below 1 (it is the share of paid time lost)",
         ));
     }
     if args.agents.is_some_and(|a| a > MAX_AGENTS) {
-        return Err(bad_input(format!(
+        return Err(CliError::bad_input(format!(
             "--agents must be at most {}",
             Limits::MAX_AGENTS
         )));
@@ -97,9 +91,8 @@ fn model_and_targets(args: &ErlangArgs) -> Result<(QueueModel, Vec<StaffingTarge
     let mut targets = Vec::new();
     if let Some(target) = args.target_sl {
         let threshold = args.threshold.ok_or_else(|| {
-            bad_input(
-                "--target-sl needs --threshold, the time to answer within (e.g. --threshold 20s)"
-                    .into(),
+            CliError::bad_input(
+                "--target-sl needs --threshold, the time to answer within (e.g. --threshold 20s)",
             )
         })?;
         targets.push(StaffingTarget::ServiceLevel { threshold, target });
@@ -109,8 +102,8 @@ fn model_and_targets(args: &ErlangArgs) -> Result<(QueueModel, Vec<StaffingTarge
     }
     if let Some(max_fraction) = args.max_abandon {
         if args.patience.is_none() {
-            return Err(bad_input(
-                "--max-abandon needs --patience: without it nobody abandons (Erlang C)".into(),
+            return Err(CliError::bad_input(
+                "--max-abandon needs --patience: without it nobody abandons (Erlang C)",
             ));
         }
         targets.push(StaffingTarget::Abandonment { max_fraction });
@@ -119,8 +112,8 @@ fn model_and_targets(args: &ErlangArgs) -> Result<(QueueModel, Vec<StaffingTarge
         targets.push(StaffingTarget::Occupancy { max_occupancy });
     }
     if targets.is_empty() && args.agents.is_none() {
-        return Err(bad_input(
-            "say what to compute: --agents N to evaluate a staffing level, or a target (--target-sl with --threshold, --max-asa, --max-abandon, --max-occupancy) to find the fewest agents".into(),
+        return Err(CliError::bad_input(
+            "say what to compute: --agents N to evaluate a staffing level, or a target (--target-sl with --threshold, --max-asa, --max-abandon, --max-occupancy) to find the fewest agents",
         ));
     }
     let model = QueueModel {
@@ -157,7 +150,7 @@ pub fn erlang(args: &ErlangArgs) -> Result<(), CliError> {
         None
     } else {
         let found = minimum_agents(&model, &targets, MAX_AGENTS).ok_or_else(|| {
-            bad_input(format!(
+            CliError::bad_input(format!(
                 "no staffing up to {} agents meets {}",
                 MAX_AGENTS,
                 targets.iter().map(describe).collect::<Vec<_>>().join(", ")
@@ -205,14 +198,7 @@ pub fn erlang(args: &ErlangArgs) -> Result<(), CliError> {
     } else {
         report_text(&report)
     };
-    use std::io::Write as _;
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(|error| CliError {
-            message: format!("cannot print: {error}"),
-            exit_code: EXIT_FAILURE,
-        })
+    print_stdout(text.as_bytes())
 }
 
 fn report_text(report: &ErlangReport) -> String {

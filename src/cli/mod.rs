@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::error::{EXIT_BAD_INPUT, ScenarioError};
+use crate::error::{EXIT_BAD_INPUT, EXIT_FAILURE, ScenarioError};
 use crate::scenario::load_scenario_file;
 
 #[derive(Debug, Parser)]
@@ -273,6 +273,55 @@ impl From<ScenarioError> for CliError {
         CliError {
             message: error.to_string(),
             exit_code: EXIT_BAD_INPUT,
+        }
+    }
+}
+
+impl CliError {
+    /// Bad input from the user: exit code 2.
+    pub fn bad_input(message: impl Into<String>) -> CliError {
+        CliError {
+            message: message.into(),
+            exit_code: EXIT_BAD_INPUT,
+        }
+    }
+}
+
+/// Writes a command's files atomically into `out_dir` (see `output::write_files`).
+fn write_outputs(out_dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, CliError> {
+    crate::output::write_files(out_dir, files).map_err(|error| CliError {
+        message: format!("cannot write outputs to {}: {error}", out_dir.display()),
+        exit_code: EXIT_FAILURE,
+    })
+}
+
+/// Prints bytes on stdout.
+fn print_stdout(bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write as _;
+    std::io::stdout()
+        .lock()
+        .write_all(bytes)
+        .map_err(|error| CliError {
+            message: format!("cannot print: {error}"),
+            exit_code: EXIT_FAILURE,
+        })
+}
+
+/// Prints a command's result: its JSON for `--format json`, else its text followed by the
+/// list of files written.
+fn print_result(
+    format: Format,
+    json: &[u8],
+    text: impl FnOnce() -> String,
+    written: &[PathBuf],
+) -> Result<(), CliError> {
+    match format {
+        Format::Json => print_stdout(json),
+        Format::Table => {
+            let mut text = text();
+            let paths: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+            text.push_str(&format!("\nwrote {}\n", paths.join(", ")));
+            print_stdout(text.as_bytes())
         }
     }
 }

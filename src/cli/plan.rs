@@ -1,13 +1,10 @@
 //! `omnisim plan`: check the options, search, write the plan files, print the summary.
 
-use std::io::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
 use super::run::{directory_name, load_scenario};
-use super::{CliError, Format, PlanArgs};
-use crate::error::{EXIT_BAD_INPUT, EXIT_FAILURE};
-use crate::output::write_files;
+use super::{CliError, PlanArgs, print_result, write_outputs};
 use crate::plan::report::{
     plan_csv_bytes, plan_report, plan_sla_csv_bytes, plan_staffing_toml, plan_text,
 };
@@ -15,40 +12,33 @@ use crate::plan::{PlanOptions, plan as find_plan};
 use crate::progress::Progress;
 use crate::scenario::Limits;
 
-fn bad_input(message: String) -> CliError {
-    CliError {
-        message,
-        exit_code: EXIT_BAD_INPUT,
-    }
-}
-
 pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
     let scenario = load_scenario(&args.simulation)?;
     if !(0.5..1.0).contains(&args.confidence) {
-        return Err(bad_input(format!(
+        return Err(CliError::bad_input(format!(
             "--confidence must be from 0.5 (on average) to below 1, got {}",
             args.confidence
         )));
     }
     if args.shrinkage >= 1.0 {
-        return Err(bad_input(
-            "--shrinkage must be below 1 (it is the share of paid time lost)".into(),
+        return Err(CliError::bad_input(
+            "--shrinkage must be below 1 (it is the share of paid time lost)",
         ));
     }
     if args.max_evaluations == 0 {
-        return Err(bad_input("--max-evaluations must be at least 1".into()));
+        return Err(CliError::bad_input("--max-evaluations must be at least 1"));
     }
     let total_cap = u64::from(args.max_agents) * scenario.groups.len() as u64;
     if args.max_agents == 0 || total_cap > Limits::MAX_AGENTS {
-        return Err(bad_input(format!(
+        return Err(CliError::bad_input(format!(
             "--max-agents must be from 1 to {} per group with {} group(s)",
             Limits::MAX_AGENTS / scenario.groups.len().max(1) as u64,
             scenario.groups.len()
         )));
     }
     if scenario.simulation.replications < 2 {
-        return Err(bad_input(
-            "plan needs at least 2 replications to judge confidence (set --replications)".into(),
+        return Err(CliError::bad_input(
+            "plan needs at least 2 replications to judge confidence (set --replications)",
         ));
     }
     let options = PlanOptions {
@@ -77,7 +67,7 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
             .join(directory_name(&scenario.name))
             .join("plan")
     });
-    let written = write_files(
+    let written = write_outputs(
         &out_dir,
         &[
             ("plan.csv", plan_csv_bytes(&scenario, &plan)),
@@ -88,33 +78,13 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
                 plan_staffing_toml(&scenario, &plan).into_bytes(),
             ),
         ],
-    )
-    .map_err(|error| CliError {
-        message: format!("cannot write outputs to {}: {error}", out_dir.display()),
-        exit_code: EXIT_FAILURE,
-    })?;
-    let text = match args.format {
-        Format::Json => json,
-        Format::Table => {
-            let mut text = plan_text(&scenario, &report);
-            text.push_str(&format!(
-                "\nwrote {}\n",
-                written
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            text.into_bytes()
-        }
-    };
-    std::io::stdout()
-        .lock()
-        .write_all(&text)
-        .map_err(|error| CliError {
-            message: format!("cannot print: {error}"),
-            exit_code: EXIT_FAILURE,
-        })?;
+    )?;
+    print_result(
+        args.format,
+        &json,
+        || plan_text(&scenario, &report),
+        &written,
+    )?;
     if !args.simulation.quiet {
         eprintln!(
             "planned in {:.1} s: {} simulation(s) of {} replication(s)",

@@ -1,12 +1,11 @@
 //! `omnisim run`: load, simulate every replication, summarise, write the files, print.
 
-use std::io::Write as _;
 use std::path::Path;
 
-use super::{CliError, Format, RunArgs, SimulationArgs};
-use crate::error::{EXIT_BAD_INPUT, EXIT_FAILURE};
+use super::{CliError, RunArgs, SimulationArgs, print_result, write_outputs};
+use crate::error::EXIT_FAILURE;
 use crate::metrics::summary::{channel_interval_rows, group_interval_rows, summarise};
-use crate::output::{interval_csv_bytes, summary_json_bytes, table::summary_table, write_files};
+use crate::output::{interval_csv_bytes, summary_json_bytes, table::summary_table};
 use crate::progress::Progress;
 use crate::replicate::run_replications;
 use crate::scenario::staffing::apply_staffing_file;
@@ -45,30 +44,8 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             interval_csv_bytes("group", &group_interval_rows(&scenario, &results)),
         ),
     ];
-    let written = write_files(&out_dir, &files).map_err(|error| CliError {
-        message: format!("cannot write outputs to {}: {error}", out_dir.display()),
-        exit_code: EXIT_FAILURE,
-    })?;
-    let mut stdout = std::io::stdout().lock();
-    let printed = match args.format {
-        Format::Json => stdout.write_all(&json),
-        Format::Table => {
-            let mut text = summary_table(&summary);
-            text.push_str(&format!(
-                "\nwrote {}\n",
-                written
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            stdout.write_all(text.as_bytes())
-        }
-    };
-    printed.map_err(|error| CliError {
-        message: format!("cannot print the summary: {error}"),
-        exit_code: EXIT_FAILURE,
-    })?;
+    let written = write_outputs(&out_dir, &files)?;
+    print_result(args.format, &json, || summary_table(&summary), &written)?;
     if !quiet {
         let per_second = |n: f64| n / counters.wall_seconds.max(1e-9);
         let line = format!(
@@ -96,13 +73,10 @@ pub fn load_scenario(args: &SimulationArgs) -> Result<Scenario, CliError> {
     }
     if let Some(replications) = args.replications {
         if replications == 0 || replications > Limits::MAX_REPLICATIONS {
-            return Err(CliError {
-                message: format!(
-                    "--replications must be from 1 to {}, got {replications}",
-                    Limits::MAX_REPLICATIONS
-                ),
-                exit_code: EXIT_BAD_INPUT,
-            });
+            return Err(CliError::bad_input(format!(
+                "--replications must be from 1 to {}, got {replications}",
+                Limits::MAX_REPLICATIONS
+            )));
         }
         scenario.simulation.replications = replications;
     }
@@ -110,10 +84,7 @@ pub fn load_scenario(args: &SimulationArgs) -> Result<Scenario, CliError> {
         scenario.simulation.seed = seed;
     }
     if args.threads == Some(0) {
-        return Err(CliError {
-            message: "--threads must be at least 1".into(),
-            exit_code: EXIT_BAD_INPUT,
-        });
+        return Err(CliError::bad_input("--threads must be at least 1"));
     }
     Ok(scenario)
 }

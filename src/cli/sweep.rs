@@ -1,12 +1,9 @@
 //! `omnisim sweep`: parse the range, run every level, write sweep.csv and sweep.json, print.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use super::run::{directory_name, load_scenario};
-use super::{CliError, Format, SweepArgs};
-use crate::error::{EXIT_BAD_INPUT, EXIT_FAILURE};
-use crate::output::write_files;
+use super::{CliError, SweepArgs, print_result, write_outputs};
 use crate::progress::Progress;
 use crate::scenario::Limits;
 use crate::sweep::{SweepMode, SweepSpec, run_sweep, sweep_csv_bytes, sweep_table};
@@ -14,18 +11,11 @@ use crate::sweep::{SweepMode, SweepSpec, run_sweep, sweep_csv_bytes, sweep_table
 /// The most levels one sweep runs.
 const MAX_LEVELS: usize = 500;
 
-fn bad_input(message: String) -> CliError {
-    CliError {
-        message,
-        exit_code: EXIT_BAD_INPUT,
-    }
-}
-
 /// "20..40", "20..=40", "-3..3" or a single "25", stepped by `step`.
 fn parse_levels(flag: &str, text: &str, step: u32) -> Result<Vec<i64>, CliError> {
     let number = |part: &str| {
         part.trim().parse::<i64>().map_err(|_| {
-            bad_input(format!(
+            CliError::bad_input(format!(
                 "{flag} {text:?}: expected FROM..TO with whole numbers, e.g. 20..40"
             ))
         })
@@ -38,16 +28,16 @@ fn parse_levels(flag: &str, text: &str, step: u32) -> Result<Vec<i64>, CliError>
         }
     };
     if from > to {
-        return Err(bad_input(format!(
+        return Err(CliError::bad_input(format!(
             "{flag} {text}: FROM must not be above TO"
         )));
     }
     if step == 0 {
-        return Err(bad_input("--step must be at least 1".into()));
+        return Err(CliError::bad_input("--step must be at least 1"));
     }
     let count = (to - from) as u128 / u128::from(step) + 1;
     if count > MAX_LEVELS as u128 {
-        return Err(bad_input(format!(
+        return Err(CliError::bad_input(format!(
             "{flag} {text} with --step {step} is {count} levels; at most {MAX_LEVELS} (raise --step)"
         )));
     }
@@ -58,7 +48,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let scenario = load_scenario(&args.simulation)?;
     let group_idx = scenario.group_index(&args.group).ok_or_else(|| {
         let names: Vec<&str> = scenario.groups.iter().map(|g| g.name.as_str()).collect();
-        bad_input(format!(
+        CliError::bad_input(format!(
             "--group {}: the scenario has no such group (it has: {})",
             args.group,
             names.join(", ")
@@ -89,13 +79,12 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         }
     };
     if mode == SweepMode::Agents && levels[0] < 0 {
-        return Err(bad_input(
-            "--agents levels are headcounts and cannot be negative (use --change for changes)"
-                .into(),
+        return Err(CliError::bad_input(
+            "--agents levels are headcounts and cannot be negative (use --change for changes)",
         ));
     }
     if largest.max(0) as u64 + others > Limits::MAX_AGENTS {
-        return Err(bad_input(format!(
+        return Err(CliError::bad_input(format!(
             "the sweep reaches {} agents in all; at most {} are supported",
             largest.max(0) as u64 + others,
             Limits::MAX_AGENTS
@@ -120,39 +109,14 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             .join(directory_name(&scenario.name))
             .join(format!("sweep_{}", directory_name(&args.group)))
     });
-    let written = write_files(
+    let written = write_outputs(
         &out_dir,
         &[
             ("sweep.csv", sweep_csv_bytes(&report)),
             ("sweep.json", json.clone()),
         ],
-    )
-    .map_err(|error| CliError {
-        message: format!("cannot write outputs to {}: {error}", out_dir.display()),
-        exit_code: EXIT_FAILURE,
-    })?;
-    let text = match args.format {
-        Format::Json => json,
-        Format::Table => {
-            let mut text = sweep_table(&report);
-            text.push_str(&format!(
-                "\nwrote {}\n",
-                written
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            text.into_bytes()
-        }
-    };
-    std::io::stdout()
-        .lock()
-        .write_all(&text)
-        .map_err(|error| CliError {
-            message: format!("cannot print: {error}"),
-            exit_code: EXIT_FAILURE,
-        })
+    )?;
+    print_result(args.format, &json, || sweep_table(&report), &written)
 }
 
 #[cfg(test)]
