@@ -11,10 +11,30 @@ use rand::rngs::Xoshiro256PlusPlus;
 /// changing how one is served leaves every other channel's draws unchanged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StreamPurpose {
-    Arrivals { channel_idx: usize },
-    Attributes { channel_idx: usize },
-    HandleTime { channel_idx: usize },
-    Patience { channel_idx: usize },
+    Arrivals {
+        channel_idx: usize,
+    },
+    Attributes {
+        channel_idx: usize,
+    },
+    HandleTime {
+        channel_idx: usize,
+    },
+    Patience {
+        channel_idx: usize,
+    },
+    /// Acceptance draws of overflow and callback offers on the channel.
+    Routing {
+        channel_idx: usize,
+    },
+    /// Handoff decisions after contacts handled on the channel (which, delay, context).
+    Handoff {
+        channel_idx: usize,
+    },
+    /// Work and patience of contacts that reach the channel from another one.
+    FollowUp {
+        channel_idx: usize,
+    },
 }
 
 impl StreamPurpose {
@@ -24,6 +44,9 @@ impl StreamPurpose {
             StreamPurpose::Attributes { channel_idx } => (2, channel_idx),
             StreamPurpose::HandleTime { channel_idx } => (3, channel_idx),
             StreamPurpose::Patience { channel_idx } => (4, channel_idx),
+            StreamPurpose::Routing { channel_idx } => (5, channel_idx),
+            StreamPurpose::Handoff { channel_idx } => (6, channel_idx),
+            StreamPurpose::FollowUp { channel_idx } => (7, channel_idx),
         };
         (kind << 32) | index as u64
     }

@@ -17,13 +17,24 @@ use std::collections::BinaryHeap;
 pub enum Event {
     /// The next arrival of a channel's Poisson stream.
     Arrival { channel_idx: u16 },
-    /// An agent finishes a contact.
-    ServiceEnd { agent_idx: u32, contact_slot: u32 },
+    /// An agent finishes a contact; stale when the contact's `service_token` moved on (its
+    /// end was rescheduled by a concurrency slowdown).
+    ServiceEnd {
+        agent_idx: u32,
+        contact_slot: u32,
+        token: u32,
+    },
     /// A waiting customer's patience runs out; stale when the contact was answered meanwhile
     /// (the slot's generation or state no longer match).
     Abandon { contact_slot: u32, generation: u32 },
     /// A reporting interval starts: headcounts change and per-interval statistics roll over.
     IntervalBoundary { interval_idx: u32 },
+    /// A waiting contact has waited its rule's `widen_after`: more groups may take it.
+    Widen { contact_slot: u32, generation: u32 },
+    /// A follow-up contact (handoff) arrives on its channel.
+    FollowUp { contact_slot: u32 },
+    /// A channel that holds contacts while closed opens or closes.
+    HoursChange { channel_idx: u16 },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -183,6 +194,7 @@ mod tests {
         let end = |agent_idx| Event::ServiceEnd {
             agent_idx,
             contact_slot: 0,
+            token: 0,
         };
         queue.schedule(2.0, end(0));
         queue.schedule(2.0, Event::Arrival { channel_idx: 1 });

@@ -3,10 +3,19 @@
 //!
 //! The loop pops the earliest event by (time, sequence) and hands it to one handler per event
 //! kind. Routing decisions are delegated to the pure functions in `routing`; statistics go to
-//! the `Recorder`. Per event, nothing is allocated (the heap, slab and queues reuse their
+//! the `Recorder`. Per event, nothing is allocated (the heap, slabs and queues reuse their
 //! capacity) and nothing is looked up by name.
+//!
+//! - this file: the loop, arrivals, offering a contact to its channel, queueing, abandonment
+//!   and operating hours;
+//! - `service.rs`: agents: starting and ending service (proficiency, concurrency slowdown),
+//!   dispatching waiting work, availability sets and headcount changes;
+//! - `flows.rs`: contacts moving between channels (overflow, callbacks, after-hours tickets,
+//!   handoffs) and the customer issues they belong to.
 
 pub mod event_queue;
+mod flows;
+mod service;
 pub mod state;
 
 use rand::distr::weighted::WeightedIndex;
@@ -15,14 +24,14 @@ use rand_distr::Distribution as _;
 
 use crate::arrivals::ArrivalClock;
 use crate::distribution::Sampler;
-use crate::metrics::recorder::{ChannelIntervalCounts, GroupIntervalCounts, Recorder};
+use crate::metrics::recorder::{ChannelIntervalCounts, FlowCounts, GroupIntervalCounts, Recorder};
 use crate::rng::{StreamPurpose, stream};
 use crate::routing;
-use crate::scenario::{ChannelKind, Scenario};
+use crate::scenario::{AfterHours, ChannelKind, Scenario, SlaClock};
 use event_queue::{Event, EventQueue};
 use state::{
-    Agent, AgentStatus, ClassQueue, Contact, ContactSlab, ContactState, GroupPool, Membership,
-    QueueEntry, RoutingLayout,
+    Agent, AgentStatus, ClassQueue, Contact, ContactSlab, ContactState, GroupPool, Issue,
+    IssueSlab, Membership, NO_RULE, QueueEntry, RoutingLayout,
 };
 
 /// What one replication produced.
@@ -35,6 +44,8 @@ pub struct ReplicationResult {
     pub group_intervals: Vec<GroupIntervalCounts>,
     /// Per channel: answered-wait quantiles (see `WAIT_QUANTILES`), seconds.
     pub wait_quantiles_seconds: Vec<[f64; 4]>,
+    /// Routing, handoff and issue counts.
+    pub flows: FlowCounts,
     /// Channels whose flow did not balance (empty unless the engine has a bug).
     pub conservation_failures: Vec<String>,
     pub events_processed: u64,
@@ -51,12 +62,22 @@ struct ChannelRuntime {
     attribute_rng: Xoshiro256PlusPlus,
     handle_rng: Xoshiro256PlusPlus,
     patience_rng: Xoshiro256PlusPlus,
+    routing_rng: Xoshiro256PlusPlus,
+    handoff_rng: Xoshiro256PlusPlus,
+    followup_rng: Xoshiro256PlusPlus,
     handle_time: Option<Sampler>,
     patience: Option<Sampler>,
+    mean_handle_seconds: f64,
     /// `None` when the attribute has a single possible value (no draw needed).
     issue_type_choice: Option<WeightedIndex<f64>>,
     segment_choice: Option<WeightedIndex<f64>>,
     language_choice: Option<WeightedIndex<f64>>,
+    urgency_choice: Option<WeightedIndex<f64>>,
+    /// Contacts on this channel may convert (overflow rules or a callback offer).
+    may_convert: bool,
+    /// Handled contacts on this channel may lead to a handoff.
+    may_hand_off: bool,
+    business_hours_clock: bool,
 }
 
 fn choice(shares: &[f64]) -> Option<WeightedIndex<f64>> {
@@ -66,6 +87,17 @@ fn choice(shares: &[f64]) -> Option<WeightedIndex<f64>> {
 
 fn only_value(shares: &[f64]) -> usize {
     shares.iter().position(|share| *share > 0.0).unwrap_or(0)
+}
+
+fn draw(
+    choice: &Option<WeightedIndex<f64>>,
+    shares: &[f64],
+    rng: &mut Xoshiro256PlusPlus,
+) -> usize {
+    match choice {
+        Some(choice) => choice.sample(rng),
+        None => only_value(shares),
+    }
 }
 
 /// Runs one replication. `layout` must come from the same scenario.
@@ -90,41 +122,70 @@ struct Simulation<'a> {
     n_intervals: usize,
     events: EventQueue,
     slab: ContactSlab,
+    issues: IssueSlab,
     queues: Vec<ClassQueue>,
     channel_queue_lengths: Vec<u32>,
+    /// `[channel_idx]`: false while a channel that holds contacts is closed.
+    channel_taking_work: Vec<bool>,
     agents: Vec<Agent>,
     pools: Vec<GroupPool>,
+    /// Conversations in hand of agents in groups with a concurrency slowdown.
+    conversations: Vec<u32>,
     channels: Vec<ChannelRuntime>,
+    handoff_delays: Vec<Sampler>,
     recorder: Recorder,
     events_processed: u64,
     contacts_generated: u64,
-    /// Abandonment timers in the event list whose contact was answered since (stale).
-    stale_abandon_timers: usize,
+    /// Events in the list that became stale (answered abandonment timers, rescheduled
+    /// service ends), purged in bulk.
+    stale_events: usize,
+    /// Reused buffer of agents to dispatch when a channel opens.
+    scratch_agents: Vec<u32>,
 }
 
 impl<'a> Simulation<'a> {
     fn new(scenario: &'a Scenario, layout: &'a RoutingLayout, replication: u32) -> Simulation<'a> {
         let settings = &scenario.simulation;
         let seed = settings.seed;
+        let routing = &scenario.routing;
         let channels = scenario
             .channels
             .iter()
             .enumerate()
-            .map(|(channel_idx, channel)| ChannelRuntime {
-                clock: ArrivalClock::new(),
-                arrival_rng: stream(seed, replication, StreamPurpose::Arrivals { channel_idx }),
-                attribute_rng: stream(seed, replication, StreamPurpose::Attributes { channel_idx }),
-                handle_rng: stream(seed, replication, StreamPurpose::HandleTime { channel_idx }),
-                patience_rng: stream(seed, replication, StreamPurpose::Patience { channel_idx }),
-                handle_time: channel.handle_time.as_ref().map(Sampler::new),
-                patience: channel.patience.as_ref().map(Sampler::new),
-                issue_type_choice: choice(&channel.mix.issue_type_shares),
-                segment_choice: choice(&channel.mix.segment_shares),
-                language_choice: choice(&channel.mix.language_shares),
+            .map(|(channel_idx, channel)| {
+                let rng = |purpose| stream(seed, replication, purpose);
+                ChannelRuntime {
+                    clock: ArrivalClock::new(),
+                    arrival_rng: rng(StreamPurpose::Arrivals { channel_idx }),
+                    attribute_rng: rng(StreamPurpose::Attributes { channel_idx }),
+                    handle_rng: rng(StreamPurpose::HandleTime { channel_idx }),
+                    patience_rng: rng(StreamPurpose::Patience { channel_idx }),
+                    routing_rng: rng(StreamPurpose::Routing { channel_idx }),
+                    handoff_rng: rng(StreamPurpose::Handoff { channel_idx }),
+                    followup_rng: rng(StreamPurpose::FollowUp { channel_idx }),
+                    handle_time: channel.handle_time.as_ref().map(Sampler::new),
+                    patience: channel.patience.as_ref().map(Sampler::new),
+                    mean_handle_seconds: channel.handle_time.as_ref().map_or(0.0, |d| d.mean()),
+                    issue_type_choice: choice(&channel.mix.issue_type_shares),
+                    segment_choice: choice(&channel.mix.segment_shares),
+                    language_choice: choice(&channel.mix.language_shares),
+                    urgency_choice: choice(&channel.mix.urgency_shares),
+                    may_convert: channel.callback.is_some()
+                        || routing
+                            .overflows
+                            .iter()
+                            .any(|o| o.from_channel == channel_idx),
+                    may_hand_off: routing.handoffs.iter().any(|h| {
+                        h.from_channel
+                            .map_or(h.to_channel != channel_idx, |from| from == channel_idx)
+                    }),
+                    business_hours_clock: channel.sla_clock == SlaClock::BusinessHours,
+                }
             })
             .collect();
         let mut agents = Vec::new();
         let mut pools = Vec::new();
+        let mut conversations = Vec::new();
         for (group_idx, group) in scenario.groups.iter().enumerate() {
             let n_agents = group.headcount.max();
             pools.push(GroupPool {
@@ -133,15 +194,28 @@ impl<'a> Simulation<'a> {
                 ..GroupPool::default()
             });
             let capacity_units = group.concurrency as u16;
-            agents.extend((0..n_agents).map(|_| Agent {
-                group_idx: group_idx as u16,
-                busy_units: 0,
-                capacity_units,
-                status: AgentStatus::Off,
-                membership: Membership::None,
-                idle_since: 0.0,
-                partial_position: 0,
-            }));
+            for _ in 0..n_agents {
+                let conversation_offset = if group.concurrency_slowdown > 0.0 {
+                    conversations.extend(std::iter::repeat_n(0, group.concurrency as usize));
+                    (conversations.len() - group.concurrency as usize) as u32
+                } else {
+                    u32::MAX
+                };
+                agents.push(Agent {
+                    group_idx: group_idx as u16,
+                    busy_units: 0,
+                    capacity_units,
+                    status: AgentStatus::Off,
+                    membership: Membership::None,
+                    idle_since: 0.0,
+                    partial_position: 0,
+                    busy_seconds: 0.0,
+                    logged_in_seconds: 0.0,
+                    logged_in_since: 0.0,
+                    n_conversations: 0,
+                    conversation_offset,
+                });
+            }
         }
         let sla_thresholds = scenario
             .channels
@@ -165,26 +239,46 @@ impl<'a> Simulation<'a> {
             n_intervals,
             events: EventQueue::default(),
             slab: ContactSlab::default(),
+            issues: IssueSlab::default(),
             queues: vec![ClassQueue::default(); layout.n_classes()],
             channel_queue_lengths: vec![0; scenario.channels.len()],
+            channel_taking_work: scenario
+                .channels
+                .iter()
+                .enumerate()
+                .map(|(c, channel)| {
+                    !layout.channel_held_when_closed[c] || channel.hours.is_open(0.0)
+                })
+                .collect(),
             agents,
             pools,
+            conversations,
             channels,
+            handoff_delays: routing
+                .handoffs
+                .iter()
+                .map(|h| Sampler::new(&h.delay))
+                .collect(),
             recorder: Recorder::new(
                 n_intervals,
                 settings.horizon_seconds,
                 sla_thresholds,
                 capacities,
-            ),
+            )
+            .with_rules(routing.rules.len(), routing.overflows.len()),
             events_processed: 0,
             contacts_generated: 0,
-            stale_abandon_timers: 0,
+            stale_events: 0,
+            scratch_agents: Vec::new(),
         }
     }
 
     fn run(&mut self) {
         for channel_idx in 0..self.channels.len() {
             self.schedule_next_arrival(channel_idx);
+            if self.layout.channel_held_when_closed[channel_idx] {
+                self.schedule_hours_change(channel_idx);
+            }
         }
         self.start_interval(0);
         while let Some((time, event)) = self.events.pop() {
@@ -198,7 +292,8 @@ impl<'a> Simulation<'a> {
                 Event::ServiceEnd {
                     agent_idx,
                     contact_slot,
-                } => self.on_service_end(agent_idx, contact_slot),
+                    token,
+                } => self.on_service_end(agent_idx, contact_slot, token),
                 Event::Abandon {
                     contact_slot,
                     generation,
@@ -208,6 +303,12 @@ impl<'a> Simulation<'a> {
                         .roll_interval(self.now, Some(interval_idx as usize));
                     self.start_interval(interval_idx as usize);
                 }
+                Event::Widen {
+                    contact_slot,
+                    generation,
+                } => self.on_widen(contact_slot, generation),
+                Event::FollowUp { contact_slot } => self.on_follow_up(contact_slot),
+                Event::HoursChange { channel_idx } => self.on_hours_change(channel_idx as usize),
             }
         }
         self.now = self.horizon;
@@ -248,27 +349,21 @@ impl<'a> Simulation<'a> {
         let runtime = &mut self.channels[channel_idx];
         // Draw everything about the contact first, from its own streams, so the same contact
         // carries the same attributes, work and patience whatever happens to it.
-        let issue_type_idx = match &runtime.issue_type_choice {
-            Some(choice) => choice.sample(&mut runtime.attribute_rng),
-            None => only_value(&channel.mix.issue_type_shares),
-        };
-        let segment_idx = match &runtime.segment_choice {
-            Some(choice) => choice.sample(&mut runtime.attribute_rng),
-            None => only_value(&channel.mix.segment_shares),
-        };
-        let language_idx = match &runtime.language_choice {
-            Some(choice) => choice.sample(&mut runtime.attribute_rng),
-            None => only_value(&channel.mix.language_shares),
-        };
+        let mix = &channel.mix;
+        let rng = &mut runtime.attribute_rng;
+        let issue_type_idx = draw(&runtime.issue_type_choice, &mix.issue_type_shares, rng);
+        let segment_idx = draw(&runtime.segment_choice, &mix.segment_shares, rng);
+        let language_idx = draw(&runtime.language_choice, &mix.language_shares, rng);
+        let urgency_idx = draw(&runtime.urgency_choice, &mix.urgency_shares, rng);
         let work_seconds = runtime
             .handle_time
             .as_ref()
             .map_or(0.0, |sampler| sampler.sample(&mut runtime.handle_rng));
-        let patience_seconds = runtime
-            .patience
-            .as_ref()
-            .map(|sampler| sampler.sample(&mut runtime.patience_rng));
-        if !channel.hours.is_open(now) {
+        let patience_seconds = runtime.patience.as_ref().map_or(f64::INFINITY, |sampler| {
+            sampler.sample(&mut runtime.patience_rng)
+        });
+        let open = channel.hours.is_open(now);
+        if !open && channel.after_hours == AfterHours::Refuse {
             if counted {
                 self.recorder.arrived_closed(channel_idx, interval_idx);
             }
@@ -280,30 +375,116 @@ impl<'a> Simulation<'a> {
             }
             return;
         }
-        let class_idx = self
-            .layout
-            .class_index(channel_idx, issue_type_idx, language_idx);
-        let slot = self.slab.insert(Contact {
+        let issue_slot = self.issues.insert(Issue {
+            first_arrival: now,
+            counted,
+            ..Issue::default()
+        });
+        let slot = self.new_contact(Contact {
             arrival_time: now,
             work_seconds,
-            class_idx: class_idx as u32,
+            patience_seconds,
+            service_start: 0.0,
+            remaining_work: 0.0,
+            progress_at: 0.0,
+            class_idx: 0,
             interval_idx: interval_idx as u32,
             generation: 0,
+            issue_slot,
+            agent_idx: u32::MAX,
+            service_token: 0,
             channel_idx: channel_idx as u16,
             issue_type_idx: issue_type_idx as u8,
             segment_idx: segment_idx as u8,
             language_idx: language_idx as u8,
+            urgency_idx: urgency_idx as u8,
             state: ContactState::Waiting,
             counted,
         });
-        let needs_whole_agent = self.layout.class_needs_whole_agent[class_idx];
+        self.arrive(slot, false);
+    }
+
+    /// A contact reaches its channel (a new arrival or a follow-up): outside hours it gets
+    /// the channel's after-hours treatment, otherwise it is offered.
+    fn arrive(&mut self, slot: u32, follow_up: bool) {
+        let contact = self.slab.contacts[slot as usize];
+        let channel_idx = contact.channel_idx as usize;
+        let interval_idx = contact.interval_idx as usize;
+        let channel = &self.scenario.channels[channel_idx];
+        if !channel.hours.is_open(self.now) {
+            match channel.after_hours {
+                AfterHours::Refuse => {
+                    if contact.counted {
+                        self.recorder.arrived_closed(channel_idx, interval_idx);
+                    }
+                    self.end_contact(slot, false);
+                    return;
+                }
+                AfterHours::Ticket { to_channel } => {
+                    if contact.counted {
+                        self.recorder.after_hours_ticket(channel_idx, interval_idx);
+                    }
+                    self.convert(slot, to_channel, false, false);
+                    return;
+                }
+                AfterHours::Hold => {
+                    if contact.counted {
+                        self.recorder.held_after_hours(channel_idx, interval_idx);
+                    }
+                }
+            }
+        }
+        if follow_up && contact.counted {
+            self.recorder.followup_in(channel_idx, interval_idx);
+        }
+        self.offer(slot);
+    }
+
+    /// Offers a contact on its channel now: to a free agent of its route, else (when a rule
+    /// says so) to another channel, else to the queue.
+    fn offer(&mut self, slot: u32) {
+        let contact = self.slab.contacts[slot as usize];
+        let channel_idx = contact.channel_idx as usize;
+        let interval_idx = contact.interval_idx as usize;
+        let combination_idx =
+            self.scenario
+                .attribute_combination_index(&crate::scenario::ContactKey {
+                    channel_idx,
+                    issue_type_idx: contact.issue_type_idx as usize,
+                    segment_idx: contact.segment_idx as usize,
+                    language_idx: contact.language_idx as usize,
+                    urgency_idx: contact.urgency_idx as usize,
+                });
+        let class_idx = self.layout.class_index(channel_idx, combination_idx);
+        self.slab.contacts[slot as usize].class_idx = class_idx as u32;
+        let rule_idx = self.layout.class_rule[class_idx];
+        if contact.counted && rule_idx != NO_RULE {
+            self.recorder.flows.rule_routed[rule_idx as usize] += 1;
+        }
+        if !self.channel_taking_work[channel_idx] {
+            if contact.counted {
+                self.recorder.offered(channel_idx, interval_idx, true);
+            }
+            self.enqueue(slot);
+            return;
+        }
+        let scenario = self.scenario;
         let chosen = routing::select_agent(
-            &self.layout.class_groups[class_idx],
+            &self.layout.class_tiers[class_idx],
+            scenario.routing.agent_selection,
             &self.pools,
             &self.agents,
-            needs_whole_agent,
+            routing::ContactNeeds {
+                needs_whole_agent: self.layout.class_needs_whole_agent[class_idx],
+                issue_type_idx: contact.issue_type_idx as usize,
+                channel_idx,
+            },
+            |group_idx| {
+                scenario.groups[group_idx].proficiency(contact.issue_type_idx as usize, channel_idx)
+            },
+            self.now,
         );
-        if counted {
+        if contact.counted {
             self.recorder
                 .offered(channel_idx, interval_idx, chosen.is_none());
         }
@@ -314,24 +495,54 @@ impl<'a> Simulation<'a> {
                 self.refresh_availability(agent_idx);
             }
             None => {
-                let generation = self.slab.contacts[slot as usize].generation;
-                self.queues[class_idx].entries.push_back(QueueEntry {
+                if self.channels[channel_idx].may_convert
+                    && self.try_convert_instead_of_queueing(slot)
+                {
+                    return;
+                }
+                self.enqueue(slot);
+            }
+        }
+    }
+
+    /// Puts a contact in its class queue, with its abandonment and widening timers.
+    fn enqueue(&mut self, slot: u32) {
+        let now = self.now;
+        let contact = &mut self.slab.contacts[slot as usize];
+        contact.state = ContactState::Waiting;
+        let (class_idx, generation, patience, queued_at) = (
+            contact.class_idx as usize,
+            contact.generation,
+            contact.patience_seconds,
+            contact.arrival_time,
+        );
+        let queue = &mut self.queues[class_idx];
+        queue.entries.push_back(QueueEntry {
+            contact_slot: slot,
+            generation,
+            arrival_time: queued_at,
+        });
+        queue.live += 1;
+        let channel_idx = self.layout.class_channel[class_idx] as usize;
+        self.change_queue_length(channel_idx, 1);
+        if patience.is_finite() {
+            self.events.schedule(
+                now + patience,
+                Event::Abandon {
                     contact_slot: slot,
                     generation,
-                    arrival_time: now,
-                });
-                self.queues[class_idx].live += 1;
-                self.change_queue_length(channel_idx, 1);
-                if let Some(patience) = patience_seconds {
-                    self.events.schedule(
-                        now + patience,
-                        Event::Abandon {
-                            contact_slot: slot,
-                            generation,
-                        },
-                    );
-                }
-            }
+                },
+            );
+        }
+        let widen_after = self.layout.class_widen_after[class_idx];
+        if widen_after.is_finite() && !self.layout.class_widen_to[class_idx].is_empty() {
+            self.events.schedule(
+                now + widen_after,
+                Event::Widen {
+                    contact_slot: slot,
+                    generation,
+                },
+            );
         }
     }
 
@@ -343,286 +554,123 @@ impl<'a> Simulation<'a> {
         self.recorder.queue_changed(channel_idx, self.now, length);
     }
 
+    /// The wait a contact has had on its channel's SLA clock.
     #[inline]
-    fn units_for(&self, agent_idx: u32, class_idx: usize) -> u16 {
-        if self.layout.class_needs_whole_agent[class_idx] {
-            self.agents[agent_idx as usize].capacity_units
+    fn sla_wait(&self, contact: &Contact) -> f64 {
+        let channel_idx = contact.channel_idx as usize;
+        if self.channels[channel_idx].business_hours_clock {
+            self.scenario.channels[channel_idx]
+                .hours
+                .open_seconds_between(contact.arrival_time, self.now)
         } else {
-            1
+            self.now - contact.arrival_time
         }
     }
 
-    fn start_service(&mut self, agent_idx: u32, slot: u32) {
-        let contact = &mut self.slab.contacts[slot as usize];
-        contact.state = ContactState::InService;
-        let contact = *contact;
-        if contact.counted {
-            self.recorder.answered(
-                contact.channel_idx as usize,
-                contact.interval_idx as usize,
-                self.now - contact.arrival_time,
-            );
-        }
-        let units = self.units_for(agent_idx, contact.class_idx as usize);
-        let agent = &mut self.agents[agent_idx as usize];
-        agent.busy_units += units;
-        let group_idx = agent.group_idx as usize;
-        let pool = &mut self.pools[group_idx];
-        pool.busy_units += u32::from(units);
-        self.recorder
-            .group_changed(group_idx, self.now, pool.logged_in, pool.busy_units);
-        self.events.schedule(
-            self.now + contact.work_seconds,
-            Event::ServiceEnd {
-                agent_idx,
-                contact_slot: slot,
-            },
-        );
+    /// Takes a contact that was waiting in `class_idx` off the queue's count; the caller has
+    /// already moved it out of the waiting state (answered or gone), so it is stale there.
+    fn leave_queue(&mut self, class_idx: usize) {
+        let queue = &mut self.queues[class_idx];
+        queue.live -= 1;
+        queue.drop_stale_front(&self.slab);
+        let channel_idx = self.layout.class_channel[class_idx] as usize;
+        self.change_queue_length(channel_idx, -1);
     }
 
-    fn on_service_end(&mut self, agent_idx: u32, slot: u32) {
+    fn on_abandon(&mut self, slot: u32, generation: u32) {
+        if !self.slab.is_waiting(slot, generation) {
+            self.stale_events = self.stale_events.saturating_sub(1);
+            return; // answered before patience ran out: a stale timer
+        }
         let contact = self.slab.contacts[slot as usize];
-        let group_idx = self.agents[agent_idx as usize].group_idx as usize;
         if contact.counted {
-            self.recorder.handled(
+            let wait = self.sla_wait(&contact);
+            self.recorder.abandoned(
                 contact.channel_idx as usize,
                 contact.interval_idx as usize,
-                group_idx,
-                contact.work_seconds,
+                wait,
             );
         }
-        self.slab.remove(slot);
-        let units = self.units_for(agent_idx, contact.class_idx as usize);
-        let agent = &mut self.agents[agent_idx as usize];
-        agent.busy_units -= units;
-        let leaves = agent.status == AgentStatus::Leaving && agent.busy_units == 0;
-        if leaves {
-            agent.status = AgentStatus::Off;
-        }
-        let pool = &mut self.pools[group_idx];
-        pool.busy_units -= u32::from(units);
-        if leaves {
-            pool.logged_in -= 1;
-        }
-        self.recorder
-            .group_changed(group_idx, self.now, pool.logged_in, pool.busy_units);
-        if self.agents[agent_idx as usize].status == AgentStatus::On {
-            self.dispatch(agent_idx);
-        }
+        self.end_contact(slot, false);
+        self.leave_queue(contact.class_idx as usize);
     }
 
-    /// Gives an on-shift agent waiting work until it is full or nothing it can serve waits,
-    /// then files it in the right availability set.
-    fn dispatch(&mut self, agent_idx: u32) {
-        let group_idx = self.agents[agent_idx as usize].group_idx as usize;
-        let (real_time, asynchronous) = (
-            &self.layout.group_real_time_classes[group_idx],
-            &self.layout.group_async_classes[group_idx],
-        );
-        while let Some(class_idx) = routing::select_work(
-            &self.agents[agent_idx as usize],
-            real_time,
-            asynchronous,
-            &self.queues,
-            &self.layout.class_needs_whole_agent,
-        ) {
-            let queue = &mut self.queues[class_idx as usize];
-            let entry = queue
-                .entries
-                .pop_front()
-                .expect("select_work returns a class with a live head");
-            queue.live -= 1;
-            queue.drop_stale_front(&self.slab);
-            let channel_idx = self.layout.class_channel[class_idx as usize] as usize;
-            self.change_queue_length(channel_idx, -1);
-            self.start_service(agent_idx, entry.contact_slot);
-            if self.channels[channel_idx].patience.is_some() {
-                self.note_stale_abandon_timer();
-            }
-        }
-        self.refresh_availability(agent_idx);
-    }
-
-    /// Counts a timer made stale by an answer; when stale timers outnumber the live events,
-    /// purges them all at once (lazy cancellation, in bulk).
-    fn note_stale_abandon_timer(&mut self) {
-        self.stale_abandon_timers += 1;
-        if self.stale_abandon_timers >= 32 && 2 * self.stale_abandon_timers > self.events.len() {
+    /// Counts an event made stale; when stale events outnumber the live ones, purges them
+    /// all at once (lazy cancellation, in bulk).
+    fn note_stale_event(&mut self) {
+        self.stale_events += 1;
+        if self.stale_events >= 32 && 2 * self.stale_events > self.events.len() {
             let slab = &self.slab;
             self.events.retain(|event| match *event {
                 Event::Abandon {
                     contact_slot,
                     generation,
+                }
+                | Event::Widen {
+                    contact_slot,
+                    generation,
                 } => slab.is_waiting(contact_slot, generation),
+                Event::ServiceEnd {
+                    contact_slot,
+                    token,
+                    ..
+                } => {
+                    let contact = &slab.contacts[contact_slot as usize];
+                    contact.state == ContactState::InService && contact.service_token == token
+                }
                 _ => true,
             });
-            self.stale_abandon_timers = 0;
+            self.stale_events = 0;
         }
     }
 
-    fn on_abandon(&mut self, slot: u32, generation: u32) {
-        if !self.slab.is_waiting(slot, generation) {
-            self.stale_abandon_timers -= 1;
-            return; // answered before patience ran out: a stale timer
-        }
-        let contact = self.slab.contacts[slot as usize];
-        if contact.counted {
-            self.recorder.abandoned(
-                contact.channel_idx as usize,
-                contact.interval_idx as usize,
-                self.now - contact.arrival_time,
-            );
-        }
-        self.slab.remove(slot);
-        let queue = &mut self.queues[contact.class_idx as usize];
-        queue.live -= 1;
-        queue.drop_stale_front(&self.slab);
-        self.change_queue_length(contact.channel_idx as usize, -1);
-    }
-
-    /// Removes an agent routing just chose from its availability set.
-    fn take_from_availability(&mut self, agent_idx: u32) {
-        let agent = self.agents[agent_idx as usize];
-        let pool = &mut self.pools[agent.group_idx as usize];
-        match agent.membership {
-            Membership::Idle => {
-                // Routing takes the longest idle, which is the front.
-                if pool.idle.front() == Some(&agent_idx) {
-                    pool.idle.pop_front();
-                } else {
-                    pool.idle.retain(|&idx| idx != agent_idx);
-                }
-            }
-            Membership::Partial => {
-                let position = agent.partial_position as usize;
-                pool.partial.swap_remove(position);
-                if let Some(&moved) = pool.partial.get(position) {
-                    self.agents[moved as usize].partial_position = position as u32;
-                }
-            }
-            Membership::None => {}
-        }
-        self.agents[agent_idx as usize].membership = Membership::None;
-    }
-
-    /// Files an agent in the availability set its status and load call for.
-    fn refresh_availability(&mut self, agent_idx: u32) {
-        let agent = self.agents[agent_idx as usize];
-        let wanted = if agent.status != AgentStatus::On {
-            Membership::None
-        } else if agent.busy_units == 0 {
-            Membership::Idle
-        } else if agent.busy_units < agent.capacity_units {
-            Membership::Partial
-        } else {
-            Membership::None
-        };
-        if wanted == agent.membership {
-            return;
-        }
-        self.take_from_availability(agent_idx);
-        let pool = &mut self.pools[agent.group_idx as usize];
-        let agent = &mut self.agents[agent_idx as usize];
-        match wanted {
-            Membership::Idle => {
-                agent.idle_since = self.now;
-                pool.idle.push_back(agent_idx);
-            }
-            Membership::Partial => {
-                agent.partial_position = pool.partial.len() as u32;
-                pool.partial.push(agent_idx);
-            }
-            Membership::None => {}
-        }
-        agent.membership = wanted;
-    }
-
-    /// Applies the headcount of `interval_idx` to every group and schedules the next boundary.
-    fn start_interval(&mut self, interval_idx: usize) {
-        for group_idx in 0..self.pools.len() {
-            let target = self.scenario.groups[group_idx]
-                .headcount
-                .at_interval(interval_idx);
-            self.set_headcount(group_idx, target);
-            self.recorder.scheduled(group_idx, interval_idx, target);
-        }
-        if interval_idx + 1 < self.n_intervals {
-            let next = interval_idx + 1;
+    fn schedule_hours_change(&mut self, channel_idx: usize) {
+        let next = self.scenario.channels[channel_idx]
+            .hours
+            .next_change_after(self.now);
+        if next < self.horizon {
             self.events.schedule(
-                next as f64 * self.interval_seconds,
-                Event::IntervalBoundary {
-                    interval_idx: next as u32,
+                next,
+                Event::HoursChange {
+                    channel_idx: channel_idx as u16,
                 },
             );
         }
     }
 
-    /// Brings a group's on-shift count to `target`. Agents going off shift finish the contacts
-    /// in hand first (idle ones leave at once, most recently idle first); agents coming on
-    /// shift are those finishing work first, then the first agents off shift.
-    fn set_headcount(&mut self, group_idx: usize, target: u32) {
-        let agent_range = {
-            let pool = &self.pools[group_idx];
-            pool.first_agent..pool.first_agent + pool.n_agents
-        };
-        let mut joining = Vec::new();
-        while self.pools[group_idx].on_shift < target {
-            let pick = agent_range
-                .clone()
-                .find(|&a| self.agents[a as usize].status == AgentStatus::Leaving)
-                .or_else(|| {
-                    agent_range
-                        .clone()
-                        .find(|&a| self.agents[a as usize].status == AgentStatus::Off)
-                })
-                .expect("headcount never exceeds the group's largest headcount");
-            let agent = &mut self.agents[pick as usize];
-            let pool = &mut self.pools[group_idx];
-            if agent.status == AgentStatus::Off {
-                pool.logged_in += 1;
-            }
-            agent.status = AgentStatus::On;
-            pool.on_shift += 1;
-            joining.push(pick);
+    /// A channel that holds its contacts while closed opens or closes; on opening, the
+    /// agents who can serve it look for work.
+    fn on_hours_change(&mut self, channel_idx: usize) {
+        let open = self.scenario.channels[channel_idx].hours.is_open(self.now);
+        self.channel_taking_work[channel_idx] = open;
+        self.schedule_hours_change(channel_idx);
+        if !open {
+            return;
         }
-        while self.pools[group_idx].on_shift > target {
-            let pool = &mut self.pools[group_idx];
-            let pick = if let Some(idle) = pool.idle.back().copied() {
-                idle
-            } else if let Some(&partial) = pool
-                .partial
-                .iter()
-                .min_by_key(|&&a| (self.agents[a as usize].busy_units, a))
-            {
-                partial
-            } else {
-                agent_range
-                    .clone()
-                    .find(|&a| self.agents[a as usize].status == AgentStatus::On)
-                    .expect("on_shift counts On agents")
-            };
-            self.take_from_availability(pick);
-            let agent = &mut self.agents[pick as usize];
-            let pool = &mut self.pools[group_idx];
-            pool.on_shift -= 1;
-            if agent.busy_units == 0 {
-                agent.status = AgentStatus::Off;
-                pool.logged_in -= 1;
-            } else {
-                agent.status = AgentStatus::Leaving;
+        let mut waiting_agents = std::mem::take(&mut self.scratch_agents);
+        for (group_idx, group) in self.scenario.groups.iter().enumerate() {
+            if group.serves_channel[channel_idx] {
+                let pool = &self.pools[group_idx];
+                waiting_agents.extend(pool.idle.iter().chain(pool.partial.iter()).copied());
             }
         }
-        let pool = &self.pools[group_idx];
-        self.recorder
-            .group_changed(group_idx, self.now, pool.logged_in, pool.busy_units);
-        for agent_idx in joining {
-            self.dispatch(agent_idx);
+        for &agent_idx in &waiting_agents {
+            if self.agents[agent_idx as usize].status == AgentStatus::On {
+                self.dispatch(agent_idx);
+            }
         }
+        waiting_agents.clear();
+        self.scratch_agents = waiting_agents;
     }
 
     fn finish(mut self) -> ReplicationResult {
         for contact in &self.slab.contacts {
-            if contact.state != ContactState::Free && contact.counted {
+            if contact.counted
+                && matches!(
+                    contact.state,
+                    ContactState::Waiting | ContactState::InService
+                )
+            {
                 self.recorder.left_at_end(
                     contact.channel_idx as usize,
                     contact.interval_idx as usize,
@@ -630,6 +678,7 @@ impl<'a> Simulation<'a> {
                 );
             }
         }
+        self.count_open_issues();
         let mut conservation_failures = Vec::new();
         for (channel_idx, channel) in self.scenario.channels.iter().enumerate() {
             let rows = &self.recorder.channel_intervals
@@ -637,13 +686,14 @@ impl<'a> Simulation<'a> {
             for (interval_idx, row) in rows.iter().enumerate() {
                 let accounted = row.handled
                     + row.abandoned
+                    + row.converted_out
                     + row.waiting_at_end
                     + row.in_service_at_end
                     + row.deflected;
                 if row.offered != accounted || row.answered != row.handled + row.in_service_at_end {
                     conservation_failures.push(format!(
-                        "replication {}, channel {}, interval {interval_idx}: offered {} but handled {} + abandoned {} + waiting {} + in service {} + deflected {}",
-                        self.replication, channel.name, row.offered, row.handled, row.abandoned, row.waiting_at_end, row.in_service_at_end, row.deflected
+                        "replication {}, channel {}, interval {interval_idx}: offered {} but handled {} + abandoned {} + converted out {} + waiting {} + in service {} + deflected {}",
+                        self.replication, channel.name, row.offered, row.handled, row.abandoned, row.converted_out, row.waiting_at_end, row.in_service_at_end, row.deflected
                     ));
                 }
             }
@@ -653,6 +703,7 @@ impl<'a> Simulation<'a> {
             wait_quantiles_seconds: self.recorder.wait_quantiles_seconds(),
             channel_intervals: std::mem::take(&mut self.recorder.channel_intervals),
             group_intervals: std::mem::take(&mut self.recorder.group_intervals),
+            flows: std::mem::take(&mut self.recorder.flows),
             conservation_failures,
             events_processed: self.events_processed,
             contacts_generated: self.contacts_generated,

@@ -13,66 +13,112 @@
 
 use std::collections::VecDeque;
 
-use crate::scenario::{ChannelKind, Scenario};
+use crate::scenario::{AfterHours, ChannelKind, OperatingHours, Scenario};
+
+/// Where a group looks for work: one contact class, and how long its contacts must have
+/// waited before this group may take them (0 for the class's own groups, the rule's
+/// `widen_after` for groups it widens to).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GroupClass {
+    pub class_idx: u32,
+    pub after_seconds: f64,
+}
 
 /// The static routing structure of a scenario.
 #[derive(Debug, Clone)]
 pub struct RoutingLayout {
-    pub n_issue_types: usize,
-    pub n_languages: usize,
-    /// For each class: the groups that may serve it.
-    pub class_groups: Vec<Vec<u16>>,
-    /// For each class: whether it is real-time and whether it takes a whole agent.
+    pub n_combinations: usize,
+    /// For each class: its groups, one tier per preference level.
+    pub class_tiers: Vec<Vec<Vec<u16>>>,
+    /// For each class: groups it widens to after `class_widen_after` seconds of waiting.
+    pub class_widen_to: Vec<Vec<u16>>,
+    pub class_widen_after: Vec<f64>,
+    /// For each class: the rule that routes it (`u32::MAX` for none).
+    pub class_rule: Vec<u32>,
+    pub class_priority: Vec<i32>,
+    /// SLA threshold of the class's channel (infinite without one).
+    pub class_sla_seconds: Vec<f64>,
+    /// Time left before breach below which a contact counts as near breach (0: never).
+    pub class_near_breach_seconds: Vec<f64>,
     pub class_real_time: Vec<bool>,
     pub class_needs_whole_agent: Vec<bool>,
     pub class_channel: Vec<u16>,
-    /// For each group: the real-time and the asynchronous classes it may serve.
-    pub group_real_time_classes: Vec<Vec<u32>>,
-    pub group_async_classes: Vec<Vec<u32>>,
+    /// For each group: the classes it may take work from.
+    pub group_classes: Vec<Vec<GroupClass>>,
+    /// `[channel_idx]`: contacts wait for the channel to open (after-hours "hold").
+    pub channel_held_when_closed: Vec<bool>,
 }
+
+/// Marks a class routed by no rule.
+pub const NO_RULE: u32 = u32::MAX;
 
 impl RoutingLayout {
     pub fn new(scenario: &Scenario) -> RoutingLayout {
-        let n_issue_types = scenario.attribute_names.issue_types.len();
-        let n_languages = scenario.attribute_names.languages.len();
-        let n_classes = scenario.channels.len() * n_issue_types * n_languages;
+        let n_combinations = scenario.n_attribute_combinations();
+        let n_classes = scenario.channels.len() * n_combinations;
+        let reachable = scenario.reachable_combinations();
         let mut layout = RoutingLayout {
-            n_issue_types,
-            n_languages,
-            class_groups: vec![Vec::new(); n_classes],
+            n_combinations,
+            class_tiers: vec![Vec::new(); n_classes],
+            class_widen_to: vec![Vec::new(); n_classes],
+            class_widen_after: vec![f64::INFINITY; n_classes],
+            class_rule: vec![NO_RULE; n_classes],
+            class_priority: vec![0; n_classes],
+            class_sla_seconds: vec![f64::INFINITY; n_classes],
+            class_near_breach_seconds: vec![0.0; n_classes],
             class_real_time: vec![false; n_classes],
             class_needs_whole_agent: vec![false; n_classes],
             class_channel: vec![0; n_classes],
-            group_real_time_classes: vec![Vec::new(); scenario.groups.len()],
-            group_async_classes: vec![Vec::new(); scenario.groups.len()],
+            group_classes: vec![Vec::new(); scenario.groups.len()],
+            channel_held_when_closed: scenario
+                .channels
+                .iter()
+                .map(|c| c.after_hours == AfterHours::Hold && c.hours != OperatingHours::Always)
+                .collect(),
         };
+        let near_breach_share = scenario.routing.near_breach_share.unwrap_or(0.0);
+        #[allow(clippy::needless_range_loop)] // combination_idx is also an index of its own
         for (channel_idx, channel) in scenario.channels.iter().enumerate() {
-            for issue_type_idx in 0..n_issue_types {
-                for language_idx in 0..n_languages {
-                    let class_idx = layout.class_index(channel_idx, issue_type_idx, language_idx);
-                    layout.class_channel[class_idx] = channel_idx as u16;
-                    layout.class_real_time[class_idx] = channel.kind.is_real_time();
-                    layout.class_needs_whole_agent[class_idx] =
-                        channel.kind != ChannelKind::Messaging;
-                    if channel.kind == ChannelKind::SelfService {
-                        continue;
-                    }
-                    for group_idx in 0..scenario.groups.len() {
-                        if scenario.group_can_serve(
-                            group_idx,
-                            channel_idx,
-                            issue_type_idx,
-                            language_idx,
-                        ) {
-                            layout.class_groups[class_idx].push(group_idx as u16);
-                            let list = if channel.kind.is_real_time() {
-                                &mut layout.group_real_time_classes[group_idx]
-                            } else {
-                                &mut layout.group_async_classes[group_idx]
-                            };
-                            list.push(class_idx as u32);
-                        }
-                    }
+            let sla_seconds = channel
+                .sla
+                .map_or(f64::INFINITY, |sla| sla.threshold_seconds);
+            for combination_idx in 0..n_combinations {
+                let class_idx = layout.class_index(channel_idx, combination_idx);
+                layout.class_channel[class_idx] = channel_idx as u16;
+                layout.class_real_time[class_idx] = channel.kind.is_real_time();
+                layout.class_needs_whole_agent[class_idx] = channel.kind != ChannelKind::Messaging;
+                layout.class_sla_seconds[class_idx] = sla_seconds;
+                if sla_seconds.is_finite() {
+                    layout.class_near_breach_seconds[class_idx] = near_breach_share * sla_seconds;
+                }
+                if channel.kind == ChannelKind::SelfService {
+                    continue;
+                }
+                let route = scenario.route_for(&scenario.contact_key(channel_idx, combination_idx));
+                layout.class_rule[class_idx] = route.rule_idx.map_or(NO_RULE, |r| r as u32);
+                layout.class_priority[class_idx] = route.priority;
+                layout.class_widen_after[class_idx] = route.widen_after_seconds;
+                let to_u16 =
+                    |groups: &[usize]| groups.iter().map(|&g| g as u16).collect::<Vec<_>>();
+                layout.class_tiers[class_idx] =
+                    route.tiers.iter().map(|tier| to_u16(tier)).collect();
+                layout.class_widen_to[class_idx] = to_u16(&route.widen_to);
+                // Unreachable classes never hold a contact; leaving them out keeps the
+                // dispatch scan short.
+                if !reachable[channel_idx][combination_idx] {
+                    continue;
+                }
+                for &group_idx in route.tiers.iter().flatten() {
+                    layout.group_classes[group_idx].push(GroupClass {
+                        class_idx: class_idx as u32,
+                        after_seconds: 0.0,
+                    });
+                }
+                for &group_idx in &route.widen_to {
+                    layout.group_classes[group_idx].push(GroupClass {
+                        class_idx: class_idx as u32,
+                        after_seconds: route.widen_after_seconds,
+                    });
                 }
             }
         }
@@ -80,23 +126,27 @@ impl RoutingLayout {
     }
 
     #[inline]
-    pub fn class_index(
-        &self,
-        channel_idx: usize,
-        issue_type_idx: usize,
-        language_idx: usize,
-    ) -> usize {
-        (channel_idx * self.n_issue_types + issue_type_idx) * self.n_languages + language_idx
+    pub fn class_index(&self, channel_idx: usize, combination_idx: usize) -> usize {
+        channel_idx * self.n_combinations + combination_idx
     }
 
     pub fn n_classes(&self) -> usize {
-        self.class_groups.len()
+        self.class_tiers.len()
+    }
+
+    /// Whether `group_idx` is one of the class's own groups (not a widening).
+    pub fn group_in_tiers(&self, class_idx: usize, group_idx: u16) -> bool {
+        self.class_tiers[class_idx]
+            .iter()
+            .any(|tier| tier.contains(&group_idx))
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContactState {
     Free,
+    /// A follow-up contact decided on but not yet arrived (its `FollowUp` event is pending).
+    Pending,
     Waiting,
     InService,
 }
@@ -104,19 +154,35 @@ pub enum ContactState {
 /// One live contact.
 #[derive(Debug, Clone, Copy)]
 pub struct Contact {
+    /// When the contact reached its current channel: the start of its SLA clock.
     pub arrival_time: f64,
-    /// Agent time the contact needs, drawn at arrival so that every routing sees the same work.
+    /// Agent time the contact needs at standard speed (re-discovery included), drawn when it
+    /// reaches its channel so that every routing sees the same work.
     pub work_seconds: f64,
+    /// Customer patience on a real-time channel (infinite otherwise).
+    pub patience_seconds: f64,
+    pub service_start: f64,
+    /// Concurrency slowdown only: work left at standard speed, as of `progress_at`.
+    pub remaining_work: f64,
+    pub progress_at: f64,
     pub class_idx: u32,
     /// Reporting interval of the arrival; statistics are attributed to it.
     pub interval_idx: u32,
     pub generation: u32,
+    /// The customer issue this contact belongs to (`IssueSlab`).
+    pub issue_slot: u32,
+    /// The agent serving it, while in service.
+    pub agent_idx: u32,
+    /// Increases whenever the contact's end of service is rescheduled; a `ServiceEnd` with an
+    /// older token is stale.
+    pub service_token: u32,
     pub channel_idx: u16,
     pub issue_type_idx: u8,
     pub segment_idx: u8,
     pub language_idx: u8,
+    pub urgency_idx: u8,
     pub state: ContactState,
-    /// Arrived at or after the warm-up, so it counts in the statistics.
+    /// Reached its channel at or after the warm-up, so it counts in the statistics.
     pub counted: bool,
 }
 
@@ -130,7 +196,10 @@ impl ContactSlab {
     pub fn insert(&mut self, mut contact: Contact) -> u32 {
         match self.free_slots.pop() {
             Some(slot) => {
-                contact.generation = self.contacts[slot as usize].generation;
+                let previous = &self.contacts[slot as usize];
+                contact.generation = previous.generation;
+                // Tokens only grow per slot, so a stale `ServiceEnd` never matches a new contact.
+                contact.service_token = previous.service_token.wrapping_add(1);
                 self.contacts[slot as usize] = contact;
                 slot
             }
@@ -227,6 +296,74 @@ pub struct Agent {
     pub idle_since: f64,
     /// Position in the group's partial list while `membership == Partial`.
     pub partial_position: u32,
+    /// Busy time of completed work, weighted by capacity share (for least-occupied selection).
+    pub busy_seconds: f64,
+    /// Logged-in time before the current login, and when the current login began.
+    pub logged_in_seconds: f64,
+    pub logged_in_since: f64,
+    /// Concurrency slowdown only: conversations in hand, listed in the simulation's
+    /// conversation table from `conversation_offset`.
+    pub n_conversations: u16,
+    pub conversation_offset: u32,
+}
+
+impl Agent {
+    /// Share of logged-in time spent busy, as of `now` (0 before any time has passed).
+    pub fn occupancy(&self, now: f64) -> f64 {
+        let logged_in = self.logged_in_seconds
+            + if self.status == AgentStatus::Off {
+                0.0
+            } else {
+                now - self.logged_in_since
+            };
+        if logged_in > 0.0 {
+            self.busy_seconds / logged_in
+        } else {
+            0.0
+        }
+    }
+}
+
+/// One customer issue: the contacts of one customer about one thing, across channels.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Issue {
+    pub first_arrival: f64,
+    /// Bit `channel_idx` set for every channel the issue used.
+    pub channels_mask: u64,
+    pub contacts: u32,
+    /// Contacts alive or pending; the issue ends when this reaches 0.
+    pub open: u32,
+    pub switches: u32,
+    pub switches_with_context: u32,
+    pub reopened: bool,
+    /// Its last contact was handled (not abandoned or refused).
+    pub resolved: bool,
+    pub counted: bool,
+}
+
+/// Live issues in a reusable slab, like `ContactSlab`.
+#[derive(Debug, Default)]
+pub struct IssueSlab {
+    pub issues: Vec<Issue>,
+    free_slots: Vec<u32>,
+}
+
+impl IssueSlab {
+    pub fn insert(&mut self, issue: Issue) -> u32 {
+        match self.free_slots.pop() {
+            Some(slot) => {
+                self.issues[slot as usize] = issue;
+                slot
+            }
+            None => {
+                self.issues.push(issue);
+                (self.issues.len() - 1) as u32
+            }
+        }
+    }
+    pub fn remove(&mut self, slot: u32) {
+        self.free_slots.push(slot);
+    }
 }
 
 #[derive(Debug, Default, Clone)]

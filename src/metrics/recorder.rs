@@ -34,6 +34,19 @@ pub struct ChannelIntervalCounts {
     pub wait_sum_answered: f64,
     pub wait_sum_abandoned: f64,
     pub handle_time_sum: f64,
+    /// Contacts moved to another channel (overflow, callback) after being offered here.
+    pub converted_out: u64,
+    /// Contacts that came from another channel (overflow, callback, after-hours ticket);
+    /// included in `offered`.
+    pub converted_in: u64,
+    /// Follow-up contacts of a handoff; included in `offered`.
+    pub followups_in: u64,
+    /// Arrivals while closed turned into a ticket on another channel (not offered here).
+    pub after_hours_tickets: u64,
+    /// Arrivals while closed acknowledged and held for opening (offered here).
+    pub held_after_hours: u64,
+    pub callbacks_offered: u64,
+    pub callbacks_accepted: u64,
     /// Most contacts waiting at once during the interval (by time, not arrival).
     pub max_queue_length: u32,
     /// Integral of the number waiting over the interval, in contact-seconds.
@@ -52,6 +65,39 @@ pub struct GroupIntervalCounts {
     pub handled: u64,
 }
 
+/// Routing, cross-channel and issue figures of one replication (whole horizon, counted
+/// contacts and issues only).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FlowCounts {
+    /// `[rule_idx]`: contacts routed by each routing rule, and those answered by a group the
+    /// rule widened to.
+    pub rule_routed: Vec<u64>,
+    pub rule_widened: Vec<u64>,
+    /// `[overflow_idx]`: conversions made, and offers declined (the customer stayed queued).
+    pub overflow_converted: Vec<u64>,
+    pub overflow_declined: Vec<u64>,
+    /// `[from_channel * n_channels + to_channel]`.
+    pub handoffs: Vec<u64>,
+    pub handoffs_context_preserved: Vec<u64>,
+    /// `[group_idx * n_channels + channel_idx]`: contacts handled and agent-seconds spent.
+    pub group_channel_handled: Vec<u64>,
+    pub group_channel_seconds: Vec<f64>,
+    /// Issues that ended (no contact open or pending), and of those: resolved (last contact
+    /// handled), resolved on two or more channels, reopened, with two or more contacts.
+    pub issues_closed: u64,
+    pub issues_resolved: u64,
+    pub issues_resolved_multichannel: u64,
+    pub issues_reopened: u64,
+    pub issues_repeat_contact: u64,
+    pub issues_open_at_end: u64,
+    /// Over resolved issues: sum of channels used, and of first contact to last handled.
+    pub resolved_channels_sum: u64,
+    pub resolution_seconds_sum: f64,
+    /// Channel switches of ended issues, and those with context preserved.
+    pub switches: u64,
+    pub switches_with_context: u64,
+}
+
 #[derive(Debug)]
 pub struct Recorder {
     n_intervals: usize,
@@ -66,6 +112,8 @@ pub struct Recorder {
     group_capacity_units: Vec<f64>,
     group_changed_at: Vec<f64>,
     wait_histograms: Vec<Histogram<u64>>,
+    pub flows: FlowCounts,
+    n_channels: usize,
 }
 
 impl Recorder {
@@ -95,7 +143,74 @@ impl Recorder {
             group_capacity_units,
             group_changed_at: vec![0.0; n_groups],
             wait_histograms: vec![histogram; n_channels],
+            flows: FlowCounts {
+                handoffs: vec![0; n_channels * n_channels],
+                handoffs_context_preserved: vec![0; n_channels * n_channels],
+                group_channel_handled: vec![0; n_groups * n_channels],
+                group_channel_seconds: vec![0.0; n_groups * n_channels],
+                ..FlowCounts::default()
+            },
+            n_channels,
         }
+    }
+
+    /// Sizes the per-rule counters.
+    pub fn with_rules(mut self, n_rules: usize, n_overflows: usize) -> Recorder {
+        self.flows.rule_routed = vec![0; n_rules];
+        self.flows.rule_widened = vec![0; n_rules];
+        self.flows.overflow_converted = vec![0; n_overflows];
+        self.flows.overflow_declined = vec![0; n_overflows];
+        self
+    }
+
+    #[inline]
+    pub fn converted(&mut self, from: (usize, usize), to: (usize, usize)) {
+        self.channel_slot(from.0, from.1).converted_out += 1;
+        let slot = self.channel_slot(to.0, to.1);
+        slot.converted_in += 1;
+    }
+
+    #[inline]
+    pub fn converted_in_only(&mut self, channel_idx: usize, interval_idx: usize) {
+        self.channel_slot(channel_idx, interval_idx).converted_in += 1;
+    }
+
+    #[inline]
+    pub fn converted_out_only(&mut self, channel_idx: usize, interval_idx: usize) {
+        self.channel_slot(channel_idx, interval_idx).converted_out += 1;
+    }
+
+    #[inline]
+    pub fn followup_in(&mut self, channel_idx: usize, interval_idx: usize) {
+        self.channel_slot(channel_idx, interval_idx).followups_in += 1;
+    }
+
+    #[inline]
+    pub fn after_hours_ticket(&mut self, channel_idx: usize, interval_idx: usize) {
+        let slot = self.channel_slot(channel_idx, interval_idx);
+        slot.arrived_closed += 1;
+        slot.after_hours_tickets += 1;
+    }
+
+    #[inline]
+    pub fn held_after_hours(&mut self, channel_idx: usize, interval_idx: usize) {
+        let slot = self.channel_slot(channel_idx, interval_idx);
+        slot.arrived_closed += 1;
+        slot.held_after_hours += 1;
+    }
+
+    #[inline]
+    pub fn callback_offered(&mut self, channel_idx: usize, interval_idx: usize, accepted: bool) {
+        let slot = self.channel_slot(channel_idx, interval_idx);
+        slot.callbacks_offered += 1;
+        slot.callbacks_accepted += u64::from(accepted);
+    }
+
+    #[inline]
+    pub fn handoff(&mut self, from_channel: usize, to_channel: usize, context_preserved: bool) {
+        let cell = from_channel * self.n_channels + to_channel;
+        self.flows.handoffs[cell] += 1;
+        self.flows.handoffs_context_preserved[cell] += u64::from(context_preserved);
     }
 
     #[inline]
@@ -151,12 +266,15 @@ impl Recorder {
         channel_idx: usize,
         interval_idx: usize,
         group_idx: usize,
-        work_seconds: f64,
+        handle_seconds: f64,
     ) {
         let slot = self.channel_slot(channel_idx, interval_idx);
         slot.handled += 1;
-        slot.handle_time_sum += work_seconds;
+        slot.handle_time_sum += handle_seconds;
         self.group_intervals[group_idx * self.n_intervals + interval_idx].handled += 1;
+        let cell = group_idx * self.n_channels + channel_idx;
+        self.flows.group_channel_handled[cell] += 1;
+        self.flows.group_channel_seconds[cell] += handle_seconds;
     }
 
     pub fn left_at_end(&mut self, channel_idx: usize, interval_idx: usize, waiting: bool) {

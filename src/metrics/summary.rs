@@ -12,6 +12,8 @@ use crate::scenario::units::format_clock;
 use crate::scenario::{ChannelKind, Scenario};
 use crate::stats::Estimate;
 
+pub use super::routing_summary::{RoutingSummary, routing_summary};
+
 /// The SLA attainment formula, as written in summary.json and the README.
 pub const SLA_FORMULA: &str = "answered within threshold / (answered + abandoned after threshold)";
 
@@ -35,6 +37,9 @@ pub struct RunSummary {
     pub warnings: Vec<String>,
     pub channels: Vec<ChannelSummary>,
     pub groups: Vec<GroupSummary>,
+    /// Routing rules, overflows, callbacks, handoffs, cross-channel issue figures and work
+    /// per group and channel.
+    pub routing: RoutingSummary,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -118,6 +123,13 @@ fn channel_metric_values(counts: &ChannelIntervalCounts, seconds: f64) -> Vec<(&
         ),
         ("max_queue_length", f64::from(c.max_queue_length)),
         ("mean_queue_length", c.queue_area / seconds),
+        ("converted_out", c.converted_out as f64),
+        ("converted_in", c.converted_in as f64),
+        ("followups_in", c.followups_in as f64),
+        ("after_hours_tickets", c.after_hours_tickets as f64),
+        ("held_after_hours", c.held_after_hours as f64),
+        ("callbacks_offered", c.callbacks_offered as f64),
+        ("callbacks_accepted", c.callbacks_accepted as f64),
     ]
 }
 
@@ -139,7 +151,7 @@ fn group_metric_values(counts: &GroupIntervalCounts, seconds: f64) -> Vec<(&'sta
     ]
 }
 
-fn sum_channel(rows: &[ChannelIntervalCounts]) -> ChannelIntervalCounts {
+pub(crate) fn sum_channel(rows: &[ChannelIntervalCounts]) -> ChannelIntervalCounts {
     rows.iter()
         .fold(ChannelIntervalCounts::default(), |mut total, row| {
             total.offered += row.offered;
@@ -156,6 +168,13 @@ fn sum_channel(rows: &[ChannelIntervalCounts]) -> ChannelIntervalCounts {
             total.wait_sum_answered += row.wait_sum_answered;
             total.wait_sum_abandoned += row.wait_sum_abandoned;
             total.handle_time_sum += row.handle_time_sum;
+            total.converted_out += row.converted_out;
+            total.converted_in += row.converted_in;
+            total.followups_in += row.followups_in;
+            total.after_hours_tickets += row.after_hours_tickets;
+            total.held_after_hours += row.held_after_hours;
+            total.callbacks_offered += row.callbacks_offered;
+            total.callbacks_accepted += row.callbacks_accepted;
             total.max_queue_length = total.max_queue_length.max(row.max_queue_length);
             total.queue_area += row.queue_area;
             total
@@ -179,7 +198,7 @@ fn sum_group(rows: &[GroupIntervalCounts]) -> GroupIntervalCounts {
 }
 
 /// Estimates across replications of metrics computed by `per_replication` on each.
-fn estimates(
+pub(crate) fn estimates(
     results: &[ReplicationResult],
     per_replication: impl Fn(&ReplicationResult) -> Vec<(&'static str, f64)>,
 ) -> IndexMap<&'static str, Estimate> {
@@ -273,6 +292,7 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
         warnings: Vec::new(),
         channels,
         groups,
+        routing: routing_summary(scenario, results),
     };
     summary.warnings = overload_warnings(scenario, &summary);
     summary
@@ -379,6 +399,10 @@ pub fn channel_interval_rows(
                 "max_queue_length",
                 "mean_queue_length",
                 "waiting_at_end",
+                "converted_out",
+                "converted_in",
+                "followups_in",
+                "callbacks_accepted",
             ];
             values
                 .into_iter()

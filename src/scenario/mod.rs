@@ -7,10 +7,16 @@
 //! `group_idx`, `issue_type_idx`...), never on strings.
 
 pub mod raw;
+pub mod routing_rules;
 pub mod staffing;
 pub mod units;
 mod validate;
+mod validate_routing;
 
+pub use routing_rules::{
+    AfterHours, AgentSelection, Callback, ChannelOverflow, ContactKey, ContactMatch, Handoff,
+    RoutingConfig, RoutingRule, SlaClock,
+};
 pub use validate::{load_scenario_file, parse_scenario_str};
 
 /// Hard limits that keep an absurd scenario from exhausting memory or running for days.
@@ -32,6 +38,9 @@ impl Limits {
     pub const MAX_ATTRIBUTE_VALUES: usize = 250;
     pub const MAX_CHANNELS: usize = 64;
     pub const MAX_GROUPS: usize = 1_000;
+    /// Contact classes: channels x issue types x segments x languages x urgencies.
+    pub const MAX_CONTACT_CLASSES: usize = 200_000;
+    pub const MAX_ROUTING_RULES: usize = 1_000;
 }
 
 #[derive(Debug, Clone)]
@@ -41,6 +50,7 @@ pub struct Scenario {
     pub channels: Vec<Channel>,
     pub groups: Vec<AgentGroup>,
     pub attribute_names: AttributeNames,
+    pub routing: RoutingConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -100,6 +110,12 @@ pub struct Channel {
     /// Real-time channels only; absent means customers never abandon.
     pub patience: Option<Distribution>,
     pub hours: OperatingHours,
+    pub after_hours: AfterHours,
+    pub sla_clock: SlaClock,
+    /// Voice channels that offer callbacks.
+    pub callback: Option<Callback>,
+    /// For a derived callback channel: the channel whose callbacks it holds.
+    pub callback_of: Option<usize>,
     /// Absent when the scenario gives the channel no arrivals.
     pub arrivals: Option<ArrivalProfile>,
     pub mix: AttributeMix,
@@ -187,6 +203,47 @@ impl OperatingHours {
             }
         }
     }
+
+    /// The first time after `time_seconds` at which the channel opens or closes (infinite
+    /// when it is always open).
+    pub fn next_change_after(&self, time_seconds: f64) -> f64 {
+        match self {
+            OperatingHours::Always => f64::INFINITY,
+            OperatingHours::Weekly { windows } => {
+                let week_start =
+                    (time_seconds / units::SECONDS_PER_WEEK).floor() * units::SECONDS_PER_WEEK;
+                let in_week = time_seconds - week_start;
+                windows
+                    .iter()
+                    .flat_map(|&(open, close)| [open, close])
+                    .find(|&edge| edge > in_week)
+                    .map_or(
+                        week_start + units::SECONDS_PER_WEEK + windows[0].0,
+                        |edge| week_start + edge,
+                    )
+            }
+        }
+    }
+
+    /// Seconds of open time in [from, to).
+    pub fn open_seconds_between(&self, from: f64, to: f64) -> f64 {
+        match self {
+            OperatingHours::Always => to - from,
+            OperatingHours::Weekly { windows } => {
+                let open_before = |time: f64| {
+                    let weeks = (time / units::SECONDS_PER_WEEK).floor();
+                    let in_week = time - weeks * units::SECONDS_PER_WEEK;
+                    let per_week: f64 = windows.iter().map(|(open, close)| close - open).sum();
+                    weeks * per_week
+                        + windows
+                            .iter()
+                            .map(|&(open, close)| (in_week.min(close) - open).max(0.0))
+                            .sum::<f64>()
+                };
+                (open_before(to) - open_before(from)).max(0.0)
+            }
+        }
+    }
 }
 
 /// A Poisson arrival rate that is constant on segments and repeats every `cycle_seconds`.
@@ -243,6 +300,7 @@ pub struct AttributeNames {
     pub issue_types: Vec<String>,
     pub segments: Vec<String>,
     pub languages: Vec<String>,
+    pub urgencies: Vec<String>,
 }
 
 /// Probabilities of each attribute value for a channel's contacts, indexed like
@@ -252,6 +310,7 @@ pub struct AttributeMix {
     pub issue_type_shares: Vec<f64>,
     pub segment_shares: Vec<f64>,
     pub language_shares: Vec<f64>,
+    pub urgency_shares: Vec<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -268,6 +327,19 @@ pub struct AgentGroup {
     pub concurrency: u32,
     /// Paid cost of one agent-hour, when the scenario gives one.
     pub cost_per_hour: Option<f64>,
+    /// `[issue_type_idx]`: work speed relative to standard (1.0); handle time is divided by it.
+    pub issue_type_proficiency: Vec<f64>,
+    /// `[channel_idx]`: multiplied with the issue-type proficiency.
+    pub channel_proficiency: Vec<f64>,
+    /// Messaging: with n conversations at once, each progresses at 1 / (1 + slowdown (n - 1)).
+    pub concurrency_slowdown: f64,
+}
+
+impl AgentGroup {
+    /// Work speed on a contact of this issue type and channel (1.0 is standard).
+    pub fn proficiency(&self, issue_type_idx: usize, channel_idx: usize) -> f64 {
+        self.issue_type_proficiency[issue_type_idx] * self.channel_proficiency[channel_idx]
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -21,6 +21,13 @@ pub struct RawScenario {
     pub arrivals: IndexMap<String, RawArrivals>,
     #[serde(default)]
     pub groups: IndexMap<String, RawGroup>,
+    pub routing: Option<RawRouting>,
+    /// Channel-to-channel overflow rules, evaluated in order when a contact would queue.
+    #[serde(default)]
+    pub overflow: Vec<RawChannelOverflow>,
+    /// Follow-up contacts of the same customer on another channel after a contact is handled.
+    #[serde(default)]
+    pub handoffs: Vec<RawHandoff>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -43,7 +50,33 @@ pub struct RawChannel {
     /// "24/7", or a table of weekday (or "weekdays", "weekend", "daily") to "HH:MM-HH:MM"
     /// ranges. Interpreted in validation, which names the offending key.
     pub hours: Option<toml::Value>,
+    /// What a contact arriving outside `hours` gets: "refuse" (default), "hold", or a
+    /// ticket on another channel.
+    pub after_hours: Option<RawAfterHours>,
+    /// "calendar" (default) or "business_hours": whether waits count closed time.
+    pub sla_clock: Option<String>,
+    /// Voice only: offer a callback when the expected wait is long.
+    pub callback: Option<RawCallback>,
     pub attributes: Option<RawAttributeMix>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAfterHours {
+    /// "refuse", "hold" or "ticket".
+    pub action: String,
+    /// The channel a "ticket" is created on.
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCallback {
+    pub offer_when_expected_wait_above: String,
+    /// Share of offered customers who accept (0 to 1).
+    pub acceptance: f64,
+    /// The callback's own service level window: call back within this long.
+    pub within: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,6 +103,7 @@ pub struct RawAttributeMix {
     pub issue_types: Option<IndexMap<String, f64>>,
     pub segments: Option<IndexMap<String, f64>>,
     pub languages: Option<IndexMap<String, f64>>,
+    pub urgencies: Option<IndexMap<String, f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -94,4 +128,99 @@ pub struct RawGroup {
     pub concurrency: Option<i64>,
     /// Paid cost of one agent for one hour, in any currency (used by `plan`).
     pub cost_per_hour: Option<f64>,
+    /// Issue type to proficiency (1.0 = standard speed; 0.8 takes 1/0.8 as long).
+    pub proficiency: Option<IndexMap<String, f64>>,
+    /// Channel to proficiency, multiplied with the issue-type one.
+    pub channel_proficiency: Option<IndexMap<String, f64>>,
+    /// Messaging: each extra concurrent conversation slows all of an agent's conversations
+    /// by this fraction (0.25: two at once each take 1.25 times as long).
+    pub concurrency_slowdown: Option<f64>,
+}
+
+/// A single name or a list of names.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawNames {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl RawNames {
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            RawNames::One(name) => vec![name.as_str()],
+            RawNames::Many(names) => names.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRouting {
+    /// "longest_idle" (default), "most_proficient" or "least_occupied".
+    pub agent_selection: Option<String>,
+    /// Share of an SLA window (0 to 1): a waiting contact with less than this share of its
+    /// window left goes ahead of every contact that is not that close to breach.
+    pub near_breach: Option<f64>,
+    pub priority: Option<RawPriority>,
+    #[serde(default)]
+    pub rules: Vec<RawRoutingRule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPriority {
+    pub channels: Option<IndexMap<String, i64>>,
+    pub segments: Option<IndexMap<String, i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawContactMatch {
+    pub channel: Option<RawNames>,
+    pub issue_type: Option<RawNames>,
+    pub segment: Option<RawNames>,
+    pub language: Option<RawNames>,
+    pub urgency: Option<RawNames>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRoutingRule {
+    pub name: Option<String>,
+    #[serde(rename = "match")]
+    pub matches: Option<RawContactMatch>,
+    /// Target groups, in order of preference.
+    pub groups: Vec<String>,
+    pub widen_after: Option<String>,
+    #[serde(default)]
+    pub widen_to: Vec<String>,
+    pub priority: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChannelOverflow {
+    pub name: Option<String>,
+    pub from: String,
+    pub to: String,
+    pub queue_length_at_least: Option<i64>,
+    pub expected_wait_above: Option<String>,
+    pub acceptance: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHandoff {
+    pub name: Option<String>,
+    /// A channel name, or "any".
+    pub from: String,
+    pub to: String,
+    pub probability: f64,
+    pub delay: RawDistribution,
+    pub context_preserved: Option<f64>,
+    /// Extra handle time when context is lost.
+    pub rediscovery: Option<String>,
+    /// The issue was closed; this contact reopens it.
+    pub reopens: Option<bool>,
 }

@@ -9,10 +9,12 @@ use indexmap::IndexMap;
 use super::raw::{
     RawArrivals, RawAttributeMix, RawChannel, RawDistribution, RawGroup, RawScenario,
 };
+use super::routing_rules::SlaClock;
 use super::units::{
     SECONDS_PER_DAY, SECONDS_PER_WEEK, WEEKDAY_NAMES, format_duration, parse_duration_seconds,
     parse_time_range_seconds,
 };
+use super::validate_routing::callback_channel_name;
 use super::{
     AgentGroup, ArrivalProfile, AttributeMix, AttributeNames, Channel, ChannelKind, Distribution,
     Headcount, Limits, OperatingHours, Scenario, ServiceLevel, SimulationSettings,
@@ -102,7 +104,7 @@ impl Checker {
     }
 
     /// A positive duration, or a problem recorded at `key`.
-    fn duration(&mut self, key: &str, text: &str) -> Option<f64> {
+    pub(super) fn duration(&mut self, key: &str, text: &str) -> Option<f64> {
         match parse_duration_seconds(text) {
             Ok(seconds) if seconds > 0.0 => Some(seconds),
             Ok(_) => {
@@ -119,7 +121,7 @@ impl Checker {
         }
     }
 
-    fn positive_number(&mut self, key: &str, value: f64) -> Option<f64> {
+    pub(super) fn positive_number(&mut self, key: &str, value: f64) -> Option<f64> {
         if value.is_finite() && value > 0.0 {
             Some(value)
         } else {
@@ -129,7 +131,7 @@ impl Checker {
     }
 
     /// Non-negative shares that sum to 1; returns them normalised exactly.
-    fn shares(&mut self, key: &str, values: &[f64]) -> Option<Vec<f64>> {
+    pub(super) fn shares(&mut self, key: &str, values: &[f64]) -> Option<Vec<f64>> {
         if values.is_empty() {
             self.fail(key, "is empty; give at least one share");
             return None;
@@ -171,10 +173,24 @@ impl Checker {
             );
             return None;
         }
+        // Derived callback channels follow the declared ones, so every name is known before
+        // anything refers to a channel.
+        let all_channel_names: Vec<String> = raw
+            .channels
+            .keys()
+            .cloned()
+            .chain(
+                raw.channels
+                    .iter()
+                    .filter(|(_, channel)| channel.callback.is_some())
+                    .map(|(name, _)| callback_channel_name(name)),
+            )
+            .collect();
         for (channel_name, raw_channel) in &raw.channels {
             let mix = self.channel_mix(&raw, channel_name, raw_channel, &attribute_names);
-            channels.push(self.channel(channel_name, raw_channel, mix));
+            channels.push(self.channel(channel_name, raw_channel, mix, &all_channel_names));
         }
+        self.callback_channels(&raw, &mut channels);
         let channel_names: Vec<&str> = raw.channels.keys().map(String::as_str).collect();
         for (channel_name, raw_arrivals) in &raw.arrivals {
             let key = format!("arrivals.{channel_name}");
@@ -195,19 +211,33 @@ impl Checker {
                 ),
             }
         }
-        let groups = self.groups(&raw.groups, &raw.channels, &channels, &attribute_names);
+        let groups = self.groups(&raw.groups, &all_channel_names, &channels, &attribute_names);
         let simulation = simulation?;
         let channels: Vec<Channel> = channels.into_iter().collect::<Option<_>>()?;
-        let groups = groups?;
+        let mut groups = groups?;
+        for (channel_idx, channel) in channels.iter().enumerate() {
+            if let Some(source_idx) = channel.callback_of {
+                for group in &mut groups {
+                    group.serves_channel[channel_idx] = group.serves_channel[source_idx];
+                    group.channel_proficiency[channel_idx] = group.channel_proficiency[source_idx];
+                }
+            }
+        }
+        let routing = self.routing(&raw, &channels, &groups, &attribute_names)?;
         let scenario = Scenario {
             name,
             simulation,
             channels,
             groups,
             attribute_names,
+            routing,
         };
-        self.coverage(&scenario);
         self.sizes(&scenario);
+        if scenario.channels.len() * scenario.n_attribute_combinations()
+            <= Limits::MAX_CONTACT_CLASSES
+        {
+            self.coverage(&scenario);
+        }
         Some(scenario)
     }
 
@@ -309,11 +339,13 @@ impl Checker {
             issue_types: collect(|m| m.issue_types.as_ref(), "general"),
             segments: collect(|m| m.segments.as_ref(), "standard"),
             languages: collect(|m| m.languages.as_ref(), "default"),
+            urgencies: collect(|m| m.urgencies.as_ref(), "normal"),
         };
         for (key, count) in [
             ("issue_types", names.issue_types.len()),
             ("segments", names.segments.len()),
             ("languages", names.languages.len()),
+            ("urgencies", names.urgencies.len()),
         ] {
             if count > Limits::MAX_ATTRIBUTE_VALUES {
                 self.fail(
@@ -371,10 +403,17 @@ impl Checker {
             ),
             segment_shares: pick("segments", |m| m.segments.as_ref(), &names.segments),
             language_shares: pick("languages", |m| m.languages.as_ref(), &names.languages),
+            urgency_shares: pick("urgencies", |m| m.urgencies.as_ref(), &names.urgencies),
         }
     }
 
-    fn channel(&mut self, name: &str, raw: &RawChannel, mix: AttributeMix) -> Option<Channel> {
+    fn channel(
+        &mut self,
+        name: &str,
+        raw: &RawChannel,
+        mix: AttributeMix,
+        channel_names: &[String],
+    ) -> Option<Channel> {
         let key = format!("channels.{name}");
         let kind = match raw.kind.as_str() {
             "voice" => ChannelKind::Voice,
@@ -456,6 +495,18 @@ impl Checker {
             None => Some(OperatingHours::Always),
             Some(value) => self.hours(&format!("{key}.hours"), value),
         };
+        let after_hours = self.after_hours(&key, raw, kind, channel_names);
+        let sla_clock = match raw.sla_clock.as_deref() {
+            None | Some("calendar") => Some(SlaClock::Calendar),
+            Some("business_hours") => Some(SlaClock::BusinessHours),
+            Some(other) => {
+                self.fail(
+                    &format!("{key}.sla_clock"),
+                    format!("unknown clock \"{other}\"; use \"calendar\" or \"business_hours\""),
+                );
+                None
+            }
+        };
         let (sla, handle_time) = if needs_agents {
             (Some(sla?), Some(handle_time?))
         } else {
@@ -468,12 +519,20 @@ impl Checker {
             handle_time,
             patience: patience?,
             hours: hours?,
+            after_hours: after_hours?,
+            sla_clock: sla_clock?,
+            callback: None,
+            callback_of: None,
             arrivals: None,
             mix,
         })
     }
 
-    fn distribution(&mut self, key: &str, raw: &RawDistribution) -> Option<Distribution> {
+    pub(super) fn distribution(
+        &mut self,
+        key: &str,
+        raw: &RawDistribution,
+    ) -> Option<Distribution> {
         let allowed: &[&str] = match raw.distribution.as_str() {
             "exponential" => &["mean"],
             "lognormal" => &["mean", "cv"],
@@ -786,7 +845,7 @@ impl Checker {
     fn groups(
         &mut self,
         raw_groups: &IndexMap<String, RawGroup>,
-        raw_channels: &IndexMap<String, RawChannel>,
+        channel_names: &[String],
         channels: &[Option<Channel>],
         names: &AttributeNames,
     ) -> Option<Vec<AgentGroup>> {
@@ -808,7 +867,7 @@ impl Checker {
             let key = format!("groups.{group_name}");
             let problems_before = self.problems.len();
             let headcount = self.headcount(&format!("{key}.headcount"), &raw.headcount);
-            let mut serves_channel = vec![false; raw_channels.len()];
+            let mut serves_channel = vec![false; channel_names.len()];
             if raw.channels.is_empty() {
                 self.fail(
                     &format!("{key}.channels"),
@@ -820,8 +879,8 @@ impl Checker {
             // group's concurrency against it would report a second, spurious problem.
             let mut serves_invalid_channel = false;
             for channel_name in &raw.channels {
-                match raw_channels.get_index_of(channel_name) {
-                    Some(channel_idx) => {
+                match channel_names.iter().position(|name| name == channel_name) {
+                    Some(channel_idx) if channel_idx < channels.len() => {
                         serves_channel[channel_idx] = true;
                         let kind = channels[channel_idx].as_ref().map(|c| c.kind);
                         serves_invalid_channel |= kind.is_none();
@@ -833,11 +892,17 @@ impl Checker {
                         }
                         serves_messaging |= kind == Some(ChannelKind::Messaging);
                     }
+                    Some(_) => self.fail(
+                        &format!("{key}.channels"),
+                        format!(
+                            "\"{channel_name}\" holds callbacks and is served by the groups that serve the channel it calls back for; list that channel instead"
+                        ),
+                    ),
                     None => self.fail(
                         &format!("{key}.channels"),
                         format!(
                             "no channel named \"{channel_name}\"; channels are: {}",
-                            raw_channels.keys().cloned().collect::<Vec<_>>().join(", ")
+                            channel_names[..channels.len()].join(", ")
                         ),
                     ),
                 }
@@ -883,6 +948,37 @@ impl Checker {
                 }
                 cost => cost,
             };
+            let issue_type_proficiency = self.proficiency_table(
+                &format!("{key}.proficiency"),
+                raw.proficiency.as_ref(),
+                &names.issue_types,
+                "issue type",
+            );
+            let channel_proficiency = self.proficiency_table(
+                &format!("{key}.channel_proficiency"),
+                raw.channel_proficiency.as_ref(),
+                channel_names,
+                "channel",
+            );
+            let concurrency_slowdown = match raw.concurrency_slowdown {
+                None => 0.0,
+                Some(value) if value.is_finite() && (0.0..=10.0).contains(&value) => {
+                    if concurrency <= 1 {
+                        self.fail(
+                            &format!("{key}.concurrency_slowdown"),
+                            "applies only to a group with concurrency above 1",
+                        );
+                    }
+                    value
+                }
+                Some(value) => {
+                    self.fail(
+                        &format!("{key}.concurrency_slowdown"),
+                        format!("must be from 0 to 10 (0.25 = each extra conversation makes all 25% slower), got {value}"),
+                    );
+                    0.0
+                }
+            };
             if let Some(headcount) = &headcount {
                 total_agents += u64::from(headcount.max());
             }
@@ -898,6 +994,9 @@ impl Checker {
                 speaks_language: speaks_language?,
                 concurrency,
                 cost_per_hour,
+                issue_type_proficiency: issue_type_proficiency?,
+                channel_proficiency: channel_proficiency?,
+                concurrency_slowdown,
             });
         }
         if total_agents > Limits::MAX_AGENTS {
@@ -960,7 +1059,7 @@ impl Checker {
     }
 
     /// Membership flags for a list of names from `all`; absent means "all of them".
-    fn name_subset(
+    pub(super) fn name_subset(
         &mut self,
         key: &str,
         listed: Option<&[String]>,
@@ -990,34 +1089,6 @@ impl Checker {
         ok.then_some(flags)
     }
 
-    /// Every kind of contact a channel receives must be servable by some group.
-    fn coverage(&mut self, scenario: &Scenario) {
-        for (channel_idx, channel) in scenario.channels.iter().enumerate() {
-            if channel.arrivals.is_none() || channel.kind == ChannelKind::SelfService {
-                continue;
-            }
-            let key = format!("channels.{}", channel.name);
-            if !(0..scenario.groups.len()).any(|g| scenario.groups[g].serves_channel[channel_idx]) {
-                self.fail(&key, format!("\"{}\" receives arrivals but no agent group serves it; add \"{}\" to some group's channels", channel.name, channel.name));
-                continue;
-            }
-            for (issue_idx, issue_share) in channel.mix.issue_type_shares.iter().enumerate() {
-                for (language_idx, language_share) in channel.mix.language_shares.iter().enumerate()
-                {
-                    if *issue_share <= 0.0 || *language_share <= 0.0 {
-                        continue;
-                    }
-                    let servable = (0..scenario.groups.len())
-                        .any(|g| scenario.group_can_serve(g, channel_idx, issue_idx, language_idx));
-                    if !servable {
-                        let names = &scenario.attribute_names;
-                        self.fail(&key, format!("contacts of issue type \"{}\" in language \"{}\" arrive on \"{}\", but no group serving it has that skill and language", names.issue_types[issue_idx], names.languages[language_idx], channel.name));
-                    }
-                }
-            }
-        }
-    }
-
     fn sizes(&mut self, scenario: &Scenario) {
         let settings = &scenario.simulation;
         let rows = settings.n_intervals() as u64 * scenario.channels.len() as u64;
@@ -1030,6 +1101,18 @@ impl Checker {
             .filter_map(|c| c.arrivals.as_ref())
             .map(|a| a.expected_arrivals(0.0, settings.horizon_seconds))
             .sum();
+        let classes = scenario.channels.len() * scenario.n_attribute_combinations();
+        if classes > Limits::MAX_CONTACT_CLASSES {
+            self.fail(
+                "attributes",
+                format!(
+                    "{} channels x {} attribute combinations (issue types x segments x languages x urgencies) = {classes} contact classes; at most {} are supported",
+                    scenario.channels.len(),
+                    scenario.n_attribute_combinations(),
+                    Limits::MAX_CONTACT_CLASSES
+                ),
+            );
+        }
         if expected > Limits::MAX_EXPECTED_CONTACTS {
             self.fail(
                 "arrivals",

@@ -1,0 +1,411 @@
+//! Agents at work: starting and ending service, the concurrency slowdown of messaging
+//! agents, giving a freed agent waiting work, the idle and partly busy sets routing chooses
+//! from, and headcount changes at interval boundaries.
+//!
+//! Service time is the contact's standard work divided by the serving group's proficiency
+//! on its issue type and channel. In a group with a concurrency slowdown `s`, an agent with
+//! `n` conversations progresses each at speed 1 / (1 + s (n - 1)); whenever `n` changes,
+//! the remaining work of every conversation in hand is brought up to date and its end is
+//! rescheduled (the old `ServiceEnd` goes stale through the contact's `service_token`).
+
+use super::Simulation;
+use super::event_queue::Event;
+use super::state::{AgentStatus, ContactState, Membership};
+use crate::routing;
+
+impl Simulation<'_> {
+    #[inline]
+    fn units_for(&self, agent_idx: u32, class_idx: usize) -> u16 {
+        if self.layout.class_needs_whole_agent[class_idx] {
+            self.agents[agent_idx as usize].capacity_units
+        } else {
+            1
+        }
+    }
+
+    pub(super) fn start_service(&mut self, agent_idx: u32, slot: u32) {
+        let now = self.now;
+        let contact = self.slab.contacts[slot as usize];
+        if contact.counted {
+            let wait = self.sla_wait(&contact);
+            self.recorder.answered(
+                contact.channel_idx as usize,
+                contact.interval_idx as usize,
+                wait,
+            );
+        }
+        let class_idx = contact.class_idx as usize;
+        let units = self.units_for(agent_idx, class_idx);
+        let agent = &mut self.agents[agent_idx as usize];
+        agent.busy_units += units;
+        let group_idx = agent.group_idx as usize;
+        let pool = &mut self.pools[group_idx];
+        pool.busy_units += u32::from(units);
+        self.recorder
+            .group_changed(group_idx, now, pool.logged_in, pool.busy_units);
+        let group = &self.scenario.groups[group_idx];
+        let standard_seconds = contact.work_seconds
+            / group.proficiency(
+                contact.issue_type_idx as usize,
+                contact.channel_idx as usize,
+            );
+        let record = &mut self.slab.contacts[slot as usize];
+        record.state = ContactState::InService;
+        record.agent_idx = agent_idx;
+        record.service_start = now;
+        if group.concurrency_slowdown > 0.0 && !self.layout.class_needs_whole_agent[class_idx] {
+            record.remaining_work = standard_seconds;
+            record.progress_at = now;
+            self.change_conversations(agent_idx, Some(slot), None);
+        } else {
+            self.events.schedule(
+                now + standard_seconds,
+                Event::ServiceEnd {
+                    agent_idx,
+                    contact_slot: slot,
+                    token: record.service_token,
+                },
+            );
+        }
+    }
+
+    /// Speed of each conversation of an agent holding `n` at once.
+    #[inline]
+    fn conversation_speed(slowdown: f64, n: u16) -> f64 {
+        1.0 / (1.0 + slowdown * f64::from(n.saturating_sub(1)))
+    }
+
+    /// Adds or removes one conversation of a slowed-down agent, bringing every conversation's
+    /// remaining work up to date at the old speed and rescheduling its end at the new one.
+    fn change_conversations(&mut self, agent_idx: u32, added: Option<u32>, removed: Option<u32>) {
+        let now = self.now;
+        let agent = self.agents[agent_idx as usize];
+        let slowdown = self.scenario.groups[agent.group_idx as usize].concurrency_slowdown;
+        let offset = agent.conversation_offset as usize;
+        let old_n = agent.n_conversations;
+        let old_speed = Self::conversation_speed(slowdown, old_n);
+        for position in 0..old_n as usize {
+            let slot = self.conversations[offset + position];
+            let contact = &mut self.slab.contacts[slot as usize];
+            contact.remaining_work =
+                (contact.remaining_work - (now - contact.progress_at) * old_speed).max(0.0);
+            contact.progress_at = now;
+        }
+        let mut n = old_n;
+        if let Some(slot) = removed {
+            let in_hand = &mut self.conversations[offset..offset + n as usize];
+            let position = in_hand
+                .iter()
+                .position(|&s| s == slot)
+                .expect("a finishing conversation is in its agent's list");
+            in_hand.swap(position, n as usize - 1);
+            n -= 1;
+        }
+        if let Some(slot) = added {
+            self.conversations[offset + n as usize] = slot;
+            n += 1;
+        }
+        self.agents[agent_idx as usize].n_conversations = n;
+        let speed = Self::conversation_speed(slowdown, n);
+        for position in 0..n as usize {
+            let slot = self.conversations[offset + position];
+            let contact = &mut self.slab.contacts[slot as usize];
+            let rescheduled = Some(slot) != added;
+            if rescheduled {
+                contact.service_token = contact.service_token.wrapping_add(1);
+            }
+            let token = contact.service_token;
+            let end = now + contact.remaining_work / speed;
+            self.events.schedule(
+                end,
+                Event::ServiceEnd {
+                    agent_idx,
+                    contact_slot: slot,
+                    token,
+                },
+            );
+            if rescheduled {
+                self.note_stale_event();
+            }
+        }
+    }
+
+    pub(super) fn on_service_end(&mut self, agent_idx: u32, slot: u32, token: u32) {
+        let contact = self.slab.contacts[slot as usize];
+        if contact.state != ContactState::InService || contact.service_token != token {
+            self.stale_events = self.stale_events.saturating_sub(1);
+            return; // rescheduled by a concurrency change
+        }
+        let now = self.now;
+        let group_idx = self.agents[agent_idx as usize].group_idx as usize;
+        let handle_seconds = now - contact.service_start;
+        if contact.counted {
+            self.recorder.handled(
+                contact.channel_idx as usize,
+                contact.interval_idx as usize,
+                group_idx,
+                handle_seconds,
+            );
+        }
+        let class_idx = contact.class_idx as usize;
+        let units = self.units_for(agent_idx, class_idx);
+        if self.agents[agent_idx as usize].conversation_offset != u32::MAX
+            && !self.layout.class_needs_whole_agent[class_idx]
+        {
+            self.change_conversations(agent_idx, None, Some(slot));
+        }
+        if self.channels[contact.channel_idx as usize].may_hand_off {
+            self.maybe_hand_off(slot);
+        }
+        self.end_contact(slot, true);
+        let agent = &mut self.agents[agent_idx as usize];
+        agent.busy_units -= units;
+        agent.busy_seconds += handle_seconds * f64::from(units) / f64::from(agent.capacity_units);
+        let leaves = agent.status == AgentStatus::Leaving && agent.busy_units == 0;
+        if leaves {
+            agent.status = AgentStatus::Off;
+            agent.logged_in_seconds += now - agent.logged_in_since;
+        }
+        let pool = &mut self.pools[group_idx];
+        pool.busy_units -= u32::from(units);
+        if leaves {
+            pool.logged_in -= 1;
+        }
+        self.recorder
+            .group_changed(group_idx, now, pool.logged_in, pool.busy_units);
+        if self.agents[agent_idx as usize].status == AgentStatus::On {
+            self.dispatch(agent_idx);
+        }
+    }
+
+    /// Gives an on-shift agent waiting work until it is full or nothing it can serve waits,
+    /// then files it in the right availability set.
+    pub(super) fn dispatch(&mut self, agent_idx: u32) {
+        let group_idx = self.agents[agent_idx as usize].group_idx;
+        let layout = self.layout;
+        let classes = routing::ClassFacts {
+            priority: &layout.class_priority,
+            sla_seconds: &layout.class_sla_seconds,
+            near_breach_seconds: &layout.class_near_breach_seconds,
+            needs_whole_agent: &layout.class_needs_whole_agent,
+            channel: &layout.class_channel,
+        };
+        while let Some(class_idx) = routing::select_work(
+            &self.agents[agent_idx as usize],
+            &layout.group_classes[group_idx as usize],
+            &self.queues,
+            classes,
+            &self.channel_taking_work,
+            self.now,
+        ) {
+            let class_idx = class_idx as usize;
+            let slot = self.queues[class_idx]
+                .entries
+                .front()
+                .expect("select_work returns a class with a live head")
+                .contact_slot;
+            let contact = self.slab.contacts[slot as usize];
+            if contact.counted {
+                let rule_idx = layout.class_rule[class_idx];
+                if rule_idx != super::state::NO_RULE && !layout.group_in_tiers(class_idx, group_idx)
+                {
+                    self.recorder.flows.rule_widened[rule_idx as usize] += 1;
+                }
+            }
+            self.start_service(agent_idx, slot);
+            self.leave_queue(class_idx);
+            if contact.patience_seconds.is_finite() {
+                self.note_stale_event();
+            }
+        }
+        self.refresh_availability(agent_idx);
+    }
+
+    /// A waiting contact reached its rule's `widen_after`: an idle agent of a widened group
+    /// may take it now.
+    pub(super) fn on_widen(&mut self, slot: u32, generation: u32) {
+        if !self.slab.is_waiting(slot, generation) {
+            return;
+        }
+        let contact = self.slab.contacts[slot as usize];
+        let class_idx = contact.class_idx as usize;
+        if !self.channel_taking_work[contact.channel_idx as usize] {
+            return;
+        }
+        let scenario = self.scenario;
+        let chosen = routing::select_agent(
+            std::slice::from_ref(&self.layout.class_widen_to[class_idx]),
+            scenario.routing.agent_selection,
+            &self.pools,
+            &self.agents,
+            routing::ContactNeeds {
+                needs_whole_agent: self.layout.class_needs_whole_agent[class_idx],
+                issue_type_idx: contact.issue_type_idx as usize,
+                channel_idx: contact.channel_idx as usize,
+            },
+            |group_idx| {
+                scenario.groups[group_idx].proficiency(
+                    contact.issue_type_idx as usize,
+                    contact.channel_idx as usize,
+                )
+            },
+            self.now,
+        );
+        let Some(agent_idx) = chosen else {
+            return;
+        };
+        if contact.counted {
+            let rule_idx = self.layout.class_rule[class_idx];
+            self.recorder.flows.rule_widened[rule_idx as usize] += 1;
+        }
+        self.take_from_availability(agent_idx);
+        self.start_service(agent_idx, slot);
+        self.leave_queue(class_idx);
+        self.refresh_availability(agent_idx);
+        if contact.patience_seconds.is_finite() {
+            self.note_stale_event();
+        }
+    }
+
+    /// Removes an agent routing just chose from its availability set.
+    pub(super) fn take_from_availability(&mut self, agent_idx: u32) {
+        let agent = self.agents[agent_idx as usize];
+        let pool = &mut self.pools[agent.group_idx as usize];
+        match agent.membership {
+            Membership::Idle => {
+                // Longest-idle routing takes the front.
+                if pool.idle.front() == Some(&agent_idx) {
+                    pool.idle.pop_front();
+                } else {
+                    pool.idle.retain(|&idx| idx != agent_idx);
+                }
+            }
+            Membership::Partial => {
+                let position = agent.partial_position as usize;
+                pool.partial.swap_remove(position);
+                if let Some(&moved) = pool.partial.get(position) {
+                    self.agents[moved as usize].partial_position = position as u32;
+                }
+            }
+            Membership::None => {}
+        }
+        self.agents[agent_idx as usize].membership = Membership::None;
+    }
+
+    /// Files an agent in the availability set its status and load call for.
+    pub(super) fn refresh_availability(&mut self, agent_idx: u32) {
+        let agent = self.agents[agent_idx as usize];
+        let wanted = if agent.status != AgentStatus::On {
+            Membership::None
+        } else if agent.busy_units == 0 {
+            Membership::Idle
+        } else if agent.busy_units < agent.capacity_units {
+            Membership::Partial
+        } else {
+            Membership::None
+        };
+        if wanted == agent.membership {
+            return;
+        }
+        self.take_from_availability(agent_idx);
+        let pool = &mut self.pools[agent.group_idx as usize];
+        let agent = &mut self.agents[agent_idx as usize];
+        match wanted {
+            Membership::Idle => {
+                agent.idle_since = self.now;
+                pool.idle.push_back(agent_idx);
+            }
+            Membership::Partial => {
+                agent.partial_position = pool.partial.len() as u32;
+                pool.partial.push(agent_idx);
+            }
+            Membership::None => {}
+        }
+        agent.membership = wanted;
+    }
+
+    /// Applies the headcount of `interval_idx` to every group and schedules the next boundary.
+    pub(super) fn start_interval(&mut self, interval_idx: usize) {
+        for group_idx in 0..self.pools.len() {
+            let target = self.scenario.groups[group_idx]
+                .headcount
+                .at_interval(interval_idx);
+            self.set_headcount(group_idx, target);
+            self.recorder.scheduled(group_idx, interval_idx, target);
+        }
+        if interval_idx + 1 < self.n_intervals {
+            let next = interval_idx + 1;
+            self.events.schedule(
+                next as f64 * self.interval_seconds,
+                Event::IntervalBoundary {
+                    interval_idx: next as u32,
+                },
+            );
+        }
+    }
+
+    /// Brings a group's on-shift count to `target`. Agents going off shift finish the contacts
+    /// in hand first (idle ones leave at once, most recently idle first); agents coming on
+    /// shift are those finishing work first, then the first agents off shift.
+    fn set_headcount(&mut self, group_idx: usize, target: u32) {
+        let agent_range = {
+            let pool = &self.pools[group_idx];
+            pool.first_agent..pool.first_agent + pool.n_agents
+        };
+        let mut joining = Vec::new();
+        while self.pools[group_idx].on_shift < target {
+            let pick = agent_range
+                .clone()
+                .find(|&a| self.agents[a as usize].status == AgentStatus::Leaving)
+                .or_else(|| {
+                    agent_range
+                        .clone()
+                        .find(|&a| self.agents[a as usize].status == AgentStatus::Off)
+                })
+                .expect("headcount never exceeds the group's largest headcount");
+            let agent = &mut self.agents[pick as usize];
+            let pool = &mut self.pools[group_idx];
+            if agent.status == AgentStatus::Off {
+                pool.logged_in += 1;
+                agent.logged_in_since = self.now;
+            }
+            agent.status = AgentStatus::On;
+            pool.on_shift += 1;
+            joining.push(pick);
+        }
+        while self.pools[group_idx].on_shift > target {
+            let pool = &mut self.pools[group_idx];
+            let pick = if let Some(idle) = pool.idle.back().copied() {
+                idle
+            } else if let Some(&partial) = pool
+                .partial
+                .iter()
+                .min_by_key(|&&a| (self.agents[a as usize].busy_units, a))
+            {
+                partial
+            } else {
+                agent_range
+                    .clone()
+                    .find(|&a| self.agents[a as usize].status == AgentStatus::On)
+                    .expect("on_shift counts On agents")
+            };
+            self.take_from_availability(pick);
+            let agent = &mut self.agents[pick as usize];
+            let pool = &mut self.pools[group_idx];
+            pool.on_shift -= 1;
+            if agent.busy_units == 0 {
+                agent.status = AgentStatus::Off;
+                agent.logged_in_seconds += self.now - agent.logged_in_since;
+                pool.logged_in -= 1;
+            } else {
+                agent.status = AgentStatus::Leaving;
+            }
+        }
+        let pool = &self.pools[group_idx];
+        self.recorder
+            .group_changed(group_idx, self.now, pool.logged_in, pool.busy_units);
+        for agent_idx in joining {
+            self.dispatch(agent_idx);
+        }
+    }
+}
