@@ -111,6 +111,7 @@ impl Simulation<'_> {
         record.work_seconds = work_seconds;
         record.patience_seconds = patience_seconds;
         record.state = ContactState::Waiting;
+        record.converted = true;
         let issue = &mut self.issues.issues[contact.issue_slot as usize];
         issue.channels_mask |= 1u64 << to_channel;
         issue.switches += 1;
@@ -126,8 +127,7 @@ impl Simulation<'_> {
     pub(super) fn try_convert_instead_of_queueing(&mut self, slot: u32) -> bool {
         let contact = self.slab.contacts[slot as usize];
         let channel_idx = contact.channel_idx as usize;
-        let issue = &self.issues.issues[contact.issue_slot as usize];
-        if issue.switches > 0 {
+        if contact.converted {
             return false; // a contact converts at most once
         }
         let class_idx = contact.class_idx as usize;
@@ -154,6 +154,7 @@ impl Simulation<'_> {
         let overflows = &self.scenario.routing.overflows;
         if let Some(overflow_idx) =
             routing::overflow_to_fire(overflows, channel_idx, waiting, expected_wait)
+            && self.channel_accepts(overflows[overflow_idx].to_channel)
         {
             let overflow = &overflows[overflow_idx];
             let accepted =
@@ -235,6 +236,7 @@ impl Simulation<'_> {
             channel_idx: to_channel as u16,
             state: ContactState::Pending,
             counted: false,
+            converted: false,
             ..contact
         });
         self.events.schedule(

@@ -13,6 +13,7 @@
 //! - `flows.rs`: contacts moving between channels (overflow, callbacks, after-hours tickets,
 //!   handoffs) and the customer issues they belong to.
 
+mod audit;
 pub mod event_queue;
 mod flows;
 mod service;
@@ -111,6 +112,24 @@ pub fn run_replication(
     simulation.finish()
 }
 
+/// Runs one replication with invariant checks after every event (see `audit.rs`); returns
+/// the result and the violations found (empty when routing kept its rules). Slow: for tests.
+pub fn run_replication_audited(
+    scenario: &Scenario,
+    layout: &RoutingLayout,
+    replication: u32,
+) -> (ReplicationResult, Vec<String>) {
+    let mut simulation = Simulation::new(scenario, layout, replication);
+    simulation.audit = Some(audit::Audit::new(&simulation));
+    simulation.run();
+    let violations = simulation
+        .audit
+        .take()
+        .map(|audit| audit.violations)
+        .unwrap_or_default();
+    (simulation.finish(), violations)
+}
+
 struct Simulation<'a> {
     scenario: &'a Scenario,
     layout: &'a RoutingLayout,
@@ -141,6 +160,8 @@ struct Simulation<'a> {
     stale_events: usize,
     /// Reused buffer of agents to dispatch when a channel opens.
     scratch_agents: Vec<u32>,
+    /// Invariant checks, in audited runs only.
+    audit: Option<audit::Audit>,
 }
 
 impl<'a> Simulation<'a> {
@@ -270,6 +291,7 @@ impl<'a> Simulation<'a> {
             contacts_generated: 0,
             stale_events: 0,
             scratch_agents: Vec::new(),
+            audit: None,
         }
     }
 
@@ -309,6 +331,9 @@ impl<'a> Simulation<'a> {
                 } => self.on_widen(contact_slot, generation),
                 Event::FollowUp { contact_slot } => self.on_follow_up(contact_slot),
                 Event::HoursChange { channel_idx } => self.on_hours_change(channel_idx as usize),
+            }
+            if self.audit.is_some() {
+                self.audit_after_event();
             }
         }
         self.now = self.horizon;
@@ -400,6 +425,7 @@ impl<'a> Simulation<'a> {
             urgency_idx: urgency_idx as u8,
             state: ContactState::Waiting,
             counted,
+            converted: false,
         });
         self.arrive(slot, false);
     }
@@ -461,6 +487,14 @@ impl<'a> Simulation<'a> {
         if contact.counted && rule_idx != NO_RULE {
             self.recorder.flows.rule_routed[rule_idx as usize] += 1;
         }
+        let move_to = self.layout.class_move_to[class_idx];
+        if move_to != u16::MAX && !contact.converted && self.channel_accepts(move_to as usize) {
+            if contact.counted {
+                self.recorder.offered(channel_idx, interval_idx, false);
+            }
+            self.convert(slot, move_to as usize, true, false);
+            return;
+        }
         if !self.channel_taking_work[channel_idx] {
             if contact.counted {
                 self.recorder.offered(channel_idx, interval_idx, true);
@@ -491,6 +525,9 @@ impl<'a> Simulation<'a> {
         match chosen {
             Some(agent_idx) => {
                 self.take_from_availability(agent_idx);
+                if self.audit.is_some() {
+                    self.audit_service_start(agent_idx, slot, false);
+                }
                 self.start_service(agent_idx, slot);
                 self.refresh_availability(agent_idx);
             }
@@ -503,6 +540,12 @@ impl<'a> Simulation<'a> {
                 self.enqueue(slot);
             }
         }
+    }
+
+    /// Whether a channel takes converted contacts now: open, or holding them for opening.
+    fn channel_accepts(&self, channel_idx: usize) -> bool {
+        let channel = &self.scenario.channels[channel_idx];
+        channel.after_hours == AfterHours::Hold || channel.hours.is_open(self.now)
     }
 
     /// Puts a contact in its class queue, with its abandonment and widening timers.

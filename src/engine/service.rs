@@ -212,6 +212,9 @@ impl Simulation<'_> {
                     self.recorder.flows.rule_widened[rule_idx as usize] += 1;
                 }
             }
+            if self.audit.is_some() {
+                self.audit_service_start(agent_idx, slot, true);
+            }
             self.start_service(agent_idx, slot);
             self.leave_queue(class_idx);
             if contact.patience_seconds.is_finite() {
@@ -259,6 +262,9 @@ impl Simulation<'_> {
             self.recorder.flows.rule_widened[rule_idx as usize] += 1;
         }
         self.take_from_availability(agent_idx);
+        if self.audit.is_some() {
+            self.audit_service_start(agent_idx, slot, false);
+        }
         self.start_service(agent_idx, slot);
         self.leave_queue(class_idx);
         self.refresh_availability(agent_idx);

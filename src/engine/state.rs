@@ -35,6 +35,8 @@ pub struct RoutingLayout {
     pub class_widen_after: Vec<f64>,
     /// For each class: the rule that routes it (`u32::MAX` for none).
     pub class_rule: Vec<u32>,
+    /// For each class: the channel its rule moves it to (`u16::MAX` for none).
+    pub class_move_to: Vec<u16>,
     pub class_priority: Vec<i32>,
     /// SLA threshold of the class's channel (infinite without one).
     pub class_sla_seconds: Vec<f64>,
@@ -63,6 +65,7 @@ impl RoutingLayout {
             class_widen_to: vec![Vec::new(); n_classes],
             class_widen_after: vec![f64::INFINITY; n_classes],
             class_rule: vec![NO_RULE; n_classes],
+            class_move_to: vec![u16::MAX; n_classes],
             class_priority: vec![0; n_classes],
             class_sla_seconds: vec![f64::INFINITY; n_classes],
             class_near_breach_seconds: vec![0.0; n_classes],
@@ -96,6 +99,8 @@ impl RoutingLayout {
                 }
                 let route = scenario.route_for(&scenario.contact_key(channel_idx, combination_idx));
                 layout.class_rule[class_idx] = route.rule_idx.map_or(NO_RULE, |r| r as u32);
+                layout.class_move_to[class_idx] =
+                    route.move_to_channel.map_or(u16::MAX, |c| c as u16);
                 layout.class_priority[class_idx] = route.priority;
                 layout.class_widen_after[class_idx] = route.widen_after_seconds;
                 let to_u16 =
@@ -184,6 +189,8 @@ pub struct Contact {
     pub state: ContactState,
     /// Reached its channel at or after the warm-up, so it counts in the statistics.
     pub counted: bool,
+    /// Already moved once to another channel (a contact converts at most once).
+    pub converted: bool,
 }
 
 #[derive(Debug, Default)]

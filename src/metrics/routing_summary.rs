@@ -62,7 +62,10 @@ pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> Ro
         .iter()
         .enumerate()
         .map(|(rule_idx, rule)| {
-            let mut detail = format!("to {}", group_names(&rule.groups));
+            let mut detail = match rule.move_to_channel {
+                Some(channel) => format!("moves to {}", channel_names[channel]),
+                None => format!("to {}", group_names(&rule.groups)),
+            };
             if let Some(after) = rule.widen_after_seconds {
                 detail += &format!(
                     "; after {} also {}",

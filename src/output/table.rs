@@ -40,8 +40,15 @@ pub fn summary_table(summary: &RunSummary) -> String {
         summary.seed,
         format_duration(summary.warmup_seconds),
     ));
+    let width = summary
+        .channels
+        .iter()
+        .map(|c| c.name.len())
+        .max()
+        .unwrap_or(0)
+        .max(12);
     text.push_str(&format!(
-        "{:<12} {:<12} {:>9} {:>18} {:>8} {:>15} {:>10} {:>10} {:>7} {:>8}\n",
+        "{:<width$} {:<12} {:>9} {:>18} {:>8} {:>15} {:>10} {:>10} {:>7} {:>8}\n",
         "channel",
         "kind",
         "offered",
@@ -68,7 +75,7 @@ pub fn summary_table(summary: &RunSummary) -> String {
         let left =
             m["waiting_at_end"].mean.unwrap_or(0.0) + m["in_service_at_end"].mean.unwrap_or(0.0);
         text.push_str(&format!(
-            "{:<12} {:<12} {:>9} {:>18} {:>8} {:>15} {:>10} {:>10} {:>7} {:>8}\n",
+            "{:<width$} {:<12} {:>9} {:>18} {:>8} {:>15} {:>10} {:>10} {:>7} {:>8}\n",
             channel.name,
             channel.kind,
             count(&m["offered"]),
@@ -103,6 +110,7 @@ pub fn summary_table(summary: &RunSummary) -> String {
             count(&m["handled"]),
         ));
     }
+    text.push_str(&routing_table(summary));
     if summary
         .channels
         .iter()
@@ -117,4 +125,119 @@ pub fn summary_table(summary: &RunSummary) -> String {
         text.push('\n');
     }
     text
+}
+
+/// Routing rules, overflows, callbacks, handoffs and cross-channel figures; empty for a
+/// scenario that configures none of them.
+fn routing_table(summary: &RunSummary) -> String {
+    let routing = &summary.routing;
+    let mut text = String::new();
+    let mut block = |title: &str, rows: Vec<(String, String, String)>| {
+        if rows.is_empty() {
+            return;
+        }
+        let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0).max(20);
+        text.push_str(&format!("\n{title}\n"));
+        for (name, figures, detail) in rows {
+            text.push_str(&format!("  {name:<width$} {figures:<34} {detail}\n"));
+        }
+    };
+    block(
+        "routing rules                  routed / widened",
+        routing
+            .rules
+            .iter()
+            .map(|rule| {
+                (
+                    rule.name.clone(),
+                    format!(
+                        "{} / {}",
+                        count(&rule.metrics["routed"]),
+                        count(&rule.metrics["widened"])
+                    ),
+                    rule.detail.clone(),
+                )
+            })
+            .collect(),
+    );
+    block(
+        "overflow                       converted / declined",
+        routing
+            .overflows
+            .iter()
+            .map(|overflow| {
+                (
+                    overflow.name.clone(),
+                    format!(
+                        "{} / {}",
+                        count(&overflow.metrics["converted"]),
+                        count(&overflow.metrics["declined"])
+                    ),
+                    overflow.detail.clone(),
+                )
+            })
+            .collect(),
+    );
+    block(
+        "callbacks                      offered / accepted / completed",
+        routing
+            .callbacks
+            .iter()
+            .map(|callback| {
+                let m = &callback.metrics;
+                (
+                    callback.name.clone(),
+                    format!(
+                        "{} / {} / {}",
+                        count(&m["offered"]),
+                        count(&m["accepted"]),
+                        count(&m["completed"])
+                    ),
+                    callback.detail.clone(),
+                )
+            })
+            .collect(),
+    );
+    block(
+        "handoffs                       follow-ups, context preserved",
+        routing
+            .handoffs
+            .iter()
+            .map(|handoff| {
+                let m = &handoff.metrics;
+                (
+                    handoff.name.clone(),
+                    format!(
+                        "{}, {}",
+                        count(&m["handoffs"]),
+                        percent(&m["context_preserved_share"])
+                    ),
+                    String::new(),
+                )
+            })
+            .collect(),
+    );
+    if !routing.handoffs.is_empty() || !routing.overflows.is_empty() {
+        let m = &routing.cross_channel;
+        block(
+            "cross-channel",
+            vec![
+                ("channel switch rate".into(), percent(&m["channel_switch_rate"]), "resolved issues that used 2+ channels".into()),
+                ("context preserved".into(), percent(&m["context_preserved_share"]), "share of channel switches".into()),
+                ("channels per issue".into(), ratio_text(&m["channels_per_resolved_issue"]), "per resolved issue".into()),
+                ("resolution time".into(), seconds(&m["resolution_time_seconds"]), "first contact to last, resolved issues".into()),
+                ("repeat contacts".into(), percent(&m["repeat_contact_rate"]), "issues with 2+ contacts".into()),
+                ("reopened".into(), percent(&m["reopen_rate"]), "issues reopened after closing".into()),
+            ],
+        );
+    }
+    text
+}
+
+fn ratio_text(estimate: &Estimate) -> String {
+    match (estimate.mean, estimate.ci95) {
+        (Some(mean), Some(ci)) => format!("{mean:.2} ±{ci:.2}"),
+        (Some(mean), None) => format!("{mean:.2}"),
+        _ => "-".into(),
+    }
 }

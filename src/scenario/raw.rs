@@ -191,7 +191,10 @@ pub struct RawRoutingRule {
     #[serde(rename = "match")]
     pub matches: Option<RawContactMatch>,
     /// Target groups, in order of preference.
+    #[serde(default)]
     pub groups: Vec<String>,
+    /// Instead of groups: move matching contacts to this channel (while it is open).
+    pub move_to_channel: Option<String>,
     pub widen_after: Option<String>,
     #[serde(default)]
     pub widen_to: Vec<String>,

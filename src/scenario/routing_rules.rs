@@ -103,6 +103,9 @@ pub struct RoutingRule {
     pub widen_to: Vec<usize>,
     /// Added to the contact's priority.
     pub priority: i32,
+    /// Move matching contacts to this channel while it takes contacts (there, its own
+    /// rules route them); `groups` is then empty.
+    pub move_to_channel: Option<usize>,
 }
 
 /// Convert a contact to another channel instead of queueing it.
@@ -171,6 +174,8 @@ use super::{ChannelKind, Scenario};
 pub struct ClassRoute {
     /// The rule that matched, if any.
     pub rule_idx: Option<usize>,
+    /// The matched rule moves the contact to this channel.
+    pub move_to_channel: Option<usize>,
     /// Groups that may take the contact at once, one tier per preference level (a rule's
     /// groups are one tier each, in order; without a rule, every able group is one tier).
     pub tiers: Vec<Vec<usize>>,
@@ -230,6 +235,15 @@ impl Scenario {
         }
         for overflow in &self.routing.overflows {
             flows.push((overflow.from_channel, overflow.to_channel));
+        }
+        for rule in &self.routing.rules {
+            if let Some(to_channel) = rule.move_to_channel {
+                flows.extend(
+                    (0..self.channels.len())
+                        .filter(|&from| rule.matches.channels[from] && from != to_channel)
+                        .map(|from| (from, to_channel)),
+                );
+            }
         }
         for handoff in &self.routing.handoffs {
             match handoff.from_channel {
@@ -317,8 +331,22 @@ impl Scenario {
                     .copied()
                     .filter(|&g| can_serve(g) && !rule.groups.contains(&g))
                     .collect();
+                if let Some(to_channel) = rule.move_to_channel {
+                    // Served here only when the target is closed: by every able group.
+                    let able: Vec<usize> =
+                        (0..self.groups.len()).filter(|&g| can_serve(g)).collect();
+                    return ClassRoute {
+                        rule_idx: Some(rule_idx),
+                        move_to_channel: Some(to_channel),
+                        tiers: if able.is_empty() { vec![] } else { vec![able] },
+                        widen_to: Vec::new(),
+                        widen_after_seconds: f64::INFINITY,
+                        priority: channel_priority + rule.priority,
+                    };
+                }
                 ClassRoute {
                     rule_idx: Some(rule_idx),
+                    move_to_channel: None,
                     tiers,
                     widen_to,
                     widen_after_seconds: rule.widen_after_seconds.unwrap_or(f64::INFINITY),
@@ -329,6 +357,7 @@ impl Scenario {
                 let able: Vec<usize> = (0..self.groups.len()).filter(|&g| can_serve(g)).collect();
                 ClassRoute {
                     rule_idx: None,
+                    move_to_channel: None,
                     tiers: if able.is_empty() { vec![] } else { vec![able] },
                     widen_to: Vec::new(),
                     widen_after_seconds: f64::INFINITY,

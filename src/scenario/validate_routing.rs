@@ -389,12 +389,33 @@ impl Checker {
                     channels,
                     names,
                 );
-                if raw_rule.groups.is_empty() {
-                    self.fail(
-                        &format!("{key}.groups"),
-                        "is empty; list the groups, in order of preference",
-                    );
-                }
+                let move_to_channel = match &raw_rule.move_to_channel {
+                    Some(name) => {
+                        let target =
+                            self.channel_named(&format!("{key}.move_to_channel"), name, channels);
+                        if let Some(target) = target
+                            && channels[target].kind == ChannelKind::SelfService
+                        {
+                            self.fail(
+                                &format!("{key}.move_to_channel"),
+                                "contacts can only move to a channel with agents",
+                            );
+                        }
+                        if !raw_rule.groups.is_empty() || raw_rule.widen_after.is_some() {
+                            self.fail(&key, "a rule either moves contacts to another channel (move_to_channel) or sends them to groups (groups, widen_after, widen_to), not both");
+                        }
+                        target
+                    }
+                    None => {
+                        if raw_rule.groups.is_empty() {
+                            self.fail(
+                                &format!("{key}.groups"),
+                                "is empty; list the groups, in order of preference (or give move_to_channel)",
+                            );
+                        }
+                        None
+                    }
+                };
                 let rule_groups =
                     self.group_list(&format!("{key}.groups"), &raw_rule.groups, groups);
                 let widen_to =
@@ -421,6 +442,7 @@ impl Checker {
                         widen_after_seconds,
                         widen_to,
                         priority: priority as i32,
+                        move_to_channel,
                     });
                 }
             }
@@ -481,6 +503,20 @@ impl Checker {
                     expected_wait_above_seconds,
                     acceptance: acceptance.unwrap_or(1.0),
                 });
+            }
+        }
+        for channel in channels {
+            if let AfterHours::Ticket { to_channel } = channel.after_hours {
+                let key = format!("channels.{}.after_hours.to", channel.name);
+                let target = &channels[to_channel];
+                if target.name == channel.name
+                    || target.kind == ChannelKind::SelfService
+                    || target.callback_of.is_some()
+                {
+                    self.fail(&key, "a ticket goes to another channel with agents (not itself, self_service or a callback channel)");
+                } else if matches!(target.after_hours, AfterHours::Ticket { .. }) {
+                    self.fail(&key, format!("\"{}\" itself turns after-hours contacts into tickets; point the ticket at a channel that takes them (e.g. an always-open email channel)", target.name));
+                }
             }
         }
         let mut handoff_total = vec![0.0; channels.len()];
