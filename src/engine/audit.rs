@@ -5,7 +5,8 @@
 //!   rule does not name (or names only for widening, before the wait is reached);
 //! - after an event, a contact waits while an agent it may go to is on shift with room for
 //!   it (no idling while eligible work waits: a VIP never waits while a senior is free);
-//! - an agent takes a contact from the queues while a higher-priority one it may serve waits.
+//! - an agent takes a contact from the queues while a higher-priority one it may serve waits
+//!   (checked when the scenario has no near-breach promotion, which reorders by deadline).
 //!
 //! Slow (it scans every waiting contact and agent after each event) and off by default.
 
@@ -58,9 +59,23 @@ fn key_of(contact: &super::state::Contact) -> ContactKey {
 
 impl Simulation<'_> {
     /// Whether `group_idx` may take this waiting contact now, by the scenario's route.
-    fn audit_may_take(&self, route: &ClassRoute, group_idx: usize, waited: f64) -> bool {
+    /// `at_widening`: whether a contact that has waited exactly `widen_after` counts as
+    /// widened (yes when it is being served; no for the idling check, because its widening
+    /// event may come later at the same instant).
+    fn audit_may_take(
+        &self,
+        route: &ClassRoute,
+        group_idx: usize,
+        waited: f64,
+        at_widening: bool,
+    ) -> bool {
+        let widened = if at_widening {
+            waited >= route.widen_after_seconds - 1e-6
+        } else {
+            waited > route.widen_after_seconds + 1e-6
+        };
         route.tiers.iter().flatten().any(|&g| g == group_idx)
-            || (waited > route.widen_after_seconds + 1e-9 && route.widen_to.contains(&group_idx))
+            || (widened && route.widen_to.contains(&group_idx))
     }
 
     /// Called as an agent starts on a contact.
@@ -98,7 +113,7 @@ impl Simulation<'_> {
         }
         let class_idx = contact.class_idx as usize;
         let waited = self.now - contact.arrival_time;
-        if !self.audit_may_take(&audit.routes[class_idx], group_idx, waited) {
+        if !self.audit_may_take(&audit.routes[class_idx], group_idx, waited, true) {
             audit.report(format!(
                 "t={:.1}: {} served by group {}, which its route does not allow after {waited:.1} s",
                 self.now,
@@ -106,7 +121,9 @@ impl Simulation<'_> {
                 scenario.groups[group_idx].name
             ));
         }
-        if from_queue {
+        // With near-breach promotion the order also depends on deadlines at the queue
+        // fronts; the priority check applies to static priorities only.
+        if from_queue && scenario.routing.near_breach_share.is_none() {
             let chosen_priority = audit.routes[class_idx].priority;
             for other in &self.slab.contacts {
                 if other.state != ContactState::Waiting
@@ -120,7 +137,7 @@ impl Simulation<'_> {
                 let fits = !whole || agent.busy_units == 0;
                 if fits
                     && route.priority > chosen_priority
-                    && self.audit_may_take(route, group_idx, self.now - other.arrival_time)
+                    && self.audit_may_take(route, group_idx, self.now - other.arrival_time, false)
                 {
                     audit.report(format!(
                         "t={:.1}: group {} took a {} (priority {chosen_priority}) while a {} (priority {}) waited",
@@ -153,8 +170,9 @@ impl Simulation<'_> {
             let waited = self.now - contact.arrival_time;
             let idle_agent = self.agents.iter().position(|agent| {
                 agent.status == AgentStatus::On
-                    && (agent.busy_units == 0 || (!whole && agent.busy_units < agent.capacity_units))
-                    && self.audit_may_take(route, agent.group_idx as usize, waited)
+                    && (agent.busy_units == 0
+                        || (!whole && agent.busy_units < agent.capacity_units))
+                    && self.audit_may_take(route, agent.group_idx as usize, waited, false)
             });
             if let Some(agent_idx) = idle_agent {
                 let group_idx = self.agents[agent_idx].group_idx as usize;

@@ -222,12 +222,36 @@ fn routing_table(summary: &RunSummary) -> String {
         block(
             "cross-channel",
             vec![
-                ("channel switch rate".into(), percent(&m["channel_switch_rate"]), "resolved issues that used 2+ channels".into()),
-                ("context preserved".into(), percent(&m["context_preserved_share"]), "share of channel switches".into()),
-                ("channels per issue".into(), ratio_text(&m["channels_per_resolved_issue"]), "per resolved issue".into()),
-                ("resolution time".into(), seconds(&m["resolution_time_seconds"]), "first contact to last, resolved issues".into()),
-                ("repeat contacts".into(), percent(&m["repeat_contact_rate"]), "issues with 2+ contacts".into()),
-                ("reopened".into(), percent(&m["reopen_rate"]), "issues reopened after closing".into()),
+                (
+                    "channel switch rate".into(),
+                    percent(&m["channel_switch_rate"]),
+                    "resolved issues that used 2+ channels".into(),
+                ),
+                (
+                    "context preserved".into(),
+                    percent(&m["context_preserved_share"]),
+                    "share of channel switches".into(),
+                ),
+                (
+                    "channels per issue".into(),
+                    ratio_text(&m["channels_per_resolved_issue"]),
+                    "per resolved issue".into(),
+                ),
+                (
+                    "resolution time".into(),
+                    seconds(&m["resolution_time_seconds"]),
+                    "first contact to last, resolved issues".into(),
+                ),
+                (
+                    "repeat contacts".into(),
+                    percent(&m["repeat_contact_rate"]),
+                    "issues with 2+ contacts".into(),
+                ),
+                (
+                    "reopened".into(),
+                    percent(&m["reopen_rate"]),
+                    "issues reopened after closing".into(),
+                ),
             ],
         );
     }

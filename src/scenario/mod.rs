@@ -14,8 +14,8 @@ mod validate;
 mod validate_routing;
 
 pub use routing_rules::{
-    AfterHours, AgentSelection, Callback, ChannelOverflow, ClassRoute, ContactKey, ContactMatch, Handoff,
-    RoutingConfig, RoutingRule, SlaClock,
+    AfterHours, AgentSelection, Callback, ChannelOverflow, ClassRoute, ContactKey, ContactMatch,
+    Handoff, RoutingConfig, RoutingRule, SlaClock,
 };
 pub use validate::{load_scenario_file, parse_scenario_str};
 

@@ -6,12 +6,16 @@
 //! - `bad_input`: every class of invalid scenario exits 2, names the key, writes nothing;
 //! - `scenarios`: the shipped example scenarios validate and run, and conserve flow;
 //! - `plan`: staffing plans against the Erlang minimum, on fresh seeds, and minimal;
-//! - `commands`: the planning commands (`erlang`, `sweep`, `plan`) through the binary.
+//! - `commands`: the planning commands (`erlang`, `sweep`, `plan`) through the binary;
+//! - `routing`: routing rules under the engine's audit, cross-channel flow conservation,
+//!   and a two-skill shared pool against its exact Markov chain (`markov`).
 
 mod bad_input;
 mod commands;
 mod determinism;
+mod markov;
 mod plan;
+mod routing;
 mod scenarios;
 mod support;
 mod theory;

@@ -1,0 +1,538 @@
+//! Routing at scenario level: the audited engine (which re-derives every route from the
+//! scenario and checks the engine's state after each event) on scenarios built to stress
+//! one rule each, flow conservation across channels, and a two-skill shared pool against
+//! the exact solution of its Markov chain.
+
+use omnisim::engine::state::RoutingLayout;
+use omnisim::engine::{ReplicationResult, run_replication_audited};
+use omnisim::metrics::recorder::ChannelIntervalCounts;
+use omnisim::scenario::Scenario;
+use omnisim::stats::{Estimate, student_t_quantile};
+
+use crate::markov::SharedPool;
+use crate::support::{parse, simulate};
+
+/// Runs `replications` audited replications; fails on any violation or imbalance, and
+/// returns the results.
+#[track_caller]
+fn check(scenario: &Scenario, replications: u32) -> Vec<ReplicationResult> {
+    let layout = RoutingLayout::new(scenario);
+    let mut results = Vec::new();
+    for replication in 0..replications {
+        let (result, violations) = run_replication_audited(scenario, &layout, replication);
+        assert!(
+            violations.is_empty(),
+            "replication {replication}: {violations:#?}"
+        );
+        assert!(
+            result.conservation_failures.is_empty(),
+            "{:?}",
+            result.conservation_failures
+        );
+        check_cross_channel_balance(scenario, &result);
+        results.push(result);
+    }
+    results
+}
+
+/// Every contact that leaves a channel for another arrives there, once: with no warm-up,
+/// contacts converted out plus after-hours tickets equal contacts converted in.
+#[track_caller]
+fn check_cross_channel_balance(scenario: &Scenario, result: &ReplicationResult) {
+    assert_eq!(scenario.simulation.warmup_seconds, 0.0);
+    let total = |pick: fn(&ChannelIntervalCounts) -> u64| {
+        result.channel_intervals.iter().map(pick).sum::<u64>()
+    };
+    let left = total(|row| row.converted_out) + total(|row| row.after_hours_tickets);
+    let arrived = total(|row| row.converted_in);
+    assert_eq!(
+        left, arrived,
+        "{left} contacts left channels but {arrived} arrived"
+    );
+}
+
+fn channel_rows<'a>(
+    scenario: &Scenario,
+    result: &'a ReplicationResult,
+    channel: &str,
+) -> &'a [ChannelIntervalCounts] {
+    let n = scenario.simulation.n_intervals();
+    let idx = scenario.channel_index(channel).unwrap();
+    &result.channel_intervals[idx * n..(idx + 1) * n]
+}
+
+fn sum(rows: &[ChannelIntervalCounts], pick: fn(&ChannelIntervalCounts) -> u64) -> u64 {
+    rows.iter().map(pick).sum()
+}
+
+#[test]
+fn the_routing_example_keeps_every_invariant() {
+    let text = std::fs::read_to_string("scenarios/routing_rules.toml").unwrap();
+    let scenario = parse(&text);
+    let results = check(&scenario, 6);
+    // Every mechanism fired somewhere, so the invariants were tested on it.
+    let flows = |pick: fn(&omnisim::metrics::recorder::FlowCounts) -> u64| {
+        results.iter().map(|r| pick(&r.flows)).sum::<u64>()
+    };
+    assert!(flows(|f| f.rule_widened.iter().sum()) > 0, "no VIP widened");
+    assert!(
+        flows(|f| f.overflow_converted.iter().sum()) > 0,
+        "no overflow"
+    );
+    assert!(flows(|f| f.handoffs.iter().sum()) > 0, "no handoff");
+    assert!(flows(|f| f.issues_reopened) > 0, "no reopen");
+    let result = &results[0];
+    assert!(
+        sum(channel_rows(&scenario, result, "phone"), |r| r
+            .callbacks_accepted)
+            > 0
+    );
+    assert!(
+        sum(channel_rows(&scenario, result, "chat"), |r| r
+            .after_hours_tickets)
+            > 0
+    );
+    assert!(
+        sum(channel_rows(&scenario, result, "social"), |r| r
+            .held_after_hours)
+            > 0
+    );
+}
+
+/// Seniors and tier 1 share one phone line; VIPs go to seniors first and widen to tier 1
+/// after 30 s, standard contacts go to tier 1 first and then seniors.
+const VIP_LINE: &str = r#"
+    [simulation]
+    horizon = "2d"
+    interval = "1h"
+    replications = 2
+    seed = 5
+
+    [attributes]
+    segments = { standard = 0.7, vip = 0.3 }
+
+    [channels.phone]
+    kind = "voice"
+    sla = { within = "20s", target = 0.8 }
+    handle_time = { distribution = "exponential", mean = "4m" }
+    patience = { distribution = "exponential", mean = "5m" }
+
+    [arrivals.phone]
+    rate_per_hour = 70
+
+    [groups.seniors]
+    channels = ["phone"]
+    headcount = 2
+
+    [groups.tier1]
+    channels = ["phone"]
+    headcount = 3
+
+    [routing.priority]
+    segments = { vip = 5 }
+
+    [[routing.rules]]
+    name = "vip"
+    match = { segment = "vip" }
+    groups = ["seniors"]
+    widen_after = "30s"
+    widen_to = ["tier1"]
+
+    [[routing.rules]]
+    name = "standard"
+    match = { segment = "standard" }
+    groups = ["tier1", "seniors"]
+"#;
+
+#[test]
+fn a_vip_never_waits_behind_the_standard_queue_while_a_senior_is_free() {
+    let scenario = parse(VIP_LINE);
+    // The audit fails the run if a VIP waits while a senior (or, after 30 s, a tier 1 agent)
+    // has room, or if any agent takes a standard contact while a VIP it may serve waits.
+    let results = check(&scenario, 2);
+    assert!(results.iter().all(|r| r.flows.rule_widened[0] > 0));
+    // And the preference shows: VIPs wait less than standard contacts on the same line.
+    let (summary, _) = simulate(&scenario, Some(1));
+    let vip_routed = summary.routing.rules[0].metrics["routed"].mean.unwrap();
+    assert!(vip_routed > 0.2 * summary.channels[0].metrics["offered"].mean.unwrap());
+}
+
+#[test]
+fn no_contact_reaches_an_agent_without_its_skill_channel_or_language() {
+    let scenario = parse(
+        r#"
+        [simulation]
+        horizon = "2d"
+        interval = "1h"
+        replications = 2
+        seed = 9
+
+        [attributes]
+        issue_types = { billing = 0.5, technical = 0.5 }
+        languages = { en = 0.7, es = 0.3 }
+
+        [channels.chat]
+        kind = "messaging"
+        sla = { within = "2m", target = 0.8 }
+        handle_time = { distribution = "exponential", mean = "6m" }
+        patience = { distribution = "exponential", mean = "4m" }
+
+        [channels.email]
+        kind = "async"
+        sla = { within = "4h", target = 0.9 }
+        handle_time = { distribution = "exponential", mean = "15m" }
+
+        [arrivals.chat]
+        rate_per_hour = 30
+        [arrivals.email]
+        rate_per_hour = 10
+
+        [groups.billing_en]
+        channels = ["chat", "email"]
+        skills = ["billing"]
+        languages = ["en"]
+        concurrency = 2
+        headcount = 3
+
+        [groups.technical_en]
+        channels = ["chat"]
+        skills = ["technical"]
+        languages = ["en"]
+        concurrency = 3
+        concurrency_slowdown = 0.3
+        headcount = 2
+
+        [groups.spanish]
+        channels = ["chat", "email"]
+        languages = ["es"]
+        concurrency = 2
+        headcount = 2
+
+        [groups.email_en]
+        channels = ["email"]
+        languages = ["en"]
+        headcount = 1
+
+        [[handoffs]]
+        from = "chat"
+        to = "email"
+        probability = 0.2
+        delay = { distribution = "exponential", mean = "20m" }
+        "#,
+    );
+    check(&scenario, 2);
+}
+
+/// One chat line whose queue holds `limit` contacts before overflowing to email.
+fn chat_with_overflow(agents: u32, limit: u32) -> Scenario {
+    parse(&format!(
+        r#"
+        [simulation]
+        horizon = "2d"
+        interval = "1h"
+        replications = 3
+        seed = 3
+
+        [channels.chat]
+        kind = "messaging"
+        sla = {{ within = "2m", target = 0.8 }}
+        handle_time = {{ distribution = "exponential", mean = "6m" }}
+        patience = {{ distribution = "exponential", mean = "10m" }}
+
+        [channels.email]
+        kind = "async"
+        sla = {{ within = "4h", target = 0.9 }}
+        handle_time = {{ distribution = "exponential", mean = "15m" }}
+
+        [arrivals.chat]
+        rate_per_hour = 40
+
+        [groups.chat_team]
+        channels = ["chat"]
+        concurrency = 2
+        headcount = {agents}
+
+        [groups.email_team]
+        channels = ["email"]
+        headcount = 3
+
+        [[overflow]]
+        from = "chat"
+        to = "email"
+        queue_length_at_least = {limit}
+        "#
+    ))
+}
+
+#[test]
+fn chat_overflows_to_email_only_when_the_chat_queue_is_full() {
+    // Understaffed (40 chats/h x 6 min = 4 Erlangs on 3 slots): the queue fills.
+    let scenario = chat_with_overflow(1, 3);
+    for result in check(&scenario, 3) {
+        let chat = channel_rows(&scenario, &result, "chat");
+        let email = channel_rows(&scenario, &result, "email");
+        assert!(chat.iter().all(|row| row.max_queue_length <= 3));
+        assert!(chat.iter().any(|row| row.max_queue_length == 3));
+        let converted = sum(chat, |r| r.converted_out);
+        assert!(converted > 50, "only {converted} overflows");
+        assert_eq!(converted, result.flows.overflow_converted[0]);
+        assert_eq!(converted, sum(email, |r| r.converted_in));
+        // The converted contacts are email tickets now: offered and handled there.
+        assert_eq!(sum(email, |r| r.offered), converted);
+    }
+    // Well staffed, the queue never reaches 3 and nothing overflows.
+    let scenario = chat_with_overflow(8, 3);
+    for result in check(&scenario, 3) {
+        let chat = channel_rows(&scenario, &result, "chat");
+        assert!(chat.iter().all(|row| row.max_queue_length < 3));
+        assert_eq!(sum(chat, |r| r.converted_out), 0);
+    }
+}
+
+fn after_hours(social_clock: &str) -> Scenario {
+    parse(&format!(
+        r#"
+        [simulation]
+        horizon = "7d"
+        interval = "1h"
+        replications = 2
+        seed = 4
+
+        [channels.chat]
+        kind = "messaging"
+        sla = {{ within = "2m", target = 0.8 }}
+        handle_time = {{ distribution = "exponential", mean = "5m" }}
+        hours = {{ daily = "08:00-20:00" }}
+        after_hours = {{ action = "ticket", to = "email" }}
+
+        [channels.phone]
+        kind = "voice"
+        sla = {{ within = "20s", target = 0.8 }}
+        handle_time = {{ distribution = "exponential", mean = "5m" }}
+        hours = {{ weekdays = "09:00-17:00" }}
+
+        [channels.social]
+        kind = "async"
+        sla = {{ within = "1h", target = 0.9 }}
+        handle_time = {{ distribution = "exponential", mean = "5m" }}
+        hours = {{ daily = "08:00-20:00" }}
+        after_hours = {{ action = "hold" }}
+        sla_clock = "{social_clock}"
+
+        [channels.email]
+        kind = "async"
+        sla = {{ within = "4h", target = 0.9 }}
+        handle_time = {{ distribution = "exponential", mean = "10m" }}
+
+        [arrivals.chat]
+        rate_per_hour = 6
+        [arrivals.phone]
+        rate_per_hour = 6
+        [arrivals.social]
+        rate_per_hour = 3
+
+        [groups.everyone]
+        channels = ["chat", "phone", "social", "email"]
+        headcount = 4
+        "#
+    ))
+}
+
+#[test]
+fn a_contact_arriving_outside_hours_becomes_the_configured_ticket() {
+    let scenario = after_hours("business_hours");
+    for result in check(&scenario, 2) {
+        let chat = channel_rows(&scenario, &result, "chat");
+        let email = channel_rows(&scenario, &result, "email");
+        let phone = channel_rows(&scenario, &result, "phone");
+        let social = channel_rows(&scenario, &result, "social");
+        for (interval, row) in chat.iter().enumerate() {
+            let open = scenario.channels[0].hours.is_open(interval as f64 * 3600.0);
+            if open {
+                assert_eq!(row.after_hours_tickets, 0);
+            } else {
+                // Closed: chat takes nothing; every arrival is an email ticket in that hour.
+                assert_eq!(row.offered, 0);
+                assert_eq!(row.after_hours_tickets, row.arrived_closed);
+                assert_eq!(email[interval].converted_in, row.after_hours_tickets);
+            }
+        }
+        assert!(sum(chat, |r| r.after_hours_tickets) > 100);
+        // Phone refuses: counted as arrived closed, never offered, never a ticket.
+        assert!(sum(phone, |r| r.arrived_closed) > 100);
+        assert_eq!(sum(phone, |r| r.after_hours_tickets), 0);
+        // Social holds: acknowledged, offered, and answered once open.
+        assert!(sum(social, |r| r.held_after_hours) > 50);
+    }
+    // The held social contacts wait overnight on the calendar clock, not in business hours.
+    let (business, _) = simulate(&scenario, None);
+    let (calendar, _) = simulate(&after_hours("calendar"), None);
+    let social = |summary: &omnisim::metrics::summary::RunSummary| {
+        summary.channels[2].metrics["asa_seconds"].mean.unwrap()
+    };
+    // Overnight contacts (half of them) wait about 6 hours on the calendar but only the
+    // morning backlog's clearing time in business hours.
+    let (business, calendar) = (social(&business), social(&calendar));
+    assert!(business < 1800.0, "business-hours ASA {business}");
+    assert!(calendar > 2.0 * 3600.0, "calendar ASA {calendar}");
+}
+
+#[test]
+fn proficiency_and_concurrency_slowdown_scale_handle_time() {
+    // A 0.8-proficient group takes 1 / 0.8 as long; a saturated chat agent holding two
+    // conversations with a 0.5 slowdown takes 1.5 times as long on each.
+    let scenario = parse(
+        r#"
+        [simulation]
+        horizon = "10d"
+        interval = "1h"
+        replications = 4
+        seed = 8
+
+        [channels.phone]
+        kind = "voice"
+        sla = { within = "20s", target = 0.8 }
+        handle_time = { distribution = "exponential", mean = "4m" }
+
+        [channels.chat]
+        kind = "messaging"
+        sla = { within = "2m", target = 0.8 }
+        handle_time = { distribution = "fixed", value = "10m" }
+
+        [arrivals.phone]
+        rate_per_hour = 10
+        [arrivals.chat]
+        rate_per_hour = 30
+
+        [groups.slow_phone]
+        channels = ["phone"]
+        proficiency = { general = 0.8 }
+        headcount = 3
+
+        [groups.chat]
+        channels = ["chat"]
+        concurrency = 2
+        concurrency_slowdown = 0.5
+        headcount = 1
+        "#,
+    );
+    let (summary, _) = simulate(&scenario, None);
+    let handle = |channel: usize| summary.channels[channel].metrics["mean_handle_time_seconds"];
+    let phone = handle(0);
+    let exact = 240.0 / 0.8;
+    assert!(
+        (phone.mean.unwrap() - exact).abs() <= 3.0 * phone.ci95.unwrap(),
+        "phone handle {phone:?}, expected {exact}"
+    );
+    let chat = handle(1).mean.unwrap();
+    assert!(
+        (chat - 900.0).abs() < 0.01 * 900.0,
+        "saturated chat handle time {chat}"
+    );
+}
+
+/// Compares an estimate with an exact value at 99.9% (four comparisons in this test).
+#[track_caller]
+fn check_estimate(what: &str, estimate: Estimate, exact: f64) {
+    let (mean, ci95) = (estimate.mean.unwrap(), estimate.ci95.unwrap());
+    let degrees = (estimate.n - 1) as usize;
+    let half_width =
+        ci95 * student_t_quantile(degrees, 0.9995) / student_t_quantile(degrees, 0.975);
+    assert!(
+        (mean - exact).abs() <= half_width,
+        "{what}: simulated {mean:.5} ± {half_width:.5} (99.9%) does not cover the exact {exact:.5}"
+    );
+    assert!(
+        half_width <= 0.08 * exact.abs(),
+        "{what}: interval ± {half_width:.5} around {mean:.5} is too wide to test anything"
+    );
+}
+
+#[test]
+fn a_two_skill_shared_pool_matches_its_markov_chain() {
+    // A: 2 dedicated agents, B: 1, shared: 2, preferring A. Mean service 1 minute; load
+    // 3.4 Erlangs on 5 agents.
+    let model = SharedPool {
+        arrival_a: 2.0,
+        arrival_b: 1.4,
+        service_rate: 1.0,
+        dedicated_a: 2,
+        dedicated_b: 1,
+        shared: 2,
+        max_queue: 80,
+    };
+    let exact = model.solve();
+    assert!(exact.truncated_mass < 1e-8, "{}", exact.truncated_mass);
+    let scenario = parse(&format!(
+        r#"
+        [simulation]
+        horizon = "400h"
+        interval = "1h"
+        warmup = "5h"
+        replications = 10
+        seed = 21
+
+        [channels.a]
+        kind = "voice"
+        sla = {{ within = "20s", target = 0.8 }}
+        handle_time = {{ distribution = "exponential", mean = "1m" }}
+
+        [channels.b]
+        kind = "voice"
+        sla = {{ within = "20s", target = 0.8 }}
+        handle_time = {{ distribution = "exponential", mean = "1m" }}
+
+        [arrivals.a]
+        rate_per_hour = {a}
+        [arrivals.b]
+        rate_per_hour = {b}
+
+        [groups.dedicated_a]
+        channels = ["a"]
+        headcount = 2
+        [groups.dedicated_b]
+        channels = ["b"]
+        headcount = 1
+        [groups.shared]
+        channels = ["a", "b"]
+        headcount = 2
+
+        [routing.priority]
+        channels = {{ a = 2, b = 1 }}
+
+        [[routing.rules]]
+        match = {{ channel = "a" }}
+        groups = ["dedicated_a", "shared"]
+        [[routing.rules]]
+        match = {{ channel = "b" }}
+        groups = ["dedicated_b", "shared"]
+        "#,
+        a = model.arrival_a * 60.0,
+        b = model.arrival_b * 60.0,
+    ));
+    let (summary, _) = simulate(&scenario, None);
+    let metric = |channel: usize, name: &str| summary.channels[channel].metrics[name];
+    check_estimate(
+        "P(wait) A",
+        metric(0, "probability_wait"),
+        exact.probability_wait_a,
+    );
+    check_estimate(
+        "P(wait) B",
+        metric(1, "probability_wait"),
+        exact.probability_wait_b,
+    );
+    check_estimate(
+        "mean wait A",
+        metric(0, "asa_seconds"),
+        exact.mean_wait_a * 60.0,
+    );
+    check_estimate(
+        "mean wait B",
+        metric(1, "asa_seconds"),
+        exact.mean_wait_b * 60.0,
+    );
+    // The priority matters: B, with fewer own agents and second call on the shared pool,
+    // waits clearly longer than A.
+    assert!(exact.mean_wait_b > 1.5 * exact.mean_wait_a);
+}
