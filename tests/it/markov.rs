@@ -99,8 +99,8 @@ impl SharedPool {
         let mut cursor = 0;
         while cursor < states.len() {
             for (next, _) in self.transitions(states[cursor]) {
-                if !index.contains_key(&next) {
-                    index.insert(next, states.len());
+                if let std::collections::btree_map::Entry::Vacant(entry) = index.entry(next) {
+                    entry.insert(states.len());
                     states.push(next);
                 }
             }
