@@ -436,6 +436,9 @@ impl<'a> Simulation<'a> {
         let contact = self.slab.contacts[slot as usize];
         let channel_idx = contact.channel_idx as usize;
         let interval_idx = contact.interval_idx as usize;
+        if follow_up && contact.counted {
+            self.recorder.followup_in(channel_idx, interval_idx);
+        }
         let channel = &self.scenario.channels[channel_idx];
         if !channel.hours.is_open(self.now) {
             match channel.after_hours {
@@ -459,9 +462,6 @@ impl<'a> Simulation<'a> {
                     }
                 }
             }
-        }
-        if follow_up && contact.counted {
-            self.recorder.followup_in(channel_idx, interval_idx);
         }
         self.offer(slot);
     }

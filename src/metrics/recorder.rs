@@ -39,7 +39,8 @@ pub struct ChannelIntervalCounts {
     /// Contacts that came from another channel (overflow, callback, after-hours ticket);
     /// included in `offered`.
     pub converted_in: u64,
-    /// Follow-up contacts of a handoff; included in `offered`.
+    /// Follow-up contacts of a handoff that reached the channel: included in `offered`, or
+    /// in `arrived_closed` when they came while it was closed.
     pub followups_in: u64,
     /// Arrivals while closed turned into a ticket on another channel (not offered here).
     pub after_hours_tickets: u64,

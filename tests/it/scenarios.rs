@@ -27,6 +27,7 @@ fn check(file: &str, replications: u32) -> omnisim::metrics::summary::RunSummary
             let offered = sum(|r| r.offered);
             let accounted = sum(|r| r.handled)
                 + sum(|r| r.abandoned)
+                + sum(|r| r.converted_out)
                 + sum(|r| r.waiting_at_end)
                 + sum(|r| r.in_service_at_end)
                 + sum(|r| r.deflected);
@@ -47,11 +48,20 @@ fn retail_week_reports_every_channel() {
     assert_eq!(
         names,
         [
-            "email", "chat", "phone", "social", "in_app", "sms", "portal"
+            "email",
+            "chat",
+            "phone",
+            "social",
+            "in_app",
+            "sms",
+            "portal",
+            "escalation",
+            "phone_callback"
         ]
     );
-    // Weekly volumes from the dashboard: the mean offered plus closed-hours arrivals is within
-    // a Poisson 4-sigma band of each channel's weekly volume.
+    // Weekly volumes from the dashboard: the mean offered plus closed-hours arrivals, less
+    // contacts that came from other channels, is within a Poisson 4-sigma band of each
+    // channel's weekly volume.
     for (name, weekly) in [
         ("email", 1247.0),
         ("chat", 892.0),
@@ -62,8 +72,11 @@ fn retail_week_reports_every_channel() {
         ("portal", 389.0),
     ] {
         let channel = summary.channels.iter().find(|c| c.name == name).unwrap();
-        let arrived = channel.metrics["offered"].mean.unwrap()
-            + channel.metrics["arrived_closed"].mean.unwrap();
+        let m = &channel.metrics;
+        let arrived = m["offered"].mean.unwrap() + m["arrived_closed"].mean.unwrap()
+            - m["held_after_hours"].mean.unwrap()
+            - m["converted_in"].mean.unwrap()
+            - m["followups_in"].mean.unwrap();
         let tolerance = 4.0 * (weekly / f64::from(summary.replications)).sqrt();
         assert!(
             (arrived - weekly).abs() <= tolerance,
@@ -85,6 +98,32 @@ fn retail_week_reports_every_channel() {
         portal.metrics["offered"].mean
     );
     assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
+    // The seed's cross-channel figures come out in the seed's range: a minority of issues
+    // switch channel, and most switches keep their context.
+    let cross = &summary.routing.cross_channel;
+    let switch_rate = cross["channel_switch_rate"].mean.unwrap();
+    assert!(
+        (0.03..0.25).contains(&switch_rate),
+        "switch rate {switch_rate}"
+    );
+    let preserved = cross["context_preserved_share"].mean.unwrap();
+    assert!(
+        (0.85..1.0).contains(&preserved),
+        "context preserved {preserved}"
+    );
+    assert!(
+        summary
+            .channels
+            .iter()
+            .all(|c| c.meets_sla_target != Some(false))
+    );
+}
+
+#[test]
+fn routing_example_runs() {
+    let summary = check("routing_rules.toml", 3);
+    assert_eq!(summary.routing.rules.len(), 5);
+    assert!(summary.routing.handoffs.len() >= 5);
 }
 
 #[test]
