@@ -1,5 +1,7 @@
-//! Criterion benchmarks of the engine on one core: M/M/c with one million contacts, and one
-//! replication of retail_week. Throughput is reported in contacts per second.
+//! Criterion benchmarks of the engine on one core: M/M/c with one million contacts (no
+//! routing rules: what unused routing costs), one replication of retail_week (with the
+//! seed's rules, callbacks, overflow and handoffs on), and one of routing_rules (every rule
+//! kind, concurrency slowdown, proficiency). Throughput is reported in contacts per second.
 //!
 //! Run: `cargo bench --bench engine`
 
@@ -54,6 +56,17 @@ fn engine(criterion: &mut Criterion) {
     group.throughput(Throughput::Elements(contacts));
     group.bench_function("retail_week_one_replication", |bench| {
         bench.iter(|| run_replication(&retail, &retail_layout, 0))
+    });
+
+    let rules = load_scenario_file(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/routing_rules.toml"),
+    )
+    .expect("valid");
+    let rules_layout = RoutingLayout::new(&rules);
+    let contacts = run_replication(&rules, &rules_layout, 0).contacts_generated;
+    group.throughput(Throughput::Elements(contacts));
+    group.bench_function("routing_rules_one_replication", |bench| {
+        bench.iter(|| run_replication(&rules, &rules_layout, 0))
     });
     group.finish();
 }

@@ -57,6 +57,22 @@ fn select_idle(
     proficiency: &impl Fn(usize) -> f64,
     now: f64,
 ) -> Option<u32> {
+    if policy == AgentSelection::LongestIdle {
+        // The common case, kept tight: the front of each group's idle line is its longest
+        // idle agent; ties go to the lower agent index.
+        let mut best: Option<(f64, u32)> = None;
+        for &group_idx in groups {
+            if let Some(&agent_idx) = pools[group_idx as usize].idle.front() {
+                let idle_since = agents[agent_idx as usize].idle_since;
+                if best.is_none_or(|(best_since, best_idx)| {
+                    idle_since < best_since || (idle_since == best_since && agent_idx < best_idx)
+                }) {
+                    best = Some((idle_since, agent_idx));
+                }
+            }
+        }
+        return best.map(|(_, agent_idx)| agent_idx);
+    }
     // (score to maximise, idle_since to minimise, agent)
     let mut best: Option<(f64, f64, u32)> = None;
     let mut consider = |score: f64, agent_idx: u32| {

@@ -14,16 +14,18 @@ use rand::RngExt;
 
 use super::Simulation;
 use super::event_queue::Event;
-use super::state::{Contact, ContactState};
+use super::state::{Contact, ContactState, NO_ISSUE};
 use crate::routing;
 
 impl Simulation<'_> {
     /// Inserts a contact (new or follow-up) and opens it in its issue.
     pub(super) fn new_contact(&mut self, contact: Contact) -> u32 {
-        let issue = &mut self.issues.issues[contact.issue_slot as usize];
-        issue.contacts += 1;
-        issue.open += 1;
-        issue.channels_mask |= 1u64 << contact.channel_idx;
+        if contact.issue_slot != NO_ISSUE {
+            let issue = &mut self.issues.issues[contact.issue_slot as usize];
+            issue.contacts += 1;
+            issue.open += 1;
+            issue.channels_mask |= 1u64 << contact.channel_idx;
+        }
         self.slab.insert(contact)
     }
 
@@ -32,6 +34,9 @@ impl Simulation<'_> {
     pub(super) fn end_contact(&mut self, slot: u32, handled: bool) {
         let issue_slot = self.slab.contacts[slot as usize].issue_slot;
         self.slab.remove(slot);
+        if issue_slot == NO_ISSUE {
+            return;
+        }
         let issue = &mut self.issues.issues[issue_slot as usize];
         issue.open -= 1;
         issue.resolved = handled;
@@ -62,7 +67,7 @@ impl Simulation<'_> {
     pub(super) fn count_open_issues(&mut self) {
         let mut open_issues = vec![false; self.issues.issues.len()];
         for contact in &self.slab.contacts {
-            if contact.state != ContactState::Free {
+            if contact.state != ContactState::Free && contact.issue_slot != NO_ISSUE {
                 open_issues[contact.issue_slot as usize] = true;
             }
         }

@@ -32,7 +32,7 @@ use crate::scenario::{AfterHours, ChannelKind, Scenario, SlaClock};
 use event_queue::{Event, EventQueue};
 use state::{
     Agent, AgentStatus, ClassQueue, Contact, ContactSlab, ContactState, GroupPool, Issue,
-    IssueSlab, Membership, NO_RULE, QueueEntry, RoutingLayout,
+    IssueSlab, Membership, NO_ISSUE, NO_RULE, QueueEntry, RoutingLayout,
 };
 
 /// What one replication produced.
@@ -54,6 +54,15 @@ pub struct ReplicationResult {
     pub contacts_generated: u64,
     /// Most contacts alive at once: the size of the contact slab.
     pub peak_live_contacts: usize,
+}
+
+/// The fields of a contact that `offer` reads after changing the simulation.
+#[derive(Clone, Copy)]
+struct OfferedContact {
+    interval_idx: u32,
+    issue_type_idx: u8,
+    counted: bool,
+    converted: bool,
 }
 
 /// Per-channel random streams and samplers.
@@ -160,6 +169,12 @@ struct Simulation<'a> {
     stale_events: usize,
     /// Reused buffer of agents to dispatch when a channel opens.
     scratch_agents: Vec<u32>,
+    /// Contacts can move between channels, so customer issues are tracked.
+    tracking_issues: bool,
+    /// Agents' busy time is tracked (for least-occupied selection).
+    tracking_occupancy: bool,
+    /// `[group_idx]`: some proficiency differs from 1.
+    group_has_proficiency: Vec<bool>,
     /// Invariant checks, in audited runs only.
     audit: Option<audit::Audit>,
 }
@@ -291,6 +306,19 @@ impl<'a> Simulation<'a> {
             contacts_generated: 0,
             stale_events: 0,
             scratch_agents: Vec::new(),
+            tracking_issues: !scenario.channel_flows().is_empty(),
+            tracking_occupancy: routing.agent_selection
+                == crate::scenario::AgentSelection::LeastOccupied,
+            group_has_proficiency: scenario
+                .groups
+                .iter()
+                .map(|g| {
+                    g.issue_type_proficiency
+                        .iter()
+                        .chain(&g.channel_proficiency)
+                        .any(|p| *p != 1.0)
+                })
+                .collect(),
             audit: None,
         }
     }
@@ -400,11 +428,24 @@ impl<'a> Simulation<'a> {
             }
             return;
         }
-        let issue_slot = self.issues.insert(Issue {
-            first_arrival: now,
-            counted,
-            ..Issue::default()
-        });
+        let issue_slot = if self.tracking_issues {
+            self.issues.insert(Issue {
+                first_arrival: now,
+                counted,
+                ..Issue::default()
+            })
+        } else {
+            NO_ISSUE
+        };
+        let combination_idx =
+            self.scenario
+                .attribute_combination_index(&crate::scenario::ContactKey {
+                    channel_idx,
+                    issue_type_idx,
+                    segment_idx,
+                    language_idx,
+                    urgency_idx,
+                });
         let slot = self.new_contact(Contact {
             arrival_time: now,
             work_seconds,
@@ -416,6 +457,7 @@ impl<'a> Simulation<'a> {
             interval_idx: interval_idx as u32,
             generation: 0,
             issue_slot,
+            combination_idx: combination_idx as u32,
             agent_idx: u32::MAX,
             service_token: 0,
             channel_idx: channel_idx as u16,
@@ -427,7 +469,11 @@ impl<'a> Simulation<'a> {
             counted,
             converted: false,
         });
-        self.arrive(slot, false);
+        if open {
+            self.offer(slot);
+        } else {
+            self.arrive(slot, false);
+        }
     }
 
     /// A contact reaches its channel (a new arrival or a follow-up): outside hours it gets
@@ -469,20 +515,19 @@ impl<'a> Simulation<'a> {
     /// Offers a contact on its channel now: to a free agent of its route, else (when a rule
     /// says so) to another channel, else to the queue.
     fn offer(&mut self, slot: u32) {
-        let contact = self.slab.contacts[slot as usize];
-        let channel_idx = contact.channel_idx as usize;
+        let record = &mut self.slab.contacts[slot as usize];
+        let channel_idx = record.channel_idx as usize;
+        let class_idx = self
+            .layout
+            .class_index(channel_idx, record.combination_idx as usize);
+        record.class_idx = class_idx as u32;
+        let contact = OfferedContact {
+            interval_idx: record.interval_idx,
+            issue_type_idx: record.issue_type_idx,
+            counted: record.counted,
+            converted: record.converted,
+        };
         let interval_idx = contact.interval_idx as usize;
-        let combination_idx =
-            self.scenario
-                .attribute_combination_index(&crate::scenario::ContactKey {
-                    channel_idx,
-                    issue_type_idx: contact.issue_type_idx as usize,
-                    segment_idx: contact.segment_idx as usize,
-                    language_idx: contact.language_idx as usize,
-                    urgency_idx: contact.urgency_idx as usize,
-                });
-        let class_idx = self.layout.class_index(channel_idx, combination_idx);
-        self.slab.contacts[slot as usize].class_idx = class_idx as u32;
         let rule_idx = self.layout.class_rule[class_idx];
         if contact.counted && rule_idx != NO_RULE {
             self.recorder.flows.rule_routed[rule_idx as usize] += 1;

@@ -44,11 +44,15 @@ impl Simulation<'_> {
         self.recorder
             .group_changed(group_idx, now, pool.logged_in, pool.busy_units);
         let group = &self.scenario.groups[group_idx];
-        let standard_seconds = contact.work_seconds
-            / group.proficiency(
-                contact.issue_type_idx as usize,
-                contact.channel_idx as usize,
-            );
+        let standard_seconds = if self.group_has_proficiency[group_idx] {
+            contact.work_seconds
+                / group.proficiency(
+                    contact.issue_type_idx as usize,
+                    contact.channel_idx as usize,
+                )
+        } else {
+            contact.work_seconds
+        };
         let record = &mut self.slab.contacts[slot as usize];
         record.state = ContactState::InService;
         record.agent_idx = agent_idx;
@@ -160,7 +164,10 @@ impl Simulation<'_> {
         self.end_contact(slot, true);
         let agent = &mut self.agents[agent_idx as usize];
         agent.busy_units -= units;
-        agent.busy_seconds += handle_seconds * f64::from(units) / f64::from(agent.capacity_units);
+        if self.tracking_occupancy {
+            agent.busy_seconds +=
+                handle_seconds * f64::from(units) / f64::from(agent.capacity_units);
+        }
         let leaves = agent.status == AgentStatus::Leaving && agent.busy_units == 0;
         if leaves {
             agent.status = AgentStatus::Off;

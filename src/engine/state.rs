@@ -51,6 +51,9 @@ pub struct RoutingLayout {
     pub channel_held_when_closed: Vec<bool>,
 }
 
+/// Marks a contact whose issue is not tracked.
+pub const NO_ISSUE: u32 = u32::MAX;
+
 /// Marks a class routed by no rule.
 pub const NO_RULE: u32 = u32::MAX;
 
@@ -174,8 +177,11 @@ pub struct Contact {
     /// Reporting interval of the arrival; statistics are attributed to it.
     pub interval_idx: u32,
     pub generation: u32,
-    /// The customer issue this contact belongs to (`IssueSlab`).
+    /// The customer issue this contact belongs to (`IssueSlab`); `NO_ISSUE` when the
+    /// scenario has no flows between channels, so issues are not tracked.
     pub issue_slot: u32,
+    /// Index of (issue type, segment, language, urgency) among attribute combinations.
+    pub combination_idx: u32,
     /// The agent serving it, while in service.
     pub agent_idx: u32,
     /// Increases whenever the contact's end of service is rescheduled; a `ServiceEnd` with an
