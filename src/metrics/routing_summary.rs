@@ -25,7 +25,8 @@ pub struct RoutingSummary {
     pub callbacks: Vec<NamedFigures>,
     /// Per channel pair a handoff rule connects: follow-ups and the share with context.
     pub handoffs: Vec<NamedFigures>,
-    /// Issue-level figures across channels (see README for definitions).
+    /// Issue-level figures across channels (see README for definitions); empty when the
+    /// scenario has no overflow, callback, after-hours ticket, channel move or handoff.
     pub cross_channel: IndexMap<&'static str, Estimate>,
     /// Per group and channel it serves: contacts handled and handle hours.
     pub work_by_group_and_channel: Vec<NamedFigures>,
@@ -172,36 +173,43 @@ pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> Ro
             }),
         })
         .collect();
-    let cross_channel = estimates(results, |r| {
-        let f = &r.flows;
-        let (closed, resolved) = (f.issues_closed as f64, f.issues_resolved as f64);
-        vec![
-            ("issues_closed", closed),
-            ("issues_resolved", resolved),
-            ("issues_open_at_end", f.issues_open_at_end as f64),
-            (
-                "channel_switch_rate",
-                ratio(f.issues_resolved_multichannel as f64, resolved),
-            ),
-            (
-                "context_preserved_share",
-                ratio(f.switches_with_context as f64, f.switches as f64),
-            ),
-            (
-                "channels_per_resolved_issue",
-                ratio(f.resolved_channels_sum as f64, resolved),
-            ),
-            (
-                "resolution_time_seconds",
-                ratio(f.resolution_seconds_sum, resolved),
-            ),
-            (
-                "repeat_contact_rate",
-                ratio(f.issues_repeat_contact as f64, closed),
-            ),
-            ("reopen_rate", ratio(f.issues_reopened as f64, closed)),
-        ]
-    });
+    // Issues are tracked only when contacts can move between channels; otherwise every
+    // issue is one contact and the section is left empty.
+    let tracked = !scenario.channel_flows().is_empty();
+    let cross_channel = if !tracked {
+        IndexMap::new()
+    } else {
+        estimates(results, |r| {
+            let f = &r.flows;
+            let (closed, resolved) = (f.issues_closed as f64, f.issues_resolved as f64);
+            vec![
+                ("issues_closed", closed),
+                ("issues_resolved", resolved),
+                ("issues_open_at_end", f.issues_open_at_end as f64),
+                (
+                    "channel_switch_rate",
+                    ratio(f.issues_resolved_multichannel as f64, resolved),
+                ),
+                (
+                    "context_preserved_share",
+                    ratio(f.switches_with_context as f64, f.switches as f64),
+                ),
+                (
+                    "channels_per_resolved_issue",
+                    ratio(f.resolved_channels_sum as f64, resolved),
+                ),
+                (
+                    "resolution_time_seconds",
+                    ratio(f.resolution_seconds_sum, resolved),
+                ),
+                (
+                    "repeat_contact_rate",
+                    ratio(f.issues_repeat_contact as f64, closed),
+                ),
+                ("reopen_rate", ratio(f.issues_reopened as f64, closed)),
+            ]
+        })
+    };
     let mut work_by_group_and_channel = Vec::new();
     for (group_idx, group) in scenario.groups.iter().enumerate() {
         for (channel_idx, channel) in scenario.channels.iter().enumerate() {

@@ -217,7 +217,7 @@ fn routing_table(summary: &RunSummary) -> String {
             })
             .collect(),
     );
-    if !routing.handoffs.is_empty() || !routing.overflows.is_empty() {
+    if !routing.cross_channel.is_empty() {
         let m = &routing.cross_channel;
         block(
             "cross-channel",

@@ -265,3 +265,110 @@ fn bad_arguments_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--replications"));
 }
+
+/// The base with an email channel and a second group, to hang routing mistakes on.
+fn with_routing(extra: &str) -> String {
+    format!(
+        "{VALID}
+[channels.email]
+kind = \"async\"
+sla = {{ within = \"4h\", target = 0.9 }}
+handle_time = {{ distribution = \"exponential\", mean = \"15m\" }}
+
+[groups.billing]
+headcount = 1
+channels = [\"email\", \"chat\"]
+skills = [\"billing\"]
+{extra}"
+    )
+}
+
+#[test]
+fn routing_mistakes_name_their_key() {
+    check(
+        &with_routing(
+            "[[routing.rules]]\nmatch = { issue_type = \"biling\" }\ngroups = [\"billing\"]\n",
+        ),
+        &[
+            "routing.rules[0].match.issue_type",
+            "unknown issue type \"biling\"",
+        ],
+    );
+    check(
+        &with_routing(
+            "[[routing.rules]]\nmatch = { channel = \"chat\" }\ngroups = [\"seniors\"]\n",
+        ),
+        &["routing.rules[0].groups", "no group named \"seniors\""],
+    );
+    // A rule whose groups cannot serve what it matches: named with the contacts it strands.
+    check(
+        &with_routing(
+            "[[routing.rules]]\nmatch = { channel = \"chat\", issue_type = \"technical\" }\ngroups = [\"billing\"]\n",
+        ),
+        &[
+            "routing.rules[0].groups",
+            "issue type \"technical\"",
+            "none of its groups",
+        ],
+    );
+    check(
+        &with_routing("[[routing.rules]]\ngroups = [\"tier1\"]\nwiden_after = \"1m\"\n"),
+        &["routing.rules[0]", "widen_after and widen_to go together"],
+    );
+    check(
+        &with_routing("[routing]\nagent_selection = \"random\"\n"),
+        &["routing.agent_selection", "most_proficient"],
+    );
+    check(
+        &with_routing("[routing]\nnear_breach = 1.5\n"),
+        &["routing.near_breach", "below 1"],
+    );
+    check(
+        &with_routing("[[overflow]]\nfrom = \"chat\"\nto = \"fax\"\nqueue_length_at_least = 3\n"),
+        &["overflow[0].to", "no channel named \"fax\""],
+    );
+    check(
+        &with_routing("[[overflow]]\nfrom = \"chat\"\nto = \"email\"\n"),
+        &["overflow[0]", "queue_length_at_least"],
+    );
+    check(
+        &with_routing(
+            "[[handoffs]]\nfrom = \"chat\"\nto = \"email\"\nprobability = 0.7\ndelay = { distribution = \"fixed\", value = \"1h\" }\n[[handoffs]]\nfrom = \"any\"\nto = \"email\"\nprobability = 0.4\ndelay = { distribution = \"fixed\", value = \"1h\" }\n",
+        ),
+        &["handoffs", "from \"chat\" sum to 1.1"],
+    );
+    check(
+        &with_routing(
+            "[[handoffs]]\nfrom = \"chat\"\nto = \"chat\"\nprobability = 0.1\ndelay = { distribution = \"fixed\", value = \"1h\" }\n",
+        ),
+        &["handoffs[0]", "same channel"],
+    );
+    check(
+        &replace(
+            "concurrency = 2",
+            "concurrency = 2\nproficiency = { technical = 0 }",
+        ),
+        &["groups.tier1.proficiency.technical", "from 0.05 to 10"],
+    );
+    check(
+        &replace(
+            "concurrency = 2",
+            "concurrency = 2\nconcurrency_slowdown = -1",
+        ),
+        &["groups.tier1.concurrency_slowdown", "from 0 to 10"],
+    );
+    check(
+        &replace(
+            "patience = { distribution = \"exponential\", mean = \"3m\" }",
+            "patience = { distribution = \"exponential\", mean = \"3m\" }\ncallback = { offer_when_expected_wait_above = \"2m\", acceptance = 0.5, within = \"1h\" }",
+        ),
+        &["channels.chat.callback", "voice channels"],
+    );
+    check(
+        &replace(
+            "patience = { distribution = \"exponential\", mean = \"3m\" }",
+            "patience = { distribution = \"exponential\", mean = \"3m\" }\nafter_hours = { action = \"ticket\", to = \"email\" }",
+        ),
+        &["channels.chat.after_hours", "always open"],
+    );
+}
