@@ -7,6 +7,7 @@ use super::{ChannelOutcome, Evaluation, PlanOptions};
 use crate::engine::ReplicationResult;
 use crate::progress::Progress;
 use crate::replicate::run_replications;
+use crate::scenario::AfterHours;
 use crate::scenario::{Headcount, Scenario};
 use crate::stats::PooledRatio;
 
@@ -59,10 +60,22 @@ pub fn judge(
             let abandonment = PooledRatio::from_pairs(&abandon_pairs, two_sided);
             // Contacts still waiting at the end are not in the ratio; a backlog that never
             // clears must not look like a met target, so count them as misses.
-            let waiting: f64 = results
-                .iter()
-                .map(|r| r.channel_intervals[row].waiting_at_end as f64)
-                .sum();
+            // Except where no staffing could serve them: a channel that holds contacts while
+            // closed and does not open again before the horizon.
+            let interval_start = interval_idx as f64 * settings.interval_seconds;
+            let servable_before_horizon = channel.after_hours != AfterHours::Hold
+                || channel
+                    .hours
+                    .open_seconds_between(interval_start, settings.horizon_seconds)
+                    > 0.0;
+            let waiting: f64 = if servable_before_horizon {
+                results
+                    .iter()
+                    .map(|r| r.channel_intervals[row].waiting_at_end as f64)
+                    .sum()
+            } else {
+                0.0
+            };
             let sla_lower_bound = sla_ratio.value.map(|value| {
                 let value = value * sla_ratio.denominator / (sla_ratio.denominator + waiting);
                 value - sla_ratio.half_width.unwrap_or(0.0)

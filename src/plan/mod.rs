@@ -113,6 +113,24 @@ impl Evaluation {
     }
 }
 
+/// The interval whose staffing serves contacts arriving on a channel in `interval_idx`: the
+/// same one, except for a channel that holds contacts while closed, where it is the first
+/// interval (from this one on) in which the channel is open. `None` if it never opens again.
+fn serving_interval(scenario: &Scenario, channel_idx: usize, interval_idx: usize) -> Option<usize> {
+    let channel = &scenario.channels[channel_idx];
+    if channel.after_hours != crate::scenario::AfterHours::Hold {
+        return Some(interval_idx);
+    }
+    let settings = &scenario.simulation;
+    let length = settings.interval_seconds;
+    (interval_idx..settings.n_intervals()).find(|&j| {
+        channel
+            .hours
+            .open_seconds_between(j as f64 * length, (j + 1) as f64 * length)
+            > 0.0
+    })
+}
+
 /// A target the plan could not meet.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Unmet {
@@ -344,9 +362,11 @@ pub fn plan(
             let mut bump = vec![vec![false; n_intervals]; n_groups];
             for (channel_idx, group) in primary.iter().enumerate() {
                 let Some(group_idx) = *group else { continue };
-                for (interval_idx, wanted) in bump[group_idx].iter_mut().enumerate() {
-                    if evaluation.channel_fails(channel_idx * n_intervals + interval_idx) {
-                        *wanted = true;
+                for interval_idx in 0..n_intervals {
+                    if evaluation.channel_fails(channel_idx * n_intervals + interval_idx)
+                        && let Some(serving) = serving_interval(scenario, channel_idx, interval_idx)
+                    {
+                        bump[group_idx][serving] = true;
                     }
                 }
             }
