@@ -15,23 +15,16 @@
 use crate::engine::state::{Agent, ClassQueue, GroupClass, GroupPool};
 use crate::scenario::{AgentSelection, ChannelOverflow, Handoff};
 
-/// What `select_agent` needs to know about the contact.
-#[derive(Debug, Clone, Copy)]
-pub struct ContactNeeds {
-    /// A call or ticket takes the agent's whole capacity; a conversation one unit.
-    pub needs_whole_agent: bool,
-    pub issue_type_idx: usize,
-    pub channel_idx: usize,
-}
-
 /// The agent to give a new contact to, among the groups of `tiers` (in order of preference),
-/// if any can take it now. `proficiency(group_idx)` is the group's speed on the contact.
+/// if any can take it now. `needs_whole_agent`: a call or ticket takes the agent's whole
+/// capacity, a conversation one unit. `proficiency(group_idx)` is the group's speed on the
+/// contact.
 pub fn select_agent(
     tiers: &[Vec<u16>],
     policy: AgentSelection,
     pools: &[GroupPool],
     agents: &[Agent],
-    contact: ContactNeeds,
+    needs_whole_agent: bool,
     proficiency: impl Fn(usize) -> f64,
     now: f64,
 ) -> Option<u32> {
@@ -39,7 +32,7 @@ pub fn select_agent(
         if let Some(agent_idx) = select_idle(tier, policy, pools, agents, &proficiency, now) {
             return Some(agent_idx);
         }
-        if contact.needs_whole_agent {
+        if needs_whole_agent {
             continue;
         }
         if let Some(agent_idx) = select_partial(tier, policy, pools, agents, &proficiency) {
@@ -334,17 +327,12 @@ mod tests {
         expected: Option<u32>,
     ) {
         let tiers: Vec<Vec<u16>> = tiers.iter().map(|tier| tier.to_vec()).collect();
-        let needs = ContactNeeds {
-            needs_whole_agent: whole,
-            issue_type_idx: 0,
-            channel_idx: 0,
-        };
         let chosen = select_agent(
             &tiers,
             policy,
             &view.pools,
             &view.agents,
-            needs,
+            whole,
             |g| view.proficiency[g],
             100.0,
         );

@@ -229,7 +229,7 @@ impl Simulation<'_> {
         }
         let issue = &mut self.issues.issues[contact.issue_slot as usize];
         issue.switches += 1;
-        issue.switches_with_context += u64::from(context_preserved) as u32;
+        issue.switches_with_context += u32::from(context_preserved);
         issue.reopened |= handoff.reopens;
         let arrival = self.now + delay;
         let follow_up = self.new_contact(Contact {

@@ -553,11 +553,7 @@ impl<'a> Simulation<'a> {
             scenario.routing.agent_selection,
             &self.pools,
             &self.agents,
-            routing::ContactNeeds {
-                needs_whole_agent: self.layout.class_needs_whole_agent[class_idx],
-                issue_type_idx: contact.issue_type_idx as usize,
-                channel_idx,
-            },
+            self.layout.class_needs_whole_agent[class_idx],
             |group_idx| {
                 scenario.groups[group_idx].proficiency(contact.issue_type_idx as usize, channel_idx)
             },

@@ -165,13 +165,6 @@ impl Recorder {
     }
 
     #[inline]
-    pub fn converted(&mut self, from: (usize, usize), to: (usize, usize)) {
-        self.channel_slot(from.0, from.1).converted_out += 1;
-        let slot = self.channel_slot(to.0, to.1);
-        slot.converted_in += 1;
-    }
-
-    #[inline]
     pub fn converted_in_only(&mut self, channel_idx: usize, interval_idx: usize) {
         self.channel_slot(channel_idx, interval_idx).converted_in += 1;
     }

@@ -495,7 +495,7 @@ impl Checker {
             None => Some(OperatingHours::Always),
             Some(value) => self.hours(&format!("{key}.hours"), value),
         };
-        let after_hours = self.after_hours(&key, raw, kind, channel_names);
+        let after_hours = self.after_hours(&key, raw, channel_names);
         let sla_clock = match raw.sla_clock.as_deref() {
             None | Some("calendar") => Some(SlaClock::Calendar),
             Some("business_hours") => Some(SlaClock::BusinessHours),

@@ -23,7 +23,6 @@ impl Checker {
         &mut self,
         key: &str,
         raw: &RawChannel,
-        kind: ChannelKind,
         channel_names: &[String],
     ) -> Option<AfterHours> {
         let Some(after_hours) = &raw.after_hours else {
@@ -71,7 +70,6 @@ impl Checker {
                 None
             }
             (other, _) => {
-                let _ = kind;
                 self.fail(
                     &format!("{key}.action"),
                     format!("unknown action \"{other}\"; use \"refuse\", \"hold\" (auto-acknowledge and wait for opening) or \"ticket\" (leave a message on another channel)"),
@@ -88,7 +86,6 @@ impl Checker {
         raw: &RawScenario,
         channels: &mut Vec<Option<Channel>>,
     ) {
-        let n_declared = raw.channels.len();
         for (source_idx, (name, raw_channel)) in raw.channels.iter().enumerate() {
             let Some(raw_callback) = &raw_channel.callback else {
                 continue;
@@ -110,7 +107,8 @@ impl Checker {
             let acceptance =
                 self.probability(&format!("{key}.acceptance"), raw_callback.acceptance);
             let within = self.duration(&format!("{key}.within"), &raw_callback.within);
-            let callback_channel = n_declared + channels.len() - n_declared;
+            // The derived channel is appended next, after every declared one.
+            let callback_channel = channels.len();
             let derived = match (channels[source_idx].as_mut(), offer, acceptance, within) {
                 (Some(source), Some(offer), Some(acceptance), Some(within)) => {
                     if source.kind != ChannelKind::Voice {
