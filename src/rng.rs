@@ -35,6 +35,22 @@ pub enum StreamPurpose {
     FollowUp {
         channel_idx: usize,
     },
+    /// Which arrivals a volume dip (a spike multiplier below 1) removes on the channel.
+    Thinning {
+        channel_idx: usize,
+    },
+    /// Extra arrivals a disruption event adds (spike or bots): times.
+    EventArrivals {
+        event_idx: usize,
+    },
+    /// Extra arrivals' attributes, work and patience.
+    EventContacts {
+        event_idx: usize,
+    },
+    /// The event's decisions: outage conversions, bot accounts and filtering.
+    EventDecisions {
+        event_idx: usize,
+    },
 }
 
 impl StreamPurpose {
@@ -47,6 +63,10 @@ impl StreamPurpose {
             StreamPurpose::Routing { channel_idx } => (5, channel_idx),
             StreamPurpose::Handoff { channel_idx } => (6, channel_idx),
             StreamPurpose::FollowUp { channel_idx } => (7, channel_idx),
+            StreamPurpose::Thinning { channel_idx } => (8, channel_idx),
+            StreamPurpose::EventArrivals { event_idx } => (9, event_idx),
+            StreamPurpose::EventContacts { event_idx } => (10, event_idx),
+            StreamPurpose::EventDecisions { event_idx } => (11, event_idx),
         };
         (kind << 32) | index as u64
     }

@@ -59,10 +59,21 @@ pub struct SweepChannel {
     pub meets_sla_target: Option<bool>,
 }
 
-/// The group's headcount at `level`.
-pub fn headcount_at_level(base: &Headcount, mode: SweepMode, level: i64) -> Headcount {
+/// The group's headcount at `level`. A shift roster changed by a level becomes a
+/// per-interval headcount (its mean per interval, rounded, plus the level).
+pub fn headcount_at_level(
+    base: &Headcount,
+    mode: SweepMode,
+    level: i64,
+    settings: &crate::scenario::SimulationSettings,
+) -> Headcount {
     let shift = |count: u32| (i64::from(count) + level).max(0) as u32;
     match (mode, base) {
+        (SweepMode::Change, Headcount::Shifts(_)) => Headcount::PerInterval(
+            (0..settings.n_intervals())
+                .map(|i| shift(base.mean_in_interval(i, settings.interval_seconds).round() as u32))
+                .collect(),
+        ),
         (SweepMode::Agents, _) => Headcount::Constant(level.max(0) as u32),
         (SweepMode::Change, Headcount::Constant(count)) => Headcount::Constant(shift(*count)),
         (SweepMode::Change, Headcount::PerInterval(counts)) => {
@@ -86,7 +97,7 @@ pub fn run_sweep(
         .map(|&level| {
             let mut varied = scenario.clone();
             varied.groups[spec.group_idx].headcount =
-                headcount_at_level(&group.headcount, spec.mode, level);
+                headcount_at_level(&group.headcount, spec.mode, level, settings);
             let (results, _) = run_replications(&varied, threads, progress);
             let summary = summarise(&varied, &results);
             let reported = settings.first_reported_interval()..settings.n_intervals();
@@ -95,7 +106,7 @@ pub fn run_sweep(
             SweepLevel {
                 level,
                 mean_scheduled_agents: reported
-                    .map(|i| f64::from(headcount.at_interval(i)))
+                    .map(|i| headcount.mean_in_interval(i, settings.interval_seconds))
                     .sum::<f64>()
                     / n_reported,
                 group_occupancy: summary.groups[spec.group_idx].metrics["occupancy"],
@@ -234,14 +245,21 @@ mod tests {
     #[test]
     fn headcount_levels() {
         let schedule = Headcount::PerInterval(vec![0, 3, 5]);
+        let settings = crate::scenario::SimulationSettings {
+            horizon_seconds: 3.0 * 3600.0,
+            interval_seconds: 3600.0,
+            warmup_seconds: 0.0,
+            replications: 1,
+            seed: 1,
+        };
         let check = |mode, level, want: Headcount| {
-            assert_eq!(headcount_at_level(&schedule, mode, level), want);
+            assert_eq!(headcount_at_level(&schedule, mode, level, &settings), want);
         };
         check(SweepMode::Agents, 7, Headcount::Constant(7));
         check(SweepMode::Change, 2, Headcount::PerInterval(vec![2, 5, 7]));
         check(SweepMode::Change, -4, Headcount::PerInterval(vec![0, 0, 1]));
         assert_eq!(
-            headcount_at_level(&Headcount::Constant(4), SweepMode::Change, -1),
+            headcount_at_level(&Headcount::Constant(4), SweepMode::Change, -1, &settings),
             Headcount::Constant(3)
         );
     }

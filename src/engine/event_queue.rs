@@ -35,6 +35,12 @@ pub enum Event {
     FollowUp { contact_slot: u32 },
     /// A channel that holds contacts while closed opens or closes.
     HoursChange { channel_idx: u16 },
+    /// A shift-staffed group's scheduled count changes (a shift or break starts or ends).
+    RosterChange { group_idx: u16 },
+    /// A disruption event starts (edge 0), ends (1), or its SLA extension ends (2).
+    DisruptionEdge { event_idx: u16, edge: u8 },
+    /// The next extra arrival of an event's stream (a volume spike's or bots').
+    ExtraArrival { stream_idx: u16 },
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -117,10 +117,12 @@ impl Simulation<'_> {
         record.patience_seconds = patience_seconds;
         record.state = ContactState::Waiting;
         record.converted = true;
-        let issue = &mut self.issues.issues[contact.issue_slot as usize];
-        issue.channels_mask |= 1u64 << to_channel;
-        issue.switches += 1;
-        issue.switches_with_context += 1;
+        if contact.issue_slot != NO_ISSUE {
+            let issue = &mut self.issues.issues[contact.issue_slot as usize];
+            issue.channels_mask |= 1u64 << to_channel;
+            issue.switches += 1;
+            issue.switches_with_context += 1;
+        }
         if counted {
             self.recorder.converted_in_only(to_channel, interval_idx);
         }
@@ -242,6 +244,8 @@ impl Simulation<'_> {
             state: ContactState::Pending,
             counted: false,
             converted: false,
+            requeued: false,
+            event_tag: super::state::NO_EVENT_TAG,
             ..contact
         });
         self.events.schedule(

@@ -11,9 +11,12 @@
 //! - `service.rs`: agents: starting and ending service (proficiency, concurrency slowdown),
 //!   dispatching waiting work, availability sets and headcount changes;
 //! - `flows.rs`: contacts moving between channels (overflow, callbacks, after-hours tickets,
-//!   handoffs) and the customer issues they belong to.
+//!   handoffs) and the customer issues they belong to;
+//! - `disruption.rs`: staffing over time (headcounts, shift rosters, shrinkage) and the
+//!   disruption events (outages, absences, volume spikes, spam).
 
 mod audit;
+mod disruption;
 pub mod event_queue;
 mod flows;
 mod service;
@@ -25,14 +28,16 @@ use rand_distr::Distribution as _;
 
 use crate::arrivals::ArrivalClock;
 use crate::distribution::Sampler;
-use crate::metrics::recorder::{ChannelIntervalCounts, FlowCounts, GroupIntervalCounts, Recorder};
+use crate::metrics::recorder::{
+    ChannelIntervalCounts, EventCounts, FlowCounts, GroupIntervalCounts, Recorder,
+};
 use crate::rng::{StreamPurpose, stream};
 use crate::routing;
 use crate::scenario::{AfterHours, ChannelKind, Scenario, SlaClock};
 use event_queue::{Event, EventQueue};
 use state::{
     Agent, AgentStatus, ClassQueue, Contact, ContactSlab, ContactState, GroupPool, Issue,
-    IssueSlab, Membership, NO_ISSUE, NO_RULE, QueueEntry, RoutingLayout,
+    IssueSlab, Membership, NO_EVENT_TAG, NO_ISSUE, NO_RULE, QueueEntry, RoutingLayout,
 };
 
 /// What one replication produced.
@@ -47,6 +52,8 @@ pub struct ReplicationResult {
     pub wait_quantiles_seconds: Vec<[f64; 4]>,
     /// Routing, handoff and issue counts.
     pub flows: FlowCounts,
+    /// `[event_idx]`: what each disruption event did.
+    pub events: Vec<EventCounts>,
     /// Channels whose flow did not balance (empty unless the engine has a bug).
     pub conservation_failures: Vec<String>,
     pub events_processed: u64,
@@ -56,6 +63,17 @@ pub struct ReplicationResult {
     pub peak_live_contacts: usize,
 }
 
+/// What is drawn about a new contact before it arrives.
+#[derive(Clone, Copy)]
+struct DrawnContact {
+    issue_type_idx: usize,
+    segment_idx: usize,
+    language_idx: usize,
+    urgency_idx: usize,
+    work_seconds: f64,
+    patience_seconds: f64,
+}
+
 /// The fields of a contact that `offer` reads after changing the simulation.
 #[derive(Clone, Copy)]
 struct OfferedContact {
@@ -63,6 +81,7 @@ struct OfferedContact {
     issue_type_idx: u8,
     counted: bool,
     converted: bool,
+    bot: bool,
 }
 
 /// Per-channel random streams and samplers.
@@ -175,6 +194,8 @@ struct Simulation<'a> {
     tracking_occupancy: bool,
     /// `[group_idx]`: some proficiency differs from 1.
     group_has_proficiency: Vec<bool>,
+    /// Staffing over time and the disruption events' run-time state.
+    disruption: disruption::DisruptionState,
     /// Invariant checks, in audited runs only.
     audit: Option<audit::Audit>,
 }
@@ -301,7 +322,11 @@ impl<'a> Simulation<'a> {
                 sla_thresholds,
                 capacities,
             )
-            .with_rules(routing.rules.len(), routing.overflows.len()),
+            .with_rules(
+                routing.rules.len(),
+                routing.overflows.len(),
+                scenario.disruptions.len(),
+            ),
             events_processed: 0,
             contacts_generated: 0,
             stale_events: 0,
@@ -319,6 +344,7 @@ impl<'a> Simulation<'a> {
                         .any(|p| *p != 1.0)
                 })
                 .collect(),
+            disruption: disruption::DisruptionState::new(scenario, replication),
             audit: None,
         }
     }
@@ -330,6 +356,7 @@ impl<'a> Simulation<'a> {
                 self.schedule_hours_change(channel_idx);
             }
         }
+        self.start_staffing();
         self.start_interval(0);
         while let Some((time, event)) = self.events.pop() {
             if time >= self.horizon {
@@ -359,6 +386,11 @@ impl<'a> Simulation<'a> {
                 } => self.on_widen(contact_slot, generation),
                 Event::FollowUp { contact_slot } => self.on_follow_up(contact_slot),
                 Event::HoursChange { channel_idx } => self.on_hours_change(channel_idx as usize),
+                Event::RosterChange { group_idx } => self.on_roster_change(group_idx as usize),
+                Event::DisruptionEdge { event_idx, edge } => {
+                    self.on_disruption_edge(event_idx as usize, edge);
+                }
+                Event::ExtraArrival { stream_idx } => self.on_extra_arrival(stream_idx as usize),
             }
             if self.audit.is_some() {
                 self.audit_after_event();
@@ -395,29 +427,46 @@ impl<'a> Simulation<'a> {
     fn on_arrival(&mut self, channel_idx: usize) {
         self.schedule_next_arrival(channel_idx);
         self.contacts_generated += 1;
-        let now = self.now;
-        let interval_idx = self.interval_of(now);
-        let counted = now >= self.warmup;
         let channel = &self.scenario.channels[channel_idx];
         let runtime = &mut self.channels[channel_idx];
         // Draw everything about the contact first, from its own streams, so the same contact
         // carries the same attributes, work and patience whatever happens to it.
         let mix = &channel.mix;
         let rng = &mut runtime.attribute_rng;
-        let issue_type_idx = draw(&runtime.issue_type_choice, &mix.issue_type_shares, rng);
-        let segment_idx = draw(&runtime.segment_choice, &mix.segment_shares, rng);
-        let language_idx = draw(&runtime.language_choice, &mix.language_shares, rng);
-        let urgency_idx = draw(&runtime.urgency_choice, &mix.urgency_shares, rng);
-        let work_seconds = runtime
-            .handle_time
-            .as_ref()
-            .map_or(0.0, |sampler| sampler.sample(&mut runtime.handle_rng));
-        let patience_seconds = runtime.patience.as_ref().map_or(f64::INFINITY, |sampler| {
-            sampler.sample(&mut runtime.patience_rng)
-        });
+        let drawn = DrawnContact {
+            issue_type_idx: draw(&runtime.issue_type_choice, &mix.issue_type_shares, rng),
+            segment_idx: draw(&runtime.segment_choice, &mix.segment_shares, rng),
+            language_idx: draw(&runtime.language_choice, &mix.language_shares, rng),
+            urgency_idx: draw(&runtime.urgency_choice, &mix.urgency_shares, rng),
+            work_seconds: runtime
+                .handle_time
+                .as_ref()
+                .map_or(0.0, |sampler| sampler.sample(&mut runtime.handle_rng)),
+            patience_seconds: runtime.patience.as_ref().map_or(f64::INFINITY, |sampler| {
+                sampler.sample(&mut runtime.patience_rng)
+            }),
+        };
+        if self.disruption.channel_keep[channel_idx] < 1.0 && self.thinned_away(channel_idx) {
+            return;
+        }
+        self.admit(channel_idx, drawn, NO_EVENT_TAG);
+    }
+
+    /// A new contact arrives on its channel: refused, deflected, held or offered.
+    /// `bot_event` is the spam event of a bot, `NO_EVENT_TAG` for a customer.
+    fn admit(&mut self, channel_idx: usize, drawn: DrawnContact, bot_event: u8) {
+        let now = self.now;
+        let interval_idx = self.interval_of(now);
+        let counted = now >= self.warmup;
+        let bot = bot_event != NO_EVENT_TAG;
+        let channel = &self.scenario.channels[channel_idx];
         let open = channel.hours.is_open(now);
-        if !open && channel.after_hours == AfterHours::Refuse {
-            if counted {
+        if !open && (bot || channel.after_hours == AfterHours::Refuse) {
+            if bot {
+                if counted {
+                    self.recorder.events[bot_event as usize].bot_refused_closed += 1;
+                }
+            } else if counted {
                 self.recorder.arrived_closed(channel_idx, interval_idx);
             }
             return;
@@ -428,7 +477,7 @@ impl<'a> Simulation<'a> {
             }
             return;
         }
-        let issue_slot = if self.tracking_issues {
+        let issue_slot = if self.tracking_issues && !bot {
             self.issues.insert(Issue {
                 first_arrival: now,
                 counted,
@@ -441,15 +490,18 @@ impl<'a> Simulation<'a> {
             self.scenario
                 .attribute_combination_index(&crate::scenario::ContactKey {
                     channel_idx,
-                    issue_type_idx,
-                    segment_idx,
-                    language_idx,
-                    urgency_idx,
+                    issue_type_idx: drawn.issue_type_idx,
+                    segment_idx: drawn.segment_idx,
+                    language_idx: drawn.language_idx,
+                    urgency_idx: drawn.urgency_idx,
                 });
+        if bot && counted {
+            self.recorder.events[bot_event as usize].bot_reached_agents += 1;
+        }
         let slot = self.new_contact(Contact {
             arrival_time: now,
-            work_seconds,
-            patience_seconds,
+            work_seconds: drawn.work_seconds,
+            patience_seconds: drawn.patience_seconds,
             service_start: 0.0,
             remaining_work: 0.0,
             progress_at: 0.0,
@@ -461,13 +513,17 @@ impl<'a> Simulation<'a> {
             agent_idx: u32::MAX,
             service_token: 0,
             channel_idx: channel_idx as u16,
-            issue_type_idx: issue_type_idx as u8,
-            segment_idx: segment_idx as u8,
-            language_idx: language_idx as u8,
-            urgency_idx: urgency_idx as u8,
+            issue_type_idx: drawn.issue_type_idx as u8,
+            segment_idx: drawn.segment_idx as u8,
+            language_idx: drawn.language_idx as u8,
+            urgency_idx: drawn.urgency_idx as u8,
             state: ContactState::Waiting,
-            counted,
+            // Bots stay out of the channel's figures; their event counts them.
+            counted: counted && !bot,
             converted: false,
+            bot,
+            requeued: false,
+            event_tag: bot_event,
         });
         if open {
             self.offer(slot);
@@ -515,8 +571,17 @@ impl<'a> Simulation<'a> {
     /// Offers a contact on its channel now: to a free agent of its route, else (when a rule
     /// says so) to another channel, else to the queue.
     fn offer(&mut self, slot: u32) {
+        let channel_idx = self.slab.contacts[slot as usize].channel_idx as usize;
+        let outage = self.disruption.channel_outage[channel_idx];
+        if outage != disruption::NO_EVENT {
+            self.displace(slot, outage as usize, false);
+            return;
+        }
+        let extension = self.disruption.channel_extension[channel_idx];
         let record = &mut self.slab.contacts[slot as usize];
-        let channel_idx = record.channel_idx as usize;
+        if !record.bot {
+            record.event_tag = extension;
+        }
         let class_idx = self
             .layout
             .class_index(channel_idx, record.combination_idx as usize);
@@ -526,6 +591,7 @@ impl<'a> Simulation<'a> {
             issue_type_idx: record.issue_type_idx,
             counted: record.counted,
             converted: record.converted,
+            bot: record.bot,
         };
         let interval_idx = contact.interval_idx as usize;
         let rule_idx = self.layout.class_rule[class_idx];
@@ -533,7 +599,11 @@ impl<'a> Simulation<'a> {
             self.recorder.flows.rule_routed[rule_idx as usize] += 1;
         }
         let move_to = self.layout.class_move_to[class_idx];
-        if move_to != u16::MAX && !contact.converted && self.channel_accepts(move_to as usize) {
+        if move_to != u16::MAX
+            && !contact.converted
+            && !contact.bot
+            && self.channel_accepts(move_to as usize)
+        {
             if contact.counted {
                 self.recorder.offered(channel_idx, interval_idx, false);
             }
@@ -574,6 +644,7 @@ impl<'a> Simulation<'a> {
             }
             None => {
                 if self.channels[channel_idx].may_convert
+                    && !contact.bot
                     && self.try_convert_instead_of_queueing(slot)
                 {
                     return;
@@ -586,7 +657,8 @@ impl<'a> Simulation<'a> {
     /// Whether a channel takes converted contacts now: open, or holding them for opening.
     fn channel_accepts(&self, channel_idx: usize) -> bool {
         let channel = &self.scenario.channels[channel_idx];
-        channel.after_hours == AfterHours::Hold || channel.hours.is_open(self.now)
+        self.disruption.channel_outage[channel_idx] == disruption::NO_EVENT
+            && (channel.after_hours == AfterHours::Hold || channel.hours.is_open(self.now))
     }
 
     /// Puts a contact in its class queue, with its abandonment and widening timers.
@@ -674,6 +746,9 @@ impl<'a> Simulation<'a> {
                 contact.interval_idx as usize,
                 wait,
             );
+            if contact.event_tag != NO_EVENT_TAG {
+                self.record_extended_sla(&contact, false, wait);
+            }
         }
         self.end_contact(slot, false);
         self.leave_queue(contact.class_idx as usize);
@@ -749,16 +824,19 @@ impl<'a> Simulation<'a> {
 
     fn finish(mut self) -> ReplicationResult {
         for contact in &self.slab.contacts {
-            if contact.counted
-                && matches!(
-                    contact.state,
-                    ContactState::Waiting | ContactState::InService
-                )
-            {
+            let alive = matches!(
+                contact.state,
+                ContactState::Waiting | ContactState::InService
+            );
+            if alive && contact.bot && contact.arrival_time >= self.warmup {
+                self.recorder.events[contact.event_tag as usize].bot_left_at_end += 1;
+            }
+            if contact.counted && alive {
+                // A requeued contact was answered once: it is still in service, not waiting.
                 self.recorder.left_at_end(
                     contact.channel_idx as usize,
                     contact.interval_idx as usize,
-                    contact.state == ContactState::Waiting,
+                    contact.state == ContactState::Waiting && !contact.requeued,
                 );
             }
         }
@@ -773,13 +851,31 @@ impl<'a> Simulation<'a> {
                     + row.converted_out
                     + row.waiting_at_end
                     + row.in_service_at_end
-                    + row.deflected;
+                    + row.deflected
+                    + row.lost_to_outage;
                 if row.offered != accounted || row.answered != row.handled + row.in_service_at_end {
                     conservation_failures.push(format!(
-                        "replication {}, channel {}, interval {interval_idx}: offered {} but handled {} + abandoned {} + converted out {} + waiting {} + in service {} + deflected {}",
-                        self.replication, channel.name, row.offered, row.handled, row.abandoned, row.converted_out, row.waiting_at_end, row.in_service_at_end, row.deflected
+                        "replication {}, channel {}, interval {interval_idx}: offered {} but handled {} + abandoned {} + converted out {} + waiting {} + in service {} + deflected {} + lost to outage {}",
+                        self.replication, channel.name, row.offered, row.handled, row.abandoned, row.converted_out, row.waiting_at_end, row.in_service_at_end, row.deflected, row.lost_to_outage
                     ));
                 }
+            }
+        }
+        for (event_idx, counts) in self.recorder.events.iter().enumerate() {
+            let reached = counts.bot_handled + counts.bot_left_at_end + counts.bot_lost_to_outage;
+            let accounted = counts.bot_rate_limited
+                + counts.bot_filtered
+                + counts.bot_refused_closed
+                + counts.bot_reached_agents;
+            let displaced = counts.converted_to_backup + counts.lost;
+            if counts.bot_arrivals != accounted
+                || counts.bot_reached_agents != reached
+                || counts.displaced != displaced
+            {
+                conservation_failures.push(format!(
+                    "replication {}, event {}: {counts:?} does not balance",
+                    self.replication, self.scenario.disruptions[event_idx].name
+                ));
             }
         }
         ReplicationResult {
@@ -788,6 +884,7 @@ impl<'a> Simulation<'a> {
             channel_intervals: std::mem::take(&mut self.recorder.channel_intervals),
             group_intervals: std::mem::take(&mut self.recorder.group_intervals),
             flows: std::mem::take(&mut self.recorder.flows),
+            events: std::mem::take(&mut self.recorder.events),
             conservation_failures,
             events_processed: self.events_processed,
             contacts_generated: self.contacts_generated,

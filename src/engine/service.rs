@@ -1,6 +1,6 @@
 //! Agents at work: starting and ending service, the concurrency slowdown of messaging
-//! agents, giving a freed agent waiting work, the idle and partly busy sets routing chooses
-//! from, and headcount changes at interval boundaries.
+//! agents, giving a freed agent waiting work, and the idle and partly busy sets routing
+//! chooses from. (Who is on shift when is `disruption.rs`.)
 //!
 //! Service time is the contact's standard work divided by the serving group's proficiency
 //! on its issue type and channel. In a group with a concurrency slowdown `s`, an agent with
@@ -26,13 +26,16 @@ impl Simulation<'_> {
     pub(super) fn start_service(&mut self, agent_idx: u32, slot: u32) {
         let now = self.now;
         let contact = self.slab.contacts[slot as usize];
-        if contact.counted {
+        if contact.counted && !contact.requeued {
             let wait = self.sla_wait(&contact);
             self.recorder.answered(
                 contact.channel_idx as usize,
                 contact.interval_idx as usize,
                 wait,
             );
+            if contact.event_tag != super::state::NO_EVENT_TAG {
+                self.record_extended_sla(&contact, true, wait);
+            }
         }
         let class_idx = contact.class_idx as usize;
         let units = self.units_for(agent_idx, class_idx);
@@ -81,7 +84,12 @@ impl Simulation<'_> {
 
     /// Adds or removes one conversation of a slowed-down agent, bringing every conversation's
     /// remaining work up to date at the old speed and rescheduling its end at the new one.
-    fn change_conversations(&mut self, agent_idx: u32, added: Option<u32>, removed: Option<u32>) {
+    pub(super) fn change_conversations(
+        &mut self,
+        agent_idx: u32,
+        added: Option<u32>,
+        removed: Option<u32>,
+    ) {
         let now = self.now;
         let agent = self.agents[agent_idx as usize];
         let slowdown = self.scenario.groups[agent.group_idx as usize].concurrency_slowdown;
@@ -150,6 +158,10 @@ impl Simulation<'_> {
                 group_idx,
                 handle_seconds,
             );
+        } else if contact.bot && contact.arrival_time >= self.warmup {
+            let counts = &mut self.recorder.events[contact.event_tag as usize];
+            counts.bot_handled += 1;
+            counts.bot_agent_seconds += handle_seconds;
         }
         let class_idx = contact.class_idx as usize;
         let units = self.units_for(agent_idx, class_idx);
@@ -158,7 +170,7 @@ impl Simulation<'_> {
         {
             self.change_conversations(agent_idx, None, Some(slot));
         }
-        if self.channels[contact.channel_idx as usize].may_hand_off {
+        if self.channels[contact.channel_idx as usize].may_hand_off && !contact.bot {
             self.maybe_hand_off(slot);
         }
         self.end_contact(slot, true);
@@ -331,90 +343,5 @@ impl Simulation<'_> {
             Membership::None => {}
         }
         agent.membership = wanted;
-    }
-
-    /// Applies the headcount of `interval_idx` to every group and schedules the next boundary.
-    pub(super) fn start_interval(&mut self, interval_idx: usize) {
-        for group_idx in 0..self.pools.len() {
-            let target = self.scenario.groups[group_idx]
-                .headcount
-                .at_interval(interval_idx);
-            self.set_headcount(group_idx, target);
-            self.recorder.scheduled(group_idx, interval_idx, target);
-        }
-        if interval_idx + 1 < self.n_intervals {
-            let next = interval_idx + 1;
-            self.events.schedule(
-                next as f64 * self.interval_seconds,
-                Event::IntervalBoundary {
-                    interval_idx: next as u32,
-                },
-            );
-        }
-    }
-
-    /// Brings a group's on-shift count to `target`. Agents going off shift finish the contacts
-    /// in hand first (idle ones leave at once, most recently idle first); agents coming on
-    /// shift are those finishing work first, then the first agents off shift.
-    fn set_headcount(&mut self, group_idx: usize, target: u32) {
-        let agent_range = {
-            let pool = &self.pools[group_idx];
-            pool.first_agent..pool.first_agent + pool.n_agents
-        };
-        let mut joining = Vec::new();
-        while self.pools[group_idx].on_shift < target {
-            let pick = agent_range
-                .clone()
-                .find(|&a| self.agents[a as usize].status == AgentStatus::Leaving)
-                .or_else(|| {
-                    agent_range
-                        .clone()
-                        .find(|&a| self.agents[a as usize].status == AgentStatus::Off)
-                })
-                .expect("headcount never exceeds the group's largest headcount");
-            let agent = &mut self.agents[pick as usize];
-            let pool = &mut self.pools[group_idx];
-            if agent.status == AgentStatus::Off {
-                pool.logged_in += 1;
-                agent.logged_in_since = self.now;
-            }
-            agent.status = AgentStatus::On;
-            pool.on_shift += 1;
-            joining.push(pick);
-        }
-        while self.pools[group_idx].on_shift > target {
-            let pool = &mut self.pools[group_idx];
-            let pick = if let Some(idle) = pool.idle.back().copied() {
-                idle
-            } else if let Some(&partial) = pool
-                .partial
-                .iter()
-                .min_by_key(|&&a| (self.agents[a as usize].busy_units, a))
-            {
-                partial
-            } else {
-                agent_range
-                    .clone()
-                    .find(|&a| self.agents[a as usize].status == AgentStatus::On)
-                    .expect("on_shift counts On agents")
-            };
-            self.take_from_availability(pick);
-            let agent = &mut self.agents[pick as usize];
-            let pool = &mut self.pools[group_idx];
-            pool.on_shift -= 1;
-            if agent.busy_units == 0 {
-                agent.status = AgentStatus::Off;
-                agent.logged_in_seconds += self.now - agent.logged_in_since;
-                pool.logged_in -= 1;
-            } else {
-                agent.status = AgentStatus::Leaving;
-            }
-        }
-        let pool = &self.pools[group_idx];
-        self.recorder
-            .group_changed(group_idx, self.now, pool.logged_in, pool.busy_units);
-        for agent_idx in joining {
-            self.dispatch(agent_idx);
-        }
     }
 }

@@ -197,7 +197,17 @@ pub struct Contact {
     pub counted: bool,
     /// Already moved once to another channel (a contact converts at most once).
     pub converted: bool,
+    /// Bot traffic of a spam event (`event_tag`): kept out of the channel's statistics.
+    pub bot: bool,
+    /// Sent back to the queue after an agent started on it (answered already).
+    pub requeued: bool,
+    /// For a bot, its spam event; otherwise the outage whose SLA extension covers the
+    /// contact; `NO_EVENT_TAG` for neither.
+    pub event_tag: u8,
 }
+
+/// Marks a contact that no disruption event concerns.
+pub const NO_EVENT_TAG: u8 = u8::MAX;
 
 #[derive(Debug, Default)]
 pub struct ContactSlab {

@@ -48,6 +48,9 @@ pub struct ChannelIntervalCounts {
     pub held_after_hours: u64,
     pub callbacks_offered: u64,
     pub callbacks_accepted: u64,
+    /// Offered here during a channel outage and neither moved to the backup channel nor kept:
+    /// customers lost to the outage.
+    pub lost_to_outage: u64,
     /// Most contacts waiting at once during the interval (by time, not arrival).
     pub max_queue_length: u32,
     /// Integral of the number waiting over the interval, in contact-seconds.
@@ -57,13 +60,50 @@ pub struct ChannelIntervalCounts {
 /// Agent figures for one group in one reporting interval.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct GroupIntervalCounts {
-    /// Headcount the schedule asks for in the interval.
-    pub scheduled_agents: u32,
+    /// Integral of the agents the schedule puts on the floor (shifts less breaks),
+    /// agent-seconds.
+    pub scheduled_area: f64,
+    /// Integral of the agents available to take work (scheduled less absence, shrinkage and
+    /// outages), agent-seconds.
+    pub available_area: f64,
     /// Integral of logged-in agents (on shift, or finishing work after it), agent-seconds.
     pub logged_in_area: f64,
     /// Integral of busy agents (capacity in use / capacity), agent-seconds.
     pub busy_area: f64,
     pub handled: u64,
+}
+
+/// What one disruption event did in one replication (contacts that arrived at or after the
+/// warm-up).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct EventCounts {
+    /// Channel outage: contacts that could not reach the channel (arrivals, follow-ups and
+    /// those waiting when it went down), and of those the ones that moved to the backup
+    /// channel and the ones lost.
+    pub displaced: u64,
+    pub converted_to_backup: u64,
+    pub lost: u64,
+    /// Waiting customers told where to go when the outage started.
+    pub notified: u64,
+    /// Contacts under the outage's SLA extension: answered, answered within the extended
+    /// window, abandoned after it.
+    pub extended_answered: u64,
+    pub extended_within: u64,
+    pub extended_abandoned_after: u64,
+    /// Volume spike: arrivals added (multiplier above 1) or removed (below 1).
+    pub extra_arrivals: u64,
+    pub removed_arrivals: u64,
+    /// Spam: bot contacts, and where each went.
+    pub bot_arrivals: u64,
+    pub bot_rate_limited: u64,
+    pub bot_filtered: u64,
+    /// Arrived while the channel was closed: dropped like any contact refused then.
+    pub bot_refused_closed: u64,
+    pub bot_reached_agents: u64,
+    pub bot_handled: u64,
+    pub bot_agent_seconds: f64,
+    pub bot_left_at_end: u64,
+    pub bot_lost_to_outage: u64,
 }
 
 /// Routing, cross-channel and issue figures of one replication (whole horizon, counted
@@ -110,10 +150,14 @@ pub struct Recorder {
     queue_changed_at: Vec<f64>,
     group_logged_in: Vec<u32>,
     group_busy_units: Vec<u32>,
+    group_scheduled: Vec<u32>,
+    group_available: Vec<u32>,
     group_capacity_units: Vec<f64>,
     group_changed_at: Vec<f64>,
     wait_histograms: Vec<Histogram<u64>>,
     pub flows: FlowCounts,
+    /// `[event_idx]`.
+    pub events: Vec<EventCounts>,
     n_channels: usize,
 }
 
@@ -141,6 +185,8 @@ impl Recorder {
             queue_changed_at: vec![0.0; n_channels],
             group_logged_in: vec![0; n_groups],
             group_busy_units: vec![0; n_groups],
+            group_scheduled: vec![0; n_groups],
+            group_available: vec![0; n_groups],
             group_capacity_units,
             group_changed_at: vec![0.0; n_groups],
             wait_histograms: vec![histogram; n_channels],
@@ -151,12 +197,14 @@ impl Recorder {
                 group_channel_seconds: vec![0.0; n_groups * n_channels],
                 ..FlowCounts::default()
             },
+            events: Vec::new(),
             n_channels,
         }
     }
 
-    /// Sizes the per-rule counters.
-    pub fn with_rules(mut self, n_rules: usize, n_overflows: usize) -> Recorder {
+    /// Sizes the per-rule and per-event counters.
+    pub fn with_rules(mut self, n_rules: usize, n_overflows: usize, n_events: usize) -> Recorder {
+        self.events = vec![EventCounts::default(); n_events];
         self.flows.rule_routed = vec![0; n_rules];
         self.flows.rule_widened = vec![0; n_rules];
         self.flows.overflow_converted = vec![0; n_overflows];
@@ -271,6 +319,22 @@ impl Recorder {
         self.flows.group_channel_seconds[cell] += handle_seconds;
     }
 
+    #[inline]
+    pub fn lost_to_outage(&mut self, channel_idx: usize, interval_idx: usize) {
+        self.channel_slot(channel_idx, interval_idx).lost_to_outage += 1;
+    }
+
+    /// A contact under an outage's SLA extension was answered or abandoned after `wait`.
+    pub fn extended_sla(&mut self, event_idx: usize, answered: bool, wait: f64, within: f64) {
+        let counts = &mut self.events[event_idx];
+        if answered {
+            counts.extended_answered += 1;
+            counts.extended_within += u64::from(wait <= within);
+        } else {
+            counts.extended_abandoned_after += u64::from(wait > within);
+        }
+    }
+
     pub fn left_at_end(&mut self, channel_idx: usize, interval_idx: usize, waiting: bool) {
         let slot = self.channel_slot(channel_idx, interval_idx);
         if waiting {
@@ -296,6 +360,20 @@ impl Recorder {
     /// A group's logged-in agents or busy units changed at `now`.
     #[inline]
     pub fn group_changed(&mut self, group_idx: usize, now: f64, logged_in: u32, busy_units: u32) {
+        self.accumulate_group(group_idx, now);
+        self.group_logged_in[group_idx] = logged_in;
+        self.group_busy_units[group_idx] = busy_units;
+    }
+
+    /// A group's scheduled or available agents changed at `now`.
+    pub fn group_staffing(&mut self, group_idx: usize, now: f64, scheduled: u32, available: u32) {
+        self.accumulate_group(group_idx, now);
+        self.group_scheduled[group_idx] = scheduled;
+        self.group_available[group_idx] = available;
+    }
+
+    #[inline]
+    fn accumulate_group(&mut self, group_idx: usize, now: f64) {
         let interval = self.current_interval;
         let elapsed = now - self.group_changed_at[group_idx];
         let slot = &mut self.group_intervals[group_idx * self.n_intervals + interval];
@@ -303,13 +381,9 @@ impl Recorder {
         slot.busy_area += f64::from(self.group_busy_units[group_idx])
             / self.group_capacity_units[group_idx]
             * elapsed;
-        self.group_logged_in[group_idx] = logged_in;
-        self.group_busy_units[group_idx] = busy_units;
+        slot.scheduled_area += f64::from(self.group_scheduled[group_idx]) * elapsed;
+        slot.available_area += f64::from(self.group_available[group_idx]) * elapsed;
         self.group_changed_at[group_idx] = now;
-    }
-
-    pub fn scheduled(&mut self, group_idx: usize, interval_idx: usize, agents: u32) {
-        self.group_intervals[group_idx * self.n_intervals + interval_idx].scheduled_agents = agents;
     }
 
     /// Closes the time integrals at `now` (an interval boundary or the horizon) and, when
@@ -320,11 +394,7 @@ impl Recorder {
             self.queue_changed(channel_idx, now, length);
         }
         for group_idx in 0..self.group_logged_in.len() {
-            let (logged_in, busy) = (
-                self.group_logged_in[group_idx],
-                self.group_busy_units[group_idx],
-            );
-            self.group_changed(group_idx, now, logged_in, busy);
+            self.accumulate_group(group_idx, now);
         }
         if let Some(next) = next_interval {
             self.current_interval = next;

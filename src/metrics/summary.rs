@@ -130,13 +130,15 @@ fn channel_metric_values(counts: &ChannelIntervalCounts, seconds: f64) -> Vec<(&
         ("held_after_hours", c.held_after_hours as f64),
         ("callbacks_offered", c.callbacks_offered as f64),
         ("callbacks_accepted", c.callbacks_accepted as f64),
+        ("lost_to_outage", c.lost_to_outage as f64),
     ]
 }
 
 /// Group metrics of one replication over counts covering `seconds` of time.
 fn group_metric_values(counts: &GroupIntervalCounts, seconds: f64) -> Vec<(&'static str, f64)> {
     vec![
-        ("scheduled_agents", f64::from(counts.scheduled_agents)),
+        ("scheduled_agents", counts.scheduled_area / seconds),
+        ("available_agents", counts.available_area / seconds),
         ("logged_in_agents", counts.logged_in_area / seconds),
         ("busy_agents", counts.busy_area / seconds),
         (
@@ -175,6 +177,7 @@ pub(crate) fn sum_channel(rows: &[ChannelIntervalCounts]) -> ChannelIntervalCoun
             total.held_after_hours += row.held_after_hours;
             total.callbacks_offered += row.callbacks_offered;
             total.callbacks_accepted += row.callbacks_accepted;
+            total.lost_to_outage += row.lost_to_outage;
             total.max_queue_length = total.max_queue_length.max(row.max_queue_length);
             total.queue_area += row.queue_area;
             total
@@ -182,19 +185,15 @@ pub(crate) fn sum_channel(rows: &[ChannelIntervalCounts]) -> ChannelIntervalCoun
 }
 
 fn sum_group(rows: &[GroupIntervalCounts]) -> GroupIntervalCounts {
-    let n = rows.len().max(1) as f64;
-    let mut total = rows
-        .iter()
+    rows.iter()
         .fold(GroupIntervalCounts::default(), |mut total, row| {
             total.logged_in_area += row.logged_in_area;
             total.busy_area += row.busy_area;
             total.handled += row.handled;
-            total.scheduled_agents += row.scheduled_agents;
+            total.scheduled_area += row.scheduled_area;
+            total.available_area += row.available_area;
             total
-        });
-    // Over a span, "scheduled agents" is the mean headcount per interval.
-    total.scheduled_agents = (f64::from(total.scheduled_agents) / n).round() as u32;
-    total
+        })
 }
 
 /// Estimates across replications of metrics computed by `per_replication` on each.
@@ -347,7 +346,9 @@ fn overload_warnings(scenario: &Scenario, summary: &RunSummary) -> Vec<String> {
         .iter()
         .map(|g| {
             (first..settings.n_intervals())
-                .map(|i| f64::from(g.headcount.at_interval(i)))
+                .map(|i| {
+                    g.headcount.mean_in_interval(i, settings.interval_seconds) * (1.0 - g.shrinkage)
+                })
                 .sum::<f64>()
                 * settings.interval_seconds
                 / 3600.0

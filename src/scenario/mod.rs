@@ -8,16 +8,19 @@
 
 pub mod raw;
 pub mod routing_rules;
+pub mod schedule;
 pub mod staffing;
 pub mod units;
 mod validate;
 mod validate_routing;
+mod validate_schedule;
 
 pub use routing_rules::{
     AfterHours, AgentSelection, Callback, ChannelOverflow, ClassRoute, ContactKey, ContactMatch,
     Handoff, RoutingConfig, RoutingRule, SlaClock,
 };
-pub use validate::{load_scenario_file, parse_scenario_str};
+pub use schedule::{Disruption, DisruptionKind, InServiceAtShiftEnd, Roster, Shift};
+pub use validate::{load_scenario_file, parse_scenario_in, parse_scenario_str};
 
 /// Hard limits that keep an absurd scenario from exhausting memory or running for days.
 pub struct Limits;
@@ -41,6 +44,10 @@ impl Limits {
     /// Contact classes: channels x issue types x segments x languages x urgencies.
     pub const MAX_CONTACT_CLASSES: usize = 200_000;
     pub const MAX_ROUTING_RULES: usize = 1_000;
+    /// Disruption events in a scenario (outages, absences, spikes, spam).
+    pub const MAX_DISRUPTIONS: usize = 200;
+    /// Shift patterns per group.
+    pub const MAX_SHIFTS: usize = 1_000;
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +58,8 @@ pub struct Scenario {
     pub groups: Vec<AgentGroup>,
     pub attribute_names: AttributeNames,
     pub routing: RoutingConfig,
+    /// Disruption events, in the order written.
+    pub disruptions: Vec<Disruption>,
 }
 
 #[derive(Debug, Clone)]
@@ -333,6 +342,11 @@ pub struct AgentGroup {
     pub channel_proficiency: Vec<f64>,
     /// Messaging: with n conversations at once, each progresses at 1 / (1 + slowdown (n - 1)).
     pub concurrency_slowdown: f64,
+    /// Share of scheduled agents not available (training, meetings, absence...), 0 to <1.
+    pub shrinkage: f64,
+    /// The parts of `shrinkage` as written (name, share); one unnamed part for a plain number.
+    pub shrinkage_parts: Vec<(String, f64)>,
+    pub in_service_at_shift_end: InServiceAtShiftEnd,
 }
 
 impl AgentGroup {
@@ -342,25 +356,47 @@ impl AgentGroup {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Headcount {
     Constant(u32),
-    /// One value per reporting interval, repeating when shorter than the horizon.
+    /// One value per reporting interval, repeating when shorter than the horizon (written
+    /// in the scenario, or read from a CSV file).
     PerInterval(Vec<u32>),
+    /// Shifts with breaks: the count changes at shift and break edges, not interval edges.
+    Shifts(Roster),
 }
 
 impl Headcount {
-    pub fn at_interval(&self, interval_idx: usize) -> u32 {
+    /// Agents scheduled at `time`.
+    pub fn scheduled_at(&self, time: f64, interval_seconds: f64) -> u32 {
         match self {
             Headcount::Constant(count) => *count,
-            Headcount::PerInterval(counts) => counts[interval_idx % counts.len()],
+            Headcount::PerInterval(counts) => {
+                counts[(time / interval_seconds) as usize % counts.len()]
+            }
+            Headcount::Shifts(roster) => roster.scheduled_at(time),
+        }
+    }
+    /// Mean agents scheduled over a reporting interval.
+    pub fn mean_in_interval(&self, interval_idx: usize, interval_seconds: f64) -> f64 {
+        match self {
+            Headcount::Constant(count) => f64::from(*count),
+            Headcount::PerInterval(counts) => f64::from(counts[interval_idx % counts.len()]),
+            Headcount::Shifts(roster) => {
+                let start = interval_idx as f64 * interval_seconds;
+                roster.agent_seconds_between(start, start + interval_seconds) / interval_seconds
+            }
         }
     }
     pub fn max(&self) -> u32 {
         match self {
             Headcount::Constant(count) => *count,
             Headcount::PerInterval(counts) => counts.iter().copied().max().unwrap_or(0),
+            Headcount::Shifts(roster) => roster.max(),
         }
+    }
+    pub fn is_shifts(&self) -> bool {
+        matches!(self, Headcount::Shifts(_))
     }
 }
 

@@ -28,6 +28,9 @@ pub struct RawScenario {
     /// Follow-up contacts of the same customer on another channel after a contact is handled.
     #[serde(default)]
     pub handoffs: Vec<RawHandoff>,
+    /// Disruptions over time windows: outages, absences, volume spikes, spam.
+    #[serde(default)]
+    pub events: Vec<RawEvent>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -120,8 +123,20 @@ pub struct RawArrivals {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawGroup {
-    /// An integer, or an array with one headcount per reporting interval (cycled).
-    pub headcount: toml::Value,
+    /// An integer, or an array with one headcount per reporting interval (cycled). Exactly
+    /// one of `headcount`, `headcount_file` and `shifts` staffs the group.
+    pub headcount: Option<toml::Value>,
+    /// A CSV file (relative to the scenario file) with one row per reporting interval and a
+    /// column per group.
+    pub headcount_file: Option<String>,
+    /// The file's column for this group; defaults to the group's name.
+    pub headcount_column: Option<String>,
+    #[serde(default)]
+    pub shifts: Vec<RawShift>,
+    /// A share (0.3), or a table of named shares summed ({ training = 0.05, ... }).
+    pub shrinkage: Option<toml::Value>,
+    /// "finish" (default) or "requeue".
+    pub in_service_at_shift_end: Option<String>,
     pub channels: Vec<String>,
     pub skills: Option<Vec<String>>,
     pub languages: Option<Vec<String>>,
@@ -226,4 +241,62 @@ pub struct RawHandoff {
     pub rediscovery: Option<String>,
     /// The issue was closed; this contact reopens it.
     pub reopens: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShift {
+    pub name: Option<String>,
+    /// Time of day, "HH:MM".
+    pub start: String,
+    pub length: String,
+    /// Weekday names, "weekdays", "weekend" or "daily" (default).
+    pub days: Option<RawNames>,
+    pub agents: i64,
+    #[serde(default)]
+    pub breaks: Vec<RawBreak>,
+    pub lunch: Option<RawBreak>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBreak {
+    /// Offset from the shift start.
+    pub after: String,
+    pub length: String,
+}
+
+/// One disruption event; which keys apply depends on `kind` (validation says which).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    pub name: Option<String>,
+    /// "channel_outage", "absence", "volume_spike", "spam" or "group_outage".
+    pub kind: String,
+    /// "tue 11:00", "week 2 mon 09:00", or an offset from the start such as "1d 11h".
+    pub start: String,
+    pub end: Option<String>,
+    pub duration: Option<String>,
+    pub channel: Option<String>,
+    pub group: Option<String>,
+    pub backup: Option<String>,
+    pub conversion: Option<f64>,
+    pub notify_customers: Option<bool>,
+    pub sla_extension: Option<String>,
+    pub sla_extension_after: Option<String>,
+    pub share: Option<f64>,
+    pub multiplier: Option<f64>,
+    pub bot_share: Option<f64>,
+    pub filter_catches: Option<f64>,
+    pub bot_accounts: Option<i64>,
+    pub rate_limit: Option<RawRateLimit>,
+    pub handle_time: Option<RawDistribution>,
+    pub in_service: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRateLimit {
+    pub contacts: i64,
+    pub per: String,
 }

@@ -236,6 +236,16 @@ impl Scenario {
         for overflow in &self.routing.overflows {
             flows.push((overflow.from_channel, overflow.to_channel));
         }
+        for disruption in &self.disruptions {
+            if let super::DisruptionKind::ChannelOutage {
+                channel_idx,
+                backup_channel: Some(backup),
+                ..
+            } = disruption.kind
+            {
+                flows.push((channel_idx, backup));
+            }
+        }
         for rule in &self.routing.rules {
             if let Some(to_channel) = rule.move_to_channel {
                 flows.extend(

@@ -110,6 +110,9 @@ pub fn staffing_toml(header: &str, groups: &[(&str, &Headcount)]) -> String {
                 }
                 text.push_str("]\n");
             }
+            Headcount::Shifts(_) => {
+                text.push_str("# staffed by shifts in the scenario; not rewritten here\n");
+            }
         }
     }
     text

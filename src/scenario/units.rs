@@ -78,6 +78,51 @@ pub fn parse_time_range_seconds(text: &str) -> Result<(f64, f64), String> {
     Ok((open, close))
 }
 
+/// Parses a moment of the simulated time: "tue 11:00" (or "tuesday 11:00") in the first
+/// week, "week 2 mon 09:00", or an offset from the start written as a duration ("1d 11h",
+/// "0s"). Time 0 is Monday 00:00.
+pub fn parse_time_point_seconds(text: &str) -> Result<f64, String> {
+    let bad = || {
+        format!(
+            "cannot read moment \"{text}\"; write a weekday and time (\"tue 11:00\", \"week 2 mon 09:00\") or an offset from the start (\"1d 11h\")"
+        )
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let (week, rest) = match words.as_slice() {
+        ["week", number, rest @ ..] => {
+            let number: u32 = number.parse().map_err(|_| bad())?;
+            if number == 0 {
+                return Err(format!("\"{text}\": weeks count from 1"));
+            }
+            (number - 1, rest)
+        }
+        rest => (0, rest),
+    };
+    if let [day, clock] = rest {
+        let day = day.to_ascii_lowercase();
+        if let Some(day_idx) = WEEKDAY_NAMES
+            .iter()
+            .position(|name| *name == day || (day.len() == 3 && name.starts_with(&day)))
+        {
+            let in_day = parse_time_of_day_seconds(clock)?;
+            return Ok(f64::from(week) * SECONDS_PER_WEEK
+                + day_idx as f64 * SECONDS_PER_DAY
+                + in_day);
+        }
+    }
+    if week > 0 || text.contains(':') {
+        return Err(bad());
+    }
+    let trimmed = text.trim();
+    if trimmed.chars().all(|c| c == '0') && !trimmed.is_empty() {
+        return Err(bad());
+    }
+    match humantime::parse_duration(trimmed) {
+        Ok(duration) => Ok(duration.as_secs_f64()),
+        Err(_) => Err(bad()),
+    }
+}
+
 /// Formats seconds compactly for messages and reports: "45s", "4m", "2h 30m", "7d".
 pub fn format_duration(seconds: f64) -> String {
     if !seconds.is_finite() {
@@ -169,6 +214,25 @@ mod tests {
                 .unwrap_err()
                 .contains("cross midnight")
         );
+    }
+
+    #[test]
+    fn time_points() {
+        assert_eq!(
+            parse_time_point_seconds("tue 11:00"),
+            Ok(86_400.0 + 39_600.0)
+        );
+        assert_eq!(parse_time_point_seconds("Monday 09:00"), Ok(32_400.0));
+        assert_eq!(
+            parse_time_point_seconds("week 2 mon 00:30"),
+            Ok(SECONDS_PER_WEEK + 1800.0)
+        );
+        assert_eq!(parse_time_point_seconds("1d 11h"), Ok(126_000.0));
+        assert_eq!(parse_time_point_seconds("0s"), Ok(0.0));
+        assert!(parse_time_point_seconds("tue").is_err());
+        assert!(parse_time_point_seconds("someday 11:00").is_err());
+        assert!(parse_time_point_seconds("tue 25:00").is_err());
+        assert!(parse_time_point_seconds("week 0 mon 09:00").is_err());
     }
 
     #[test]

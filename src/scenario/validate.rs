@@ -38,9 +38,12 @@ pub fn load_scenario_file(path: &Path) -> Result<Scenario, ScenarioError> {
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_else(|| "scenario".to_string());
-    parse_scenario_str(&text, &default_name).map_err(|problems| ScenarioError::Invalid {
-        path: path.to_path_buf(),
-        problems,
+    let base_dir = path.parent().map(Path::to_path_buf);
+    parse_scenario_in(&text, &default_name, base_dir.as_deref()).map_err(|problems| {
+        ScenarioError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        }
     })
 }
 
@@ -49,8 +52,21 @@ pub fn parse_scenario_str(
     text: &str,
     default_name: &str,
 ) -> Result<Scenario, Vec<ScenarioProblem>> {
+    parse_scenario_in(text, default_name, None)
+}
+
+/// As `parse_scenario_str`, with files the scenario names (a CSV headcount file) resolved
+/// against `base_dir` (the scenario file's folder).
+pub fn parse_scenario_in(
+    text: &str,
+    default_name: &str,
+    base_dir: Option<&Path>,
+) -> Result<Scenario, Vec<ScenarioProblem>> {
     let raw = parse_raw(text)?;
-    let mut checker = Checker::default();
+    let mut checker = Checker {
+        base_dir: base_dir.map(Path::to_path_buf),
+        ..Checker::default()
+    };
     let scenario = checker.scenario(raw, default_name);
     match scenario {
         Some(scenario) if checker.problems.is_empty() => Ok(scenario),
@@ -96,6 +112,8 @@ pub(super) fn line_column(text: &str, byte_offset: usize) -> (usize, usize) {
 #[derive(Default)]
 pub(super) struct Checker {
     pub(super) problems: Vec<ScenarioProblem>,
+    /// Folder that relative file names in the scenario are resolved against.
+    pub(super) base_dir: Option<std::path::PathBuf>,
 }
 
 impl Checker {
@@ -224,6 +242,7 @@ impl Checker {
             }
         }
         let routing = self.routing(&raw, &channels, &groups, &attribute_names)?;
+        let disruptions = self.disruptions(&raw.events, &channels, &groups, &simulation)?;
         let scenario = Scenario {
             name,
             simulation,
@@ -231,6 +250,7 @@ impl Checker {
             groups,
             attribute_names,
             routing,
+            disruptions,
         };
         self.sizes(&scenario);
         if scenario.channels.len() * scenario.n_attribute_combinations()
@@ -866,7 +886,13 @@ impl Checker {
         for (group_name, raw) in raw_groups {
             let key = format!("groups.{group_name}");
             let problems_before = self.problems.len();
-            let headcount = self.headcount(&format!("{key}.headcount"), &raw.headcount);
+            let headcount = self.group_staffing(&key, raw);
+            let shrinkage = self.shrinkage(&format!("{key}.shrinkage"), raw.shrinkage.as_ref());
+            let in_service_at_shift_end = self.in_service_policy(
+                &format!("{key}.in_service_at_shift_end"),
+                raw.in_service_at_shift_end.as_deref(),
+                super::InServiceAtShiftEnd::Finish,
+            );
             let mut serves_channel = vec![false; channel_names.len()];
             if raw.channels.is_empty() {
                 self.fail(
@@ -997,6 +1023,9 @@ impl Checker {
                 issue_type_proficiency: issue_type_proficiency?,
                 channel_proficiency: channel_proficiency?,
                 concurrency_slowdown,
+                shrinkage: shrinkage.as_ref()?.0,
+                shrinkage_parts: shrinkage?.1,
+                in_service_at_shift_end: in_service_at_shift_end?,
             });
         }
         if total_agents > Limits::MAX_AGENTS {
