@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::error::{EXIT_BAD_INPUT, EXIT_FAILURE, ScenarioError};
 use crate::scenario::load_scenario_file;
+use crate::scenario::overlay::load_with_overlays;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -36,11 +37,17 @@ pub enum Command {
     Run(RunArgs),
     /// Check a scenario file and report every problem, without running it.
     #[command(
-        after_help = "Example:\n  omnisim validate scenarios/retail_week.toml\n\nExit code 2 and one line per problem (file:line:column: key: reason) when it is invalid."
+        after_help = "Examples:\n  omnisim validate scenarios/retail_week.toml\n  # the base with an overlay, printed as one merged scenario\n  omnisim validate scenarios/retail_week.toml --with scenarios/outage_chat.toml --print\n\nExit code 2 and one line per problem (file:line:column: key: reason) when it is invalid."
     )]
     Validate {
         /// The scenario TOML file.
         scenario: PathBuf,
+        /// An overlay (a partial scenario) layered on the scenario; repeat for several.
+        #[arg(long = "with", value_name = "OVERLAY")]
+        overlays: Vec<PathBuf>,
+        /// Print the merged scenario as TOML.
+        #[arg(long)]
+        print: bool,
     },
     /// Erlang B, C and A calculator: waits, service level and abandonment for a staffing
     /// level, or the fewest agents that meet your targets.
@@ -225,6 +232,10 @@ pub struct ErlangArgs {
 pub struct SimulationArgs {
     /// The scenario TOML file.
     pub scenario: PathBuf,
+    /// An overlay: a partial scenario layered on this one (tables merge by key, [[events]]
+    /// and other arrays of tables append). Repeat to layer several, in order.
+    #[arg(long = "with", value_name = "OVERLAY")]
+    pub overlays: Vec<PathBuf>,
     /// A staffing file (as `omnisim plan` writes) replacing the headcount of the groups it
     /// names.
     #[arg(long, value_name = "FILE")]
@@ -340,7 +351,11 @@ pub fn main() -> ExitCode {
 
 pub fn run_command(command: Command) -> Result<(), CliError> {
     match command {
-        Command::Validate { scenario } => validate(&scenario),
+        Command::Validate {
+            scenario,
+            overlays,
+            print,
+        } => validate(&scenario, &overlays, print),
         Command::Run(args) => run::run(&args),
         Command::Erlang(args) => erlang::erlang(&args),
         Command::Sweep(args) => sweep::sweep(&args),
@@ -348,16 +363,28 @@ pub fn run_command(command: Command) -> Result<(), CliError> {
     }
 }
 
-fn validate(path: &Path) -> Result<(), CliError> {
-    let scenario = load_scenario_file(path)?;
+fn validate(path: &Path, overlays: &[PathBuf], print: bool) -> Result<(), CliError> {
+    // Alone, the file is validated as written, so problems carry its own line numbers.
+    let scenario = if overlays.is_empty() {
+        load_scenario_file(path)?
+    } else {
+        load_with_overlays(path, overlays)?.scenario
+    };
+    if print {
+        return print_stdout(load_with_overlays(path, overlays)?.text.as_bytes());
+    }
     let settings = &scenario.simulation;
+    let mut layered = path.display().to_string();
+    for overlay in overlays {
+        layered.push_str(&format!(" + {}", overlay.display()));
+    }
     println!(
-        "{}: valid. {} channel(s), {} group(s), {} reporting intervals, {} replication(s).",
-        path.display(),
+        "{layered}: valid. {} channel(s), {} group(s), {} reporting intervals, {} replication(s), {} event(s).",
         scenario.channels.len(),
         scenario.groups.len(),
         settings.n_intervals(),
-        settings.replications
+        settings.replications,
+        scenario.disruptions.len()
     );
     Ok(())
 }

@@ -4,10 +4,14 @@ use std::path::Path;
 
 use super::{CliError, RunArgs, SimulationArgs, print_result, write_outputs};
 use crate::error::EXIT_FAILURE;
+use crate::metrics::events_summary::event_summaries;
 use crate::metrics::summary::{channel_interval_rows, group_interval_rows, summarise};
-use crate::output::{interval_csv_bytes, summary_json_bytes, table::summary_table};
+use crate::output::{
+    events_csv_bytes, interval_csv_bytes, summary_json_bytes, table::summary_table,
+};
 use crate::progress::Progress;
 use crate::replicate::run_replications;
+use crate::scenario::overlay::load_with_overlays;
 use crate::scenario::staffing::apply_staffing_file;
 use crate::scenario::{Limits, Scenario, load_scenario_file};
 
@@ -18,22 +22,37 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(directory_name(&scenario.name)));
+    // With events, the same scenario without them runs alongside on the same seed, so each
+    // event's effect is measured against the same customers.
+    let base = (!scenario.disruptions.is_empty()).then(|| {
+        let mut base = scenario.clone();
+        base.disruptions.clear();
+        base
+    });
+    let runs = if base.is_some() { 2 } else { 1 };
     let progress = Progress::new(
-        u64::from(scenario.simulation.replications),
+        u64::from(scenario.simulation.replications) * runs,
         "replications",
         quiet,
     );
     let (results, counters) = run_replications(&scenario, args.simulation.threads, &progress);
+    let base_results = base
+        .as_ref()
+        .map(|base| run_replications(base, args.simulation.threads, &progress).0);
     progress.finish();
-    if let Some(failure) = results.iter().flat_map(|r| &r.conservation_failures).next() {
+    let all_results = results.iter().chain(base_results.iter().flatten());
+    if let Some(failure) = all_results.flat_map(|r| &r.conservation_failures).next() {
         return Err(CliError {
             message: format!("internal error, flow conservation failed (please report): {failure}"),
             exit_code: EXIT_FAILURE,
         });
     }
-    let summary = summarise(&scenario, &results);
+    let mut summary = summarise(&scenario, &results);
+    if let Some(base_results) = &base_results {
+        summary.events = event_summaries(&scenario, &results, Some(base_results));
+    }
     let json = summary_json_bytes(&summary);
-    let files = [
+    let mut files = vec![
         ("summary.json", json.clone()),
         (
             "intervals.csv",
@@ -44,6 +63,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             interval_csv_bytes("group", &group_interval_rows(&scenario, &results)),
         ),
     ];
+    if !summary.events.is_empty() {
+        files.push(("events.csv", events_csv_bytes(&summary.events)));
+    }
     let written = write_outputs(&out_dir, &files)?;
     print_result(args.format, &json, || summary_table(&summary), &written)?;
     if !quiet {
@@ -67,7 +89,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
 /// Loads the scenario, applies a staffing file and the command-line overrides, and checks
 /// the thread count: everything a simulating command needs before it starts.
 pub fn load_scenario(args: &SimulationArgs) -> Result<Scenario, CliError> {
-    let mut scenario = load_scenario_file(&args.scenario)?;
+    let mut scenario = if args.overlays.is_empty() {
+        load_scenario_file(&args.scenario)?
+    } else {
+        load_with_overlays(&args.scenario, &args.overlays)?.scenario
+    };
     if let Some(path) = &args.staffing {
         apply_staffing_file(&mut scenario, path)?;
     }

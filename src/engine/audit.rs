@@ -6,13 +6,17 @@
 //! - after an event, a contact waits while an agent it may go to is on shift with room for
 //!   it (no idling while eligible work waits: a VIP never waits while a senior is free);
 //! - an agent takes a contact from the queues while a higher-priority one it may serve waits
-//!   (checked when the scenario has no near-breach promotion, which reorders by deadline).
+//!   (checked when the scenario has no near-breach promotion, which reorders by deadline);
+//! - an agent starts on a contact while off shift, on a break or leaving, or while its group
+//!   has more agents on shift than the schedule, shrinkage and events allow (recomputed here
+//!   from the scenario), or a contact is started on a channel during its outage.
 //!
 //! Slow (it scans every waiting contact and agent after each event) and off by default.
 
 use super::Simulation;
 use super::state::{AgentStatus, ContactState};
-use crate::scenario::{ClassRoute, ContactKey};
+use crate::scenario::schedule::available_agents;
+use crate::scenario::{ClassRoute, ContactKey, DisruptionKind};
 
 /// Most violations kept (the first ones tell the story).
 const MAX_VIOLATIONS: usize = 20;
@@ -78,6 +82,28 @@ impl Simulation<'_> {
             || (widened && route.widen_to.contains(&group_idx))
     }
 
+    /// Agents a group may have taking work at `time`, from the scenario alone: its schedule,
+    /// less absences and shrinkage, none during a group outage.
+    fn audit_available(&self, group_idx: usize, time: f64) -> u32 {
+        let scenario = self.scenario;
+        let group = &scenario.groups[group_idx];
+        let scheduled = group
+            .headcount
+            .scheduled_at(time.max(0.0), scenario.simulation.interval_seconds);
+        let mut present = 1.0;
+        for disruption in &scenario.disruptions {
+            if !disruption.is_active(time) || !disruption.groups().contains(&group_idx) {
+                continue;
+            }
+            match disruption.kind {
+                DisruptionKind::GroupOutage { .. } => return 0,
+                DisruptionKind::Absence { share, .. } => present *= 1.0 - share,
+                _ => {}
+            }
+        }
+        available_agents(scheduled, group.shrinkage, 1.0 - present)
+    }
+
     /// Called as an agent starts on a contact.
     pub(super) fn audit_service_start(&mut self, agent_idx: u32, slot: u32, from_queue: bool) {
         let Some(audit) = self.audit.take() else {
@@ -98,6 +124,34 @@ impl Simulation<'_> {
                 names.languages[key.language_idx]
             )
         };
+        let agent = self.agents[agent_idx as usize];
+        if agent.status != AgentStatus::On {
+            audit.report(format!(
+                "t={:.1}: agent {agent_idx} of group {} started a contact while {:?}",
+                self.now, scenario.groups[group_idx].name, agent.status
+            ));
+        }
+        let allowed = self
+            .audit_available(group_idx, self.now)
+            .max(self.audit_available(group_idx, self.now - 1e-6));
+        let on_shift = self.pools[group_idx].on_shift;
+        if on_shift > allowed {
+            audit.report(format!(
+                "t={:.1}: group {} has {on_shift} agents taking work; its schedule allows {allowed}",
+                self.now, scenario.groups[group_idx].name
+            ));
+        }
+        let down = scenario.disruptions.iter().any(|d| {
+            d.is_active(self.now)
+                && matches!(d.kind, DisruptionKind::ChannelOutage { channel_idx, .. } if channel_idx == key.channel_idx)
+        });
+        if down {
+            audit.report(format!(
+                "t={:.1}: {} started during the channel's outage",
+                self.now,
+                describe(&key)
+            ));
+        }
         if !scenario.group_can_serve(
             group_idx,
             key.channel_idx,

@@ -260,13 +260,15 @@ impl Simulation<'_> {
         let scheduled = self.disruption.group_scheduled[group_idx];
         let mut policy = group.in_service_at_shift_end;
         let target = if self.disruption.group_down[group_idx] > 0 {
-            if let Some(DisruptionKind::GroupOutage { in_service, .. }) = self
-                .scenario
-                .disruptions
-                .iter()
-                .filter(|d| d.is_active(self.now))
-                .map(|d| &d.kind)
-                .find(|kind| matches!(kind, DisruptionKind::GroupOutage { group_idx: g, .. } if *g == group_idx))
+            let outage = self.scenario.disruptions.iter().find(|d| {
+                d.is_active(self.now)
+                    && matches!(d.kind, DisruptionKind::GroupOutage { .. })
+                    && d.groups().contains(&group_idx)
+            });
+            if let Some(Disruption {
+                kind: DisruptionKind::GroupOutage { in_service, .. },
+                ..
+            }) = outage
             {
                 policy = *in_service;
             }
@@ -378,6 +380,8 @@ impl Simulation<'_> {
             let record = &mut self.slab.contacts[slot as usize];
             record.state = ContactState::Waiting;
             record.requeued = true;
+            // Timers from its first wait (patience, widening) must not fire on it now.
+            record.generation = record.generation.wrapping_add(1);
             record.agent_idx = u32::MAX;
             // Its pending end of service goes stale.
             record.service_token = record.service_token.wrapping_add(1);
@@ -444,6 +448,8 @@ impl Simulation<'_> {
             } => match edge {
                 0 => {
                     self.disruption.channel_outage[channel_idx] = event_idx as u16;
+                    // Contacts agents had started on (requeued) wait for the channel's return.
+                    self.channel_taking_work[channel_idx] = false;
                     if sla_extension_seconds > 0.0 {
                         for channel in std::iter::once(channel_idx).chain(backup_channel) {
                             self.disruption.channel_extension[channel] = event_idx as u8;
@@ -451,7 +457,13 @@ impl Simulation<'_> {
                     }
                     self.displace_waiting(channel_idx, event_idx);
                 }
-                1 => self.disruption.channel_outage[channel_idx] = NO_EVENT,
+                1 => {
+                    self.disruption.channel_outage[channel_idx] = NO_EVENT;
+                    let held = self.layout.channel_held_when_closed[channel_idx];
+                    self.channel_taking_work[channel_idx] =
+                        !held || self.scenario.channels[channel_idx].hours.is_open(self.now);
+                    self.wake_agents_for(channel_idx);
+                }
                 _ => {
                     for channel in std::iter::once(channel_idx).chain(backup_channel) {
                         if self.disruption.channel_extension[channel] == event_idx as u8 {
@@ -460,30 +472,31 @@ impl Simulation<'_> {
                     }
                 }
             },
-            DisruptionKind::Absence { group_idx, .. } => {
-                let present: f64 = self
-                    .scenario
-                    .disruptions
-                    .iter()
-                    .filter(|d| d.is_active(self.now))
-                    .filter_map(|d| match d.kind {
-                        DisruptionKind::Absence {
-                            group_idx: g,
-                            share,
-                        } if g == group_idx => Some(1.0 - share),
-                        _ => None,
-                    })
-                    .product();
-                self.disruption.group_absent_share[group_idx] = 1.0 - present;
-                self.apply_staffing(group_idx);
-            }
-            DisruptionKind::GroupOutage { group_idx, .. } => {
-                if edge == 0 {
-                    self.disruption.group_down[group_idx] += 1;
-                } else {
-                    self.disruption.group_down[group_idx] -= 1;
+            DisruptionKind::Absence { ref groups, .. } => {
+                for &group_idx in groups {
+                    let present: f64 = self
+                        .scenario
+                        .disruptions
+                        .iter()
+                        .filter(|d| d.is_active(self.now) && d.groups().contains(&group_idx))
+                        .filter_map(|d| match d.kind {
+                            DisruptionKind::Absence { share, .. } => Some(1.0 - share),
+                            _ => None,
+                        })
+                        .product();
+                    self.disruption.group_absent_share[group_idx] = 1.0 - present;
+                    self.apply_staffing(group_idx);
                 }
-                self.apply_staffing(group_idx);
+            }
+            DisruptionKind::GroupOutage { ref groups, .. } => {
+                for &group_idx in groups {
+                    if edge == 0 {
+                        self.disruption.group_down[group_idx] += 1;
+                    } else {
+                        self.disruption.group_down[group_idx] -= 1;
+                    }
+                    self.apply_staffing(group_idx);
+                }
             }
             DisruptionKind::VolumeSpike { channel_idx, .. } => {
                 let mut keep = 1.0;

@@ -801,11 +801,16 @@ impl<'a> Simulation<'a> {
     /// agents who can serve it look for work.
     fn on_hours_change(&mut self, channel_idx: usize) {
         let open = self.scenario.channels[channel_idx].hours.is_open(self.now);
-        self.channel_taking_work[channel_idx] = open;
+        let down = self.disruption.channel_outage[channel_idx] != disruption::NO_EVENT;
+        self.channel_taking_work[channel_idx] = open && !down;
         self.schedule_hours_change(channel_idx);
-        if !open {
-            return;
+        if open && !down {
+            self.wake_agents_for(channel_idx);
         }
+    }
+
+    /// Agents who can serve a channel that starts taking work again look for work.
+    fn wake_agents_for(&mut self, channel_idx: usize) {
         let mut waiting_agents = std::mem::take(&mut self.scratch_agents);
         for (group_idx, group) in self.scenario.groups.iter().enumerate() {
             if group.serves_channel[channel_idx] {

@@ -1,7 +1,9 @@
 //! Statistics: `recorder` collects one replication's counters while it runs; `summary` turns
 //! many replications into means with confidence intervals; `routing_summary` does the
-//! same for routing, handoff and issue figures.
+//! same for routing, handoff and issue figures; `events_summary` for disruption events,
+//! against the same run without them.
 
+pub mod events_summary;
 pub mod recorder;
 pub mod routing_summary;
 pub mod summary;

@@ -40,6 +40,9 @@ pub struct RunSummary {
     /// Routing rules, overflows, callbacks, handoffs, cross-channel issue figures and work
     /// per group and channel.
     pub routing: RoutingSummary,
+    /// Disruption events: what each did and, from `omnisim run`, its effect against the same
+    /// run without events.
+    pub events: Vec<super::events_summary::EventSummary>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,11 +72,16 @@ pub struct IntervalRow {
     pub interval_idx: usize,
     pub start_seconds: f64,
     pub start_label: String,
+    /// Disruption events active during the interval, ';'-separated.
+    pub active_events: String,
     pub metrics: IndexMap<&'static str, Estimate>,
 }
 
 /// Channel metrics of one replication over some counts covering `seconds` of time.
-fn channel_metric_values(counts: &ChannelIntervalCounts, seconds: f64) -> Vec<(&'static str, f64)> {
+pub(crate) fn channel_metric_values(
+    counts: &ChannelIntervalCounts,
+    seconds: f64,
+) -> Vec<(&'static str, f64)> {
     let ratio = |numerator: f64, denominator: f64| {
         if denominator > 0.0 {
             numerator / denominator
@@ -292,6 +300,7 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
         channels,
         groups,
         routing: routing_summary(scenario, results),
+        events: super::events_summary::event_summaries(scenario, results, None),
     };
     summary.warnings = overload_warnings(scenario, &summary);
     summary
@@ -404,6 +413,7 @@ pub fn channel_interval_rows(
                 "converted_in",
                 "followups_in",
                 "callbacks_accepted",
+                "lost_to_outage",
             ];
             values
                 .into_iter()
@@ -444,6 +454,7 @@ fn interval_rows(
                 interval_idx,
                 start_seconds,
                 start_label: format_clock(start_seconds, long),
+                active_events: super::events_summary::active_event_names(scenario, interval_idx),
                 metrics: estimates(results, |result| per_replication(result, row_idx)),
             });
         }

@@ -2,11 +2,13 @@
 //! is the one place that writes, each file to a temporary name in the target folder and then
 //! renamed, so a reader never sees a partial file.
 
+mod events_table;
 pub mod table;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::metrics::events_summary::EventSummary;
 use crate::metrics::summary::{IntervalRow, RunSummary};
 
 /// summary.json: the whole `RunSummary`, pretty-printed, with a trailing newline.
@@ -29,6 +31,7 @@ pub fn interval_csv_bytes(entity_column: &str, rows: &[IntervalRow]) -> Vec<u8> 
         "interval".into(),
         "start_seconds".into(),
         "start".into(),
+        "active_events".into(),
     ];
     for name in &metric_names {
         header.push(format!("{name}_mean"));
@@ -42,12 +45,61 @@ pub fn interval_csv_bytes(entity_column: &str, rows: &[IntervalRow]) -> Vec<u8> 
             row.interval_idx.to_string(),
             format_number(row.start_seconds),
             row.start_label.clone(),
+            row.active_events.clone(),
         ];
         for estimate in row.metrics.values() {
             record.push(number(estimate.mean));
             record.push(number(estimate.ci95));
         }
         writer.write_record(&record).expect("write to memory");
+    }
+    writer.into_inner().expect("flush to memory")
+}
+
+/// events.csv: for every event and subject (channel or group) it touches, each compared
+/// metric with the event, without it, and the paired difference, with 95% half-widths.
+pub fn events_csv_bytes(events: &[EventSummary]) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record([
+            "event",
+            "kind",
+            "start",
+            "end",
+            "subject_kind",
+            "subject",
+            "metric",
+            "with_event_mean",
+            "with_event_ci95",
+            "without_event_mean",
+            "without_event_ci95",
+            "difference_mean",
+            "difference_ci95",
+        ])
+        .expect("write to memory");
+    let number = |value: Option<f64>| value.map(format_number).unwrap_or_default();
+    for event in events {
+        for row in &event.comparison {
+            for (metric, paired) in &row.metrics {
+                writer
+                    .write_record([
+                        event.name.clone(),
+                        event.kind.to_string(),
+                        event.start.clone(),
+                        event.end.clone(),
+                        row.subject_kind.to_string(),
+                        row.subject.clone(),
+                        metric.to_string(),
+                        number(paired.with_event.mean),
+                        number(paired.with_event.ci95),
+                        number(paired.without_event.mean),
+                        number(paired.without_event.ci95),
+                        number(paired.difference.mean),
+                        number(paired.difference.ci95),
+                    ])
+                    .expect("write to memory");
+            }
+        }
     }
     writer.into_inner().expect("flush to memory")
 }

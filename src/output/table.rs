@@ -21,7 +21,7 @@ pub fn seconds(estimate: &Estimate) -> String {
     }
 }
 
-fn count(estimate: &Estimate) -> String {
+pub fn count(estimate: &Estimate) -> String {
     match estimate.mean {
         Some(mean) if mean >= 100.0 => format!("{mean:.0}"),
         Some(mean) => format!("{mean:.1}"),
@@ -95,22 +95,31 @@ pub fn summary_table(summary: &RunSummary) -> String {
         ));
     }
     text.push('\n');
+    let group_width = summary
+        .groups
+        .iter()
+        .map(|g| g.name.len())
+        .max()
+        .unwrap_or(0)
+        .max(16);
     text.push_str(&format!(
-        "{:<16} {:>10} {:>10} {:>16} {:>10}\n",
-        "group", "scheduled", "logged in", "occupancy", "handled"
+        "{:<group_width$} {:>10} {:>10} {:>10} {:>16} {:>10}\n",
+        "group", "scheduled", "available", "logged in", "occupancy", "handled"
     ));
     for group in &summary.groups {
         let m = &group.metrics;
         text.push_str(&format!(
-            "{:<16} {:>10} {:>10} {:>16} {:>10}\n",
+            "{:<group_width$} {:>10} {:>10} {:>10} {:>16} {:>10}\n",
             group.name,
             count(&m["scheduled_agents"]),
+            count(&m["available_agents"]),
             count(&m["logged_in_agents"]),
             percent(&m["occupancy"]),
             count(&m["handled"]),
         ));
     }
     text.push_str(&routing_table(summary));
+    text.push_str(&super::events_table::events_table(&summary.events));
     if summary
         .channels
         .iter()

@@ -6,6 +6,7 @@
 //! Names live only here and in outputs; the engine works on indices (`channel_idx`,
 //! `group_idx`, `issue_type_idx`...), never on strings.
 
+pub mod overlay;
 pub mod raw;
 pub mod routing_rules;
 pub mod schedule;

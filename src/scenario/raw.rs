@@ -278,7 +278,8 @@ pub struct RawEvent {
     pub end: Option<String>,
     pub duration: Option<String>,
     pub channel: Option<String>,
-    pub group: Option<String>,
+    /// A group name or a list of them (absence, group outage).
+    pub group: Option<RawNames>,
     pub backup: Option<String>,
     pub conversion: Option<f64>,
     pub notify_customers: Option<bool>,

@@ -189,8 +189,8 @@ pub enum DisruptionKind {
         sla_extension_seconds: f64,
         extension_until_seconds: f64,
     },
-    /// A share of a group's scheduled agents is missing.
-    Absence { group_idx: usize, share: f64 },
+    /// A share of each group's scheduled agents is missing.
+    Absence { groups: Vec<usize>, share: f64 },
     /// The channel's arrival rate is multiplied.
     VolumeSpike { channel_idx: usize, multiplier: f64 },
     /// Bot traffic on a channel: `bot_share` of all arrivals in the window are bots, from
@@ -205,9 +205,9 @@ pub enum DisruptionKind {
         rate_limit: Option<(u32, f64)>,
         handle_time: Distribution,
     },
-    /// The whole group is unavailable.
+    /// The groups are wholly unavailable.
     GroupOutage {
-        group_idx: usize,
+        groups: Vec<usize>,
         in_service: InServiceAtShiftEnd,
     },
 }
@@ -225,6 +225,16 @@ impl DisruptionKind {
 }
 
 impl Disruption {
+    /// The groups an absence or group outage takes agents from.
+    pub fn groups(&self) -> &[usize] {
+        match &self.kind {
+            DisruptionKind::Absence { groups, .. } | DisruptionKind::GroupOutage { groups, .. } => {
+                groups
+            }
+            _ => &[],
+        }
+    }
+
     pub fn is_active(&self, time: f64) -> bool {
         time >= self.start_seconds && time < self.end_seconds
     }

@@ -632,7 +632,7 @@ impl Checker {
                 }
             }
             "absence" => {
-                let group_idx = self.event_group(key, raw.group.as_deref(), groups)?;
+                let event_groups = self.event_groups(key, raw.group.as_ref(), groups)?;
                 let Some(share) = raw.share else {
                     self.fail(
                         key,
@@ -641,7 +641,7 @@ impl Checker {
                     return None;
                 };
                 DisruptionKind::Absence {
-                    group_idx,
+                    groups: event_groups,
                     share: self.share(&format!("{key}.share"), share)?,
                 }
             }
@@ -742,14 +742,14 @@ impl Checker {
                 }
             }
             _ => {
-                let group_idx = self.event_group(key, raw.group.as_deref(), groups)?;
+                let event_groups = self.event_groups(key, raw.group.as_ref(), groups)?;
                 let in_service = self.in_service_policy(
                     &format!("{key}.in_service"),
                     raw.in_service.as_deref(),
                     InServiceAtShiftEnd::Requeue,
                 )?;
                 DisruptionKind::GroupOutage {
-                    group_idx,
+                    groups: event_groups,
                     in_service,
                 }
             }
@@ -813,29 +813,38 @@ impl Checker {
         }
     }
 
-    fn event_group(
+    fn event_groups(
         &mut self,
         key: &str,
-        name: Option<&str>,
+        names: Option<&RawNames>,
         groups: &[AgentGroup],
-    ) -> Option<usize> {
-        let Some(name) = name else {
-            self.fail(key, "names no `group`");
+    ) -> Option<Vec<usize>> {
+        let Some(names) = names else {
+            self.fail(key, "names no `group` (a group, or a list of groups)");
             return None;
         };
-        match groups.iter().position(|g| g.name == name) {
-            Some(group_idx) => Some(group_idx),
-            None => {
-                let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
-                self.fail(
-                    &format!("{key}.group"),
-                    format!(
-                        "no group named \"{name}\"; groups are: {}",
-                        names.join(", ")
-                    ),
-                );
-                None
+        let mut indices = Vec::new();
+        for name in names.names() {
+            match groups.iter().position(|g| g.name == name) {
+                Some(group_idx) if !indices.contains(&group_idx) => indices.push(group_idx),
+                Some(_) => {}
+                None => {
+                    let known: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+                    self.fail(
+                        &format!("{key}.group"),
+                        format!(
+                            "no group named \"{name}\"; groups are: {}",
+                            known.join(", ")
+                        ),
+                    );
+                    return None;
+                }
             }
         }
+        if indices.is_empty() {
+            self.fail(&format!("{key}.group"), "is empty; name at least one group");
+            return None;
+        }
+        Some(indices)
     }
 }

@@ -8,7 +8,9 @@
 //! - `plan`: staffing plans against the Erlang minimum, on fresh seeds, and minimal;
 //! - `commands`: the planning commands (`erlang`, `sweep`, `plan`) through the binary;
 //! - `routing`: routing rules under the engine's audit, cross-channel flow conservation,
-//!   and a two-skill shared pool against its exact Markov chain (`markov`).
+//!   and a two-skill shared pool against its exact Markov chain (`markov`);
+//! - `schedules`: shift rosters, shrinkage and disruption events under the audit, staffing
+//!   per interval against the schedule by hand, outages, spikes and bots accounted for.
 
 mod bad_input;
 mod commands;
@@ -17,5 +19,6 @@ mod markov;
 mod plan;
 mod routing;
 mod scenarios;
+mod schedules;
 mod support;
 mod theory;

@@ -1,0 +1,278 @@
+//! What each disruption event did, and its effect against the same run without it.
+//!
+//! `omnisim run` simulates a scenario with events twice: as written, and with its events
+//! removed (the *base*), with the same seed. Random streams are per purpose (arrivals,
+//! attributes, work, patience per channel; each event's extra arrivals and decisions on
+//! streams of their own), so both runs see the same customers, and the per-replication
+//! difference of a metric is the event's effect, not noise. Each event is compared on the
+//! channels it touches (an outage's channel and backup; a spike's or spam's channel; the
+//! channels an absent or failed group serves) and, for staffing events, its groups, over the
+//! reporting intervals that overlap its window (an outage's SLA extension included).
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use super::summary::{channel_metric_values, sum_channel};
+use crate::engine::ReplicationResult;
+use crate::metrics::recorder::EventCounts;
+use crate::scenario::units::format_clock;
+use crate::scenario::{Disruption, DisruptionKind, Scenario};
+use crate::stats::Estimate;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventSummary {
+    pub name: String,
+    pub kind: &'static str,
+    pub start_seconds: f64,
+    pub end_seconds: f64,
+    /// "Tue 10:00".
+    pub start: String,
+    pub end: String,
+    /// The compared intervals: [from, to) in seconds.
+    pub compared_from_seconds: f64,
+    pub compared_to_seconds: f64,
+    /// What the event did, by kind (contacts displaced, bots filtered...), per replication.
+    pub figures: IndexMap<&'static str, Estimate>,
+    /// With the event against without it, per channel or group (empty without a base run).
+    pub comparison: Vec<EventComparison>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventComparison {
+    /// "channel" or "group".
+    pub subject_kind: &'static str,
+    pub subject: String,
+    pub metrics: IndexMap<&'static str, PairedEstimate>,
+}
+
+/// A metric with the event, without it, and the paired difference (with - without) whose
+/// confidence interval excludes 0 when the event's effect is clear of the noise.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct PairedEstimate {
+    pub with_event: Estimate,
+    pub without_event: Estimate,
+    pub difference: Estimate,
+}
+
+/// Channel metrics compared for each event.
+const CHANNEL_METRICS: [&str; 4] = [
+    "sla_attainment",
+    "asa_seconds",
+    "abandonment_rate",
+    "offered",
+];
+
+/// Summaries of every event; comparisons when `base` (the run without events) is given.
+pub fn event_summaries(
+    scenario: &Scenario,
+    results: &[ReplicationResult],
+    base: Option<&[ReplicationResult]>,
+) -> Vec<EventSummary> {
+    let settings = &scenario.simulation;
+    let long = settings.horizon_seconds > 7.0 * 86_400.0;
+    scenario
+        .disruptions
+        .iter()
+        .enumerate()
+        .map(|(event_idx, disruption)| {
+            let (first, last) = compared_intervals(scenario, disruption);
+            let figures = figure_estimates(results, event_idx, &disruption.kind);
+            let comparison = match base {
+                Some(base) if first < last => {
+                    compare(scenario, disruption, results, base, first..last)
+                }
+                _ => Vec::new(),
+            };
+            EventSummary {
+                name: disruption.name.clone(),
+                kind: disruption.kind.name(),
+                start_seconds: disruption.start_seconds,
+                end_seconds: disruption.end_seconds,
+                start: format_clock(disruption.start_seconds, long),
+                end: if disruption.end_seconds >= settings.horizon_seconds {
+                    "the end of the run".into()
+                } else {
+                    format_clock(disruption.end_seconds, long)
+                },
+                compared_from_seconds: first as f64 * settings.interval_seconds,
+                compared_to_seconds: last as f64 * settings.interval_seconds,
+                figures,
+                comparison,
+            }
+        })
+        .collect()
+}
+
+/// Reported intervals overlapping the event's window: [first, last).
+fn compared_intervals(scenario: &Scenario, disruption: &Disruption) -> (usize, usize) {
+    let settings = &scenario.simulation;
+    let interval = settings.interval_seconds;
+    let first = ((disruption.start_seconds / interval).floor() as usize)
+        .max(settings.first_reported_interval());
+    let last =
+        ((disruption.report_end_seconds() / interval).ceil() as usize).min(settings.n_intervals());
+    (first, last.max(first))
+}
+
+/// Names of the events active at some moment of each interval, joined by ';'.
+pub fn active_event_names(scenario: &Scenario, interval_idx: usize) -> String {
+    let interval = scenario.simulation.interval_seconds;
+    let (from, to) = (
+        interval_idx as f64 * interval,
+        (interval_idx + 1) as f64 * interval,
+    );
+    scenario
+        .disruptions
+        .iter()
+        .filter(|d| d.start_seconds < to && d.end_seconds > from)
+        .map(|d| d.name.as_str())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+fn figure_values(counts: &EventCounts, kind: &DisruptionKind) -> Vec<(&'static str, f64)> {
+    let c = counts;
+    match kind {
+        DisruptionKind::ChannelOutage { .. } => {
+            let judged = c.extended_answered + c.extended_abandoned_after;
+            vec![
+                ("displaced", c.displaced as f64),
+                ("converted_to_backup", c.converted_to_backup as f64),
+                ("lost", c.lost as f64),
+                ("notified", c.notified as f64),
+                (
+                    "extended_sla_attainment",
+                    if judged > 0 {
+                        c.extended_within as f64 / judged as f64
+                    } else {
+                        f64::NAN
+                    },
+                ),
+                ("extended_sla_contacts", judged as f64),
+            ]
+        }
+        DisruptionKind::VolumeSpike { .. } => vec![
+            ("extra_arrivals", c.extra_arrivals as f64),
+            ("removed_arrivals", c.removed_arrivals as f64),
+        ],
+        DisruptionKind::Spam { .. } => vec![
+            ("bot_arrivals", c.bot_arrivals as f64),
+            ("bot_rate_limited", c.bot_rate_limited as f64),
+            ("bot_filtered", c.bot_filtered as f64),
+            ("bot_refused_closed", c.bot_refused_closed as f64),
+            ("bot_reached_agents", c.bot_reached_agents as f64),
+            ("bot_handled", c.bot_handled as f64),
+            ("bot_agent_hours", c.bot_agent_seconds / 3600.0),
+        ],
+        DisruptionKind::Absence { .. } | DisruptionKind::GroupOutage { .. } => Vec::new(),
+    }
+}
+
+fn figure_estimates(
+    results: &[ReplicationResult],
+    event_idx: usize,
+    kind: &DisruptionKind,
+) -> IndexMap<&'static str, Estimate> {
+    super::summary::estimates(results, |result| {
+        figure_values(&result.events[event_idx], kind)
+    })
+}
+
+fn compare(
+    scenario: &Scenario,
+    disruption: &Disruption,
+    results: &[ReplicationResult],
+    base: &[ReplicationResult],
+    intervals: std::ops::Range<usize>,
+) -> Vec<EventComparison> {
+    let n_intervals = scenario.simulation.n_intervals();
+    let seconds = intervals.len() as f64 * scenario.simulation.interval_seconds;
+    let channels: Vec<usize> = match disruption.kind {
+        DisruptionKind::ChannelOutage {
+            channel_idx,
+            backup_channel,
+            ..
+        } => std::iter::once(channel_idx).chain(backup_channel).collect(),
+        DisruptionKind::VolumeSpike { channel_idx, .. }
+        | DisruptionKind::Spam { channel_idx, .. } => vec![channel_idx],
+        DisruptionKind::Absence { .. } | DisruptionKind::GroupOutage { .. } => {
+            (0..scenario.channels.len())
+                .filter(|&c| {
+                    scenario.channels[c].sla.is_some()
+                        && disruption
+                            .groups()
+                            .iter()
+                            .any(|&g| scenario.groups[g].serves_channel[c])
+                })
+                .collect()
+        }
+    };
+    let mut rows = Vec::new();
+    for channel_idx in channels {
+        let span =
+            channel_idx * n_intervals + intervals.start..channel_idx * n_intervals + intervals.end;
+        let values = |result: &ReplicationResult| {
+            let all = channel_metric_values(
+                &sum_channel(&result.channel_intervals[span.clone()]),
+                seconds,
+            );
+            CHANNEL_METRICS.map(|name| {
+                all.iter()
+                    .find(|(metric, _)| *metric == name)
+                    .map_or(f64::NAN, |(_, value)| *value)
+            })
+        };
+        rows.push(EventComparison {
+            subject_kind: "channel",
+            subject: scenario.channels[channel_idx].name.clone(),
+            metrics: paired(&CHANNEL_METRICS, results, base, values),
+        });
+    }
+    for &group_idx in disruption.groups() {
+        let span =
+            group_idx * n_intervals + intervals.start..group_idx * n_intervals + intervals.end;
+        let names = ["available_agents", "busy_agents"];
+        let values = |result: &ReplicationResult| {
+            let rows = &result.group_intervals[span.clone()];
+            [
+                rows.iter().map(|r| r.available_area).sum::<f64>() / seconds,
+                rows.iter().map(|r| r.busy_area).sum::<f64>() / seconds,
+            ]
+        };
+        rows.push(EventComparison {
+            subject_kind: "group",
+            subject: scenario.groups[group_idx].name.clone(),
+            metrics: paired(&names, results, base, values),
+        });
+    }
+    rows
+}
+
+/// Paired estimates of each named metric: replication r with the event against replication
+/// r without it.
+fn paired<const N: usize>(
+    names: &[&'static str; N],
+    results: &[ReplicationResult],
+    base: &[ReplicationResult],
+    values: impl Fn(&ReplicationResult) -> [f64; N],
+) -> IndexMap<&'static str, PairedEstimate> {
+    let with: Vec<[f64; N]> = results.iter().map(&values).collect();
+    let without: Vec<[f64; N]> = base.iter().map(&values).collect();
+    names
+        .iter()
+        .enumerate()
+        .map(|(metric_idx, name)| {
+            let column =
+                |rows: &[[f64; N]]| rows.iter().map(|row| row[metric_idx]).collect::<Vec<_>>();
+            let (a, b) = (column(&with), column(&without));
+            (
+                *name,
+                PairedEstimate {
+                    with_event: Estimate::from_values(a.iter().copied()),
+                    without_event: Estimate::from_values(b.iter().copied()),
+                    difference: Estimate::from_values(a.iter().zip(&b).map(|(x, y)| x - y)),
+                },
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,136 @@
+//! The terminal block on disruption events: what each did, then its effect on each channel
+//! and group it touches, with the event against the same run without it. Pure: returns text.
+
+use super::table::{count, percent};
+use crate::metrics::events_summary::{EventSummary, PairedEstimate};
+use crate::scenario::units::format_duration;
+use crate::stats::Estimate;
+
+/// Empty when the scenario has no events.
+pub fn events_table(events: &[EventSummary]) -> String {
+    if events.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from(
+        "\nevents: with the event vs the same customers without it; difference ± 95% CI\n",
+    );
+    for event in events {
+        text.push_str(&format!(
+            "  {} ({}), {} to {}\n",
+            event.name, event.kind, event.start, event.end
+        ));
+        let figures: Vec<String> = event
+            .figures
+            .iter()
+            .filter(|(_, estimate)| estimate.mean.is_some())
+            .map(|(name, estimate)| {
+                let value = if name.ends_with("attainment") {
+                    percent(estimate)
+                } else {
+                    count(estimate)
+                };
+                format!("{} {value}", name.replace('_', " "))
+            })
+            .collect();
+        for line in wrap(&figures, 92) {
+            text.push_str(&format!("    {line}\n"));
+        }
+        if event.comparison.is_empty() {
+            continue;
+        }
+        let width = event
+            .comparison
+            .iter()
+            .map(|row| row.subject.len())
+            .max()
+            .unwrap_or(0)
+            .max(10);
+        for row in &event.comparison {
+            let parts: Vec<String> = row
+                .metrics
+                .iter()
+                .filter(|(name, _)| **name != "offered")
+                .map(|(name, paired)| describe(name, paired))
+                .collect();
+            text.push_str(&format!(
+                "    {:<width$} {}\n",
+                row.subject,
+                parts.join("   ")
+            ));
+        }
+    }
+    text
+}
+
+/// "SLA 61.0% (95.0%) -34.0 pts ±3.1": with the event, without it in brackets, difference.
+fn describe(name: &str, paired: &PairedEstimate) -> String {
+    let label = match name {
+        "sla_attainment" => "SLA",
+        "asa_seconds" => "ASA",
+        "abandonment_rate" => "abandoned",
+        "available_agents" => "available",
+        "busy_agents" => "busy",
+        other => other,
+    };
+    let value = |estimate: &Estimate| -> String {
+        match estimate.mean {
+            None => "-".into(),
+            Some(mean) => match name {
+                "sla_attainment" | "abandonment_rate" => format!("{:.1}%", 100.0 * mean),
+                "asa_seconds" => format_duration(mean),
+                _ => format!("{mean:.1}"),
+            },
+        }
+    };
+    let difference = match (paired.difference.mean, paired.difference.ci95) {
+        (Some(mean), ci) => {
+            let (scaled, ci, unit) = match name {
+                "sla_attainment" | "abandonment_rate" => {
+                    (100.0 * mean, ci.map(|c| 100.0 * c), " pts")
+                }
+                "asa_seconds" => {
+                    let sign = if mean < 0.0 { "-" } else { "+" };
+                    let ci = ci
+                        .map(|c| format!(" ±{}", format_duration(c)))
+                        .unwrap_or_default();
+                    return format!(
+                        "{label} {} ({}) {sign}{}{ci}",
+                        value(&paired.with_event),
+                        value(&paired.without_event),
+                        format_duration(mean.abs())
+                    );
+                }
+                _ => (mean, ci, ""),
+            };
+            match ci {
+                Some(ci) => format!("{scaled:+.1}{unit} ±{ci:.1}"),
+                None => format!("{scaled:+.1}{unit}"),
+            }
+        }
+        (None, _) => "-".into(),
+    };
+    format!(
+        "{label} {} ({}) {difference}",
+        value(&paired.with_event),
+        value(&paired.without_event)
+    )
+}
+
+/// Joins items with ", " into lines of at most `width` characters.
+fn wrap(items: &[String], width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for item in items {
+        if !line.is_empty() && line.len() + 2 + item.len() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push_str(", ");
+        }
+        line.push_str(item);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
