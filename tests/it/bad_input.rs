@@ -372,3 +372,137 @@ fn routing_mistakes_name_their_key() {
         &["channels.chat.after_hours", "always open"],
     );
 }
+
+/// The base with its `headcount = 3` staffing replaced by `staffing`.
+fn with_staffing(staffing: &str) -> String {
+    replace("headcount = 3", staffing)
+}
+
+#[test]
+fn schedule_mistakes_name_their_key() {
+    let shift = "[[groups.tier1.shifts]]\nstart = \"08:00\"\nlength = \"8h\"\nagents = 2\n";
+    let grouped = |lines: &str, shifts: &str| format!("{}\n{shifts}", with_staffing(lines));
+    check(&with_staffing(""), &["groups.tier1", "no staffing"]);
+    check(
+        &grouped("headcount = 3", shift),
+        &["groups.tier1", "headcount and shifts"],
+    );
+    check(
+        &grouped("", &shift.replace("08:00", "8am")),
+        &["groups.tier1.shifts[0].start", "HH:MM"],
+    );
+    check(
+        &grouped("", &shift.replace("8h", "30h")),
+        &["groups.tier1.shifts[0].length", "longer than a day"],
+    );
+    check(
+        &grouped(
+            "",
+            &format!("{shift}breaks = [{{ after = \"7h 50m\", length = \"15m\" }}]\n"),
+        ),
+        &["groups.tier1.shifts[0].breaks[0]", "inside the shift"],
+    );
+    check(
+        &grouped(
+            "",
+            &format!(
+                "{shift}breaks = [{{ after = \"2h\", length = \"30m\" }}]\nlunch = {{ after = \"2h 15m\", length = \"30m\" }}\n"
+            ),
+        ),
+        &["groups.tier1.shifts[0].lunch", "overlaps"],
+    );
+    check(
+        &grouped("", &format!("{shift}days = [\"funday\"]\n")),
+        &["groups.tier1.shifts[0].days", "unknown day"],
+    );
+    check(
+        &with_staffing("headcount = 3\nshrinkage = 1.2"),
+        &["groups.tier1.shrinkage", "below 1"],
+    );
+    check(
+        &with_staffing("headcount = 3\nshrinkage = { training = 0.6, absence = 0.5 }"),
+        &["groups.tier1.shrinkage", "sum to 1.1"],
+    );
+    check(
+        &with_staffing("headcount = 3\nin_service_at_shift_end = \"drop\""),
+        &["groups.tier1.in_service_at_shift_end", "finish", "requeue"],
+    );
+    check(
+        &with_staffing("headcount_file = \"missing.csv\""),
+        &["groups.tier1.headcount_file", "missing.csv"],
+    );
+}
+
+#[test]
+fn a_bad_headcount_file_names_its_line() {
+    let directory = tempfile::tempdir().unwrap();
+    std::fs::write(
+        directory.path().join("staff.csv"),
+        "start,tier1\n00:00,3\n00:30,three\n",
+    )
+    .unwrap();
+    let path = directory.path().join("broken.toml");
+    std::fs::write(&path, with_staffing("headcount_file = \"staff.csv\"")).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_omnisim"))
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("staff.csv line 3"), "{stderr}");
+    assert!(stderr.contains("\"three\""), "{stderr}");
+}
+
+#[test]
+fn event_mistakes_name_their_key() {
+    let event = |body: &str| format!("{VALID}\n[[events]]\n{body}\n");
+    check(
+        &event("kind = \"earthquake\"\nstart = \"mon 09:00\""),
+        &["events[0].kind", "unknown event kind"],
+    );
+    check(
+        &event("kind = \"absence\"\ngroup = \"tier1\"\nshare = 0.2\nstart = \"someday\""),
+        &["events[0].start", "weekday and time"],
+    );
+    check(
+        &event(
+            "kind = \"absence\"\ngroup = \"tier1\"\nshare = 0.2\nstart = \"mon 09:00\"\nend = \"mon 08:00\"",
+        ),
+        &["events[0].end", "ends before it starts"],
+    );
+    check(
+        &event("kind = \"absence\"\ngroup = \"tier1\"\nshare = 0.2\nstart = \"week 3 mon 09:00\""),
+        &["events[0].start", "at or after the horizon"],
+    );
+    check(
+        &event("kind = \"absence\"\ngroup = \"tier1\"\nshare = 1.5\nstart = \"mon 09:00\""),
+        &["events[0].share", "from 0 to 1"],
+    );
+    check(
+        &event(
+            "kind = \"volume_spike\"\nchannel = \"chat\"\nmultiplier = 2\nshare = 0.1\nstart = \"mon 09:00\"",
+        ),
+        &["events[0].share", "does not apply to a volume_spike"],
+    );
+    check(
+        &event(
+            "kind = \"channel_outage\"\nchannel = \"chat\"\nbackup = \"email\"\nconversion = 0.5\nstart = \"mon 09:00\"",
+        ),
+        &["events[0].backup", "no channel named \"email\""],
+    );
+    check(
+        &event(
+            "kind = \"channel_outage\"\nchannel = \"chat\"\nbackup = \"chat\"\nconversion = 0.5\nstart = \"mon 09:00\"",
+        ),
+        &["events[0].backup", "is the channel that is down"],
+    );
+    check(
+        &event("kind = \"spam\"\nchannel = \"chat\"\nstart = \"mon 09:00\""),
+        &["events[0]", "bot_share"],
+    );
+    check(
+        &event("kind = \"group_outage\"\ngroup = [\"tier1\", \"tier7\"]\nstart = \"mon 09:00\""),
+        &["events[0].group", "no group named \"tier7\""],
+    );
+}

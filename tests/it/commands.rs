@@ -313,3 +313,131 @@ fn plan_writes_a_staffing_file_that_run_accepts() {
     );
     assert!(!directory.path().join("nothing").exists());
 }
+
+#[test]
+fn run_with_overlays_compares_against_the_base() {
+    let directory = tempfile::tempdir().unwrap();
+    let out = directory.path().join("outage");
+    let stdout = check(
+        &[
+            "run",
+            &scenario_path("retail_week.toml"),
+            "--with",
+            &scenario_path("outage_chat.toml"),
+            "--replications",
+            "6",
+            "--quiet",
+            "--format",
+            "json",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        0,
+        &["chat_platform_down"],
+    );
+    let summary: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let event = &summary["events"][0];
+    assert_eq!(event["kind"], "channel_outage");
+    assert!(event["figures"]["displaced"]["mean"].as_f64().unwrap() > 0.0);
+    let subjects: Vec<&str> = event["comparison"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects, ["chat", "email"]);
+    for row in event["comparison"].as_array().unwrap() {
+        let sla = &row["metrics"]["sla_attainment"];
+        assert!(sla["with_event"]["mean"].is_number(), "{row}");
+        assert!(sla["without_event"]["mean"].is_number(), "{row}");
+        assert!(sla["difference"]["ci95"].is_number(), "{row}");
+    }
+    // The outage sends chat work to email: email waits longer than without it.
+    let email_asa = &event["comparison"][1]["metrics"]["asa_seconds"]["difference"];
+    assert!(
+        email_asa["mean"].as_f64().unwrap() > email_asa["ci95"].as_f64().unwrap(),
+        "{email_asa}"
+    );
+    let events_csv = std::fs::read_to_string(out.join("events.csv")).unwrap();
+    assert!(events_csv.starts_with("event,kind,start,end,subject_kind,subject,metric"));
+    let intervals = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
+    assert!(intervals.contains("Tue 10:00,chat_platform_down,"));
+    // The table shows the event block.
+    check(
+        &[
+            "run",
+            &scenario_path("retail_week.toml"),
+            "--with",
+            &scenario_path("outage_chat.toml"),
+            "--replications",
+            "2",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        0,
+        &[
+            "events: with the event vs",
+            "chat_platform_down (channel_outage)",
+        ],
+    );
+}
+
+#[test]
+fn overlay_mistakes_and_the_merged_print() {
+    let directory = tempfile::tempdir().unwrap();
+    let overlay = directory.path().join("typo.toml");
+    let base = scenario_path("retail_week.toml");
+    let validate = |text: &str, exit_code: i32, fragments: &[&str]| {
+        std::fs::write(&overlay, text).unwrap();
+        check(
+            &["validate", &base, "--with", overlay.to_str().unwrap()],
+            exit_code,
+            fragments,
+        )
+    };
+    validate(
+        "[groups.tier9]\nshrinkage = 0.1\n",
+        2,
+        &["groups.tier9", "the base scenario has no group \"tier9\""],
+    );
+    validate(
+        "[channels.chatt]\nkind = \"messaging\"\n",
+        2,
+        &["channels.chatt", "no channel \"chatt\""],
+    );
+    validate(
+        "[[events]]\nkind = \"absence\"\ngroup = \"tier9\"\nshare = 0.2\nstart = \"mon 09:00\"\n",
+        2,
+        &["events[0].group", "no group named \"tier9\""],
+    );
+    validate("[[events]\nkind = 1", 2, &["typo.toml:1:"]);
+    validate(
+        "[groups.digital]\nshrinkage = 0.1\n",
+        0,
+        &["valid", "0 event(s)"],
+    );
+    let printed = check(
+        &[
+            "validate",
+            &base,
+            "--with",
+            &scenario_path("outage_chat.toml"),
+            "--print",
+        ],
+        0,
+        &[
+            "name = \"retail_week+outage_chat\"",
+            "[[events]]",
+            "backup = \"email\"",
+        ],
+    );
+    // The printed scenario is itself a valid scenario.
+    let merged = directory.path().join("merged.toml");
+    std::fs::write(&merged, printed).unwrap();
+    check(
+        &["validate", merged.to_str().unwrap()],
+        0,
+        &["valid", "1 event(s)"],
+    );
+}

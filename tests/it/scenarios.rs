@@ -4,15 +4,32 @@
 use std::path::Path;
 
 use omnisim::scenario::load_scenario_file;
+use omnisim::scenario::overlay::load_with_overlays;
 
 use crate::support::simulate;
 
 #[track_caller]
 fn check(file: &str, replications: u32) -> omnisim::metrics::summary::RunSummary {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(file);
-    let mut scenario = load_scenario_file(&path).unwrap_or_else(|error| panic!("{error}"));
+    check_with(file, &[], replications)
+}
+
+/// As `check`, for `file` with overlays layered on it.
+#[track_caller]
+fn check_with(
+    file: &str,
+    overlays: &[&str],
+    replications: u32,
+) -> omnisim::metrics::summary::RunSummary {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let path = folder.join(file);
+    let overlay_paths: Vec<_> = overlays.iter().map(|o| folder.join(o)).collect();
+    let mut scenario = if overlays.is_empty() {
+        load_scenario_file(&path).unwrap_or_else(|error| panic!("{error}"))
+    } else {
+        load_with_overlays(&path, &overlay_paths)
+            .unwrap_or_else(|error| panic!("{error}"))
+            .scenario
+    };
     scenario.simulation.replications = replications;
     let (summary, results) = simulate(&scenario, None);
     assert!(summary.flow_conservation_holds);
@@ -30,7 +47,8 @@ fn check(file: &str, replications: u32) -> omnisim::metrics::summary::RunSummary
                 + sum(|r| r.converted_out)
                 + sum(|r| r.waiting_at_end)
                 + sum(|r| r.in_service_at_end)
-                + sum(|r| r.deflected);
+                + sum(|r| r.deflected)
+                + sum(|r| r.lost_to_outage);
             assert_eq!(
                 offered, accounted,
                 "{file}: {} in replication {}",
@@ -163,4 +181,31 @@ fn an_overloaded_system_finishes_and_says_so() {
         summary.warnings
     );
     assert!(summary.channels[0].metrics["waiting_at_end"].mean.unwrap() > 1000.0);
+}
+
+#[test]
+fn the_overlays_apply_to_both_retail_weeks() {
+    for base in ["retail_week.toml", "retail_week_shifts.toml"] {
+        for overlay in ["outage_chat.toml", "sickout.toml", "campaign_spike.toml"] {
+            let summary = check_with(base, &[overlay], 2);
+            assert!(!summary.events.is_empty(), "{base} + {overlay}");
+        }
+    }
+    // Overlays layer: both what-ifs at once.
+    let both = check_with("retail_week.toml", &["outage_chat.toml", "sickout.toml"], 2);
+    let names: Vec<&str> = both.events.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["chat_platform_down", "tier1_sickout"]);
+    assert_eq!(both.scenario, "retail_week+outage_chat+sickout");
+}
+
+#[test]
+fn the_shift_variant_staffs_from_shifts_and_a_csv_file() {
+    let summary = check("retail_week_shifts.toml", 2);
+    for group in &summary.groups {
+        let scheduled = group.metrics["scheduled_agents"].mean.unwrap();
+        let available = group.metrics["available_agents"].mean.unwrap();
+        assert!(scheduled > 0.0, "{}", group.name);
+        // Shrinkage takes agents off the floor.
+        assert!(available <= scheduled, "{}", group.name);
+    }
 }

@@ -297,8 +297,14 @@ fn a_csv_headcount_file_staffs_a_group() {
         let count = [4, 10, 7][interval_idx % 3];
         let expected = count - (f64::from(count) * 0.3).round() as u32;
         let close = |a: f64, b: u32| (a - f64::from(b)).abs() < 1e-9;
-        assert!(close(row.scheduled_area / interval, count), "interval {interval_idx}");
-        assert!(close(row.available_area / interval, expected), "interval {interval_idx}");
+        assert!(
+            close(row.scheduled_area / interval, count),
+            "interval {interval_idx}"
+        );
+        assert!(
+            close(row.available_area / interval, expected),
+            "interval {interval_idx}"
+        );
     }
 }
 
