@@ -454,6 +454,7 @@ impl<'a> Simulation<'a> {
 
     /// A new contact arrives on its channel: refused, deflected, held or offered.
     /// `bot_event` is the spam event of a bot, `NO_EVENT_TAG` for a customer.
+    #[inline]
     fn admit(&mut self, channel_idx: usize, drawn: DrawnContact, bot_event: u8) {
         let now = self.now;
         let interval_idx = self.interval_of(now);

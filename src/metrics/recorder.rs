@@ -152,6 +152,7 @@ pub struct Recorder {
     group_busy_units: Vec<u32>,
     group_scheduled: Vec<u32>,
     group_available: Vec<u32>,
+    group_staffing_changed_at: Vec<f64>,
     group_capacity_units: Vec<f64>,
     group_changed_at: Vec<f64>,
     wait_histograms: Vec<Histogram<u64>>,
@@ -187,6 +188,7 @@ impl Recorder {
             group_busy_units: vec![0; n_groups],
             group_scheduled: vec![0; n_groups],
             group_available: vec![0; n_groups],
+            group_staffing_changed_at: vec![0.0; n_groups],
             group_capacity_units,
             group_changed_at: vec![0.0; n_groups],
             wait_histograms: vec![histogram; n_channels],
@@ -367,9 +369,20 @@ impl Recorder {
 
     /// A group's scheduled or available agents changed at `now`.
     pub fn group_staffing(&mut self, group_idx: usize, now: f64, scheduled: u32, available: u32) {
-        self.accumulate_group(group_idx, now);
+        self.accumulate_staffing(group_idx, now);
         self.group_scheduled[group_idx] = scheduled;
         self.group_available[group_idx] = available;
+    }
+
+    /// Scheduled and available agents change rarely (shift edges, events), so their
+    /// integrals are kept apart from the busy ones that change with every contact.
+    fn accumulate_staffing(&mut self, group_idx: usize, now: f64) {
+        let interval = self.current_interval;
+        let elapsed = now - self.group_staffing_changed_at[group_idx];
+        let slot = &mut self.group_intervals[group_idx * self.n_intervals + interval];
+        slot.scheduled_area += f64::from(self.group_scheduled[group_idx]) * elapsed;
+        slot.available_area += f64::from(self.group_available[group_idx]) * elapsed;
+        self.group_staffing_changed_at[group_idx] = now;
     }
 
     #[inline]
@@ -381,8 +394,6 @@ impl Recorder {
         slot.busy_area += f64::from(self.group_busy_units[group_idx])
             / self.group_capacity_units[group_idx]
             * elapsed;
-        slot.scheduled_area += f64::from(self.group_scheduled[group_idx]) * elapsed;
-        slot.available_area += f64::from(self.group_available[group_idx]) * elapsed;
         self.group_changed_at[group_idx] = now;
     }
 
@@ -395,6 +406,7 @@ impl Recorder {
         }
         for group_idx in 0..self.group_logged_in.len() {
             self.accumulate_group(group_idx, now);
+            self.accumulate_staffing(group_idx, now);
         }
         if let Some(next) = next_interval {
             self.current_interval = next;

@@ -121,3 +121,49 @@ fn cli_writes_identical_files_with_one_and_two_threads() {
         assert_eq!(one, two, "{file} differs between 1 and 2 threads");
     }
 }
+
+#[test]
+fn runs_with_events_write_identical_files_with_one_and_two_threads() {
+    let directory = tempfile::tempdir().unwrap();
+    let run = |threads: &str, out: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_omnisim"))
+            .args([
+                "run",
+                "scenarios/retail_week_shifts.toml",
+                "--with",
+                "scenarios/outage_chat.toml",
+                "--with",
+                "scenarios/campaign_spike.toml",
+                "--with",
+                "scenarios/sickout.toml",
+                "--quiet",
+                "--replications",
+                "4",
+                "--threads",
+                threads,
+                "--out",
+            ])
+            .arg(directory.path().join(out))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    run("1", "one");
+    run("2", "two");
+    for file in [
+        "summary.json",
+        "intervals.csv",
+        "group_intervals.csv",
+        "events.csv",
+    ] {
+        let one = std::fs::read(directory.path().join("one").join(file)).unwrap();
+        let two = std::fs::read(directory.path().join("two").join(file)).unwrap();
+        assert!(!one.is_empty());
+        assert_eq!(one, two, "{file} differs between 1 and 2 threads");
+    }
+}
