@@ -23,7 +23,6 @@ use super::{DrawnContact, Simulation, draw};
 use crate::arrivals::ArrivalClock;
 use crate::distribution::Sampler;
 use crate::rng::{StreamPurpose, stream};
-use crate::routing;
 use crate::scenario::schedule::available_agents;
 use crate::scenario::{
     ArrivalProfile, Disruption, DisruptionKind, Headcount, InServiceAtShiftEnd, Scenario,
@@ -397,32 +396,13 @@ impl Simulation<'_> {
             let contact = self.slab.contacts[slot as usize];
             let class_idx = contact.class_idx as usize;
             let channel_idx = contact.channel_idx as usize;
-            let scenario = self.scenario;
             let chosen = if self.channel_taking_work[channel_idx] {
-                routing::select_agent(
-                    &self.layout.class_tiers[class_idx],
-                    scenario.routing.agent_selection,
-                    &self.pools,
-                    &self.agents,
-                    self.layout.class_needs_whole_agent[class_idx],
-                    |group_idx| {
-                        scenario.groups[group_idx]
-                            .proficiency(contact.issue_type_idx as usize, channel_idx)
-                    },
-                    self.now,
-                )
+                self.free_agent_for(class_idx, contact.issue_type_idx as usize)
             } else {
                 None
             };
             match chosen {
-                Some(agent_idx) => {
-                    self.take_from_availability(agent_idx);
-                    if self.audit.is_some() {
-                        self.audit_service_start(agent_idx, slot, false);
-                    }
-                    self.start_service(agent_idx, slot);
-                    self.refresh_availability(agent_idx);
-                }
+                Some(agent_idx) => self.start_with(agent_idx, slot),
                 None => {
                     let queue = &mut self.queues[class_idx];
                     queue.entries.push_front(QueueEntry {

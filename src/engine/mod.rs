@@ -618,31 +618,13 @@ impl<'a> Simulation<'a> {
             self.enqueue(slot);
             return;
         }
-        let scenario = self.scenario;
-        let chosen = routing::select_agent(
-            &self.layout.class_tiers[class_idx],
-            scenario.routing.agent_selection,
-            &self.pools,
-            &self.agents,
-            self.layout.class_needs_whole_agent[class_idx],
-            |group_idx| {
-                scenario.groups[group_idx].proficiency(contact.issue_type_idx as usize, channel_idx)
-            },
-            self.now,
-        );
+        let chosen = self.free_agent_for(class_idx, contact.issue_type_idx as usize);
         if contact.counted {
             self.recorder
                 .offered(channel_idx, interval_idx, chosen.is_none());
         }
         match chosen {
-            Some(agent_idx) => {
-                self.take_from_availability(agent_idx);
-                if self.audit.is_some() {
-                    self.audit_service_start(agent_idx, slot, false);
-                }
-                self.start_service(agent_idx, slot);
-                self.refresh_availability(agent_idx);
-            }
+            Some(agent_idx) => self.start_with(agent_idx, slot),
             None => {
                 if self.channels[channel_idx].may_convert
                     && !contact.bot
@@ -653,6 +635,34 @@ impl<'a> Simulation<'a> {
                 self.enqueue(slot);
             }
         }
+    }
+
+    /// An available agent of the class's route for a contact of this issue type, by the
+    /// scenario's selection policy.
+    #[inline]
+    fn free_agent_for(&self, class_idx: usize, issue_type_idx: usize) -> Option<u32> {
+        let scenario = self.scenario;
+        let channel_idx = self.layout.class_channel[class_idx] as usize;
+        routing::select_agent(
+            &self.layout.class_tiers[class_idx],
+            scenario.routing.agent_selection,
+            &self.pools,
+            &self.agents,
+            self.layout.class_needs_whole_agent[class_idx],
+            |group_idx| scenario.groups[group_idx].proficiency(issue_type_idx, channel_idx),
+            self.now,
+        )
+    }
+
+    /// Starts an agent routing chose (out of its availability set) on a contact not queued.
+    #[inline]
+    fn start_with(&mut self, agent_idx: u32, slot: u32) {
+        self.take_from_availability(agent_idx);
+        if self.audit.is_some() {
+            self.audit_service_start(agent_idx, slot, false);
+        }
+        self.start_service(agent_idx, slot);
+        self.refresh_availability(agent_idx);
     }
 
     /// Whether a channel takes converted contacts now: open, or holding them for opening.

@@ -87,63 +87,16 @@ fn arrivals_do_not_depend_on_staffing() {
     }
 }
 
-#[test]
-fn cli_writes_identical_files_with_one_and_two_threads() {
+/// Runs `omnisim ARGS --quiet --threads T --out DIR` with 1 and 2 threads and checks that
+/// every file in `files` is the same bytes (and not empty).
+#[track_caller]
+fn check_cli_threads(args: &[&str], files: &[&str]) {
     let directory = tempfile::tempdir().unwrap();
-    let run = |threads: &str, out: &str| {
-        let status = Command::new(env!("CARGO_BIN_EXE_omnisim"))
-            .args([
-                "run",
-                "scenarios/erlang_a.toml",
-                "--quiet",
-                "--replications",
-                "4",
-                "--threads",
-                threads,
-                "--out",
-            ])
-            .arg(directory.path().join(out))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .unwrap();
-        assert!(
-            status.status.success(),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
-        );
-    };
-    run("1", "one");
-    run("2", "two");
-    for file in ["summary.json", "intervals.csv", "group_intervals.csv"] {
-        let one = std::fs::read(directory.path().join("one").join(file)).unwrap();
-        let two = std::fs::read(directory.path().join("two").join(file)).unwrap();
-        assert!(!one.is_empty());
-        assert_eq!(one, two, "{file} differs between 1 and 2 threads");
-    }
-}
-
-#[test]
-fn runs_with_events_write_identical_files_with_one_and_two_threads() {
-    let directory = tempfile::tempdir().unwrap();
-    let run = |threads: &str, out: &str| {
+    let run = |threads: &str| {
         let output = Command::new(env!("CARGO_BIN_EXE_omnisim"))
-            .args([
-                "run",
-                "scenarios/retail_week_shifts.toml",
-                "--with",
-                "scenarios/outage_chat.toml",
-                "--with",
-                "scenarios/campaign_spike.toml",
-                "--with",
-                "scenarios/sickout.toml",
-                "--quiet",
-                "--replications",
-                "4",
-                "--threads",
-                threads,
-                "--out",
-            ])
-            .arg(directory.path().join(out))
+            .args(args)
+            .args(["--quiet", "--threads", threads, "--out"])
+            .arg(directory.path().join(threads))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .output()
             .unwrap();
@@ -153,17 +106,44 @@ fn runs_with_events_write_identical_files_with_one_and_two_threads() {
             String::from_utf8_lossy(&output.stderr)
         );
     };
-    run("1", "one");
-    run("2", "two");
-    for file in [
-        "summary.json",
-        "intervals.csv",
-        "group_intervals.csv",
-        "events.csv",
-    ] {
-        let one = std::fs::read(directory.path().join("one").join(file)).unwrap();
-        let two = std::fs::read(directory.path().join("two").join(file)).unwrap();
+    run("1");
+    run("2");
+    for file in files {
+        let one = std::fs::read(directory.path().join("1").join(file)).unwrap();
+        let two = std::fs::read(directory.path().join("2").join(file)).unwrap();
         assert!(!one.is_empty());
         assert_eq!(one, two, "{file} differs between 1 and 2 threads");
     }
+}
+
+#[test]
+fn cli_writes_identical_files_with_one_and_two_threads() {
+    check_cli_threads(
+        &["run", "scenarios/erlang_a.toml", "--replications", "4"],
+        &["summary.json", "intervals.csv", "group_intervals.csv"],
+    );
+}
+
+#[test]
+fn runs_with_events_write_identical_files_with_one_and_two_threads() {
+    check_cli_threads(
+        &[
+            "run",
+            "scenarios/retail_week_shifts.toml",
+            "--with",
+            "scenarios/outage_chat.toml",
+            "--with",
+            "scenarios/campaign_spike.toml",
+            "--with",
+            "scenarios/sickout.toml",
+            "--replications",
+            "4",
+        ],
+        &[
+            "summary.json",
+            "intervals.csv",
+            "group_intervals.csv",
+            "events.csv",
+        ],
+    );
 }

@@ -3,34 +3,21 @@
 //! one rule each, flow conservation across channels, and a two-skill shared pool against
 //! the exact solution of its Markov chain.
 
-use omnisim::engine::state::RoutingLayout;
-use omnisim::engine::{ReplicationResult, run_replication_audited};
+use omnisim::engine::ReplicationResult;
 use omnisim::metrics::recorder::ChannelIntervalCounts;
 use omnisim::scenario::Scenario;
 use omnisim::stats::{Estimate, student_t_quantile};
 
 use crate::markov::SharedPool;
-use crate::support::{parse, simulate};
+use crate::support::{parse, run_audited, simulate};
 
-/// Runs `replications` audited replications; fails on any violation or imbalance, and
-/// returns the results.
+/// Runs `replications` audited replications; fails on any violation or imbalance
+/// (cross-channel included), and returns the results.
 #[track_caller]
 fn check(scenario: &Scenario, replications: u32) -> Vec<ReplicationResult> {
-    let layout = RoutingLayout::new(scenario);
-    let mut results = Vec::new();
-    for replication in 0..replications {
-        let (result, violations) = run_replication_audited(scenario, &layout, replication);
-        assert!(
-            violations.is_empty(),
-            "replication {replication}: {violations:#?}"
-        );
-        assert!(
-            result.conservation_failures.is_empty(),
-            "{:?}",
-            result.conservation_failures
-        );
-        check_cross_channel_balance(scenario, &result);
-        results.push(result);
+    let results = run_audited(scenario, replications);
+    for result in &results {
+        check_cross_channel_balance(scenario, result);
     }
     results
 }

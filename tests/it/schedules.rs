@@ -5,34 +5,13 @@
 //! arrivals against the expected counts; bots kept out of customer figures.
 
 use omnisim::engine::state::RoutingLayout;
-use omnisim::engine::{ReplicationResult, run_replication, run_replication_audited};
+use omnisim::engine::{ReplicationResult, run_replication};
 use omnisim::metrics::recorder::ChannelIntervalCounts;
 use omnisim::scenario::Scenario;
 use omnisim::scenario::schedule::available_agents;
 use omnisim::stats::Estimate;
 
-use crate::support::parse;
-
-/// Runs `replications` audited replications and fails on any violation or imbalance.
-#[track_caller]
-fn check(scenario: &Scenario, replications: u32) -> Vec<ReplicationResult> {
-    let layout = RoutingLayout::new(scenario);
-    (0..replications)
-        .map(|replication| {
-            let (result, violations) = run_replication_audited(scenario, &layout, replication);
-            assert!(
-                violations.is_empty(),
-                "replication {replication}: {violations:#?}"
-            );
-            assert!(
-                result.conservation_failures.is_empty(),
-                "{:?}",
-                result.conservation_failures
-            );
-            result
-        })
-        .collect()
-}
+use crate::support::{parse, run_audited};
 
 fn run(scenario: &Scenario, replications: u32) -> Vec<ReplicationResult> {
     let layout = RoutingLayout::new(scenario);
@@ -171,7 +150,7 @@ sla_extension_after = "2h"
 #[test]
 fn nobody_works_off_shift_on_a_break_or_on_a_dead_channel() {
     let scenario = parse(&format!("{SIMULATION}{ROSTER}{EVENTS}"));
-    let results = check(&scenario, 4);
+    let results = run_audited(&scenario, 4);
     // The mechanisms fired, so the audit had something to check.
     let events = |idx: usize| results.iter().map(|r| r.events[idx]).collect::<Vec<_>>();
     assert!(events(2).iter().map(|e| e.displaced).sum::<u64>() > 0);
@@ -317,7 +296,7 @@ fn every_contact_an_outage_displaces_is_converted_or_lost() {
         2.0 * 86_400.0 + 12.0 * 3600.0,
     );
     let interval = scenario.simulation.interval_seconds;
-    let results = check(&scenario, 6);
+    let results = run_audited(&scenario, 6);
     let mut displaced_total = 0;
     for result in &results {
         let counts = result.events[outage_idx];
@@ -433,7 +412,7 @@ start = "0s"
 "#;
     let spam = parse(&format!("{SPIKE}{events}"));
     let base = parse(SPIKE);
-    let (with, without) = (check(&spam, 20), run(&base, 20));
+    let (with, without) = (run_audited(&spam, 20), run(&base, 20));
     let mut totals = omnisim::metrics::recorder::EventCounts::default();
     for (a, b) in with.iter().zip(&without) {
         let offered =

@@ -1,6 +1,7 @@
 //! Shared helpers: run a scenario given as TOML text through the library.
 
-use omnisim::engine::ReplicationResult;
+use omnisim::engine::state::RoutingLayout;
+use omnisim::engine::{ReplicationResult, run_replication_audited};
 use omnisim::metrics::summary::{RunSummary, summarise};
 use omnisim::progress::Progress;
 use omnisim::replicate::run_replications;
@@ -26,4 +27,26 @@ pub fn simulate(
         );
     }
     (summarise(scenario, &results), results)
+}
+
+/// Runs `replications` replications under the engine's audit; fails on any violation or flow
+/// imbalance, and returns the results.
+#[track_caller]
+pub fn run_audited(scenario: &Scenario, replications: u32) -> Vec<ReplicationResult> {
+    let layout = RoutingLayout::new(scenario);
+    (0..replications)
+        .map(|replication| {
+            let (result, violations) = run_replication_audited(scenario, &layout, replication);
+            assert!(
+                violations.is_empty(),
+                "replication {replication}: {violations:#?}"
+            );
+            assert!(
+                result.conservation_failures.is_empty(),
+                "{:?}",
+                result.conservation_failures
+            );
+            result
+        })
+        .collect()
 }
