@@ -5,6 +5,7 @@
 //! analytic queueing results the simulator is checked against.
 
 pub mod arrivals;
+pub mod charts;
 pub mod cli;
 pub mod distribution;
 pub mod engine;

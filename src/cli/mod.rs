@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::charts::{Figure, render_png, render_svg};
 use crate::error::{EXIT_BAD_INPUT, EXIT_FAILURE, ScenarioError};
 use crate::scenario::load_scenario_file;
 use crate::scenario::overlay::load_with_overlays;
@@ -252,6 +253,9 @@ pub struct SimulationArgs {
     /// No progress bar and no performance line on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Skip the charts (PNG and SVG) and report.html: faster, for scripts and CI.
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -299,11 +303,40 @@ impl CliError {
 }
 
 /// Writes a command's files atomically into `out_dir` (see `output::write_files`).
-fn write_outputs(out_dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, CliError> {
+fn write_outputs<Name: AsRef<str>>(
+    out_dir: &Path,
+    files: &[(Name, Vec<u8>)],
+) -> Result<Vec<PathBuf>, CliError> {
     crate::output::write_files(out_dir, files).map_err(|error| CliError {
         message: format!("cannot write outputs to {}: {error}", out_dir.display()),
         exit_code: EXIT_FAILURE,
     })
+}
+
+/// Each figure as `<stem>.svg` and `<stem>.png`, rendered in parallel (each figure is drawn
+/// on its own, so the bytes do not depend on the thread count), and the SVG texts in figure
+/// order for report.html.
+fn chart_files(figures: &[Figure]) -> Result<(Vec<(String, Vec<u8>)>, Vec<String>), CliError> {
+    use rayon::prelude::*;
+    let rendered: Vec<Result<(String, Vec<u8>), String>> = figures
+        .par_iter()
+        .map(|figure| Ok((render_svg(figure)?, render_png(figure)?)))
+        .collect();
+    let mut files = Vec::new();
+    let mut svgs = Vec::new();
+    for (figure, result) in figures.iter().zip(rendered) {
+        let (svg, png) = result.map_err(|error| CliError {
+            message: format!("cannot draw chart {}: {error}", figure.file_stem),
+            exit_code: EXIT_FAILURE,
+        })?;
+        files.push((
+            format!("{}.svg", figure.file_stem),
+            svg.clone().into_bytes(),
+        ));
+        files.push((format!("{}.png", figure.file_stem), png));
+        svgs.push(svg);
+    }
+    Ok((files, svgs))
 }
 
 /// Prints bytes on stdout.
@@ -330,11 +363,48 @@ fn print_result(
         Format::Json => print_stdout(json),
         Format::Table => {
             let mut text = text();
-            let paths: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-            text.push_str(&format!("\nwrote {}\n", paths.join(", ")));
+            text.push_str(&written_line(written));
             print_stdout(text.as_bytes())
         }
     }
+}
+
+/// "wrote N files to DIR: a, b, ..." wrapped to the terminal dashboard's width.
+fn written_line(written: &[PathBuf]) -> String {
+    let Some(folder) = written.first().and_then(|p| p.parent()) else {
+        return String::new();
+    };
+    let names: Vec<String> = written
+        .iter()
+        .map(|p| match p.parent() {
+            Some(parent) if parent == folder => p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            _ => p.display().to_string(),
+        })
+        .collect();
+    let mut text = format!(
+        "\nwrote {} file(s) to {}:\n ",
+        names.len(),
+        folder.display()
+    );
+    let mut column = 1;
+    for (idx, name) in names.iter().enumerate() {
+        let piece = if idx + 1 < names.len() {
+            format!(" {name},")
+        } else {
+            format!(" {name}")
+        };
+        if column + piece.len() > crate::output::dashboard::TERMINAL_WIDTH && column > 1 {
+            text.push_str("\n ");
+            column = 1;
+        }
+        column += piece.len();
+        text.push_str(&piece);
+    }
+    text.push('\n');
+    text
 }
 
 /// Parses arguments, runs the command, prints any error, and returns the exit code.

@@ -2,10 +2,12 @@
 
 use std::path::Path;
 
-use super::{CliError, RunArgs, SimulationArgs, print_result, write_outputs};
+use super::{CliError, RunArgs, SimulationArgs, chart_files, print_result, write_outputs};
+use crate::charts::run_figures::{RunChartInput, run_figures};
 use crate::error::EXIT_FAILURE;
 use crate::metrics::events_summary::event_summaries;
 use crate::metrics::summary::{channel_interval_rows, group_interval_rows, summarise};
+use crate::output::html_report::run_report_html;
 use crate::output::{
     events_csv_bytes, interval_csv_bytes, summary_json_bytes, table::summary_table,
 };
@@ -52,19 +54,34 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         summary.events = event_summaries(&scenario, &results, Some(base_results));
     }
     let json = summary_json_bytes(&summary);
+    let channel_rows = channel_interval_rows(&scenario, &results);
+    let group_rows = group_interval_rows(&scenario, &results);
     let mut files = vec![
-        ("summary.json", json.clone()),
+        ("summary.json".to_string(), json.clone()),
         (
-            "intervals.csv",
-            interval_csv_bytes("channel", &channel_interval_rows(&scenario, &results)),
+            "intervals.csv".to_string(),
+            interval_csv_bytes("channel", &channel_rows),
         ),
         (
-            "group_intervals.csv",
-            interval_csv_bytes("group", &group_interval_rows(&scenario, &results)),
+            "group_intervals.csv".to_string(),
+            interval_csv_bytes("group", &group_rows),
         ),
     ];
     if !summary.events.is_empty() {
-        files.push(("events.csv", events_csv_bytes(&summary.events)));
+        files.push(("events.csv".to_string(), events_csv_bytes(&summary.events)));
+    }
+    if !args.simulation.no_charts {
+        let figures = run_figures(&RunChartInput {
+            scenario: &scenario,
+            summary: &summary,
+            channel_rows: &channel_rows,
+            group_rows: &group_rows,
+        });
+        let (chart_files, svgs) = chart_files(&figures)?;
+        let charts: Vec<_> = figures.into_iter().zip(svgs).collect();
+        let html = run_report_html(&scenario, &summary, &charts);
+        files.push(("report.html".to_string(), html.into_bytes()));
+        files.extend(chart_files);
     }
     let written = write_outputs(&out_dir, &files)?;
     print_result(args.format, &json, || summary_table(&summary), &written)?;

@@ -50,6 +50,9 @@ pub struct ReplicationResult {
     pub group_intervals: Vec<GroupIntervalCounts>,
     /// Per channel: answered-wait quantiles (see `WAIT_QUANTILES`), seconds.
     pub wait_quantiles_seconds: Vec<[f64; 4]>,
+    /// Per channel: share of answered contacts that waited at most each point of
+    /// `recorder::wait_distribution_points_seconds`.
+    pub wait_distribution_shares: Vec<Vec<f64>>,
     /// Routing, handoff and issue counts.
     pub flows: FlowCounts,
     /// `[event_idx]`: what each disruption event did.
@@ -897,6 +900,7 @@ impl<'a> Simulation<'a> {
         ReplicationResult {
             replication: self.replication,
             wait_quantiles_seconds: self.recorder.wait_quantiles_seconds(),
+            wait_distribution_shares: self.recorder.wait_distribution_shares(),
             channel_intervals: std::mem::take(&mut self.recorder.channel_intervals),
             group_intervals: std::mem::take(&mut self.recorder.group_intervals),
             flows: std::mem::take(&mut self.recorder.flows),

@@ -11,6 +11,27 @@ use hdrhistogram::Histogram;
 /// The quantiles of the answered-wait distribution that are reported.
 pub const WAIT_QUANTILES: [f64; 4] = [0.50, 0.90, 0.95, 0.99];
 
+/// Points of each channel's waiting-time distribution (0 to the span, evenly spaced).
+pub const WAIT_DISTRIBUTION_POINTS: usize = 61;
+
+/// How far a channel's waiting-time distribution is drawn: three SLA thresholds, or an hour
+/// for a channel without an SLA.
+pub fn wait_distribution_span_seconds(sla_threshold_seconds: f64) -> f64 {
+    if sla_threshold_seconds.is_finite() && sla_threshold_seconds > 0.0 {
+        3.0 * sla_threshold_seconds
+    } else {
+        3600.0
+    }
+}
+
+/// The wait (seconds) at each point of a channel's waiting-time distribution.
+pub fn wait_distribution_points_seconds(sla_threshold_seconds: f64) -> Vec<f64> {
+    let span = wait_distribution_span_seconds(sla_threshold_seconds);
+    (0..WAIT_DISTRIBUTION_POINTS)
+        .map(|point_idx| span * point_idx as f64 / (WAIT_DISTRIBUTION_POINTS - 1) as f64)
+        .collect()
+}
+
 /// Counts for one channel in one reporting interval (by arrival interval).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct ChannelIntervalCounts {
@@ -416,6 +437,28 @@ impl Recorder {
                     length;
             }
         }
+    }
+
+    /// Per channel, the share of answered contacts that waited at most each point of
+    /// `wait_distribution_points_seconds` (NaN where nothing was answered).
+    pub fn wait_distribution_shares(&self) -> Vec<Vec<f64>> {
+        self.wait_histograms
+            .iter()
+            .zip(&self.sla_thresholds)
+            .map(|(histogram, &threshold)| {
+                wait_distribution_points_seconds(threshold)
+                    .into_iter()
+                    .map(|wait_seconds| {
+                        if histogram.is_empty() {
+                            f64::NAN
+                        } else {
+                            let within_ms = (wait_seconds * 1000.0).round() as u64;
+                            histogram.count_between(0, within_ms) as f64 / histogram.len() as f64
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     /// Answered-wait quantiles per channel in seconds (NaN where nothing was answered).

@@ -43,6 +43,8 @@ pub struct RunSummary {
     /// Disruption events: what each did and, from `omnisim run`, its effect against the same
     /// run without events.
     pub events: Vec<super::events_summary::EventSummary>,
+    /// Per channel with agents: the waiting-time distribution of answered contacts.
+    pub wait_distributions: Vec<super::dashboard::WaitDistribution>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -301,7 +303,12 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
         groups,
         routing: routing_summary(scenario, results),
         events: super::events_summary::event_summaries(scenario, results, None),
+        wait_distributions: super::dashboard::wait_distributions(scenario, results),
     };
+    let dashboard = super::dashboard::channel_dashboard_metrics(scenario, results);
+    for (channel, figures) in summary.channels.iter_mut().zip(dashboard) {
+        channel.metrics.extend(figures);
+    }
     summary.warnings = overload_warnings(scenario, &summary);
     summary
 }

@@ -2,7 +2,9 @@
 //! is the one place that writes, each file to a temporary name in the target folder and then
 //! renamed, so a reader never sees a partial file.
 
+pub mod dashboard;
 mod events_table;
+pub mod html_report;
 pub mod table;
 
 use std::io::Write as _;
@@ -110,10 +112,14 @@ fn format_number(value: f64) -> String {
 }
 
 /// Writes each (file name, bytes) into `directory` (created if needed) atomically.
-pub fn write_files(directory: &Path, files: &[(&str, Vec<u8>)]) -> std::io::Result<Vec<PathBuf>> {
+pub fn write_files<Name: AsRef<str>>(
+    directory: &Path,
+    files: &[(Name, Vec<u8>)],
+) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(directory)?;
     let mut written = Vec::new();
     for (name, bytes) in files {
+        let name = name.as_ref();
         let target = directory.join(name);
         let temporary = directory.join(format!(".{name}.tmp-{}", std::process::id()));
         let result = (|| {

@@ -1,5 +1,6 @@
-//! The terminal summary: one table of channels, one of agent groups, then warnings. Pure:
-//! returns the text, the caller prints it.
+//! The terminal summary of a run: the dashboard sections (from `dashboard`), agent groups,
+//! routing, handoffs, cross-channel figures, events and warnings. Pure: returns the text,
+//! the caller prints it.
 
 use crate::metrics::summary::RunSummary;
 use crate::scenario::units::format_duration;
@@ -29,71 +30,23 @@ pub fn count(estimate: &Estimate) -> String {
     }
 }
 
-/// The summary as aligned text tables.
+/// The summary as a terminal dashboard in the style of the weekly report: volume bars,
+/// channel performance, queues and cost, groups, routing, events, warnings. At most
+/// `TERMINAL_WIDTH` columns for scenario names of ordinary length.
 pub fn summary_table(summary: &RunSummary) -> String {
     let mut text = String::new();
+    let title = format!("OMNICHANNEL PERFORMANCE: {}", summary.scenario);
+    text.push_str(&format!("{title}\n{}\n", "=".repeat(title.chars().count())));
     text.push_str(&format!(
-        "{}: {} replication(s) of {} (seed {}, warm-up {}); ± is a 95% confidence half-width\n\n",
-        summary.scenario,
+        "{} replication(s) of {}, seed {}, warm-up {}; ± is a 95% confidence half-width\n",
         summary.replications,
         format_duration(summary.horizon_seconds),
         summary.seed,
         format_duration(summary.warmup_seconds),
     ));
-    let width = summary
-        .channels
-        .iter()
-        .map(|c| c.name.len())
-        .max()
-        .unwrap_or(0)
-        .max(12);
-    text.push_str(&format!(
-        "{:<width$} {:<12} {:>9} {:>18} {:>8} {:>15} {:>10} {:>10} {:>7} {:>8}\n",
-        "channel",
-        "kind",
-        "offered",
-        "SLA attained",
-        "target",
-        "ASA",
-        "P90 wait",
-        "abandoned",
-        "max q",
-        "left"
-    ));
-    for channel in &summary.channels {
-        let m = &channel.metrics;
-        let target = match (channel.sla_target, channel.sla_threshold_seconds) {
-            (Some(target), Some(threshold)) => {
-                format!("{:.0}%/{}", 100.0 * target, format_duration(threshold))
-            }
-            _ => "-".into(),
-        };
-        let flag = match channel.meets_sla_target {
-            Some(false) => " !",
-            _ => "",
-        };
-        let left =
-            m["waiting_at_end"].mean.unwrap_or(0.0) + m["in_service_at_end"].mean.unwrap_or(0.0);
-        text.push_str(&format!(
-            "{:<width$} {:<12} {:>9} {:>18} {:>8} {:>15} {:>10} {:>10} {:>7} {:>8}\n",
-            channel.name,
-            channel.kind,
-            count(&m["offered"]),
-            format!("{}{flag}", percent(&m["sla_attainment"])),
-            target,
-            seconds(&m["asa_seconds"]),
-            m["wait_p90_seconds"]
-                .mean
-                .map(format_duration)
-                .unwrap_or_else(|| "-".into()),
-            m["abandonment_rate"]
-                .mean
-                .map(|r| format!("{:.1}%", 100.0 * r))
-                .unwrap_or_else(|| "-".into()),
-            count(&m["max_queue_length"]),
-            format!("{left:.1}"),
-        ));
-    }
+    text.push_str(&super::dashboard::volume_section(summary));
+    text.push_str(&super::dashboard::performance_section(summary));
+    text.push_str(&super::dashboard::queue_and_cost_section(summary));
     text.push('\n');
     let group_width = summary
         .groups
@@ -102,14 +55,15 @@ pub fn summary_table(summary: &RunSummary) -> String {
         .max()
         .unwrap_or(0)
         .max(16);
+    text.push_str("AGENT GROUPS\n");
     text.push_str(&format!(
-        "{:<group_width$} {:>10} {:>10} {:>10} {:>16} {:>10}\n",
+        "  {:<group_width$} {:>10} {:>10} {:>10} {:>16} {:>10}\n",
         "group", "scheduled", "available", "logged in", "occupancy", "handled"
     ));
     for group in &summary.groups {
         let m = &group.metrics;
         text.push_str(&format!(
-            "{:<group_width$} {:>10} {:>10} {:>10} {:>16} {:>10}\n",
+            "  {:<group_width$} {:>10} {:>10} {:>10} {:>16} {:>10}\n",
             group.name,
             count(&m["scheduled_agents"]),
             count(&m["available_agents"]),
@@ -148,11 +102,13 @@ fn routing_table(summary: &RunSummary) -> String {
         let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0).max(20);
         text.push_str(&format!("\n{title}\n"));
         for (name, figures, detail) in rows {
-            text.push_str(&format!("  {name:<width$} {figures:<34} {detail}\n"));
+            let line = format!("  {name:<width$} {figures:<34} {detail}");
+            text.push_str(line.trim_end());
+            text.push('\n');
         }
     };
     block(
-        "routing rules                  routed / widened",
+        "ROUTING RULES                  routed / widened",
         routing
             .rules
             .iter()
@@ -170,7 +126,7 @@ fn routing_table(summary: &RunSummary) -> String {
             .collect(),
     );
     block(
-        "overflow                       converted / declined",
+        "OVERFLOW                       converted / declined",
         routing
             .overflows
             .iter()
@@ -188,7 +144,7 @@ fn routing_table(summary: &RunSummary) -> String {
             .collect(),
     );
     block(
-        "callbacks                      offered / accepted / completed",
+        "CALLBACKS                      offered / accepted / completed",
         routing
             .callbacks
             .iter()
@@ -208,7 +164,7 @@ fn routing_table(summary: &RunSummary) -> String {
             .collect(),
     );
     block(
-        "handoffs                       follow-ups, context preserved",
+        "HANDOFFS                       follow-ups, context preserved",
         routing
             .handoffs
             .iter()
@@ -229,7 +185,7 @@ fn routing_table(summary: &RunSummary) -> String {
     if !routing.cross_channel.is_empty() {
         let m = &routing.cross_channel;
         block(
-            "cross-channel",
+            "CROSS-CHANNEL",
             vec![
                 (
                     "channel switch rate".into(),

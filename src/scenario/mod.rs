@@ -129,6 +129,9 @@ pub struct Channel {
     /// Absent when the scenario gives the channel no arrivals.
     pub arrivals: Option<ArrivalProfile>,
     pub mix: AttributeMix,
+    /// Non-agent cost of each contact (platform, telephony or message fees), in the same
+    /// currency as the groups' `cost_per_hour`.
+    pub cost_per_contact: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -61,6 +61,8 @@ pub struct RawChannel {
     /// Voice only: offer a callback when the expected wait is long.
     pub callback: Option<RawCallback>,
     pub attributes: Option<RawAttributeMix>,
+    /// Non-agent cost of each contact (platform, telephony or message fees).
+    pub cost_per_contact: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]

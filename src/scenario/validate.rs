@@ -527,6 +527,16 @@ impl Checker {
                 None
             }
         };
+        let cost_per_contact = match raw.cost_per_contact {
+            Some(cost) if !(cost.is_finite() && cost >= 0.0) => {
+                self.fail(
+                    &format!("{key}.cost_per_contact"),
+                    format!("must be a cost of 0 or more per contact, got {cost}"),
+                );
+                None
+            }
+            cost => Some(cost),
+        };
         let (sla, handle_time) = if needs_agents {
             (Some(sla?), Some(handle_time?))
         } else {
@@ -545,6 +555,7 @@ impl Checker {
             callback_of: None,
             arrivals: None,
             mix,
+            cost_per_contact: cost_per_contact?,
         })
     }
 

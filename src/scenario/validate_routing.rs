@@ -142,6 +142,7 @@ impl Checker {
                             callback_of: Some(source_idx),
                             arrivals: None,
                             mix: source.mix.clone(),
+                            cost_per_contact: source.cost_per_contact,
                         })
                     }
                 }

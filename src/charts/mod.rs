@@ -1,0 +1,416 @@
+//! Charts. A chart is data first (`Figure`: panels of series, bands and reference lines,
+//! built by `run_figures` and `plan_figures` from a command's results) and pixels second:
+//! `render_svg` and `render_png` draw any `Figure` with plotters, so every chart looks alike
+//! and the figure builders stay pure and testable.
+//!
+//! Text is drawn with DejaVu Sans compiled into the binary (the `dejavu` crate, registered
+//! once with plotters' `ab_glyph` backend), so no system font library is needed. Colours are
+//! the Okabe-Ito palette, which stays distinguishable under the common colour-vision
+//! deficiencies; a panel's second series is also dashed, so print in grey still separates
+//! them.
+
+pub mod plan_figures;
+pub mod run_figures;
+
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use crate::scenario::units::format_clock;
+
+/// Okabe & Ito (2008), "Color Universal Design": blue, orange, bluish green, vermillion,
+/// reddish purple, sky blue, black; then olive.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(213, 94, 0),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 0, 0),
+    // Okabe-Ito's yellow is too faint on white; Paul Tol's olive (also safe) stands in.
+    RGBColor(153, 153, 51),
+];
+
+/// A whole chart file: a title over a grid of panels.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// File name without extension ("sla_attainment").
+    pub file_stem: &'static str,
+    pub title: String,
+    /// One sentence under the chart in the HTML report: what it shows and how to read it.
+    pub caption: String,
+    pub panels: Vec<Panel>,
+    /// Panels per row.
+    pub columns: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Panel {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub x_format: ValueFormat,
+    pub y_format: ValueFormat,
+    /// Fixed y range; `None` fits the data (from 0).
+    pub y_range: Option<(f64, f64)>,
+    pub series: Vec<Series>,
+    pub reference_lines: Vec<ReferenceLine>,
+}
+
+/// One line, with an optional confidence band around it. Non-finite values break the line.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub name: String,
+    pub points: Vec<(f64, f64)>,
+    /// (x, low, high) of the 95% confidence band.
+    pub band: Vec<(f64, f64, f64)>,
+    /// Index into `PALETTE`.
+    pub colour_idx: usize,
+    pub dashed: bool,
+}
+
+/// A target or threshold: a dashed line across the panel, labelled in the legend.
+#[derive(Debug, Clone)]
+pub struct ReferenceLine {
+    pub label: String,
+    pub orientation: Orientation,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orientation {
+    Horizontal,
+    Vertical,
+}
+
+/// How axis values are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueFormat {
+    /// A count or level, as a plain number.
+    Number,
+    /// A fraction, as a percentage.
+    Percent,
+    /// Hours since the start of the horizon, as "Mon 08:00".
+    Clock,
+    /// Days since the start of the horizon, as "Tue" (or "Tue 12:00" between midnights).
+    Day,
+}
+
+impl ValueFormat {
+    pub fn format(self, value: f64) -> String {
+        match self {
+            ValueFormat::Number => {
+                if (value - value.round()).abs() < 1e-9 {
+                    format!("{value:.0}")
+                } else {
+                    format!("{value:.1}")
+                }
+            }
+            ValueFormat::Percent => format!("{:.0}%", value * 100.0),
+            ValueFormat::Clock => format_clock(value * 3600.0, false),
+            ValueFormat::Day => {
+                let label = format_clock(value * 86_400.0, false);
+                label
+                    .strip_suffix(" 00:00")
+                    .map(str::to_string)
+                    .unwrap_or(label)
+            }
+        }
+    }
+}
+
+pub const PANEL_WIDTH: u32 = 620;
+pub const PANEL_HEIGHT: u32 = 340;
+const TITLE_HEIGHT: u32 = 56;
+
+impl Figure {
+    /// Pixel size of the whole figure.
+    pub fn size(&self) -> (u32, u32) {
+        let columns = self.columns.clamp(1, self.panels.len().max(1));
+        let rows = self.panels.len().div_ceil(columns).max(1);
+        (
+            PANEL_WIDTH * columns as u32,
+            TITLE_HEIGHT + PANEL_HEIGHT * rows as u32,
+        )
+    }
+}
+
+/// The unit a time axis is drawn in: x values are divided by `seconds`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimeUnit {
+    pub seconds: f64,
+    pub format: ValueFormat,
+}
+
+/// Clock time over a horizon: days for two days or more (ticks at midnight), else hours.
+pub fn clock_unit(horizon_seconds: f64) -> TimeUnit {
+    if horizon_seconds >= 2.0 * 86_400.0 {
+        TimeUnit {
+            seconds: 86_400.0,
+            format: ValueFormat::Day,
+        }
+    } else {
+        TimeUnit {
+            seconds: 3600.0,
+            format: ValueFormat::Clock,
+        }
+    }
+}
+
+/// A duration axis reaching `max_seconds`: its divisor and the unit's name, so ticks fall
+/// on round seconds, minutes or hours.
+pub fn duration_unit(max_seconds: f64) -> (f64, &'static str) {
+    if !(max_seconds > 120.0) {
+        (1.0, "s")
+    } else if max_seconds <= 3.0 * 3600.0 {
+        (60.0, "min")
+    } else {
+        (3600.0, "h")
+    }
+}
+
+static REGISTER_FONTS: Once = Once::new();
+
+/// Registers the bundled DejaVu Sans for every family plotters may ask for. Idempotent.
+fn register_fonts() {
+    REGISTER_FONTS.call_once(|| {
+        for family in ["sans-serif", "serif", "monospace"] {
+            // Registration fails only on a malformed font, and the font is compiled in.
+            let _ =
+                plotters::style::register_font(family, FontStyle::Normal, dejavu::sans::regular());
+        }
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold());
+    });
+}
+
+/// The figure as an SVG document.
+pub fn render_svg(figure: &Figure) -> Result<String, String> {
+    register_fonts();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, figure.size()).into_drawing_area();
+        draw_figure(&root, figure)?;
+        root.present().map_err(|error| error.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// The figure as a PNG file's bytes.
+pub fn render_png(figure: &Figure) -> Result<Vec<u8>, String> {
+    register_fonts();
+    let (width, height) = figure.size();
+    let mut pixels = vec![0u8; width as usize * height as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
+        draw_figure(&root, figure)?;
+        root.present().map_err(|error| error.to_string())?;
+    }
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Balanced);
+    let mut writer = encoder.write_header().map_err(|error| error.to_string())?;
+    writer
+        .write_image_data(&pixels)
+        .map_err(|error| error.to_string())?;
+    writer.finish().map_err(|error| error.to_string())?;
+    Ok(bytes)
+}
+
+fn draw_figure<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    figure: &Figure,
+) -> Result<(), String> {
+    let error = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(error)?;
+    let body = root
+        .titled(
+            &figure.title,
+            ("sans-serif", 28).into_font().style(FontStyle::Bold),
+        )
+        .map_err(error)?;
+    let columns = figure.columns.clamp(1, figure.panels.len().max(1));
+    let rows = figure.panels.len().div_ceil(columns).max(1);
+    let areas = body.split_evenly((rows, columns));
+    for (panel, area) in figure.panels.iter().zip(areas.iter()) {
+        draw_panel(area, panel)?;
+    }
+    Ok(())
+}
+
+/// The x and y ranges a panel needs: its data, bands and reference lines, y from 0.
+fn panel_ranges(panel: &Panel) -> ((f64, f64), (f64, f64)) {
+    let mut x_min = f64::INFINITY;
+    let mut x_max = f64::NEG_INFINITY;
+    let mut y_max: f64 = 0.0;
+    let mut y_min: f64 = 0.0;
+    for series in &panel.series {
+        for &(x, y) in &series.points {
+            x_min = x_min.min(x);
+            x_max = x_max.max(x);
+            if y.is_finite() {
+                y_max = y_max.max(y);
+                y_min = y_min.min(y);
+            }
+        }
+        for &(_, low, high) in &series.band {
+            if low.is_finite() && high.is_finite() {
+                y_max = y_max.max(high);
+                y_min = y_min.min(low);
+            }
+        }
+    }
+    for line in &panel.reference_lines {
+        match line.orientation {
+            Orientation::Horizontal => y_max = y_max.max(line.value),
+            Orientation::Vertical => {
+                x_min = x_min.min(line.value);
+                x_max = x_max.max(line.value);
+            }
+        }
+    }
+    if !x_min.is_finite() {
+        (x_min, x_max) = (0.0, 1.0);
+    }
+    if x_max <= x_min {
+        x_max = x_min + 1.0;
+    }
+    let y_range = panel.y_range.unwrap_or_else(|| {
+        if y_max <= y_min {
+            (y_min, y_min + 1.0)
+        } else {
+            (y_min, y_max * 1.08)
+        }
+    });
+    ((x_min, x_max), y_range)
+}
+
+/// Runs of consecutive finite points: a missing value breaks a line rather than bridging it.
+fn finite_runs<T: Copy>(points: &[T], is_finite: impl Fn(&T) -> bool) -> Vec<Vec<T>> {
+    let mut runs = Vec::new();
+    let mut current = Vec::new();
+    for point in points {
+        if is_finite(point) {
+            current.push(*point);
+        } else if !current.is_empty() {
+            runs.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        runs.push(current);
+    }
+    runs
+}
+
+fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panel: &Panel,
+) -> Result<(), String> {
+    let error = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let ((x_min, x_max), (y_min, y_max)) = panel_ranges(panel);
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            &panel.title,
+            ("sans-serif", 20).into_font().style(FontStyle::Bold),
+        )
+        .margin(10)
+        .x_label_area_size(48)
+        .y_label_area_size(72)
+        .build_cartesian_2d(x_min..x_max, y_min..y_max)
+        .map_err(error)?;
+    let x_format = |x: &f64| panel.x_format.format(*x);
+    let y_format = |y: &f64| panel.y_format.format(*y);
+    chart
+        .configure_mesh()
+        .x_desc(panel.x_label.as_str())
+        .y_desc(panel.y_label.as_str())
+        .x_labels(6)
+        .y_labels(6)
+        .x_label_formatter(&x_format)
+        .y_label_formatter(&y_format)
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 15))
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()
+        .map_err(error)?;
+    let mut has_legend = false;
+    for series in &panel.series {
+        let colour = PALETTE[series.colour_idx % PALETTE.len()];
+        for run in finite_runs(&series.band, |&(_, low, high)| {
+            low.is_finite() && high.is_finite()
+        }) {
+            let mut outline: Vec<(f64, f64)> = run.iter().map(|&(x, _, high)| (x, high)).collect();
+            outline.extend(run.iter().rev().map(|&(x, low, _)| (x, low)));
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    outline,
+                    colour.mix(0.22).filled(),
+                )))
+                .map_err(error)?;
+        }
+        let style = colour.stroke_width(2);
+        let runs = finite_runs(&series.points, |&(_, y)| y.is_finite());
+        for (run_idx, run) in runs.into_iter().enumerate() {
+            let annotation = if series.dashed {
+                chart.draw_series(DashedLineSeries::new(run, 8, 5, style))
+            } else {
+                chart.draw_series(LineSeries::new(run, style))
+            }
+            .map_err(error)?;
+            if run_idx == 0 && !series.name.is_empty() {
+                has_legend = true;
+                let dashed = series.dashed;
+                annotation
+                    .label(series.name.as_str())
+                    .legend(move |(x, y)| {
+                        let [first, second] = legend_segments(dashed);
+                        let style = colour.stroke_width(3);
+                        EmptyElement::at((x, y))
+                            + PathElement::new(first, style)
+                            + PathElement::new(second, style)
+                    });
+            }
+        }
+    }
+    for line in &panel.reference_lines {
+        let ink = RGBColor(60, 60, 60).stroke_width(2);
+        let points = match line.orientation {
+            Orientation::Horizontal => vec![(x_min, line.value), (x_max, line.value)],
+            Orientation::Vertical => vec![(line.value, y_min), (line.value, y_max)],
+        };
+        let annotation = chart
+            .draw_series(DashedLineSeries::new(points, 4, 4, ink))
+            .map_err(error)?;
+        if !line.label.is_empty() {
+            has_legend = true;
+            annotation.label(line.label.as_str()).legend(move |(x, y)| {
+                let [first, second] = legend_segments(true);
+                EmptyElement::at((x, y))
+                    + PathElement::new(first, ink)
+                    + PathElement::new(second, ink)
+            });
+        }
+    }
+    if has_legend {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(150, 150, 150))
+            .label_font(("sans-serif", 14))
+            .draw()
+            .map_err(error)?;
+    }
+    Ok(())
+}
+
+/// The legend's sample of a line, relative to its anchor: solid, or two dashes.
+fn legend_segments(dashed: bool) -> [Vec<(i32, i32)>; 2] {
+    let gap = if dashed { 6 } else { 0 };
+    [vec![(0, 0), (10, 0)], vec![(10 + gap, 0), (24, 0)]]
+}

@@ -1,0 +1,380 @@
+//! The charts of `omnisim run`, as data: volume, SLA attainment against target, queue
+//! length, ASA, the waiting-time distribution and group occupancy. Each takes the rows the
+//! run already wrote to its CSV files, so a chart and its CSV never disagree.
+
+use super::{
+    Figure, Orientation, Panel, ReferenceLine, Series, TimeUnit, ValueFormat, clock_unit,
+    duration_unit,
+};
+use crate::metrics::summary::{IntervalRow, RunSummary};
+use crate::scenario::Scenario;
+use crate::scenario::units::format_duration;
+use crate::stats::Estimate;
+
+/// What the run charts are drawn from.
+pub struct RunChartInput<'a> {
+    pub scenario: &'a Scenario,
+    pub summary: &'a RunSummary,
+    pub channel_rows: &'a [IntervalRow],
+    pub group_rows: &'a [IntervalRow],
+}
+
+/// Every chart of a run, in the order the HTML report shows them.
+pub fn run_figures(input: &RunChartInput) -> Vec<Figure> {
+    vec![
+        volume_figure(input),
+        sla_figure(input),
+        queue_length_figure(input),
+        asa_figure(input),
+        wait_distribution_figure(input),
+        occupancy_figure(input),
+    ]
+}
+
+/// The clock unit of the run's time axes.
+fn unit(input: &RunChartInput) -> TimeUnit {
+    clock_unit(input.scenario.simulation.horizon_seconds)
+}
+
+fn columns_for(panels: usize) -> usize {
+    match panels {
+        0 | 1 => 1,
+        2 | 4 => 2,
+        _ => 3,
+    }
+}
+
+/// One entity's rows (a channel's or a group's), in interval order.
+fn rows_of<'a>(rows: &'a [IntervalRow], name: &str) -> Vec<&'a IntervalRow> {
+    rows.iter().filter(|row| row.name == name).collect()
+}
+
+/// A metric over time as a line (the mean) and a band (the 95% CI), x in `unit`, y divided
+/// by `y_scale`, optionally clamped into `[low, high]`.
+pub fn time_series(
+    rows: &[&IntervalRow],
+    metric: &str,
+    unit: TimeUnit,
+    y_scale: f64,
+    name: &str,
+    colour_idx: usize,
+    clamp: Option<(f64, f64)>,
+) -> Series {
+    let estimates = rows.iter().map(|row| {
+        (
+            row.start_seconds / unit.seconds,
+            scaled(row.metrics[metric], y_scale),
+        )
+    });
+    estimate_series(estimates, name, colour_idx, clamp)
+}
+
+/// An estimate divided by `scale` (a change of unit).
+pub fn scaled(estimate: Estimate, scale: f64) -> Estimate {
+    Estimate {
+        mean: estimate.mean.map(|mean| mean / scale),
+        ci95: estimate.ci95.map(|ci| ci / scale),
+        n: estimate.n,
+    }
+}
+
+/// The largest mean plus half-width among estimates (0 when none is defined).
+fn upper_bound(estimates: impl Iterator<Item = Estimate>) -> f64 {
+    estimates
+        .filter_map(|e| e.mean.map(|mean| mean + e.ci95.unwrap_or(0.0)))
+        .fold(0.0, f64::max)
+}
+
+/// A series from (x, estimate) pairs: the means, and the band mean ± half-width.
+pub fn estimate_series(
+    estimates: impl Iterator<Item = (f64, Estimate)>,
+    name: &str,
+    colour_idx: usize,
+    clamp: Option<(f64, f64)>,
+) -> Series {
+    let clamp = |value: f64| match clamp {
+        Some((low, high)) => value.clamp(low, high),
+        None => value,
+    };
+    let mut points = Vec::new();
+    let mut band = Vec::new();
+    for (x, estimate) in estimates {
+        let mean = estimate.mean_or_nan();
+        let half_width = estimate.ci95.unwrap_or(0.0);
+        points.push((x, mean));
+        band.push((x, clamp(mean - half_width), clamp(mean + half_width)));
+    }
+    Series {
+        name: name.to_string(),
+        points,
+        band,
+        colour_idx,
+        dashed: false,
+    }
+}
+
+fn time_panel(
+    title: &str,
+    unit: TimeUnit,
+    y_label: &str,
+    y_format: ValueFormat,
+    series: Vec<Series>,
+) -> Panel {
+    Panel {
+        title: title.to_string(),
+        x_label: "interval start".into(),
+        y_label: y_label.to_string(),
+        x_format: unit.format,
+        y_format,
+        y_range: None,
+        series,
+        reference_lines: Vec::new(),
+    }
+}
+
+/// Channels agents serve (not self-service), by index.
+fn agent_channels(scenario: &Scenario) -> impl Iterator<Item = (usize, &crate::scenario::Channel)> {
+    scenario
+        .channels
+        .iter()
+        .enumerate()
+        .filter(|(_, channel)| channel.handle_time.is_some())
+}
+
+fn volume_figure(input: &RunChartInput) -> Figure {
+    let panels = input
+        .summary
+        .channels
+        .iter()
+        .enumerate()
+        .filter(|(_, channel)| channel.metrics["offered"].mean.unwrap_or(0.0) > 0.0)
+        .map(|(channel_idx, channel)| {
+            let rows = rows_of(input.channel_rows, &channel.name);
+            time_panel(
+                &channel.name,
+                unit(input),
+                "contacts offered",
+                ValueFormat::Number,
+                vec![time_series(
+                    &rows,
+                    "offered",
+                    unit(input),
+                    1.0,
+                    "",
+                    channel_idx,
+                    Some((0.0, f64::MAX)),
+                )],
+            )
+        })
+        .collect::<Vec<_>>();
+    Figure {
+        file_stem: "volume",
+        title: "Volume: contacts offered per interval".into(),
+        caption: "Mean contacts offered per reporting interval for each channel, with the 95% confidence band across replications.".into(),
+        columns: columns_for(panels.len()),
+        panels,
+    }
+}
+
+fn sla_figure(input: &RunChartInput) -> Figure {
+    let panels = agent_channels(input.scenario)
+        .filter_map(|(channel_idx, channel)| {
+            let sla = channel.sla?;
+            let rows = rows_of(input.channel_rows, &channel.name);
+            let mut panel = time_panel(
+                &format!(
+                    "{} (within {})",
+                    channel.name,
+                    format_duration(sla.threshold_seconds)
+                ),
+                unit(input),
+                "SLA attained",
+                ValueFormat::Percent,
+                vec![time_series(
+                    &rows,
+                    "sla_attainment",
+                    unit(input),
+                    1.0,
+                    "attained",
+                    channel_idx,
+                    Some((0.0, 1.0)),
+                )],
+            );
+            panel.y_range = Some((0.0, 1.05));
+            panel.reference_lines.push(ReferenceLine {
+                label: format!("target {:.0}%", sla.target * 100.0),
+                orientation: Orientation::Horizontal,
+                value: sla.target,
+            });
+            Some(panel)
+        })
+        .collect::<Vec<_>>();
+    Figure {
+        file_stem: "sla_attainment",
+        title: "SLA attainment per interval against target".into(),
+        caption: "Share answered within the channel's threshold (answered within / (answered + abandoned after)) per interval, with the 95% confidence band; the dashed line is the target. Gaps are intervals with no contacts.".into(),
+        columns: columns_for(panels.len()),
+        panels,
+    }
+}
+
+fn queue_length_figure(input: &RunChartInput) -> Figure {
+    let panels = agent_channels(input.scenario)
+        .map(|(channel_idx, channel)| {
+            let rows = rows_of(input.channel_rows, &channel.name);
+            time_panel(
+                &channel.name,
+                unit(input),
+                "contacts waiting",
+                ValueFormat::Number,
+                vec![time_series(
+                    &rows,
+                    "mean_queue_length",
+                    unit(input),
+                    1.0,
+                    "",
+                    channel_idx,
+                    Some((0.0, f64::MAX)),
+                )],
+            )
+        })
+        .collect::<Vec<_>>();
+    Figure {
+        file_stem: "queue_length",
+        title: "Queue length over time".into(),
+        caption: "Time-average number of contacts waiting in each channel's queue per interval, with the 95% confidence band.".into(),
+        columns: columns_for(panels.len()),
+        panels,
+    }
+}
+
+fn asa_figure(input: &RunChartInput) -> Figure {
+    let panels = agent_channels(input.scenario)
+        .map(|(channel_idx, channel)| {
+            let rows = rows_of(input.channel_rows, &channel.name);
+            let threshold = channel.sla.map(|sla| sla.threshold_seconds);
+            let largest = upper_bound(rows.iter().map(|row| row.metrics["asa_seconds"]))
+                .max(threshold.unwrap_or(0.0));
+            let (scale, unit_name) = duration_unit(largest);
+            let mut panel = time_panel(
+                &channel.name,
+                unit(input),
+                &format!("average speed of answer ({unit_name})"),
+                ValueFormat::Number,
+                vec![time_series(
+                    &rows,
+                    "asa_seconds",
+                    unit(input),
+                    scale,
+                    "ASA",
+                    channel_idx,
+                    Some((0.0, f64::MAX)),
+                )],
+            );
+            if let Some(threshold) = threshold {
+                panel.reference_lines.push(ReferenceLine {
+                    label: format!("SLA threshold {}", format_duration(threshold)),
+                    orientation: Orientation::Horizontal,
+                    value: threshold / scale,
+                });
+            }
+            panel
+        })
+        .collect::<Vec<_>>();
+    Figure {
+        file_stem: "asa",
+        title: "Average speed of answer over time".into(),
+        caption: "Mean wait of the contacts answered in each interval (by arrival interval), with the 95% confidence band; the dashed line is the SLA threshold.".into(),
+        columns: columns_for(panels.len()),
+        panels,
+    }
+}
+
+fn wait_distribution_figure(input: &RunChartInput) -> Figure {
+    let panels = input
+        .summary
+        .wait_distributions
+        .iter()
+        .map(|distribution| {
+            let channel_idx = input
+                .scenario
+                .channels
+                .iter()
+                .position(|c| c.name == distribution.channel)
+                .unwrap_or(0);
+            let span = distribution.points_seconds.last().copied().unwrap_or(0.0);
+            let (scale, unit_name) = duration_unit(span);
+            let estimates = distribution
+                .points_seconds
+                .iter()
+                .map(|seconds| seconds / scale)
+                .zip(distribution.share_within.iter().copied());
+            let mut panel = Panel {
+                title: distribution.channel.clone(),
+                x_label: format!("wait before answer ({unit_name})"),
+                y_label: "share answered within".into(),
+                x_format: ValueFormat::Number,
+                y_format: ValueFormat::Percent,
+                y_range: Some((0.0, 1.05)),
+                series: vec![estimate_series(
+                    estimates,
+                    "answered within",
+                    channel_idx,
+                    Some((0.0, 1.0)),
+                )],
+                reference_lines: Vec::new(),
+            };
+            if let Some(threshold) = distribution.sla_threshold_seconds {
+                panel.reference_lines.push(ReferenceLine {
+                    label: format!("SLA threshold {}", format_duration(threshold)),
+                    orientation: Orientation::Vertical,
+                    value: threshold / scale,
+                });
+            }
+            panel
+        })
+        .collect::<Vec<_>>();
+    Figure {
+        file_stem: "wait_distribution",
+        title: "Waiting-time distribution of answered contacts".into(),
+        caption: "Share of answered contacts that waited at most each time (the cumulative distribution), over three SLA thresholds, with the 95% confidence band; the dashed line marks the threshold.".into(),
+        columns: columns_for(panels.len()),
+        panels,
+    }
+}
+
+fn occupancy_figure(input: &RunChartInput) -> Figure {
+    let panels = input
+        .scenario
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(group_idx, group)| {
+            let rows = rows_of(input.group_rows, &group.name);
+            let mut panel = time_panel(
+                &group.name,
+                unit(input),
+                "occupancy",
+                ValueFormat::Percent,
+                vec![time_series(
+                    &rows,
+                    "occupancy",
+                    unit(input),
+                    1.0,
+                    "",
+                    group_idx,
+                    Some((0.0, 1.0)),
+                )],
+            );
+            panel.y_range = Some((0.0, 1.05));
+            panel
+        })
+        .collect::<Vec<_>>();
+    Figure {
+        file_stem: "occupancy",
+        title: "Occupancy per agent group".into(),
+        caption: "Share of logged-in agent capacity busy with contacts per interval, with the 95% confidence band. Gaps are intervals with nobody logged in.".into(),
+        columns: columns_for(panels.len()),
+        panels,
+    }
+}

@@ -1,0 +1,187 @@
+//! The figures of the seed's weekly dashboard that are not plain channel counters: each
+//! channel's share of the volume, its resolution rate, its cost per contact, and its
+//! waiting-time distribution. Like every reported figure, each is computed per replication
+//! and summarised as a mean with a 95% confidence half-width.
+//!
+//! Definitions (also in the README):
+//! - `volume_share`: the channel's offered contacts over all channels' offered contacts.
+//! - `resolution_rate`: share of the channel's handled contacts that needed no follow-up
+//!   contact (a handoff or an escalation) afterwards.
+//! - `cost_per_contact`: the groups' paid hours (scheduled agent-hours times
+//!   `cost_per_hour`) shared out over channels by the handle time each channel took from the
+//!   group, plus the channel's own `cost_per_contact`, over the contacts it served (handled,
+//!   or deflected for self-service). Present only when some cost is configured.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use super::recorder::wait_distribution_points_seconds;
+use super::summary::sum_channel;
+use crate::engine::ReplicationResult;
+use crate::scenario::Scenario;
+use crate::stats::Estimate;
+
+/// One channel's waiting-time distribution: the share of answered contacts that waited at
+/// most each point (the empirical CDF of the wait before answer).
+#[derive(Debug, Clone, Serialize)]
+pub struct WaitDistribution {
+    pub channel: String,
+    pub sla_threshold_seconds: Option<f64>,
+    pub points_seconds: Vec<f64>,
+    pub share_within: Vec<Estimate>,
+}
+
+fn ratio(numerator: f64, denominator: f64) -> f64 {
+    if denominator > 0.0 {
+        numerator / denominator
+    } else {
+        f64::NAN
+    }
+}
+
+/// Whether the scenario gives any cost, so that cost per contact means something.
+pub fn has_costs(scenario: &Scenario) -> bool {
+    scenario.groups.iter().any(|g| g.cost_per_hour.is_some())
+        || scenario
+            .channels
+            .iter()
+            .any(|c| c.cost_per_contact.is_some())
+}
+
+/// Per channel, the dashboard figures `volume_share`, `resolution_rate` and (with costs)
+/// `cost_per_contact`, over the reported period.
+pub fn channel_dashboard_metrics(
+    scenario: &Scenario,
+    results: &[ReplicationResult],
+) -> Vec<IndexMap<&'static str, Estimate>> {
+    let settings = &scenario.simulation;
+    let n_intervals = settings.n_intervals();
+    let first = settings.first_reported_interval();
+    let n_channels = scenario.channels.len();
+    let with_costs = has_costs(scenario);
+    let per_channel_values = |result: &ReplicationResult| -> Vec<Vec<(&'static str, f64)>> {
+        let totals: Vec<_> = (0..n_channels)
+            .map(|channel_idx| {
+                sum_channel(
+                    &result.channel_intervals
+                        [channel_idx * n_intervals + first..(channel_idx + 1) * n_intervals],
+                )
+            })
+            .collect();
+        let all_offered: u64 = totals.iter().map(|t| t.offered).sum();
+        let labour_cost = labour_cost_by_channel(scenario, result);
+        (0..n_channels)
+            .map(|channel_idx| {
+                let counts = &totals[channel_idx];
+                let followups: u64 = result.flows.handoffs
+                    [channel_idx * n_channels..(channel_idx + 1) * n_channels]
+                    .iter()
+                    .sum();
+                let handled = counts.handled as f64;
+                let mut values = vec![
+                    (
+                        "volume_share",
+                        ratio(counts.offered as f64, all_offered as f64),
+                    ),
+                    (
+                        "resolution_rate",
+                        ratio((handled - followups as f64).max(0.0), handled),
+                    ),
+                ];
+                if with_costs {
+                    let served = (counts.handled + counts.deflected) as f64;
+                    let own = scenario.channels[channel_idx]
+                        .cost_per_contact
+                        .unwrap_or(0.0);
+                    values.push((
+                        "cost_per_contact",
+                        ratio(labour_cost[channel_idx] + own * served, served),
+                    ));
+                }
+                values
+            })
+            .collect()
+    };
+    let all_values: Vec<Vec<Vec<(&'static str, f64)>>> =
+        results.iter().map(per_channel_values).collect();
+    (0..n_channels)
+        .map(|channel_idx| {
+            let Some(first_values) = all_values.first() else {
+                return IndexMap::new();
+            };
+            first_values[channel_idx]
+                .iter()
+                .enumerate()
+                .map(|(metric_idx, (name, _))| {
+                    let values = all_values
+                        .iter()
+                        .map(|replication| replication[channel_idx][metric_idx].1);
+                    (*name, Estimate::from_values(values))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// One replication's paid agent cost, shared out over channels by handle time.
+fn labour_cost_by_channel(scenario: &Scenario, result: &ReplicationResult) -> Vec<f64> {
+    let settings = &scenario.simulation;
+    let n_intervals = settings.n_intervals();
+    let first = settings.first_reported_interval();
+    let n_channels = scenario.channels.len();
+    let mut cost = vec![0.0; n_channels];
+    for (group_idx, group) in scenario.groups.iter().enumerate() {
+        let Some(cost_per_hour) = group.cost_per_hour else {
+            continue;
+        };
+        let paid_hours: f64 = result.group_intervals
+            [group_idx * n_intervals + first..(group_idx + 1) * n_intervals]
+            .iter()
+            .map(|counts| counts.scheduled_area)
+            .sum::<f64>()
+            / 3600.0;
+        let seconds = &result.flows.group_channel_seconds
+            [group_idx * n_channels..(group_idx + 1) * n_channels];
+        let total: f64 = seconds.iter().sum();
+        if total <= 0.0 {
+            continue;
+        }
+        for (channel_idx, channel_seconds) in seconds.iter().enumerate() {
+            cost[channel_idx] += cost_per_hour * paid_hours * channel_seconds / total;
+        }
+    }
+    cost
+}
+
+/// Per channel with agents, its waiting-time distribution over replications.
+pub fn wait_distributions(
+    scenario: &Scenario,
+    results: &[ReplicationResult],
+) -> Vec<WaitDistribution> {
+    scenario
+        .channels
+        .iter()
+        .enumerate()
+        .filter(|(_, channel)| channel.handle_time.is_some())
+        .map(|(channel_idx, channel)| {
+            let threshold = channel.sla.map(|sla| sla.threshold_seconds);
+            let points_seconds =
+                wait_distribution_points_seconds(threshold.unwrap_or(f64::INFINITY));
+            let share_within = (0..points_seconds.len())
+                .map(|point_idx| {
+                    Estimate::from_values(
+                        results
+                            .iter()
+                            .map(|result| result.wait_distribution_shares[channel_idx][point_idx]),
+                    )
+                })
+                .collect();
+            WaitDistribution {
+                channel: channel.name.clone(),
+                sla_threshold_seconds: threshold,
+                points_seconds,
+                share_within,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,516 @@
+//! report.html: one self-contained page per run (inline CSS and SVG; no script, font or
+//! image fetched from anywhere) for people who will never open a terminal. It holds the
+//! seed's weekly dashboard (volume distribution, channel performance, cross-channel figures,
+//! cost per contact), the agent groups, disruption events, every chart of the run, the
+//! scenario's key settings, the seed and the version. Every figure carries its 95%
+//! confidence half-width. Pure: returns the page, the caller writes it.
+
+use std::fmt::Write as _;
+
+use crate::charts::Figure;
+use crate::metrics::summary::{RunSummary, SLA_FORMULA};
+use crate::scenario::units::format_duration;
+use crate::scenario::{Headcount, OperatingHours, Scenario};
+use crate::stats::Estimate;
+
+use super::dashboard::thousands;
+
+/// Text made safe for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+const STYLE: &str = "
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif;
+  color: #1b1b1b; margin: 0 auto; max-width: 1240px; padding: 24px 32px; line-height: 1.4; }
+h1 { font-size: 1.7em; margin-bottom: 0.1em; }
+h2 { font-size: 1.25em; border-bottom: 2px solid #0072b2; padding-bottom: 4px; margin-top: 2em; }
+h3 { font-size: 1.05em; margin-bottom: 0.3em; }
+.meta { color: #555; margin-top: 0; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; font-variant-numeric: tabular-nums; }
+th, td { white-space: nowrap; padding: 4px 10px; border-bottom: 1px solid #ddd; text-align: right; vertical-align: top; }
+th { background: #f2f5f8; font-weight: 600; }
+th:first-child, td:first-child { text-align: left; }
+td.text { text-align: left; }
+.ci { color: #666; font-size: 0.85em; }
+.bar { display: inline-block; height: 0.9em; background: #0072b2; vertical-align: middle; }
+.bar.self { background: #009e73; }
+.miss { color: #b00020; font-weight: 600; }
+.met { color: #00734f; }
+.warning { background: #fff4e0; border-left: 4px solid #e69f00; padding: 8px 12px; margin: 8px 0; }
+figure { margin: 1.5em 0; }
+figure svg { max-width: 100%; height: auto; border: 1px solid #e3e3e3; }
+figcaption { color: #444; font-size: 0.92em; margin-top: 4px; }
+footer { color: #666; font-size: 0.85em; margin-top: 3em; border-top: 1px solid #ddd; padding-top: 8px; }
+@media print { body { max-width: none; padding: 0; } figure { break-inside: avoid; } }
+";
+
+/// A figure's mean and, in a smaller grey span, its half-width, formatted by `format`.
+fn estimate_cell(estimate: &Estimate, format: impl Fn(f64) -> String) -> String {
+    match (estimate.mean, estimate.ci95) {
+        (Some(mean), Some(ci)) => format!(
+            "{} <span class=\"ci\">±{}</span>",
+            escape_html(&format(mean)),
+            escape_html(&format(ci))
+        ),
+        (Some(mean), None) => escape_html(&format(mean)),
+        _ => "–".into(),
+    }
+}
+
+fn percent(value: f64) -> String {
+    format!("{:.1}%", 100.0 * value)
+}
+
+fn money(value: f64) -> String {
+    format!("{value:.2}")
+}
+
+fn count(value: f64) -> String {
+    if value >= 100.0 {
+        thousands(value)
+    } else {
+        format!("{value:.1}")
+    }
+}
+
+/// The run's report page. `charts` are the run's figures with their SVG text.
+pub fn run_report_html(
+    scenario: &Scenario,
+    summary: &RunSummary,
+    charts: &[(Figure, String)],
+) -> String {
+    let mut html = String::new();
+    let name = escape_html(&summary.scenario);
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>omnisim report: {name}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+    );
+    let _ = writeln!(html, "<h1>Omnichannel performance: {name}</h1>");
+    let _ = writeln!(
+        html,
+        "<p class=\"meta\">{} replication(s) of {} (warm-up {}), seed {}, omnisim {}. \
+         ± is a 95% confidence half-width across replications.</p>",
+        summary.replications,
+        format_duration(summary.horizon_seconds),
+        format_duration(summary.warmup_seconds),
+        summary.seed,
+        escape_html(&summary.omnisim_version)
+    );
+    for warning in &summary.warnings {
+        let _ = writeln!(
+            html,
+            "<div class=\"warning\">{}</div>",
+            escape_html(warning)
+        );
+    }
+    let missed: Vec<&str> = summary
+        .channels
+        .iter()
+        .filter(|c| c.meets_sla_target == Some(false))
+        .map(|c| c.name.as_str())
+        .collect();
+    if !missed.is_empty() {
+        let _ = writeln!(
+            html,
+            "<div class=\"warning\">SLA attainment below target on: {}</div>",
+            escape_html(&missed.join(", "))
+        );
+    }
+    html.push_str("<h2>Weekly dashboard</h2>\n");
+    volume_table(&mut html, summary);
+    performance_table(&mut html, summary);
+    cross_channel_table(&mut html, summary);
+    cost_table(&mut html, summary);
+    groups_table(&mut html, summary);
+    events_table(&mut html, summary);
+    html.push_str("<h2>Charts</h2>\n");
+    for (figure, svg) in charts {
+        let _ = writeln!(
+            html,
+            "<figure id=\"{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
+            figure.file_stem,
+            responsive_svg(svg),
+            escape_html(&figure.caption)
+        );
+    }
+    settings_section(&mut html, scenario, summary);
+    let _ = writeln!(
+        html,
+        "<footer>SLA attainment = {}. Made by omnisim {} from scenario {} with seed {}; the same \
+         scenario and seed give the same page.</footer>\n</body>\n</html>",
+        escape_html(SLA_FORMULA),
+        escape_html(&summary.omnisim_version),
+        name,
+        summary.seed
+    );
+    html
+}
+
+/// An SVG from plotters made to scale with the page: a viewBox from its width and height,
+/// and no XML declaration.
+fn responsive_svg(svg: &str) -> String {
+    let body = match svg.find("<svg") {
+        Some(start) => &svg[start..],
+        None => svg,
+    };
+    let attribute = |name: &str| -> Option<String> {
+        let tag_end = body.find('>')?;
+        let tag = &body[..tag_end];
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        let end = tag[start..].find('"')? + start;
+        Some(tag[start..end].to_string())
+    };
+    match (
+        attribute("width"),
+        attribute("height"),
+        attribute("viewBox"),
+    ) {
+        (Some(width), Some(height), None) => body.replacen(
+            "<svg",
+            &format!("<svg viewBox=\"0 0 {width} {height}\" role=\"img\""),
+            1,
+        ),
+        _ => body.to_string(),
+    }
+}
+
+fn volume_table(html: &mut String, summary: &RunSummary) {
+    let offered = |m: &indexmap::IndexMap<&'static str, Estimate>| m["offered"].mean.unwrap_or(0.0);
+    let largest = summary
+        .channels
+        .iter()
+        .map(|c| offered(&c.metrics))
+        .fold(0.0, f64::max);
+    let total: f64 = summary.channels.iter().map(|c| offered(&c.metrics)).sum();
+    html.push_str(
+        "<h3>Channel volume distribution</h3>\n<table>\n<tr><th>channel</th><th>contacts offered</th>\
+         <th>share</th><th class=\"text\" style=\"width:340px\"></th></tr>\n",
+    );
+    for channel in &summary.channels {
+        let m = &channel.metrics;
+        let width = if largest > 0.0 {
+            300.0 * offered(m) / largest
+        } else {
+            0.0
+        };
+        let (class, note) = if channel.kind == "self_service" {
+            (" self", " deflected, no agent")
+        } else {
+            ("", "")
+        };
+        let _ = writeln!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"text\"><span class=\"bar{class}\" \
+             style=\"width:{width:.0}px\"></span>{note}</td></tr>",
+            escape_html(&channel.name),
+            estimate_cell(&m["offered"], count),
+            estimate_cell(&m["volume_share"], percent),
+        );
+    }
+    let _ = writeln!(
+        html,
+        "<tr><th>total</th><th>{}</th><th>100%</th><th></th></tr>\n</table>",
+        thousands(total)
+    );
+}
+
+fn performance_table(html: &mut String, summary: &RunSummary) {
+    html.push_str(
+        "<h3>Channel performance</h3>\n<table>\n<tr><th>channel</th><th>avg handle time</th>\
+         <th>first response (ASA)</th><th>resolution rate</th><th>SLA attained</th><th>target</th>\
+         <th>abandoned</th><th>P90 wait</th></tr>\n",
+    );
+    for channel in summary.channels.iter().filter(|c| c.kind != "self_service") {
+        let m = &channel.metrics;
+        let target = match (channel.sla_target, channel.sla_threshold_seconds) {
+            (Some(target), Some(threshold)) => {
+                format!(
+                    "{:.0}% within {}",
+                    100.0 * target,
+                    format_duration(threshold)
+                )
+            }
+            _ => "–".into(),
+        };
+        let class = match channel.meets_sla_target {
+            Some(true) => "met",
+            Some(false) => "miss",
+            None => "",
+        };
+        let _ = writeln!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{}</td>\
+             <td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape_html(&channel.name),
+            estimate_cell(&m["mean_handle_time_seconds"], format_duration),
+            estimate_cell(&m["asa_seconds"], format_duration),
+            estimate_cell(&m["resolution_rate"], percent),
+            estimate_cell(&m["sla_attainment"], percent),
+            escape_html(&target),
+            estimate_cell(&m["abandonment_rate"], percent),
+            estimate_cell(&m["wait_p90_seconds"], format_duration),
+        );
+    }
+    html.push_str("</table>\n");
+}
+
+fn cross_channel_table(html: &mut String, summary: &RunSummary) {
+    let routing = &summary.routing;
+    if routing.cross_channel.is_empty() && routing.handoffs.is_empty() {
+        return;
+    }
+    html.push_str("<h3>Cross-channel metrics</h3>\n<table>\n<tr><th>figure</th><th>value</th><th class=\"text\">meaning</th></tr>\n");
+    let m = &routing.cross_channel;
+    let rows: [(&str, &str, fn(f64) -> String, &str); 6] = [
+        (
+            "channel switch rate",
+            "channel_switch_rate",
+            percent,
+            "resolved issues that used 2+ channels",
+        ),
+        (
+            "context preserved on switch",
+            "context_preserved_share",
+            percent,
+            "share of channel switches",
+        ),
+        (
+            "channels per resolved issue",
+            "channels_per_resolved_issue",
+            |v| format!("{v:.2}"),
+            "mean",
+        ),
+        (
+            "resolution time",
+            "resolution_time_seconds",
+            format_duration,
+            "first contact to last, resolved issues",
+        ),
+        (
+            "repeat contacts",
+            "repeat_contact_rate",
+            percent,
+            "issues with 2+ contacts",
+        ),
+        (
+            "reopened",
+            "reopen_rate",
+            percent,
+            "issues reopened after closing",
+        ),
+    ];
+    for (label, key, format, meaning) in rows {
+        if let Some(estimate) = m.get(key) {
+            let _ = writeln!(
+                html,
+                "<tr><td>{label}</td><td>{}</td><td class=\"text\">{meaning}</td></tr>",
+                estimate_cell(estimate, format)
+            );
+        }
+    }
+    for handoff in &routing.handoffs {
+        let h = &handoff.metrics;
+        let _ = writeln!(
+            html,
+            "<tr><td>handoffs {}</td><td>{}</td><td class=\"text\">follow-ups; context kept on {}</td></tr>",
+            escape_html(&handoff.name),
+            estimate_cell(&h["handoffs"], count),
+            estimate_cell(&h["context_preserved_share"], percent)
+        );
+    }
+    html.push_str("</table>\n");
+}
+
+fn cost_table(html: &mut String, summary: &RunSummary) {
+    if !summary
+        .channels
+        .iter()
+        .any(|c| c.metrics.contains_key("cost_per_contact"))
+    {
+        html.push_str("<p class=\"meta\">Cost per contact: give groups a <code>cost_per_hour</code> (and channels a <code>cost_per_contact</code>) to see it.</p>\n");
+        return;
+    }
+    html.push_str(
+        "<h3>Cost per contact by channel</h3>\n<table>\n<tr><th>channel</th><th>cost per contact</th></tr>\n",
+    );
+    for channel in &summary.channels {
+        let _ = writeln!(
+            html,
+            "<tr><td>{}</td><td>{}</td></tr>",
+            escape_html(&channel.name),
+            estimate_cell(&channel.metrics["cost_per_contact"], money)
+        );
+    }
+    html.push_str("</table>\n<p class=\"meta\">Paid agent hours at each group's cost_per_hour, shared over channels by handle time, plus each channel's own cost_per_contact, over the contacts served.</p>\n");
+}
+
+fn groups_table(html: &mut String, summary: &RunSummary) {
+    html.push_str(
+        "<h3>Agent groups</h3>\n<table>\n<tr><th>group</th><th>scheduled</th><th>available</th>\
+         <th>logged in</th><th>occupancy</th><th>handled</th></tr>\n",
+    );
+    for group in &summary.groups {
+        let m = &group.metrics;
+        let _ = writeln!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape_html(&group.name),
+            estimate_cell(&m["scheduled_agents"], count),
+            estimate_cell(&m["available_agents"], count),
+            estimate_cell(&m["logged_in_agents"], count),
+            estimate_cell(&m["occupancy"], percent),
+            estimate_cell(&m["handled"], count),
+        );
+    }
+    html.push_str("</table>\n");
+}
+
+fn events_table(html: &mut String, summary: &RunSummary) {
+    if summary.events.is_empty() {
+        return;
+    }
+    html.push_str("<h3>Disruption events</h3>\n<p class=\"meta\">Each event against the same run without events, on the same seeds: the difference is paired, so its interval is narrow.</p>\n<table>\n<tr><th>event</th><th class=\"text\">when</th><th class=\"text\">subject</th><th class=\"text\">metric</th><th>with event</th><th>without</th><th>difference</th></tr>\n");
+    for event in &summary.events {
+        for comparison in &event.comparison {
+            for (metric, paired) in &comparison.metrics {
+                let format: fn(f64) -> String = if metric.ends_with("_seconds") {
+                    format_duration
+                } else if metric.ends_with("_rate")
+                    || metric.starts_with("sla")
+                    || *metric == "occupancy"
+                {
+                    percent
+                } else {
+                    count
+                };
+                let _ = writeln!(
+                    html,
+                    "<tr><td>{} <span class=\"ci\">{}</span></td><td class=\"text\">{} to {}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    escape_html(&event.name),
+                    event.kind,
+                    escape_html(&event.start),
+                    escape_html(&event.end),
+                    escape_html(&comparison.subject),
+                    metric,
+                    estimate_cell(&paired.with_event, format),
+                    estimate_cell(&paired.without_event, format),
+                    estimate_cell(&paired.difference, format),
+                );
+            }
+        }
+    }
+    html.push_str("</table>\n");
+}
+
+fn settings_section(html: &mut String, scenario: &Scenario, summary: &RunSummary) {
+    let settings = &scenario.simulation;
+    html.push_str("<h2>Scenario settings</h2>\n<table>\n");
+    let rows = [
+        ("scenario", escape_html(&scenario.name)),
+        ("horizon", format_duration(settings.horizon_seconds)),
+        (
+            "reporting interval",
+            format_duration(settings.interval_seconds),
+        ),
+        ("warm-up", format_duration(settings.warmup_seconds)),
+        ("replications", summary.replications.to_string()),
+        ("seed", summary.seed.to_string()),
+        (
+            "agent selection",
+            summary.routing.agent_selection.to_string(),
+        ),
+        ("omnisim version", escape_html(&summary.omnisim_version)),
+    ];
+    for (label, value) in rows {
+        let _ = writeln!(
+            html,
+            "<tr><td>{label}</td><td class=\"text\">{value}</td></tr>"
+        );
+    }
+    html.push_str("</table>\n<h3>Channels</h3>\n<table>\n<tr><th>channel</th><th class=\"text\">kind</th><th class=\"text\">SLA</th><th class=\"text\">handle time</th><th class=\"text\">patience</th><th class=\"text\">hours</th></tr>\n");
+    for channel in &scenario.channels {
+        let sla = channel.sla.map_or("–".to_string(), |sla| {
+            format!(
+                "{:.0}% within {}",
+                100.0 * sla.target,
+                format_duration(sla.threshold_seconds)
+            )
+        });
+        let hours = match channel.hours {
+            OperatingHours::Always => "24/7",
+            OperatingHours::Weekly { .. } => "weekly hours",
+        };
+        let _ = writeln!(
+            html,
+            "<tr><td>{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{hours}</td></tr>",
+            escape_html(&channel.name),
+            channel.kind.name(),
+            sla,
+            channel
+                .handle_time
+                .as_ref()
+                .map_or("–".into(), |d| escape_html(&d.describe())),
+            channel
+                .patience
+                .as_ref()
+                .map_or("–".into(), |d| escape_html(&d.describe())),
+        );
+    }
+    html.push_str("</table>\n<h3>Agent groups</h3>\n<table>\n<tr><th>group</th><th class=\"text\">headcount</th><th class=\"text\">serves</th><th>concurrency</th><th>shrinkage</th><th>cost per hour</th></tr>\n");
+    for group in &scenario.groups {
+        let headcount = match &group.headcount {
+            Headcount::Constant(count) => format!("{count} agents"),
+            Headcount::PerInterval(counts) => format!(
+                "per interval, up to {}",
+                counts.iter().copied().max().unwrap_or(0)
+            ),
+            Headcount::Shifts(_) => format!("shifts, up to {}", group.headcount.max()),
+        };
+        let serves: Vec<&str> = scenario
+            .channels
+            .iter()
+            .zip(&group.serves_channel)
+            .filter(|(_, serves)| **serves)
+            .map(|(channel, _)| channel.name.as_str())
+            .collect();
+        let _ = writeln!(
+            html,
+            "<tr><td>{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape_html(&group.name),
+            headcount,
+            escape_html(&serves.join(", ")),
+            group.concurrency,
+            percent(group.shrinkage),
+            group.cost_per_hour.map_or("–".into(), money),
+        );
+    }
+    html.push_str("</table>\n");
+    if !scenario.disruptions.is_empty() {
+        html.push_str("<h3>Events</h3>\n<ul>\n");
+        for event in &summary.events {
+            let _ = writeln!(
+                html,
+                "<li>{} ({}), {} to {}</li>",
+                escape_html(&event.name),
+                event.kind,
+                escape_html(&event.start),
+                escape_html(&event.end)
+            );
+        }
+        html.push_str("</ul>\n");
+    }
+}
