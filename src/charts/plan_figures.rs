@@ -145,8 +145,8 @@ pub fn plan_sla_figure(scenario: &Scenario, plan: &Plan) -> Figure {
 /// Per channel: SLA attainment against the swept group's staffing level, with bands.
 pub fn sweep_sla_figure(report: &SweepReport) -> Figure {
     let x_label = match report.mode {
-        SweepMode::Agents => format!("{} agents", report.group),
-        SweepMode::Change => format!("change to {}'s headcount", report.group),
+        SweepMode::Agents => format!("agents in group {}", report.group),
+        SweepMode::Change => format!("change to group {}'s headcount", report.group),
     };
     let n_channels = report
         .levels
@@ -184,7 +184,7 @@ pub fn sweep_sla_figure(report: &SweepReport) -> Figure {
         .collect::<Vec<_>>();
     Figure {
         file_stem: "sweep_sla",
-        title: format!("SLA attainment against {}'s staffing", report.group),
+        title: format!("SLA attainment against the staffing of group {}", report.group),
         caption: "Attainment over the whole horizon at each staffing level, on the same seeds, with the 95% confidence band; the dashed line is the target.".into(),
         columns: columns_for(panels.len()),
         panels,

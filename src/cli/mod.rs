@@ -57,6 +57,18 @@ pub enum Command {
     /// SLA attainment, ASA and abandonment per channel against one group's staffing level.
     #[command(after_help = SWEEP_EXAMPLES)]
     Sweep(SweepArgs),
+    /// Write a commented starter scenario (three channels, two groups) to edit.
+    #[command(
+        after_help = "Examples:\n  omnisim init my_center.toml\n  omnisim validate my_center.toml && omnisim run my_center.toml\n\nRefuses to overwrite an existing file unless --force is given."
+    )]
+    Init {
+        /// Where to write the scenario.
+        #[arg(default_value = "scenario.toml")]
+        path: PathBuf,
+        /// Overwrite the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// The fewest agents per group and interval that meet every channel's SLA, found by
     /// simulation from an Erlang start, with the Erlang figures beside it.
     #[command(after_help = PLAN_EXAMPLES)]
@@ -276,18 +288,29 @@ pub enum Format {
     Json,
 }
 
-/// An error with the exit code it maps to.
+/// An error with the exit code it maps to and, where there is one, what to do about it.
 #[derive(Debug)]
 pub struct CliError {
     pub message: String,
     pub exit_code: u8,
+    /// One line on what to try next; `main` supplies a command's `--help` when absent.
+    pub hint: Option<String>,
 }
 
 impl From<ScenarioError> for CliError {
     fn from(error: ScenarioError) -> CliError {
+        let hint = match &error {
+            ScenarioError::Unreadable { .. } => {
+                "check the path; `omnisim init my_scenario.toml` writes a commented starter scenario"
+            }
+            ScenarioError::Invalid { .. } => {
+                "fix the keys named above (`omnisim validate FILE` lists every problem); scenarios/ holds working examples"
+            }
+        };
         CliError {
             message: error.to_string(),
             exit_code: EXIT_BAD_INPUT,
+            hint: Some(hint.into()),
         }
     }
 }
@@ -298,7 +321,23 @@ impl CliError {
         CliError {
             message: message.into(),
             exit_code: EXIT_BAD_INPUT,
+            hint: None,
         }
+    }
+
+    /// A failure while running or writing: exit code 1.
+    pub fn failure(message: impl Into<String>, hint: Option<&str>) -> CliError {
+        CliError {
+            message: message.into(),
+            exit_code: EXIT_FAILURE,
+            hint: hint.map(str::to_string),
+        }
+    }
+
+    /// The same error with `hint`.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> CliError {
+        self.hint = Some(hint.into());
+        self
     }
 }
 
@@ -307,9 +346,11 @@ fn write_outputs<Name: AsRef<str>>(
     out_dir: &Path,
     files: &[(Name, Vec<u8>)],
 ) -> Result<Vec<PathBuf>, CliError> {
-    crate::output::write_files(out_dir, files).map_err(|error| CliError {
-        message: format!("cannot write outputs to {}: {error}", out_dir.display()),
-        exit_code: EXIT_FAILURE,
+    crate::output::write_files(out_dir, files).map_err(|error| {
+        CliError::failure(
+            format!("cannot write outputs to {}: {error}", out_dir.display()),
+            Some("choose a folder you can write to with --out"),
+        )
     })
 }
 
@@ -325,9 +366,11 @@ fn chart_files(figures: &[Figure]) -> Result<(Vec<(String, Vec<u8>)>, Vec<String
     let mut files = Vec::new();
     let mut svgs = Vec::new();
     for (figure, result) in figures.iter().zip(rendered) {
-        let (svg, png) = result.map_err(|error| CliError {
-            message: format!("cannot draw chart {}: {error}", figure.file_stem),
-            exit_code: EXIT_FAILURE,
+        let (svg, png) = result.map_err(|error| {
+            CliError::failure(
+                format!("cannot draw chart {}: {error}", figure.file_stem),
+                Some("--no-charts skips the charts and report.html; please report this"),
+            )
         })?;
         files.push((
             format!("{}.svg", figure.file_stem),
@@ -345,10 +388,7 @@ fn print_stdout(bytes: &[u8]) -> Result<(), CliError> {
     std::io::stdout()
         .lock()
         .write_all(bytes)
-        .map_err(|error| CliError {
-            message: format!("cannot print: {error}"),
-            exit_code: EXIT_FAILURE,
-        })
+        .map_err(|error| CliError::failure(format!("cannot print: {error}"), None))
 }
 
 /// Prints a command's result: its JSON for `--format json`, else its text followed by the
@@ -410,11 +450,30 @@ fn written_line(written: &[PathBuf]) -> String {
 /// Parses arguments, runs the command, prints any error, and returns the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let command_name = cli.command.name();
     match run_command(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {}", error.message);
+            let hint = error.hint.unwrap_or_else(|| {
+                format!("`omnisim {command_name} --help` explains every option, with examples")
+            });
+            eprintln!("hint: {hint}");
             ExitCode::from(error.exit_code)
+        }
+    }
+}
+
+impl Command {
+    /// The subcommand as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Run(_) => "run",
+            Command::Validate { .. } => "validate",
+            Command::Erlang(_) => "erlang",
+            Command::Sweep(_) => "sweep",
+            Command::Plan(_) => "plan",
+            Command::Init { .. } => "init",
         }
     }
 }
@@ -430,7 +489,40 @@ pub fn run_command(command: Command) -> Result<(), CliError> {
         Command::Erlang(args) => erlang::erlang(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Plan(args) => plan::plan(&args),
+        Command::Init { path, force } => init(&path, force),
     }
+}
+
+/// The starter scenario `omnisim init` writes.
+pub const STARTER_SCENARIO: &str = include_str!("starter.toml");
+
+fn init(path: &Path, force: bool) -> Result<(), CliError> {
+    if path.exists() && !force {
+        return Err(CliError::bad_input(format!(
+            "{} already exists; not overwriting it",
+            path.display()
+        ))
+        .with_hint("give another path, or --force to replace it"));
+    }
+    let file_name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .ok_or_else(|| CliError::bad_input(format!("{} is not a file path", path.display())))?;
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    write_outputs(
+        &folder,
+        &[(file_name, STARTER_SCENARIO.as_bytes().to_vec())],
+    )?;
+    let shown = path.display();
+    print_stdout(
+        format!(
+            "wrote {shown}: a starter scenario with phone, chat and email and two agent groups.\nnext:\n  omnisim validate {shown}\n  omnisim run {shown}\n"
+        )
+        .as_bytes(),
+    )
 }
 
 fn validate(path: &Path, overlays: &[PathBuf], print: bool) -> Result<(), CliError> {

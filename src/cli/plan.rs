@@ -4,7 +4,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::run::{directory_name, load_scenario};
-use super::{CliError, PlanArgs, print_result, write_outputs};
+use super::{CliError, PlanArgs, chart_files, print_result, write_outputs};
+use crate::charts::plan_figures::{plan_sla_figure, plan_staffing_figure};
 use crate::plan::report::{
     plan_csv_bytes, plan_report, plan_sla_csv_bytes, plan_staffing_toml, plan_text,
 };
@@ -67,18 +68,26 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
             .join(directory_name(&scenario.name))
             .join("plan")
     });
-    let written = write_outputs(
-        &out_dir,
-        &[
-            ("plan.csv", plan_csv_bytes(&scenario, &plan)),
-            ("plan_sla.csv", plan_sla_csv_bytes(&scenario, &plan)),
-            ("plan.json", json.clone()),
-            (
-                "staffing.toml",
-                plan_staffing_toml(&scenario, &plan).into_bytes(),
-            ),
-        ],
-    )?;
+    let mut files = vec![
+        ("plan.csv".to_string(), plan_csv_bytes(&scenario, &plan)),
+        (
+            "plan_sla.csv".to_string(),
+            plan_sla_csv_bytes(&scenario, &plan),
+        ),
+        ("plan.json".to_string(), json.clone()),
+        (
+            "staffing.toml".to_string(),
+            plan_staffing_toml(&scenario, &plan).into_bytes(),
+        ),
+    ];
+    if !args.simulation.no_charts {
+        let figures = [
+            plan_staffing_figure(&scenario, &plan),
+            plan_sla_figure(&scenario, &plan),
+        ];
+        files.extend(chart_files(&figures)?.0);
+    }
+    let written = write_outputs(&out_dir, &files)?;
     print_result(
         args.format,
         &json,

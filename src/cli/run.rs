@@ -4,7 +4,6 @@ use std::path::Path;
 
 use super::{CliError, RunArgs, SimulationArgs, chart_files, print_result, write_outputs};
 use crate::charts::run_figures::{RunChartInput, run_figures};
-use crate::error::EXIT_FAILURE;
 use crate::metrics::events_summary::event_summaries;
 use crate::metrics::summary::{channel_interval_rows, group_interval_rows, summarise};
 use crate::output::html_report::run_report_html;
@@ -44,10 +43,10 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     progress.finish();
     let all_results = results.iter().chain(base_results.iter().flatten());
     if let Some(failure) = all_results.flat_map(|r| &r.conservation_failures).next() {
-        return Err(CliError {
-            message: format!("internal error, flow conservation failed (please report): {failure}"),
-            exit_code: EXIT_FAILURE,
-        });
+        return Err(CliError::failure(
+            format!("internal error, flow conservation failed: {failure}"),
+            Some("this is a bug in omnisim; please report it with the scenario and seed"),
+        ));
     }
     let mut summary = summarise(&scenario, &results);
     if let Some(base_results) = &base_results {

@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use super::run::{directory_name, load_scenario};
-use super::{CliError, SweepArgs, print_result, write_outputs};
+use super::{CliError, SweepArgs, chart_files, print_result, write_outputs};
+use crate::charts::plan_figures::sweep_sla_figure;
 use crate::progress::Progress;
 use crate::scenario::Limits;
 use crate::sweep::{SweepMode, SweepSpec, run_sweep, sweep_csv_bytes, sweep_table};
@@ -109,13 +110,14 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             .join(directory_name(&scenario.name))
             .join(format!("sweep_{}", directory_name(&args.group)))
     });
-    let written = write_outputs(
-        &out_dir,
-        &[
-            ("sweep.csv", sweep_csv_bytes(&report)),
-            ("sweep.json", json.clone()),
-        ],
-    )?;
+    let mut files = vec![
+        ("sweep.csv".to_string(), sweep_csv_bytes(&report)),
+        ("sweep.json".to_string(), json.clone()),
+    ];
+    if !args.simulation.no_charts {
+        files.extend(chart_files(&[sweep_sla_figure(&report)])?.0);
+    }
+    let written = write_outputs(&out_dir, &files)?;
     print_result(args.format, &json, || sweep_table(&report), &written)
 }
 
