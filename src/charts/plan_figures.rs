@@ -10,12 +10,10 @@ use crate::scenario::units::format_duration;
 use crate::stats::Estimate;
 use crate::sweep::{SweepMode, SweepReport};
 
+/// Two panels a row (one for a single panel): wide enough to read, and in the HTML report
+/// the figure is shown near its drawn size, so its text stays legible in print.
 fn columns_for(panels: usize) -> usize {
-    match panels {
-        0 | 1 => 1,
-        2 | 4 => 2,
-        _ => 3,
-    }
+    if panels <= 1 { 1 } else { 2 }
 }
 
 fn line(name: &str, points: Vec<(f64, f64)>, colour_idx: usize, dashed: bool) -> Series {

@@ -36,12 +36,10 @@ fn unit(input: &RunChartInput) -> TimeUnit {
     clock_unit(input.scenario.simulation.horizon_seconds)
 }
 
+/// Two panels a row (one for a single panel): wide enough to read, and in the HTML report
+/// the figure is shown near its drawn size, so its text stays legible in print.
 fn columns_for(panels: usize) -> usize {
-    match panels {
-        0 | 1 => 1,
-        2 | 4 => 2,
-        _ => 3,
-    }
+    if panels <= 1 { 1 } else { 2 }
 }
 
 /// One entity's rows (a channel's or a group's), in interval order.

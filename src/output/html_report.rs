@@ -42,7 +42,7 @@ table { border-collapse: collapse; margin: 0.5em 0 1em; font-variant-numeric: ta
 th, td { white-space: nowrap; padding: 4px 10px; border-bottom: 1px solid #ddd; text-align: right; vertical-align: top; }
 th { background: #f2f5f8; font-weight: 600; }
 th:first-child, td:first-child { text-align: left; }
-td.text { text-align: left; }
+td.text, th.text { text-align: left; }
 .ci { color: #666; font-size: 0.85em; }
 .bar { display: inline-block; height: 0.9em; background: #0072b2; vertical-align: middle; }
 .bar.self { background: #009e73; }

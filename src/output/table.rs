@@ -82,7 +82,11 @@ pub fn summary_table(summary: &RunSummary) -> String {
         text.push_str("\n! SLA attainment below target\n");
     }
     for warning in &summary.warnings {
-        text.push_str(&format!("\nwarning: {warning}"));
+        let options = textwrap::Options::new(super::dashboard::TERMINAL_WIDTH)
+            .initial_indent("warning: ")
+            .subsequent_indent("         ");
+        text.push('\n');
+        text.push_str(&textwrap::fill(warning, options));
     }
     if !summary.warnings.is_empty() {
         text.push('\n');

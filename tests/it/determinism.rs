@@ -120,7 +120,14 @@ fn check_cli_threads(args: &[&str], files: &[&str]) {
 fn cli_writes_identical_files_with_one_and_two_threads() {
     check_cli_threads(
         &["run", "scenarios/erlang_a.toml", "--replications", "4"],
-        &["summary.json", "intervals.csv", "group_intervals.csv"],
+        &[
+            "summary.json",
+            "intervals.csv",
+            "group_intervals.csv",
+            "report.html",
+            "sla_attainment.png",
+            "wait_distribution.svg",
+        ],
     );
 }
 

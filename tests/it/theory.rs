@@ -177,6 +177,30 @@ fn mm1_at_rho_0_9_matches_the_reference_and_its_wait_quantiles() {
 }
 
 #[test]
+fn waiting_time_distribution_matches_erlang_c() {
+    // M/M/c: P(W <= t) = 1 - C(c, a) exp(-(c mu - lambda) t) for the wait of every contact;
+    // with no abandonment every contact is answered, so it is the answered-wait CDF too.
+    let model = Model::voice(18.0, 20, 400, 5);
+    let summary = model.simulate(20);
+    let (rate, mu, servers) = (18.0 / 60.0, 1.0 / 60.0, 20.0);
+    let exact = erlang_c(rate, 60.0, 20).unwrap();
+    let distribution = &summary.wait_distributions[0];
+    assert_eq!(
+        distribution.points_seconds.len(),
+        distribution.share_within.len()
+    );
+    for point_idx in (0..distribution.points_seconds.len()).step_by(10) {
+        let t = distribution.points_seconds[point_idx];
+        let exact_share = 1.0 - exact.probability_wait * (-(servers * mu - rate) * t).exp();
+        check_estimate(
+            &format!("share answered within {t} s"),
+            distribution.share_within[point_idx],
+            exact_share,
+        );
+    }
+}
+
+#[test]
 fn md1_is_half_of_mm1() {
     // Pollaczek-Khinchine: fixed 1-minute service at lambda 0.9 per minute waits 4.5 minutes.
     let mut model = Model::voice(0.9, 1, 2000, 20);

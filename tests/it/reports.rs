@@ -1,0 +1,357 @@
+//! What people read: snapshots of summary.json, intervals.csv, the terminal dashboard and
+//! report.html from one fixed small run; every chart rendered as PNG and SVG and checked to be
+//! a valid, non-trivial image; the dashboard's derived figures (cost per contact, resolution
+//! rate) against hand computations; the waiting-time distribution is checked against Erlang C
+//! in `theory`. Snapshots live in `tests/it/snapshots/`; after an intended change, review the
+//! difference and accept it with `INSTA_UPDATE=always cargo test` (or `cargo insta review`).
+
+use omnisim::charts::plan_figures::{plan_sla_figure, plan_staffing_figure, sweep_sla_figure};
+use omnisim::charts::run_figures::{RunChartInput, run_figures};
+use omnisim::charts::{Figure, render_png, render_svg};
+use omnisim::engine::ReplicationResult;
+use omnisim::metrics::summary::{RunSummary, channel_interval_rows, group_interval_rows};
+use omnisim::output::dashboard::TERMINAL_WIDTH;
+use omnisim::output::html_report::run_report_html;
+use omnisim::output::table::summary_table;
+use omnisim::output::{interval_csv_bytes, summary_json_bytes};
+use omnisim::plan::{PlanOptions, plan};
+use omnisim::progress::Progress;
+use omnisim::scenario::Scenario;
+use omnisim::stats::student_t_quantile;
+use omnisim::sweep::{SweepMode, SweepSpec, run_sweep};
+
+use crate::support::{parse, simulate};
+
+/// A day of chat, email and a self-service portal, with a chat-to-email handoff and costs.
+pub const SMALL_RUN: &str = r#"
+name = "small_run"
+
+[simulation]
+horizon = "1d"
+interval = "2h"
+replications = 4
+seed = 5
+
+[channels.chat]
+kind = "messaging"
+sla = { within = "2m", target = 0.8 }
+handle_time = { distribution = "exponential", mean = "6m" }
+patience = { distribution = "exponential", mean = "5m" }
+
+[channels.email]
+kind = "async"
+sla = { within = "4h", target = 0.9 }
+handle_time = { distribution = "exponential", mean = "12m" }
+cost_per_contact = 0.05
+
+[channels.portal]
+kind = "self_service"
+cost_per_contact = 0.08
+
+[arrivals.chat]
+rate_per_hour = 20
+
+[arrivals.email]
+rate_per_hour = 10
+
+[arrivals.portal]
+rate_per_hour = 5
+
+[groups.chat_team]
+channels = ["chat"]
+headcount = 3
+concurrency = 2
+cost_per_hour = 28.0
+
+[groups.email_team]
+channels = ["email"]
+headcount = 3
+cost_per_hour = 25.0
+
+[[handoffs]]
+from = "chat"
+to = "email"
+probability = 0.2
+delay = { distribution = "exponential", mean = "30m" }
+context_preserved = 0.9
+"#;
+
+/// The fixed run every snapshot is taken from.
+fn small_run() -> (Scenario, RunSummary, Vec<ReplicationResult>) {
+    let scenario = parse(SMALL_RUN);
+    let (summary, results) = simulate(&scenario, Some(1));
+    (scenario, summary, results)
+}
+
+fn snapshot_settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}
+
+#[test]
+fn snapshots_of_json_csv_terminal_and_html() {
+    let (scenario, summary, results) = small_run();
+    let json = String::from_utf8(summary_json_bytes(&summary)).unwrap();
+    let csv = String::from_utf8(interval_csv_bytes(
+        "channel",
+        &channel_interval_rows(&scenario, &results),
+    ))
+    .unwrap();
+    // The page's text and tables; the charts inside it are checked image by image below.
+    let html = run_report_html(&scenario, &summary, &[]);
+    snapshot_settings().bind(|| {
+        insta::assert_snapshot!("summary_json", json);
+        insta::assert_snapshot!("intervals_csv", csv);
+        insta::assert_snapshot!("terminal_dashboard", summary_table(&summary));
+        insta::assert_snapshot!("report_html", html);
+    });
+}
+
+/// A rendered figure is a PNG of the figure's size with real drawing on it, and a
+/// well-formed SVG holding the figure's title and a line per panel.
+#[track_caller]
+fn check(figure: &Figure) {
+    let name = figure.file_stem;
+    assert!(!figure.panels.is_empty(), "{name}: no panels");
+    let png = render_png(figure).unwrap_or_else(|error| panic!("{name}: {error}"));
+    let decoder = png::Decoder::new(std::io::Cursor::new(&png));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((info.width, info.height), figure.size(), "{name}: PNG size");
+    let pixels = &pixels[..info.buffer_size()];
+    let not_white = pixels.chunks(3).filter(|p| p != &[255, 255, 255]).count();
+    let share = not_white as f64 / (pixels.len() / 3) as f64;
+    assert!(
+        (0.02..0.6).contains(&share),
+        "{name}: {:.1}% of the PNG is drawn on; expected a chart, not a blank or solid image",
+        100.0 * share
+    );
+    let colours: std::collections::BTreeSet<&[u8]> = pixels.chunks(3).collect();
+    assert!(colours.len() > 20, "{name}: only {} colours", colours.len());
+
+    let svg = render_svg(figure).unwrap_or_else(|error| panic!("{name}: {error}"));
+    let document = roxmltree::Document::parse(&svg)
+        .unwrap_or_else(|error| panic!("{name}: the SVG is not well-formed XML: {error}"));
+    assert_eq!(document.root_element().tag_name().name(), "svg");
+    let texts: Vec<&str> = document
+        .descendants()
+        .filter(|node| node.is_text())
+        .filter_map(|node| node.text())
+        .collect();
+    assert!(
+        texts.iter().any(|text| text.contains(&figure.title)),
+        "{name}: title missing from the SVG"
+    );
+    for panel in &figure.panels {
+        assert!(
+            texts.iter().any(|text| text.contains(&panel.title)),
+            "{name}: panel title {:?} missing",
+            panel.title
+        );
+    }
+    let lines = document
+        .descendants()
+        .filter(|node| matches!(node.tag_name().name(), "polyline" | "path" | "polygon"))
+        .count();
+    assert!(
+        lines >= figure.panels.len(),
+        "{name}: {lines} lines for {} panels",
+        figure.panels.len()
+    );
+}
+
+#[test]
+fn every_chart_type_renders_as_png_and_svg() {
+    let (scenario, summary, results) = small_run();
+    let channel_rows = channel_interval_rows(&scenario, &results);
+    let group_rows = group_interval_rows(&scenario, &results);
+    let figures = run_figures(&RunChartInput {
+        scenario: &scenario,
+        summary: &summary,
+        channel_rows: &channel_rows,
+        group_rows: &group_rows,
+    });
+    let stems: Vec<&str> = figures.iter().map(|f| f.file_stem).collect();
+    assert_eq!(
+        stems,
+        [
+            "volume",
+            "sla_attainment",
+            "queue_length",
+            "asa",
+            "wait_distribution",
+            "occupancy"
+        ]
+    );
+    for figure in &figures {
+        check(figure);
+    }
+    let options = PlanOptions {
+        confidence: 0.8,
+        max_abandonment: None,
+        max_occupancy: None,
+        shrinkage: 0.25,
+        max_evaluations: 40,
+        max_agents_per_interval: 20,
+    };
+    let staffing_plan = plan(&scenario, &options, Some(1), &Progress::hidden());
+    check(&plan_staffing_figure(&scenario, &staffing_plan));
+    check(&plan_sla_figure(&scenario, &staffing_plan));
+    let spec = SweepSpec {
+        group_idx: 0,
+        mode: SweepMode::Agents,
+        levels: vec![1, 2, 3, 4],
+    };
+    check(&sweep_sla_figure(&run_sweep(
+        &scenario,
+        &spec,
+        Some(1),
+        &Progress::hidden(),
+    )));
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    let (scenario, summary, results) = small_run();
+    let channel_rows = channel_interval_rows(&scenario, &results);
+    let group_rows = group_interval_rows(&scenario, &results);
+    let input = RunChartInput {
+        scenario: &scenario,
+        summary: &summary,
+        channel_rows: &channel_rows,
+        group_rows: &group_rows,
+    };
+    let figure = &run_figures(&input)[1];
+    assert_eq!(render_png(figure).unwrap(), render_png(figure).unwrap());
+    assert_eq!(render_svg(figure).unwrap(), render_svg(figure).unwrap());
+}
+
+#[test]
+fn report_html_is_self_contained_and_holds_every_chart() {
+    let (scenario, summary, results) = small_run();
+    let channel_rows = channel_interval_rows(&scenario, &results);
+    let group_rows = group_interval_rows(&scenario, &results);
+    let figures = run_figures(&RunChartInput {
+        scenario: &scenario,
+        summary: &summary,
+        channel_rows: &channel_rows,
+        group_rows: &group_rows,
+    });
+    let charts: Vec<(Figure, String)> = figures
+        .into_iter()
+        .map(|figure| {
+            let svg = render_svg(&figure).unwrap();
+            (figure, svg)
+        })
+        .collect();
+    let html = run_report_html(&scenario, &summary, &charts);
+    for forbidden in [
+        "<script", "<link", "<img", "src=", "@import", "url(", "https://",
+    ] {
+        assert!(
+            !html.contains(forbidden),
+            "report.html contains {forbidden:?}"
+        );
+    }
+    assert_eq!(html.matches("<svg").count(), charts.len());
+    for (figure, _) in &charts {
+        assert!(html.contains(&format!("<figure id=\"{}\">", figure.file_stem)));
+    }
+    for needle in [
+        "seed 5",
+        "small_run",
+        "Channel volume distribution",
+        "Cost per contact",
+    ] {
+        assert!(html.contains(needle), "report.html lacks {needle:?}");
+    }
+}
+
+#[test]
+fn terminal_dashboard_fits_100_columns() {
+    for text in [
+        SMALL_RUN.to_string(),
+        std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/retail_week.toml"),
+        )
+        .unwrap()
+        .replace("replications = 20", "replications = 2"),
+    ] {
+        let (summary, _) = simulate(&parse(&text), None);
+        let table = summary_table(&summary);
+        for line in table.lines() {
+            assert!(
+                line.chars().count() <= TERMINAL_WIDTH,
+                "{} columns: {line}",
+                line.chars().count()
+            );
+        }
+        assert!(
+            table.contains('█'),
+            "volume bars are drawn with block characters"
+        );
+    }
+}
+
+#[test]
+fn cost_per_contact_and_resolution_rate_by_hand() {
+    let (scenario, summary, results) = small_run();
+    let hours = scenario.simulation.horizon_seconds / 3600.0;
+    let n_intervals = scenario.simulation.n_intervals();
+    // Each group serves one channel, so its whole paid cost falls on that channel.
+    for (channel_idx, group_cost, own_cost) in
+        [(0, 28.0 * 3.0 * hours, 0.0), (1, 25.0 * 3.0 * hours, 0.05)]
+    {
+        let per_replication: Vec<f64> = results
+            .iter()
+            .map(|result| {
+                let handled: u64 = result.channel_intervals
+                    [channel_idx * n_intervals..(channel_idx + 1) * n_intervals]
+                    .iter()
+                    .map(|c| c.handled)
+                    .sum();
+                (group_cost + own_cost * handled as f64) / handled as f64
+            })
+            .collect();
+        let expected = per_replication.iter().sum::<f64>() / per_replication.len() as f64;
+        let reported = summary.channels[channel_idx].metrics["cost_per_contact"]
+            .mean
+            .unwrap();
+        assert!(
+            (reported - expected).abs() < 1e-9,
+            "channel {channel_idx}: {reported} != {expected}"
+        );
+    }
+    // The portal has no agents: its cost is its own per contact.
+    let portal = summary.channels[2].metrics["cost_per_contact"]
+        .mean
+        .unwrap();
+    assert!((portal - 0.08).abs() < 1e-12);
+    // One chat in five is followed up by email, so chat resolves about 80% at first contact.
+    // Tolerance: the run's own interval, widened from 95% to 99.9% by the ratio of t quantiles.
+    let resolution = summary.channels[0].metrics["resolution_rate"];
+    let degrees = (resolution.n - 1) as usize;
+    let scale = student_t_quantile(degrees, 0.9995) / student_t_quantile(degrees, 0.975);
+    let (mean, half_width) = (resolution.mean.unwrap(), resolution.ci95.unwrap() * scale);
+    assert!(
+        (mean - 0.8).abs() <= half_width,
+        "chat resolution {mean} ± {half_width}"
+    );
+    assert!(
+        half_width < 0.1,
+        "interval ± {half_width} too wide to test anything"
+    );
+    assert_eq!(
+        summary.channels[1].metrics["resolution_rate"].mean,
+        Some(1.0)
+    );
+    let shares: f64 = summary
+        .channels
+        .iter()
+        .map(|c| c.metrics["volume_share"].mean.unwrap())
+        .sum();
+    assert!((shares - 1.0).abs() < 1e-9);
+}
