@@ -163,7 +163,7 @@ pub fn clock_unit(horizon_seconds: f64) -> TimeUnit {
 /// A duration axis reaching `max_seconds`: its divisor and the unit's name, so ticks fall
 /// on round seconds, minutes or hours.
 pub fn duration_unit(max_seconds: f64) -> (f64, &'static str) {
-    if !(max_seconds > 120.0) {
+    if max_seconds.is_nan() || max_seconds <= 120.0 {
         (1.0, "s")
     } else if max_seconds <= 3.0 * 3600.0 {
         (60.0, "min")
@@ -279,13 +279,12 @@ fn panel_ranges(panel: &Panel) -> ((f64, f64), (f64, f64)) {
     if x_max <= x_min {
         x_max = x_min + 1.0;
     }
-    let y_range = panel.y_range.unwrap_or_else(|| {
-        if y_max <= y_min {
-            (y_min, y_min + 1.0)
-        } else {
-            (y_min, y_max * 1.08)
-        }
-    });
+    let fitted = if y_max <= y_min {
+        (y_min, y_min + 1.0)
+    } else {
+        (y_min, y_max * 1.08)
+    };
+    let y_range = panel.y_range.unwrap_or(fitted);
     ((x_min, x_max), y_range)
 }
 

@@ -22,7 +22,7 @@ use crate::scenario::overlay::load_with_overlays;
     name = "omnisim",
     version,
     about = "Simulate an omnichannel contact center: queue waits, SLA attainment and staffing, with confidence intervals.",
-    after_help = "Examples:\n  omnisim run scenarios/retail_week.toml\n  omnisim run scenarios/erlang_c.toml --replications 30 --out /tmp/erlang\n  omnisim validate scenarios/retail_week.toml\n\nExit codes: 0 success, 1 failure while running or writing, 2 invalid input."
+    after_help = "Examples:\n  omnisim init my_center.toml          # a commented starter scenario to edit\n  omnisim run scenarios/retail_week.toml\n  omnisim run scenarios/erlang_c.toml --replications 30 --out /tmp/erlang\n  omnisim validate scenarios/retail_week.toml\n\nA run prints a dashboard and writes report.html (open it in a browser), charts (PNG, SVG),\nsummary.json and per-interval CSV files to output/<scenario>/.\n\nExit codes: 0 success, 1 failure while running or writing, 2 invalid input."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -33,7 +33,7 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario's replications and report per-channel waits and SLA attainment.
     #[command(
-        after_help = "Example:\n  omnisim run scenarios/retail_week.toml --replications 20 --seed 7\n\nWrites summary.json, intervals.csv and group_intervals.csv to output/<scenario>/ (or --out).\nThe same scenario and seed give byte-identical files at any --threads."
+        after_help = "Examples:\n  omnisim run scenarios/retail_week.toml --replications 20 --seed 7\n  # an outage layered on the week, measured against the same week without it\n  omnisim run scenarios/retail_week.toml --with scenarios/outage_chat.toml\n  # for scripts and CI: JSON on stdout, no charts\n  omnisim run scenarios/erlang_c.toml --format json --no-charts --quiet\n\nWrites summary.json, intervals.csv, group_intervals.csv, report.html and charts (volume,\nsla_attainment, queue_length, asa, wait_distribution, occupancy; PNG and SVG) to\noutput/<scenario>/ (or --out). The same scenario and seed give byte-identical files at any\n--threads."
     )]
     Run(RunArgs),
     /// Check a scenario file and report every problem, without running it.
@@ -354,10 +354,13 @@ fn write_outputs<Name: AsRef<str>>(
     })
 }
 
+/// A file to write: its name in the output folder and its bytes.
+type OutputFile = (String, Vec<u8>);
+
 /// Each figure as `<stem>.svg` and `<stem>.png`, rendered in parallel (each figure is drawn
 /// on its own, so the bytes do not depend on the thread count), and the SVG texts in figure
 /// order for report.html.
-fn chart_files(figures: &[Figure]) -> Result<(Vec<(String, Vec<u8>)>, Vec<String>), CliError> {
+fn chart_files(figures: &[Figure]) -> Result<(Vec<OutputFile>, Vec<String>), CliError> {
     use rayon::prelude::*;
     let rendered: Vec<Result<(String, Vec<u8>), String>> = figures
         .par_iter()

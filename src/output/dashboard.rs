@@ -18,7 +18,7 @@ pub fn block_bar(fraction: f64, width: usize) -> String {
     const PARTIAL: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
     let eighths = (fraction.clamp(0.0, 1.0) * (width * 8) as f64).round() as usize;
     let mut bar = "█".repeat(eighths / 8);
-    if eighths % 8 > 0 {
+    if !eighths.is_multiple_of(8) {
         bar.push(PARTIAL[eighths % 8]);
     }
     bar
@@ -162,7 +162,7 @@ pub fn queue_and_cost_section(summary: &RunSummary) -> String {
         };
         let agents = channel.kind != "self_service";
         text.push_str(
-            &format!(
+            format!(
                 "  {:<width$} {:<12} {:>9} {:>9} {:>8} {:>8} {:>8} {:>16}",
                 channel.name,
                 channel.kind,

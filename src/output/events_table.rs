@@ -12,7 +12,7 @@ pub fn events_table(events: &[EventSummary]) -> String {
         return String::new();
     }
     let mut text = String::from(
-        "\nevents: with the event vs the same customers without it; difference ± 95% CI\n",
+        "\nEVENTS: with the event vs the same customers without it; difference ± 95% CI\n",
     );
     for event in events {
         text.push_str(&format!(
@@ -45,25 +45,27 @@ pub fn events_table(events: &[EventSummary]) -> String {
             .max()
             .unwrap_or(0)
             .max(10);
+        text.push_str(&format!(
+            "    {:<width$} {:<10} {:>12} {:>12} {:>20}\n",
+            "subject", "metric", "with event", "without", "difference"
+        ));
         for row in &event.comparison {
-            let parts: Vec<String> = row
-                .metrics
-                .iter()
-                .filter(|(name, _)| **name != "offered")
-                .map(|(name, paired)| describe(name, paired))
-                .collect();
-            text.push_str(&format!(
-                "    {:<width$} {}\n",
-                row.subject,
-                parts.join("   ")
-            ));
+            let mut subject = row.subject.as_str();
+            for (name, paired) in row.metrics.iter().filter(|(name, _)| **name != "offered") {
+                let [label, with_event, without_event, difference] = describe(name, paired);
+                text.push_str(&format!(
+                    "    {subject:<width$} {label:<10} {with_event:>12} {without_event:>12} {difference:>20}\n"
+                ));
+                subject = "";
+            }
         }
     }
     text
 }
 
-/// "SLA 61.0% (95.0%) -34.0 pts ±3.1": with the event, without it in brackets, difference.
-fn describe(name: &str, paired: &PairedEstimate) -> String {
+/// A compared metric's label, value with the event, value without it, and the difference
+/// with its half-width ("-34.0 pts ±3.1", "+1h ±15m 11s").
+fn describe(name: &str, paired: &PairedEstimate) -> [String; 4] {
     let label = match name {
         "sla_attainment" => "SLA",
         "asa_seconds" => "ASA",
@@ -83,37 +85,31 @@ fn describe(name: &str, paired: &PairedEstimate) -> String {
         }
     };
     let difference = match (paired.difference.mean, paired.difference.ci95) {
-        (Some(mean), ci) => {
-            let (scaled, ci, unit) = match name {
-                "sla_attainment" | "abandonment_rate" => {
-                    (100.0 * mean, ci.map(|c| 100.0 * c), " pts")
-                }
-                "asa_seconds" => {
-                    let sign = if mean < 0.0 { "-" } else { "+" };
-                    let ci = ci
-                        .map(|c| format!(" ±{}", format_duration(c)))
-                        .unwrap_or_default();
-                    return format!(
-                        "{label} {} ({}) {sign}{}{ci}",
-                        value(&paired.with_event),
-                        value(&paired.without_event),
-                        format_duration(mean.abs())
-                    );
-                }
-                _ => (mean, ci, ""),
-            };
-            match ci {
-                Some(ci) => format!("{scaled:+.1}{unit} ±{ci:.1}"),
-                None => format!("{scaled:+.1}{unit}"),
-            }
-        }
         (None, _) => "-".into(),
+        (Some(mean), ci) => match name {
+            "sla_attainment" | "abandonment_rate" => match ci {
+                Some(ci) => format!("{:+.1} pts ±{:.1}", 100.0 * mean, 100.0 * ci),
+                None => format!("{:+.1} pts", 100.0 * mean),
+            },
+            "asa_seconds" => {
+                let sign = if mean < 0.0 { "-" } else { "+" };
+                let ci = ci
+                    .map(|c| format!(" ±{}", format_duration(c)))
+                    .unwrap_or_default();
+                format!("{sign}{}{ci}", format_duration(mean.abs()))
+            }
+            _ => match ci {
+                Some(ci) => format!("{mean:+.1} ±{ci:.1}"),
+                None => format!("{mean:+.1}"),
+            },
+        },
     };
-    format!(
-        "{label} {} ({}) {difference}",
+    [
+        label.to_string(),
         value(&paired.with_event),
-        value(&paired.without_event)
-    )
+        value(&paired.without_event),
+        difference,
+    ]
 }
 
 /// Joins items with ", " into lines of at most `width` characters.

@@ -275,7 +275,8 @@ fn cross_channel_table(html: &mut String, summary: &RunSummary) {
     }
     html.push_str("<h3>Cross-channel metrics</h3>\n<table>\n<tr><th>figure</th><th>value</th><th class=\"text\">meaning</th></tr>\n");
     let m = &routing.cross_channel;
-    let rows: [(&str, &str, fn(f64) -> String, &str); 6] = [
+    type Row = (&'static str, &'static str, fn(f64) -> String, &'static str);
+    let rows: [Row; 6] = [
         (
             "channel switch rate",
             "channel_switch_rate",

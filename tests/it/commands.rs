@@ -377,7 +377,7 @@ fn run_with_overlays_compares_against_the_base() {
         ],
         0,
         &[
-            "events: with the event vs",
+            "EVENTS: with the event vs",
             "chat_platform_down (channel_outage)",
         ],
     );
@@ -440,4 +440,112 @@ fn overlay_mistakes_and_the_merged_print() {
         0,
         &["valid", "1 event(s)"],
     );
+}
+
+#[test]
+fn init_writes_a_starter_that_validates_and_runs_and_never_overwrites() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("starter.toml");
+    let path_text = path.to_str().unwrap();
+    check(&["init", path_text], 0, &["wrote", "omnisim validate"]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("# A starter omnisim scenario"));
+    check(
+        &["validate", path_text],
+        0,
+        &["valid. 3 channel(s), 2 group(s)"],
+    );
+    let out = directory.path().join("out");
+    check(
+        &[
+            "run",
+            path_text,
+            "--replications",
+            "2",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        0,
+        &["OMNICHANNEL PERFORMANCE: my_contact_center", "report.html"],
+    );
+    // A second init refuses, says why and what to do, and leaves the file alone.
+    std::fs::write(&path, "# edited\n").unwrap();
+    check(
+        &["init", path_text],
+        2,
+        &["already exists", "hint: ", "--force"],
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "# edited\n");
+    check(&["init", path_text, "--force"], 0, &["wrote"]);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+#[test]
+fn every_error_is_one_line_and_a_hint() {
+    let directory = tempfile::tempdir().unwrap();
+    let missing = directory.path().join("missing.toml");
+    let bad = directory.path().join("bad.toml");
+    std::fs::write(&bad, "[simulation]\nhorizon = \"1d\"\n").unwrap();
+    let erlang_c = scenario_path("erlang_c.toml");
+    let cases: [(Vec<&str>, &str); 4] = [
+        (vec!["run", missing.to_str().unwrap()], "omnisim init"),
+        (vec!["run", bad.to_str().unwrap()], "omnisim validate FILE"),
+        (
+            vec!["run", &erlang_c, "--threads", "0"],
+            "omnisim run --help",
+        ),
+        (
+            vec!["sweep", &erlang_c, "--group", "nobody", "--agents", "1..2"],
+            "omnisim sweep --help",
+        ),
+    ];
+    for (args, hint) in cases {
+        let output = Command::new(env!("CARGO_BIN_EXE_omnisim"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 2, "{args:?}: {stderr}");
+        assert!(lines[0].starts_with("error: "), "{stderr}");
+        assert!(
+            lines[1].starts_with("hint: ") && lines[1].contains(hint),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn json_format_keeps_stdout_machine_readable() {
+    let directory = tempfile::tempdir().unwrap();
+    let stdout = check(
+        &[
+            "run",
+            &scenario_path("erlang_c.toml"),
+            "--replications",
+            "2",
+            "--format",
+            "json",
+            "--out",
+            directory.path().to_str().unwrap(),
+        ],
+        0,
+        &[],
+    );
+    let summary: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is only JSON");
+    assert_eq!(summary["scenario"], "erlang_c");
+    assert!(directory.path().join("report.html").is_file());
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    for command in ["run", "validate", "erlang", "sweep", "plan", "init"] {
+        let stdout = check(&[command, "--help"], 0, &["Example"]);
+        assert!(
+            stdout.contains(&format!("omnisim {command}")),
+            "{command}: {stdout}"
+        );
+    }
 }
