@@ -446,15 +446,32 @@ impl Recorder {
             .iter()
             .zip(&self.sla_thresholds)
             .map(|(histogram, &threshold)| {
-                wait_distribution_points_seconds(threshold)
+                // A wait counts as within a point when it falls in the point's histogram
+                // bucket or below (as `count_between(0, point)` would count it).
+                let points_ms: Vec<u64> = wait_distribution_points_seconds(threshold)
                     .into_iter()
-                    .map(|wait_seconds| {
-                        if histogram.is_empty() {
-                            f64::NAN
-                        } else {
-                            let within_ms = (wait_seconds * 1000.0).round() as u64;
-                            histogram.count_between(0, within_ms) as f64 / histogram.len() as f64
-                        }
+                    .map(|seconds| histogram.highest_equivalent((seconds * 1000.0).round() as u64))
+                    .collect();
+                if histogram.is_empty() {
+                    return vec![f64::NAN; points_ms.len()];
+                }
+                // One pass over the recorded buckets: each count goes to the first point at
+                // or above its value, then a running sum gives "at most each point".
+                let mut at_point = vec![0u64; points_ms.len()];
+                for bucket in histogram.iter_recorded() {
+                    let value = bucket.value_iterated_to();
+                    let point_idx = points_ms.partition_point(|&point| point < value);
+                    if let Some(slot) = at_point.get_mut(point_idx) {
+                        *slot += bucket.count_at_value();
+                    }
+                }
+                let total = histogram.len() as f64;
+                let mut within = 0;
+                at_point
+                    .into_iter()
+                    .map(|count| {
+                        within += count;
+                        within as f64 / total
                     })
                     .collect()
             })

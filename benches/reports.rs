@@ -1,0 +1,64 @@
+//! Criterion benchmarks of what a run writes after simulating: the six run charts of a retail
+//! week (336 intervals, 9 channels, 4 groups) drawn as SVG and as PNG, and report.html
+//! assembled around the SVGs. Rendering is independent of the engine, so these numbers say
+//! what `--no-charts` saves.
+//!
+//! Run: `cargo bench --bench reports`
+
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use omnisim::charts::run_figures::{RunChartInput, run_figures};
+use omnisim::charts::{render_png, render_svg};
+use omnisim::metrics::summary::{channel_interval_rows, group_interval_rows, summarise};
+use omnisim::output::html_report::run_report_html;
+use omnisim::progress::Progress;
+use omnisim::replicate::run_replications;
+use omnisim::scenario::load_scenario_file;
+
+fn reports(criterion: &mut Criterion) {
+    let mut group = criterion.benchmark_group("reports");
+    group.sample_size(10);
+    let mut scenario = load_scenario_file(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/retail_week.toml"),
+    )
+    .expect("valid");
+    scenario.simulation.replications = 4;
+    let (results, _) = run_replications(&scenario, Some(1), &Progress::hidden());
+    let summary = summarise(&scenario, &results);
+    let channel_rows = channel_interval_rows(&scenario, &results);
+    let group_rows = group_interval_rows(&scenario, &results);
+    let figures = run_figures(&RunChartInput {
+        scenario: &scenario,
+        summary: &summary,
+        channel_rows: &channel_rows,
+        group_rows: &group_rows,
+    });
+    group.bench_function("retail_week_six_charts_svg", |bench| {
+        bench.iter(|| {
+            figures
+                .iter()
+                .map(|f| render_svg(f).unwrap().len())
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("retail_week_six_charts_png", |bench| {
+        bench.iter(|| {
+            figures
+                .iter()
+                .map(|f| render_png(f).unwrap().len())
+                .sum::<usize>()
+        })
+    });
+    let charts: Vec<_> = figures
+        .iter()
+        .map(|figure| (figure.clone(), render_svg(figure).unwrap()))
+        .collect();
+    group.bench_function("retail_week_report_html", |bench| {
+        bench.iter(|| run_report_html(&scenario, &summary, &charts).len())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, reports);
+criterion_main!(benches);
