@@ -80,6 +80,33 @@ pub struct ReferenceLine {
     pub value: f64,
 }
 
+impl ReferenceLine {
+    /// A service-level target, across the panel: "target 80%".
+    pub fn target(target: f64) -> ReferenceLine {
+        ReferenceLine {
+            label: format!("target {:.0}%", target * 100.0),
+            orientation: Orientation::Horizontal,
+            value: target,
+        }
+    }
+
+    /// An SLA threshold drawn on an axis in units of `scale` seconds.
+    pub fn sla_threshold(
+        orientation: Orientation,
+        threshold_seconds: f64,
+        scale: f64,
+    ) -> ReferenceLine {
+        ReferenceLine {
+            label: format!(
+                "SLA threshold {}",
+                crate::scenario::units::format_duration(threshold_seconds)
+            ),
+            orientation,
+            value: threshold_seconds / scale,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Orientation {
     Horizontal,
@@ -127,6 +154,23 @@ pub const PANEL_HEIGHT: u32 = 340;
 const TITLE_HEIGHT: u32 = 56;
 
 impl Figure {
+    /// A figure of `panels`, two to a row (one for a single panel): wide enough to read, and
+    /// in the HTML report shown near its drawn size, so its text stays legible in print.
+    pub fn new(
+        file_stem: &'static str,
+        title: impl Into<String>,
+        caption: impl Into<String>,
+        panels: Vec<Panel>,
+    ) -> Figure {
+        Figure {
+            file_stem,
+            title: title.into(),
+            caption: caption.into(),
+            columns: if panels.len() <= 1 { 1 } else { 2 },
+            panels,
+        }
+    }
+
     /// Pixel size of the whole figure.
     pub fn size(&self) -> (u32, u32) {
         let columns = self.columns.clamp(1, self.panels.len().max(1));

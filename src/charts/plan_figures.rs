@@ -3,18 +3,12 @@
 //! attainment against a swept staffing level.
 
 use super::run_figures::estimate_series;
-use super::{Figure, Orientation, Panel, ReferenceLine, Series, ValueFormat, clock_unit};
+use super::{Figure, Panel, ReferenceLine, Series, ValueFormat, clock_unit};
 use crate::plan::Plan;
 use crate::scenario::Scenario;
 use crate::scenario::units::format_duration;
 use crate::stats::Estimate;
 use crate::sweep::{SweepMode, SweepReport};
-
-/// Two panels a row (one for a single panel): wide enough to read, and in the HTML report
-/// the figure is shown near its drawn size, so its text stays legible in print.
-fn columns_for(panels: usize) -> usize {
-    if panels <= 1 { 1 } else { 2 }
-}
 
 fn line(name: &str, points: Vec<(f64, f64)>, colour_idx: usize, dashed: bool) -> Series {
     Series {
@@ -70,13 +64,12 @@ pub fn plan_staffing_figure(scenario: &Scenario, plan: &Plan) -> Figure {
             }
         })
         .collect::<Vec<_>>();
-    Figure {
-        file_stem: "plan_staffing",
-        title: "Agents required against scheduled, per interval".into(),
-        caption: "The fewest agents per group and interval that meet every target (solid), against the scenario's current schedule (dashed); positions add shrinkage.".into(),
-        columns: columns_for(panels.len()),
+    Figure::new(
+        "plan_staffing",
+        "Agents required against scheduled, per interval",
+        "The fewest agents per group and interval that meet every target (solid), against the scenario's current schedule (dashed); positions add shrinkage.",
         panels,
-    }
+    )
 }
 
 /// Per channel with an SLA: the attainment the plan achieves per interval, with its
@@ -123,21 +116,16 @@ pub fn plan_sla_figure(scenario: &Scenario, plan: &Plan) -> Figure {
                     channel_idx,
                     Some((0.0, 1.0)),
                 )],
-                reference_lines: vec![ReferenceLine {
-                    label: format!("target {:.0}%", sla.target * 100.0),
-                    orientation: Orientation::Horizontal,
-                    value: sla.target,
-                }],
+                reference_lines: vec![ReferenceLine::target(sla.target)],
             })
         })
         .collect::<Vec<_>>();
-    Figure {
-        file_stem: "plan_sla",
-        title: "SLA attainment with the planned staffing".into(),
-        caption: "Attainment per interval when every group has its planned agents, with the confidence band the plan was checked at; the dashed line is the target.".into(),
-        columns: columns_for(panels.len()),
+    Figure::new(
+        "plan_sla",
+        "SLA attainment with the planned staffing",
+        "Attainment per interval when every group has its planned agents, with the confidence band the plan was checked at; the dashed line is the target.",
         panels,
-    }
+    )
 }
 
 /// Per channel: SLA attainment against the swept group's staffing level, with bands.
@@ -172,19 +160,17 @@ pub fn sweep_sla_figure(report: &SweepReport) -> Figure {
                 y_format: ValueFormat::Percent,
                 y_range: Some((0.0, 1.05)),
                 series: vec![series],
-                reference_lines: vec![ReferenceLine {
-                    label: format!("target {:.0}%", target * 100.0),
-                    orientation: Orientation::Horizontal,
-                    value: target,
-                }],
+                reference_lines: vec![ReferenceLine::target(target)],
             })
         })
         .collect::<Vec<_>>();
-    Figure {
-        file_stem: "sweep_sla",
-        title: format!("SLA attainment against the staffing of group {}", report.group),
-        caption: "Attainment over the whole horizon at each staffing level, on the same seeds, with the 95% confidence band; the dashed line is the target.".into(),
-        columns: columns_for(panels.len()),
+    Figure::new(
+        "sweep_sla",
+        format!(
+            "SLA attainment against the staffing of group {}",
+            report.group
+        ),
+        "Attainment over the whole horizon at each staffing level, on the same seeds, with the 95% confidence band; the dashed line is the target.",
         panels,
-    }
+    )
 }

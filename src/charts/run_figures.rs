@@ -36,12 +36,6 @@ fn unit(input: &RunChartInput) -> TimeUnit {
     clock_unit(input.scenario.simulation.horizon_seconds)
 }
 
-/// Two panels a row (one for a single panel): wide enough to read, and in the HTML report
-/// the figure is shown near its drawn size, so its text stays legible in print.
-fn columns_for(panels: usize) -> usize {
-    if panels <= 1 { 1 } else { 2 }
-}
-
 /// One entity's rows (a channel's or a group's), in interval order.
 fn rows_of<'a>(rows: &'a [IntervalRow], name: &str) -> Vec<&'a IntervalRow> {
     rows.iter().filter(|row| row.name == name).collect()
@@ -165,13 +159,12 @@ fn volume_figure(input: &RunChartInput) -> Figure {
             )
         })
         .collect::<Vec<_>>();
-    Figure {
-        file_stem: "volume",
-        title: "Volume: contacts offered per interval".into(),
-        caption: "Mean contacts offered per reporting interval for each channel, with the 95% confidence band across replications.".into(),
-        columns: columns_for(panels.len()),
+    Figure::new(
+        "volume",
+        "Volume: contacts offered per interval",
+        "Mean contacts offered per reporting interval for each channel, with the 95% confidence band across replications.",
         panels,
-    }
+    )
 }
 
 fn sla_figure(input: &RunChartInput) -> Figure {
@@ -199,21 +192,18 @@ fn sla_figure(input: &RunChartInput) -> Figure {
                 )],
             );
             panel.y_range = Some((0.0, 1.05));
-            panel.reference_lines.push(ReferenceLine {
-                label: format!("target {:.0}%", sla.target * 100.0),
-                orientation: Orientation::Horizontal,
-                value: sla.target,
-            });
+            panel
+                .reference_lines
+                .push(ReferenceLine::target(sla.target));
             Some(panel)
         })
         .collect::<Vec<_>>();
-    Figure {
-        file_stem: "sla_attainment",
-        title: "SLA attainment per interval against target".into(),
-        caption: "Share answered within the channel's threshold (answered within / (answered + abandoned after)) per interval, with the 95% confidence band; the dashed line is the target. Gaps are intervals with no contacts.".into(),
-        columns: columns_for(panels.len()),
+    Figure::new(
+        "sla_attainment",
+        "SLA attainment per interval against target",
+        "Share answered within the channel's threshold (answered within / (answered + abandoned after)) per interval, with the 95% confidence band; the dashed line is the target. Gaps are intervals with no contacts.",
         panels,
-    }
+    )
 }
 
 fn queue_length_figure(input: &RunChartInput) -> Figure {
@@ -237,13 +227,12 @@ fn queue_length_figure(input: &RunChartInput) -> Figure {
             )
         })
         .collect::<Vec<_>>();
-    Figure {
-        file_stem: "queue_length",
-        title: "Queue length over time".into(),
-        caption: "Time-average number of contacts waiting in each channel's queue per interval, with the 95% confidence band.".into(),
-        columns: columns_for(panels.len()),
+    Figure::new(
+        "queue_length",
+        "Queue length over time",
+        "Time-average number of contacts waiting in each channel's queue per interval, with the 95% confidence band.",
         panels,
-    }
+    )
 }
 
 fn asa_figure(input: &RunChartInput) -> Figure {
@@ -270,22 +259,21 @@ fn asa_figure(input: &RunChartInput) -> Figure {
                 )],
             );
             if let Some(threshold) = threshold {
-                panel.reference_lines.push(ReferenceLine {
-                    label: format!("SLA threshold {}", format_duration(threshold)),
-                    orientation: Orientation::Horizontal,
-                    value: threshold / scale,
-                });
+                panel.reference_lines.push(ReferenceLine::sla_threshold(
+                    Orientation::Horizontal,
+                    threshold,
+                    scale,
+                ));
             }
             panel
         })
         .collect::<Vec<_>>();
-    Figure {
-        file_stem: "asa",
-        title: "Average speed of answer over time".into(),
-        caption: "Mean wait of the contacts answered in each interval (by arrival interval), with the 95% confidence band; the dashed line is the SLA threshold.".into(),
-        columns: columns_for(panels.len()),
+    Figure::new(
+        "asa",
+        "Average speed of answer over time",
+        "Mean wait of the contacts answered in each interval (by arrival interval), with the 95% confidence band; the dashed line is the SLA threshold.",
         panels,
-    }
+    )
 }
 
 fn wait_distribution_figure(input: &RunChartInput) -> Figure {
@@ -323,22 +311,21 @@ fn wait_distribution_figure(input: &RunChartInput) -> Figure {
                 reference_lines: Vec::new(),
             };
             if let Some(threshold) = distribution.sla_threshold_seconds {
-                panel.reference_lines.push(ReferenceLine {
-                    label: format!("SLA threshold {}", format_duration(threshold)),
-                    orientation: Orientation::Vertical,
-                    value: threshold / scale,
-                });
+                panel.reference_lines.push(ReferenceLine::sla_threshold(
+                    Orientation::Vertical,
+                    threshold,
+                    scale,
+                ));
             }
             panel
         })
         .collect::<Vec<_>>();
-    Figure {
-        file_stem: "wait_distribution",
-        title: "Waiting-time distribution of answered contacts".into(),
-        caption: "Share of answered contacts that waited at most each time (the cumulative distribution), over three SLA thresholds, with the 95% confidence band; the dashed line marks the threshold.".into(),
-        columns: columns_for(panels.len()),
+    Figure::new(
+        "wait_distribution",
+        "Waiting-time distribution of answered contacts",
+        "Share of answered contacts that waited at most each time (the cumulative distribution), over three SLA thresholds, with the 95% confidence band; the dashed line marks the threshold.",
         panels,
-    }
+    )
 }
 
 fn occupancy_figure(input: &RunChartInput) -> Figure {
@@ -368,11 +355,10 @@ fn occupancy_figure(input: &RunChartInput) -> Figure {
             panel
         })
         .collect::<Vec<_>>();
-    Figure {
-        file_stem: "occupancy",
-        title: "Occupancy per agent group".into(),
-        caption: "Share of logged-in agent capacity busy with contacts per interval, with the 95% confidence band. Gaps are intervals with nobody logged in.".into(),
-        columns: columns_for(panels.len()),
+    Figure::new(
+        "occupancy",
+        "Occupancy per agent group",
+        "Share of logged-in agent capacity busy with contacts per interval, with the 95% confidence band. Gaps are intervals with nobody logged in.",
         panels,
-    }
+    )
 }

@@ -83,6 +83,20 @@ fn small_run() -> (Scenario, RunSummary, Vec<ReplicationResult>) {
     (scenario, summary, results)
 }
 
+/// The fixed run and its six charts (as data).
+fn small_run_figures() -> (Scenario, RunSummary, Vec<Figure>) {
+    let (scenario, summary, results) = small_run();
+    let channel_rows = channel_interval_rows(&scenario, &results);
+    let group_rows = group_interval_rows(&scenario, &results);
+    let figures = run_figures(&RunChartInput {
+        scenario: &scenario,
+        summary: &summary,
+        channel_rows: &channel_rows,
+        group_rows: &group_rows,
+    });
+    (scenario, summary, figures)
+}
+
 fn snapshot_settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("snapshots");
@@ -165,15 +179,7 @@ fn check(figure: &Figure) {
 
 #[test]
 fn every_chart_type_renders_as_png_and_svg() {
-    let (scenario, summary, results) = small_run();
-    let channel_rows = channel_interval_rows(&scenario, &results);
-    let group_rows = group_interval_rows(&scenario, &results);
-    let figures = run_figures(&RunChartInput {
-        scenario: &scenario,
-        summary: &summary,
-        channel_rows: &channel_rows,
-        group_rows: &group_rows,
-    });
+    let (scenario, _, figures) = small_run_figures();
     let stems: Vec<&str> = figures.iter().map(|f| f.file_stem).collect();
     assert_eq!(
         stems,
@@ -215,31 +221,14 @@ fn every_chart_type_renders_as_png_and_svg() {
 
 #[test]
 fn rendering_is_deterministic() {
-    let (scenario, summary, results) = small_run();
-    let channel_rows = channel_interval_rows(&scenario, &results);
-    let group_rows = group_interval_rows(&scenario, &results);
-    let input = RunChartInput {
-        scenario: &scenario,
-        summary: &summary,
-        channel_rows: &channel_rows,
-        group_rows: &group_rows,
-    };
-    let figure = &run_figures(&input)[1];
+    let figure = &small_run_figures().2[1];
     assert_eq!(render_png(figure).unwrap(), render_png(figure).unwrap());
     assert_eq!(render_svg(figure).unwrap(), render_svg(figure).unwrap());
 }
 
 #[test]
 fn report_html_is_self_contained_and_holds_every_chart() {
-    let (scenario, summary, results) = small_run();
-    let channel_rows = channel_interval_rows(&scenario, &results);
-    let group_rows = group_interval_rows(&scenario, &results);
-    let figures = run_figures(&RunChartInput {
-        scenario: &scenario,
-        summary: &summary,
-        channel_rows: &channel_rows,
-        group_rows: &group_rows,
-    });
+    let (scenario, summary, figures) = small_run_figures();
     let charts: Vec<(Figure, String)> = figures
         .into_iter()
         .map(|figure| {
