@@ -145,7 +145,10 @@ fn volume_figure(input: &RunChartInput) -> Figure {
             time_panel(
                 &channel.name,
                 unit(input),
-                "contacts offered",
+                &format!(
+                    "contacts offered per {}",
+                    format_duration(input.scenario.simulation.interval_seconds)
+                ),
                 ValueFormat::Number,
                 vec![time_series(
                     &rows,
@@ -213,7 +216,7 @@ fn queue_length_figure(input: &RunChartInput) -> Figure {
             time_panel(
                 &channel.name,
                 unit(input),
-                "contacts waiting",
+                "contacts waiting (time average)",
                 ValueFormat::Number,
                 vec![time_series(
                     &rows,
