@@ -52,6 +52,8 @@ td.text, th.text { text-align: left; }
 figure { margin: 1.5em 0; }
 figure svg { max-width: 100%; height: auto; border: 1px solid #e3e3e3; }
 figcaption { color: #444; font-size: 0.92em; margin-top: 4px; }
+nav { font-size: 0.9em; margin: 8px 0; } nav a { color: #0072b2; margin-right: 10px; text-decoration: none; }
+@media print { nav { display: none; } }
 footer { color: #666; font-size: 0.85em; margin-top: 3em; border-top: 1px solid #ddd; padding-top: 8px; }
 @media print { body { max-width: none; padding: 0; } figure { break-inside: avoid; } }
 ";
@@ -130,14 +132,28 @@ pub fn run_report_html(
             escape_html(&missed.join(", "))
         );
     }
-    html.push_str("<h2>Weekly dashboard</h2>\n");
+    let mut contents = vec![
+        ("dashboard".to_string(), "Weekly dashboard".to_string()),
+        ("charts".to_string(), "Charts".to_string()),
+    ];
+    contents.extend(
+        charts
+            .iter()
+            .map(|(figure, _)| (figure.file_stem.to_string(), format!("· {}", figure.title))),
+    );
+    contents.push(("settings".to_string(), "Scenario settings".to_string()));
+    html.push_str("<nav>");
+    for (anchor, label) in &contents {
+        let _ = write!(html, "<a href=\"#{anchor}\">{}</a> ", escape_html(label));
+    }
+    html.push_str("</nav>\n<h2 id=\"dashboard\">Weekly dashboard</h2>\n");
     volume_table(&mut html, summary);
     performance_table(&mut html, summary);
     cross_channel_table(&mut html, summary);
     cost_table(&mut html, summary);
     groups_table(&mut html, summary);
     events_table(&mut html, summary);
-    html.push_str("<h2>Charts</h2>\n");
+    html.push_str("<h2 id=\"charts\">Charts</h2>\n");
     for (figure, svg) in charts {
         let _ = writeln!(
             html,
@@ -419,7 +435,7 @@ fn events_table(html: &mut String, summary: &RunSummary) {
 
 fn settings_section(html: &mut String, scenario: &Scenario, summary: &RunSummary) {
     let settings = &scenario.simulation;
-    html.push_str("<h2>Scenario settings</h2>\n<table>\n");
+    html.push_str("<h2 id=\"settings\">Scenario settings</h2>\n<table>\n");
     let rows = [
         ("scenario", escape_html(&scenario.name)),
         ("horizon", format_duration(settings.horizon_seconds)),
