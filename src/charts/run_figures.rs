@@ -31,6 +31,9 @@ pub fn run_figures(input: &RunChartInput) -> Vec<Figure> {
     ]
 }
 
+/// Clamp for bands of quantities that cannot go below zero (counts, waits).
+const NON_NEGATIVE: Option<(f64, f64)> = Some((0.0, f64::MAX));
+
 /// The clock unit of the run's time axes.
 fn unit(input: &RunChartInput) -> TimeUnit {
     clock_unit(input.scenario.simulation.horizon_seconds)
@@ -157,7 +160,7 @@ fn volume_figure(input: &RunChartInput) -> Figure {
                     1.0,
                     "",
                     channel_idx,
-                    Some((0.0, f64::MAX)),
+                    NON_NEGATIVE,
                 )],
             )
         })
@@ -225,7 +228,7 @@ fn queue_length_figure(input: &RunChartInput) -> Figure {
                     1.0,
                     "",
                     channel_idx,
-                    Some((0.0, f64::MAX)),
+                    NON_NEGATIVE,
                 )],
             )
         })
@@ -258,7 +261,7 @@ fn asa_figure(input: &RunChartInput) -> Figure {
                     scale,
                     "ASA",
                     channel_idx,
-                    Some((0.0, f64::MAX)),
+                    NON_NEGATIVE,
                 )],
             );
             if let Some(threshold) = threshold {

@@ -16,6 +16,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::recorder::wait_distribution_points_seconds;
+use super::routing_summary::ratio;
 use super::summary::sum_channel;
 use crate::engine::ReplicationResult;
 use crate::scenario::Scenario;
@@ -29,14 +30,6 @@ pub struct WaitDistribution {
     pub sla_threshold_seconds: Option<f64>,
     pub points_seconds: Vec<f64>,
     pub share_within: Vec<Estimate>,
-}
-
-fn ratio(numerator: f64, denominator: f64) -> f64 {
-    if denominator > 0.0 {
-        numerator / denominator
-    } else {
-        f64::NAN
-    }
 }
 
 /// Whether the scenario gives any cost, so that cost per contact means something.

@@ -40,7 +40,8 @@ pub struct NamedFigures {
     pub metrics: IndexMap<&'static str, Estimate>,
 }
 
-fn ratio(numerator: f64, denominator: f64) -> f64 {
+/// numerator / denominator, NaN (undefined, left out of estimates) without a denominator.
+pub(crate) fn ratio(numerator: f64, denominator: f64) -> f64 {
     if denominator > 0.0 {
         numerator / denominator
     } else {
