@@ -8,8 +8,8 @@
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use omnisim::engine::layout::RoutingLayout;
 use omnisim::engine::run_replication;
-use omnisim::engine::state::RoutingLayout;
 use omnisim::scenario::{load_scenario_file, parse_scenario_str};
 
 /// M/M/c at rho 0.9: 20 agents, 1-minute mean handle time, 18 arrivals per minute, for the

@@ -8,13 +8,13 @@
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use omnisim::charts::run_figures::{RunChartInput, run_figures};
-use omnisim::charts::{render_png, render_svg};
 use omnisim::metrics::summary::{channel_interval_rows, group_interval_rows, summarise};
-use omnisim::output::html_report::run_report_html;
-use omnisim::progress::Progress;
-use omnisim::replicate::run_replications;
+use omnisim::output::charts::run_figures::{RunChartInput, run_figures};
+use omnisim::output::charts::{render_png, render_svg};
+use omnisim::output::run::html::run_report_html;
 use omnisim::scenario::load_scenario_file;
+use omnisim::simulate::Execution;
+use omnisim::simulate::run_replications;
 
 fn reports(criterion: &mut Criterion) {
     let mut group = criterion.benchmark_group("reports");
@@ -24,7 +24,7 @@ fn reports(criterion: &mut Criterion) {
     )
     .expect("valid");
     scenario.simulation.replications = 4;
-    let (results, _) = run_replications(&scenario, Some(1), &Progress::hidden());
+    let (results, _) = run_replications(&scenario, Execution::silent(Some(1))).unwrap();
     let summary = summarise(&scenario, &results);
     let channel_rows = channel_interval_rows(&scenario, &results);
     let group_rows = group_interval_rows(&scenario, &results);

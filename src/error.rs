@@ -91,3 +91,14 @@ impl fmt::Display for DisplayProblem<'_> {
         }
     }
 }
+
+/// Why a run could not finish (never the scenario's fault: it was validated).
+#[derive(Debug, thiserror::Error)]
+pub enum SimulationError {
+    /// A replication's flows did not balance: a bug in the engine.
+    #[error("internal error, flow conservation failed: {0}")]
+    Conservation(String),
+    /// The worker threads could not be started.
+    #[error("cannot start the worker threads: {0}")]
+    Threads(String),
+}

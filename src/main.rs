@@ -1,9 +1,9 @@
-//! The `omnisim` binary: parses the command line and runs it. Exit codes: 0 success,
+//! The `omnisim` binary: the command line (`cli`) over the library. Exit codes: 0 success,
 //! 1 failure while running or writing, 2 bad input (invalid scenario, missing file, bad
 //! arguments). Errors print once, on stderr.
 
-use std::process::ExitCode;
+mod cli;
 
-fn main() -> ExitCode {
-    omnisim::cli::main()
+fn main() -> std::process::ExitCode {
+    cli::run()
 }

@@ -103,6 +103,16 @@ impl PooledRatio {
     }
 }
 
+/// numerator / denominator per replication; NaN (undefined, so left out of an `Estimate`)
+/// without a denominator.
+pub fn ratio(numerator: f64, denominator: f64) -> f64 {
+    if denominator > 0.0 {
+        numerator / denominator
+    } else {
+        f64::NAN
+    }
+}
+
 /// The `probability` quantile of Student's t with `degrees_of_freedom`.
 pub fn student_t_quantile(degrees_of_freedom: usize, probability: f64) -> f64 {
     StudentsT::new(0.0, 1.0, degrees_of_freedom as f64)

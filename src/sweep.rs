@@ -5,10 +5,10 @@
 
 use serde::Serialize;
 
+use crate::error::SimulationError;
 use crate::metrics::summary::summarise;
-use crate::progress::Progress;
-use crate::replicate::run_replications;
 use crate::scenario::{Headcount, Scenario};
+use crate::simulate::{Execution, run_replications};
 use crate::stats::Estimate;
 
 /// How the swept group's headcount is set at each level.
@@ -82,160 +82,70 @@ pub fn headcount_at_level(
     }
 }
 
-/// Runs every level; `progress` steps once per replication of every level.
+/// Runs every level; `execution.on_replication` hears of every replication of every level.
 pub fn run_sweep(
     scenario: &Scenario,
     spec: &SweepSpec,
-    threads: Option<usize>,
-    progress: &Progress,
-) -> SweepReport {
-    let group = &scenario.groups[spec.group_idx];
+    execution: Execution<'_>,
+) -> Result<SweepReport, SimulationError> {
     let settings = &scenario.simulation;
     let levels = spec
         .levels
         .iter()
-        .map(|&level| {
-            let mut varied = scenario.clone();
-            varied.groups[spec.group_idx].headcount =
-                headcount_at_level(&group.headcount, spec.mode, level, settings);
-            let (results, _) = run_replications(&varied, threads, progress);
-            let summary = summarise(&varied, &results);
-            let reported = settings.first_reported_interval()..settings.n_intervals();
-            let n_reported = reported.len().max(1) as f64;
-            let headcount = &varied.groups[spec.group_idx].headcount;
-            SweepLevel {
-                level,
-                mean_scheduled_agents: reported
-                    .map(|i| headcount.mean_in_interval(i, settings.interval_seconds))
-                    .sum::<f64>()
-                    / n_reported,
-                group_occupancy: summary.groups[spec.group_idx].metrics["occupancy"],
-                channels: summary
-                    .channels
-                    .iter()
-                    .filter(|channel| channel.kind != "self_service")
-                    .map(|channel| SweepChannel {
-                        name: channel.name.clone(),
-                        sla_target: channel.sla_target,
-                        sla_attainment: channel.metrics["sla_attainment"],
-                        asa_seconds: channel.metrics["asa_seconds"],
-                        abandonment_rate: channel.metrics["abandonment_rate"],
-                        meets_sla_target: channel.meets_sla_target,
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    SweepReport {
+        .map(|&level| sweep_level(scenario, spec, level, execution))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(SweepReport {
         omnisim_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: scenario.name.clone(),
-        group: group.name.clone(),
+        group: scenario.groups[spec.group_idx].name.clone(),
         mode: spec.mode,
         seed: settings.seed,
         replications: settings.replications,
         levels,
-    }
+    })
 }
 
-/// sweep.csv: one row per level and channel.
-pub fn sweep_csv_bytes(report: &SweepReport) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record([
-            "level",
-            "mean_scheduled_agents",
-            "channel",
-            "sla_target",
-            "sla_attainment_mean",
-            "sla_attainment_ci95",
-            "asa_seconds_mean",
-            "asa_seconds_ci95",
-            "abandonment_rate_mean",
-            "abandonment_rate_ci95",
-            "meets_sla_target",
-            "group_occupancy_mean",
-            "group_occupancy_ci95",
-        ])
-        .expect("write to memory");
-    let number = |value: Option<f64>| value.map(|v| format!("{v}")).unwrap_or_default();
-    for level in &report.levels {
-        for channel in &level.channels {
-            writer
-                .write_record([
-                    level.level.to_string(),
-                    format!("{}", level.mean_scheduled_agents),
-                    channel.name.clone(),
-                    number(channel.sla_target),
-                    number(channel.sla_attainment.mean),
-                    number(channel.sla_attainment.ci95),
-                    number(channel.asa_seconds.mean),
-                    number(channel.asa_seconds.ci95),
-                    number(channel.abandonment_rate.mean),
-                    number(channel.abandonment_rate.ci95),
-                    channel
-                        .meets_sla_target
-                        .map(|m| m.to_string())
-                        .unwrap_or_default(),
-                    number(level.group_occupancy.mean),
-                    number(level.group_occupancy.ci95),
-                ])
-                .expect("write to memory");
-        }
-    }
-    writer.into_inner().expect("flush to memory")
-}
-
-/// The sweep as text: one block per channel, a row per level.
-pub fn sweep_table(report: &SweepReport) -> String {
-    use crate::output::table::{percent, seconds};
-    let mut text = format!(
-        "{}: sweep of group {} ({}), {} replication(s) per level, seed {}; the same contacts at every level; occupancy is {}'s; ± is a 95% confidence half-width\n",
-        report.scenario,
-        report.group,
-        match report.mode {
-            SweepMode::Agents => "constant headcount",
-            SweepMode::Change => "change to the scheduled headcount",
-        },
-        report.replications,
-        report.seed,
-        report.group
+/// One level: the scenario with the swept group at `level`, simulated and summarised.
+fn sweep_level(
+    scenario: &Scenario,
+    spec: &SweepSpec,
+    level: i64,
+    execution: Execution<'_>,
+) -> Result<SweepLevel, SimulationError> {
+    let settings = &scenario.simulation;
+    let mut varied = scenario.clone();
+    varied.groups[spec.group_idx].headcount = headcount_at_level(
+        &scenario.groups[spec.group_idx].headcount,
+        spec.mode,
+        level,
+        settings,
     );
-    let Some(first) = report.levels.first() else {
-        return text;
-    };
-    for (channel_idx, channel) in first.channels.iter().enumerate() {
-        text.push_str(&format!(
-            "\n{}{}\n{:>7} {:>8}  {:>15} {:>17} {:>14} {:>14}\n",
-            channel.name,
-            channel.sla_target.map_or(String::new(), |t| format!(
-                " (SLA target {:.0}%)",
-                100.0 * t
-            )),
-            "level",
-            "agents",
-            "SLA",
-            "ASA",
-            "abandoned",
-            "occupancy"
-        ));
-        for level in &report.levels {
-            let row = &level.channels[channel_idx];
-            let flag = match row.meets_sla_target {
-                Some(false) => " below target",
-                _ => "",
-            };
-            text.push_str(&format!(
-                "{:>7} {:>8.1}  {:>15} {:>17} {:>14} {:>14}{flag}\n",
-                level.level,
-                level.mean_scheduled_agents,
-                percent(&row.sla_attainment),
-                seconds(&row.asa_seconds),
-                percent(&row.abandonment_rate),
-                percent(&level.group_occupancy),
-            ));
-        }
-    }
-    text
+    let (results, _) = run_replications(&varied, execution)?;
+    let summary = summarise(&varied, &results);
+    let reported = settings.first_reported_interval()..settings.n_intervals();
+    let n_reported = reported.len().max(1) as f64;
+    let headcount = &varied.groups[spec.group_idx].headcount;
+    Ok(SweepLevel {
+        level,
+        mean_scheduled_agents: reported
+            .map(|i| headcount.mean_in_interval(i, settings.interval_seconds))
+            .sum::<f64>()
+            / n_reported,
+        group_occupancy: summary.groups[spec.group_idx].metrics["occupancy"],
+        channels: summary
+            .channels
+            .iter()
+            .filter(|channel| channel.kind != "self_service")
+            .map(|channel| SweepChannel {
+                name: channel.name.clone(),
+                sla_target: channel.sla_target,
+                sla_attainment: channel.metrics["sla_attainment"],
+                asa_seconds: channel.metrics["asa_seconds"],
+                abandonment_rate: channel.metrics["abandonment_rate"],
+                meets_sla_target: channel.meets_sla_target,
+            })
+            .collect(),
+    })
 }
 
 #[cfg(test)]

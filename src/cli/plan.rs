@@ -1,17 +1,16 @@
 //! `omnisim plan`: check the options, search, write the plan files, print the summary.
 
-use std::path::Path;
 use std::time::Instant;
 
-use super::run::{directory_name, load_scenario};
-use super::{CliError, PlanArgs, chart_files, print_result, write_outputs};
-use crate::charts::plan_figures::{plan_sla_figure, plan_staffing_figure};
-use crate::plan::report::{
-    plan_csv_bytes, plan_report, plan_sla_csv_bytes, plan_staffing_toml, plan_text,
-};
-use crate::plan::{PlanOptions, plan as find_plan};
-use crate::progress::Progress;
-use crate::scenario::Limits;
+use omnisim::output::plan::{plan_files, plan_text};
+use omnisim::plan::report::plan_report;
+use omnisim::plan::{PlanOptions, plan as find_plan};
+use omnisim::scenario::Limits;
+
+use super::args::PlanArgs;
+use super::files::{file_bytes, print_result, write_outputs};
+use super::scenario_args::{load_scenario, output_folder, with_progress};
+use super::{CliError, chart_failure};
 
 pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
     let scenario = load_scenario(&args.simulation)?;
@@ -53,44 +52,20 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
     let started = Instant::now();
     // The number of simulations is not known in advance; the bar counts replications against
     // the budget and finishes early when the search does.
-    let progress = Progress::new(
+    let plan = with_progress(
+        &args.simulation,
         u64::from(args.max_evaluations) * u64::from(scenario.simulation.replications),
         "plan (replications, up to the evaluation budget)",
-        args.simulation.quiet,
-    );
-    let plan = find_plan(&scenario, &options, args.simulation.threads, &progress);
-    progress.finish();
+        |execution| find_plan(&scenario, &options, execution),
+    )?;
     let report = plan_report(&scenario, &plan);
-    let mut json = serde_json::to_vec_pretty(&report).expect("report serialises");
-    json.push(b'\n');
-    let out_dir = args.out.clone().unwrap_or_else(|| {
-        Path::new("output")
-            .join(directory_name(&scenario.name))
-            .join("plan")
-    });
-    let mut files = vec![
-        ("plan.csv".to_string(), plan_csv_bytes(&scenario, &plan)),
-        (
-            "plan_sla.csv".to_string(),
-            plan_sla_csv_bytes(&scenario, &plan),
-        ),
-        ("plan.json".to_string(), json.clone()),
-        (
-            "staffing.toml".to_string(),
-            plan_staffing_toml(&scenario, &plan).into_bytes(),
-        ),
-    ];
-    if !args.simulation.no_charts {
-        let figures = [
-            plan_staffing_figure(&scenario, &plan),
-            plan_sla_figure(&scenario, &plan),
-        ];
-        files.extend(chart_files(&figures)?.0);
-    }
+    let out_dir = output_folder(args.out.as_deref(), &scenario.name, Some("plan"));
+    let files =
+        plan_files(&scenario, &plan, &report, args.simulation.charts()).map_err(chart_failure)?;
     let written = write_outputs(&out_dir, &files)?;
     print_result(
         args.format,
-        &json,
+        file_bytes(&files, "plan.json"),
         || plan_text(&scenario, &report),
         &written,
     )?;

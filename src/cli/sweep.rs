@@ -1,13 +1,14 @@
-//! `omnisim sweep`: parse the range, run every level, write sweep.csv and sweep.json, print.
+//! `omnisim sweep`: parse the range, run every level on the same seeds, write sweep.csv,
+//! sweep.json and the chart, print the table.
 
-use std::path::Path;
+use omnisim::output::sweep::{sweep_files, sweep_table};
+use omnisim::scenario::Limits;
+use omnisim::sweep::{SweepMode, SweepSpec, run_sweep};
 
-use super::run::{directory_name, load_scenario};
-use super::{CliError, SweepArgs, chart_files, print_result, write_outputs};
-use crate::charts::plan_figures::sweep_sla_figure;
-use crate::progress::Progress;
-use crate::scenario::Limits;
-use crate::sweep::{SweepMode, SweepSpec, run_sweep, sweep_csv_bytes, sweep_table};
+use super::args::SweepArgs;
+use super::files::{file_bytes, print_result, write_outputs};
+use super::scenario_args::{directory_name, load_scenario, output_folder, with_progress};
+use super::{CliError, chart_failure};
 
 /// The most levels one sweep runs.
 const MAX_LEVELS: usize = 500;
@@ -96,29 +97,25 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         mode,
         levels,
     };
-    let progress = Progress::new(
+    let report = with_progress(
+        &args.simulation,
         spec.levels.len() as u64 * u64::from(scenario.simulation.replications),
         "sweep (levels x replications)",
-        args.simulation.quiet,
+        |execution| run_sweep(&scenario, &spec, execution),
+    )?;
+    let out_dir = output_folder(
+        args.out.as_deref(),
+        &scenario.name,
+        Some(&format!("sweep_{}", directory_name(&args.group))),
     );
-    let report = run_sweep(&scenario, &spec, args.simulation.threads, &progress);
-    progress.finish();
-    let mut json = serde_json::to_vec_pretty(&report).expect("report serialises");
-    json.push(b'\n');
-    let out_dir = args.out.clone().unwrap_or_else(|| {
-        Path::new("output")
-            .join(directory_name(&scenario.name))
-            .join(format!("sweep_{}", directory_name(&args.group)))
-    });
-    let mut files = vec![
-        ("sweep.csv".to_string(), sweep_csv_bytes(&report)),
-        ("sweep.json".to_string(), json.clone()),
-    ];
-    if !args.simulation.no_charts {
-        files.extend(chart_files(&[sweep_sla_figure(&report)])?.0);
-    }
+    let files = sweep_files(&report, args.simulation.charts()).map_err(chart_failure)?;
     let written = write_outputs(&out_dir, &files)?;
-    print_result(args.format, &json, || sweep_table(&report), &written)
+    print_result(
+        args.format,
+        file_bytes(&files, "sweep.json"),
+        || sweep_table(&report),
+        &written,
+    )
 }
 
 #[cfg(test)]

@@ -20,9 +20,9 @@ use rand::rngs::Xoshiro256PlusPlus;
 use super::event_queue::Event;
 use super::state::{AgentStatus, Contact, ContactState, NO_EVENT_TAG, QueueEntry};
 use super::{DrawnContact, Simulation, draw};
-use crate::arrivals::ArrivalClock;
-use crate::distribution::Sampler;
-use crate::rng::{StreamPurpose, stream};
+use crate::engine::arrivals::ArrivalClock;
+use crate::engine::rng::{StreamPurpose, stream};
+use crate::engine::sampling::Sampler;
 use crate::scenario::schedule::available_agents;
 use crate::scenario::{
     ArrivalProfile, Disruption, DisruptionKind, Headcount, InServiceAtShiftEnd, Scenario,

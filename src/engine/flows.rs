@@ -14,8 +14,8 @@ use rand::RngExt;
 
 use super::Simulation;
 use super::event_queue::Event;
+use super::routing;
 use super::state::{Contact, ContactState, NO_ISSUE};
-use crate::routing;
 
 impl Simulation<'_> {
     /// Inserts a contact (new or follow-up) and opens it in its issue.

@@ -15,10 +15,16 @@
 //! - `disruption.rs`: staffing over time (headcounts, shift rosters, shrinkage) and the
 //!   disruption events (outages, absences, volume spikes, spam).
 
+mod arrivals;
 mod audit;
 mod disruption;
 pub mod event_queue;
 mod flows;
+pub mod layout;
+pub mod recorder;
+mod rng;
+pub mod routing;
+mod sampling;
 mod service;
 pub mod state;
 
@@ -26,18 +32,16 @@ use rand::distr::weighted::WeightedIndex;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand_distr::Distribution as _;
 
-use crate::arrivals::ArrivalClock;
-use crate::distribution::Sampler;
-use crate::metrics::recorder::{
-    ChannelIntervalCounts, EventCounts, FlowCounts, GroupIntervalCounts, Recorder,
-};
-use crate::rng::{StreamPurpose, stream};
-use crate::routing;
 use crate::scenario::{AfterHours, ChannelKind, Scenario, SlaClock};
+use arrivals::ArrivalClock;
 use event_queue::{Event, EventQueue};
+use layout::{NO_RULE, RoutingLayout};
+use recorder::{ChannelIntervalCounts, EventCounts, FlowCounts, GroupIntervalCounts, Recorder};
+use rng::{StreamPurpose, stream};
+use sampling::Sampler;
 use state::{
     Agent, AgentStatus, ClassQueue, Contact, ContactSlab, ContactState, GroupPool, Issue,
-    IssueSlab, Membership, NO_EVENT_TAG, NO_ISSUE, NO_RULE, QueueEntry, RoutingLayout,
+    IssueSlab, Membership, NO_EVENT_TAG, NO_ISSUE, QueueEntry,
 };
 
 /// What one replication produced.

@@ -10,8 +10,8 @@
 
 use super::Simulation;
 use super::event_queue::Event;
+use super::routing;
 use super::state::{AgentStatus, ContactState, Membership};
-use crate::routing;
 
 impl Simulation<'_> {
     #[inline]
@@ -226,7 +226,8 @@ impl Simulation<'_> {
             let contact = self.slab.contacts[slot as usize];
             if contact.counted {
                 let rule_idx = layout.class_rule[class_idx];
-                if rule_idx != super::state::NO_RULE && !layout.group_in_tiers(class_idx, group_idx)
+                if rule_idx != super::layout::NO_RULE
+                    && !layout.group_in_tiers(class_idx, group_idx)
                 {
                     self.recorder.flows.rule_widened[rule_idx as usize] += 1;
                 }

@@ -9,6 +9,7 @@
 //! Units: any consistent time unit (rates per second with durations in seconds, say).
 
 pub mod abandonment;
+pub mod report;
 pub mod staffing;
 
 pub use abandonment::{ErlangA, ErlangAServiceLevel, erlang_a, erlang_a_service_level};

@@ -15,12 +15,11 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::recorder::wait_distribution_points_seconds;
-use super::routing_summary::ratio;
 use super::summary::sum_channel;
 use crate::engine::ReplicationResult;
+use crate::engine::recorder::wait_distribution_points_seconds;
 use crate::scenario::Scenario;
-use crate::stats::Estimate;
+use crate::stats::{Estimate, ratio};
 
 /// One channel's waiting-time distribution: the share of answered contacts that waited at
 /// most each point (the empirical CDF of the wait before answer).

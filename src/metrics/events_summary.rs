@@ -14,10 +14,10 @@ use serde::Serialize;
 
 use super::summary::{channel_metric_values, sum_channel};
 use crate::engine::ReplicationResult;
-use crate::metrics::recorder::EventCounts;
-use crate::scenario::units::format_clock;
+use crate::engine::recorder::EventCounts;
 use crate::scenario::{Disruption, DisruptionKind, Scenario};
 use crate::stats::Estimate;
+use crate::units::format_clock;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct EventSummary {

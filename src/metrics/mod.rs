@@ -1,11 +1,10 @@
-//! Statistics: `recorder` collects one replication's counters while it runs; `summary` turns
-//! many replications into means with confidence intervals; `routing_summary` does the
-//! same for routing, handoff and issue figures; `events_summary` for disruption events,
-//! against the same run without them; `dashboard` the weekly dashboard's volume shares,
-//! resolution rates, costs per contact and waiting-time distributions.
+//! Statistics: `summary` turns many replications into means with confidence intervals;
+//! `routing_summary` does the same for routing, handoff and issue figures; `events_summary`
+//! for disruption events, against the same run without them; `dashboard` the weekly
+//! dashboard's volume shares, resolution rates, costs per contact and waiting-time
+//! distributions. (One replication's counters are collected by `engine::recorder`.)
 
 pub mod dashboard;
 pub mod events_summary;
-pub mod recorder;
 pub mod routing_summary;
 pub mod summary;

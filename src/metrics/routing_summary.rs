@@ -10,8 +10,8 @@ use serde::Serialize;
 use super::summary::{estimates, sum_channel};
 use crate::engine::ReplicationResult;
 use crate::scenario::Scenario;
-use crate::scenario::units::format_duration;
-use crate::stats::Estimate;
+use crate::stats::{Estimate, ratio};
+use crate::units::format_duration;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RoutingSummary {
@@ -38,15 +38,6 @@ pub struct NamedFigures {
     /// What the item is, in words (the rule's targets, the channels it connects).
     pub detail: String,
     pub metrics: IndexMap<&'static str, Estimate>,
-}
-
-/// numerator / denominator, NaN (undefined, left out of estimates) without a denominator.
-pub(crate) fn ratio(numerator: f64, denominator: f64) -> f64 {
-    if denominator > 0.0 {
-        numerator / denominator
-    } else {
-        f64::NAN
-    }
 }
 
 pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> RoutingSummary {

@@ -7,10 +7,10 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::engine::ReplicationResult;
-use crate::metrics::recorder::{ChannelIntervalCounts, GroupIntervalCounts};
-use crate::scenario::units::format_clock;
+use crate::engine::recorder::{ChannelIntervalCounts, GroupIntervalCounts};
 use crate::scenario::{ChannelKind, Scenario};
-use crate::stats::Estimate;
+use crate::stats::{Estimate, ratio};
+use crate::units::format_clock;
 
 pub use super::routing_summary::{RoutingSummary, routing_summary};
 
@@ -84,13 +84,6 @@ pub(crate) fn channel_metric_values(
     counts: &ChannelIntervalCounts,
     seconds: f64,
 ) -> Vec<(&'static str, f64)> {
-    let ratio = |numerator: f64, denominator: f64| {
-        if denominator > 0.0 {
-            numerator / denominator
-        } else {
-            f64::NAN
-        }
-    };
     let c = counts;
     let (answered, abandoned, offered) = (c.answered as f64, c.abandoned as f64, c.offered as f64);
     vec![

@@ -1,138 +1,47 @@
-//! Outputs. Exporters are pure (`*_bytes` functions return the file's bytes); `write_files`
-//! is the one place that writes, each file to a temporary name in the target folder and then
-//! renamed, so a reader never sees a partial file.
+//! Rendering: what a run, a sweep, a plan or the Erlang calculator found, as the bytes of the
+//! files and the text of the terminal. Everything here is pure: a function takes a report and
+//! returns bytes or text, and the CLI (the one place that writes files or prints) does the
+//! rest, so every format can be tested from a fixed report.
+//!
+//! - `run/`: summary.json, intervals.csv, group_intervals.csv, events.csv, report.html and the
+//!   terminal dashboard of `omnisim run`;
+//! - `sweep.rs`, `plan.rs`, `erlang.rs`: the files and text of those commands;
+//! - `charts/`: figures as data, drawn as SVG and PNG;
+//! - `format.rs`: every cell formatter (percentages, durations, counts, CSV numbers), once.
 
-pub mod dashboard;
-mod events_table;
-pub mod html_report;
-pub mod table;
+pub mod charts;
+pub mod erlang;
+pub mod format;
+pub mod plan;
+pub mod run;
+pub mod sweep;
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+/// Whether a command's files include its charts (and, for a run, report.html).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charts {
+    Draw,
+    Skip,
+}
 
-use crate::metrics::events_summary::EventSummary;
-use crate::metrics::summary::{IntervalRow, RunSummary};
+/// One file a command writes: its name in the output folder and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
 
-/// summary.json: the whole `RunSummary`, pretty-printed, with a trailing newline.
-pub fn summary_json_bytes(summary: &RunSummary) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(summary).expect("summary serialises");
+impl OutputFile {
+    pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> OutputFile {
+        OutputFile {
+            name: name.into(),
+            bytes,
+        }
+    }
+}
+
+/// Pretty-printed JSON with a trailing newline, as every JSON file and `--format json` write.
+pub fn json_bytes(value: &impl serde::Serialize) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("reports serialise");
     bytes.push(b'\n');
     bytes
-}
-
-/// intervals.csv / group_intervals.csv: one row per entity and interval; for each metric a
-/// `<metric>_mean` and a `<metric>_ci95` column (empty where undefined).
-pub fn interval_csv_bytes(entity_column: &str, rows: &[IntervalRow]) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let metric_names: Vec<&str> = rows
-        .first()
-        .map(|row| row.metrics.keys().copied().collect())
-        .unwrap_or_default();
-    let mut header = vec![
-        entity_column.to_string(),
-        "interval".into(),
-        "start_seconds".into(),
-        "start".into(),
-        "active_events".into(),
-    ];
-    for name in &metric_names {
-        header.push(format!("{name}_mean"));
-        header.push(format!("{name}_ci95"));
-    }
-    writer.write_record(&header).expect("write to memory");
-    let number = |value: Option<f64>| value.map(format_number).unwrap_or_default();
-    for row in rows {
-        let mut record = vec![
-            row.name.clone(),
-            row.interval_idx.to_string(),
-            format_number(row.start_seconds),
-            row.start_label.clone(),
-            row.active_events.clone(),
-        ];
-        for estimate in row.metrics.values() {
-            record.push(number(estimate.mean));
-            record.push(number(estimate.ci95));
-        }
-        writer.write_record(&record).expect("write to memory");
-    }
-    writer.into_inner().expect("flush to memory")
-}
-
-/// events.csv: for every event and subject (channel or group) it touches, each compared
-/// metric with the event, without it, and the paired difference, with 95% half-widths.
-pub fn events_csv_bytes(events: &[EventSummary]) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record([
-            "event",
-            "kind",
-            "start",
-            "end",
-            "subject_kind",
-            "subject",
-            "metric",
-            "with_event_mean",
-            "with_event_ci95",
-            "without_event_mean",
-            "without_event_ci95",
-            "difference_mean",
-            "difference_ci95",
-        ])
-        .expect("write to memory");
-    let number = |value: Option<f64>| value.map(format_number).unwrap_or_default();
-    for event in events {
-        for row in &event.comparison {
-            for (metric, paired) in &row.metrics {
-                writer
-                    .write_record([
-                        event.name.clone(),
-                        event.kind.to_string(),
-                        event.start.clone(),
-                        event.end.clone(),
-                        row.subject_kind.to_string(),
-                        row.subject.clone(),
-                        metric.to_string(),
-                        number(paired.with_event.mean),
-                        number(paired.with_event.ci95),
-                        number(paired.without_event.mean),
-                        number(paired.without_event.ci95),
-                        number(paired.difference.mean),
-                        number(paired.difference.ci95),
-                    ])
-                    .expect("write to memory");
-            }
-        }
-    }
-    writer.into_inner().expect("flush to memory")
-}
-
-/// Shortest round-trip decimal for a float (Rust's `Display`), so CSV values are exact.
-fn format_number(value: f64) -> String {
-    format!("{value}")
-}
-
-/// Writes each (file name, bytes) into `directory` (created if needed) atomically.
-pub fn write_files<Name: AsRef<str>>(
-    directory: &Path,
-    files: &[(Name, Vec<u8>)],
-) -> std::io::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(directory)?;
-    let mut written = Vec::new();
-    for (name, bytes) in files {
-        let name = name.as_ref();
-        let target = directory.join(name);
-        let temporary = directory.join(format!(".{name}.tmp-{}", std::process::id()));
-        let result = (|| {
-            let mut file = std::fs::File::create(&temporary)?;
-            file.write_all(bytes)?;
-            file.sync_all()?;
-            std::fs::rename(&temporary, &target)
-        })();
-        if let Err(error) = result {
-            let _ = std::fs::remove_file(&temporary);
-            return Err(error);
-        }
-        written.push(target);
-    }
-    Ok(written)
 }

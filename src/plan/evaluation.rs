@@ -5,10 +5,10 @@
 
 use super::{ChannelOutcome, Evaluation, PlanOptions};
 use crate::engine::ReplicationResult;
-use crate::progress::Progress;
-use crate::replicate::run_replications;
+use crate::error::SimulationError;
 use crate::scenario::AfterHours;
 use crate::scenario::{Headcount, Scenario};
+use crate::simulate::{Execution, run_replications};
 use crate::stats::PooledRatio;
 
 /// Simulates `staffing` with the scenario's replications and seeds and judges every target.
@@ -16,15 +16,14 @@ pub fn evaluate(
     scenario: &Scenario,
     staffing: &[Vec<u32>],
     options: &PlanOptions,
-    threads: Option<usize>,
-    progress: &Progress,
-) -> Evaluation {
+    execution: Execution<'_>,
+) -> Result<Evaluation, SimulationError> {
     let mut staffed = scenario.clone();
     for (group, counts) in staffed.groups.iter_mut().zip(staffing) {
         group.headcount = Headcount::PerInterval(counts.clone());
     }
-    let (results, _) = run_replications(&staffed, threads, progress);
-    judge(scenario, &results, options)
+    let (results, _) = run_replications(&staffed, execution)?;
+    Ok(judge(scenario, &results, options))
 }
 
 /// Judges replications of a staffing against the targets.

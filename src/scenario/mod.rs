@@ -11,7 +11,7 @@ pub mod raw;
 pub mod routing_rules;
 pub mod schedule;
 pub mod staffing;
-pub mod units;
+
 mod validate;
 mod validate_routing;
 mod validate_schedule;
@@ -176,7 +176,7 @@ impl Distribution {
         }
     }
     pub fn describe(&self) -> String {
-        use units::format_duration as d;
+        use crate::units::format_duration as d;
         match self {
             Distribution::Exponential { mean } => format!("exponential, mean {}", d(*mean)),
             Distribution::LogNormal { mean, cv } => {
@@ -210,7 +210,7 @@ impl OperatingHours {
         match self {
             OperatingHours::Always => true,
             OperatingHours::Weekly { windows } => {
-                let in_week = time_seconds.rem_euclid(units::SECONDS_PER_WEEK);
+                let in_week = time_seconds.rem_euclid(crate::units::SECONDS_PER_WEEK);
                 let after = windows.partition_point(|&(open, _)| open <= in_week);
                 after > 0 && in_week < windows[after - 1].1
             }
@@ -223,15 +223,15 @@ impl OperatingHours {
         match self {
             OperatingHours::Always => f64::INFINITY,
             OperatingHours::Weekly { windows } => {
-                let week_start =
-                    (time_seconds / units::SECONDS_PER_WEEK).floor() * units::SECONDS_PER_WEEK;
+                let week_start = (time_seconds / crate::units::SECONDS_PER_WEEK).floor()
+                    * crate::units::SECONDS_PER_WEEK;
                 let in_week = time_seconds - week_start;
                 windows
                     .iter()
                     .flat_map(|&(open, close)| [open, close])
                     .find(|&edge| edge > in_week)
                     .map_or(
-                        week_start + units::SECONDS_PER_WEEK + windows[0].0,
+                        week_start + crate::units::SECONDS_PER_WEEK + windows[0].0,
                         |edge| week_start + edge,
                     )
             }
@@ -244,8 +244,8 @@ impl OperatingHours {
             OperatingHours::Always => to - from,
             OperatingHours::Weekly { windows } => {
                 let open_before = |time: f64| {
-                    let weeks = (time / units::SECONDS_PER_WEEK).floor();
-                    let in_week = time - weeks * units::SECONDS_PER_WEEK;
+                    let weeks = (time / crate::units::SECONDS_PER_WEEK).floor();
+                    let in_week = time - weeks * crate::units::SECONDS_PER_WEEK;
                     let per_week: f64 = windows.iter().map(|(open, close)| close - open).sum();
                     weeks * per_week
                         + windows

@@ -1,7 +1,7 @@
 //! The validated routing section of a scenario: who may serve which contacts, in what order
 //! of preference, which waiting work goes first, when contacts overflow to other groups or
 //! channels, and which follow-up contacts a handled contact leads to. Names are resolved to
-//! indices here; the engine and `crate::routing` read only indices.
+//! indices here; the engine and `crate::engine::routing` read only indices.
 
 use super::Distribution;
 

@@ -9,8 +9,8 @@
 //!   nearest agent), less shrinkage of those present (rounded to the nearest agent); zero while
 //!   a group outage is active. Only available agents take new work.
 
-use super::units::{SECONDS_PER_DAY, SECONDS_PER_WEEK};
 use super::{ChannelKind, Distribution};
+use crate::units::{SECONDS_PER_DAY, SECONDS_PER_WEEK};
 
 /// One shift pattern of a roster: `agents` people working it on each of its days.
 #[derive(Debug, Clone, PartialEq)]

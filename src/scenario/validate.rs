@@ -10,16 +10,16 @@ use super::raw::{
     RawArrivals, RawAttributeMix, RawChannel, RawDistribution, RawGroup, RawScenario,
 };
 use super::routing_rules::SlaClock;
-use super::units::{
-    SECONDS_PER_DAY, SECONDS_PER_WEEK, WEEKDAY_NAMES, format_duration, parse_duration_seconds,
-    parse_time_range_seconds,
-};
 use super::validate_routing::callback_channel_name;
 use super::{
     AgentGroup, ArrivalProfile, AttributeMix, AttributeNames, Channel, ChannelKind, Distribution,
     Headcount, Limits, OperatingHours, Scenario, ServiceLevel, SimulationSettings,
 };
 use crate::error::{ScenarioError, ScenarioProblem};
+use crate::units::{
+    SECONDS_PER_DAY, SECONDS_PER_WEEK, WEEKDAY_NAMES, format_duration, parse_duration_seconds,
+    parse_time_range_seconds,
+};
 
 /// How far from 1 a list of shares may sum (rounding in hand-written decimals).
 const SHARE_SUM_TOLERANCE: f64 = 1e-6;

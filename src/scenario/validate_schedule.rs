@@ -6,12 +6,12 @@ use std::path::Path;
 
 use super::raw::{RawBreak, RawEvent, RawGroup, RawNames, RawShift};
 use super::schedule::{Disruption, DisruptionKind, InServiceAtShiftEnd, Roster, Shift, takes_spam};
-use super::units::{
+use super::validate::Checker;
+use super::{AgentGroup, Channel, Headcount, Limits, SimulationSettings};
+use crate::units::{
     SECONDS_PER_DAY, WEEKDAY_NAMES, format_duration, parse_time_of_day_seconds,
     parse_time_point_seconds,
 };
-use super::validate::Checker;
-use super::{AgentGroup, Channel, Headcount, Limits, SimulationSettings};
 
 /// Largest CSV headcount file read (rows of a year at 5-minute intervals fit easily).
 const MAX_HEADCOUNT_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -268,7 +268,7 @@ impl Checker {
     }
 
     fn shift_break(&mut self, key: &str, raw: &RawBreak) -> Option<(f64, f64)> {
-        let after = match super::units::parse_duration_seconds(&raw.after) {
+        let after = match crate::units::parse_duration_seconds(&raw.after) {
             Ok(seconds) => Some(seconds),
             Err(reason) => {
                 self.fail(&format!("{key}.after"), reason);

@@ -3,8 +3,8 @@
 //! minimal. Each case is a scenario and what the plan must satisfy.
 
 use omnisim::plan::{PlanOptions, evaluate, holdout_seed, plan};
-use omnisim::progress::Progress;
 use omnisim::scenario::Scenario;
+use omnisim::simulate::Execution;
 
 use crate::support::parse;
 
@@ -77,7 +77,7 @@ fn with_staffing(scenario: &Scenario, staffing: &[Vec<u32>]) -> Scenario {
 }
 
 fn all_met(scenario: &Scenario, staffing: &[Vec<u32>], options: &PlanOptions) -> bool {
-    let evaluation = evaluate(scenario, staffing, options, None, &Progress::hidden());
+    let evaluation = evaluate(scenario, staffing, options, Execution::silent(None)).unwrap();
     evaluation
         .channels
         .iter()
@@ -89,7 +89,7 @@ fn all_met(scenario: &Scenario, staffing: &[Vec<u32>], options: &PlanOptions) ->
 fn stationary_queue_plan_is_the_erlang_minimum_or_one_more() {
     let scenario = parse(STATIONARY);
     let options = PlanOptions::default();
-    let found = plan(&scenario, &options, None, &Progress::hidden());
+    let found = plan(&scenario, &options, Execution::silent(None)).unwrap();
     assert!(found.unmet.is_empty(), "{:?}", found.unmet);
     let first = scenario.simulation.first_reported_interval();
     for (interval_idx, &agents) in found.required[0].iter().enumerate().skip(first) {
@@ -114,7 +114,7 @@ fn stationary_queue_plan_is_the_erlang_minimum_or_one_more() {
 fn pooled_plan_holds_on_fresh_seeds_and_is_minimal() {
     let scenario = parse(POOLED);
     let options = PlanOptions::default();
-    let found = plan(&scenario, &options, None, &Progress::hidden());
+    let found = plan(&scenario, &options, Execution::silent(None)).unwrap();
     assert!(found.unmet.is_empty(), "{:?}", found.unmet);
     // Fresh seeds: no interval falls significantly short (99% two-sided interval of the
     // pooled SLA reaches the target).
@@ -124,7 +124,7 @@ fn pooled_plan_holds_on_fresh_seeds_and_is_minimal() {
         confidence: 0.995,
         ..options
     };
-    let evaluation = evaluate(&fresh, &found.required, &lenient, None, &Progress::hidden());
+    let evaluation = evaluate(&fresh, &found.required, &lenient, Execution::silent(None)).unwrap();
     for (row, outcome) in evaluation.channels.iter().enumerate() {
         if let Some(outcome) = outcome {
             let (value, half) = (outcome.sla.value.unwrap(), outcome.sla.half_width.unwrap());

@@ -5,18 +5,20 @@
 //! in `theory`. Snapshots live in `tests/it/snapshots/`; after an intended change, review the
 //! difference and accept it with `INSTA_UPDATE=always cargo test` (or `cargo insta review`).
 
-use omnisim::charts::plan_figures::{plan_sla_figure, plan_staffing_figure, sweep_sla_figure};
-use omnisim::charts::run_figures::{RunChartInput, run_figures};
-use omnisim::charts::{Figure, render_png, render_svg};
 use omnisim::engine::ReplicationResult;
 use omnisim::metrics::summary::{RunSummary, channel_interval_rows, group_interval_rows};
-use omnisim::output::dashboard::TERMINAL_WIDTH;
-use omnisim::output::html_report::run_report_html;
-use omnisim::output::table::summary_table;
-use omnisim::output::{interval_csv_bytes, summary_json_bytes};
+use omnisim::output::charts::plan_figures::{
+    plan_sla_figure, plan_staffing_figure, sweep_sla_figure,
+};
+use omnisim::output::charts::run_figures::{RunChartInput, run_figures};
+use omnisim::output::charts::{Figure, render_png, render_svg};
+use omnisim::output::run::TERMINAL_WIDTH;
+use omnisim::output::run::html::run_report_html;
+use omnisim::output::run::terminal::summary_table;
+use omnisim::output::run::{interval_csv_bytes, summary_json_bytes};
 use omnisim::plan::{PlanOptions, plan};
-use omnisim::progress::Progress;
 use omnisim::scenario::Scenario;
+use omnisim::simulate::Execution;
 use omnisim::stats::student_t_quantile;
 use omnisim::sweep::{SweepMode, SweepSpec, run_sweep};
 
@@ -203,7 +205,7 @@ fn every_chart_type_renders_as_png_and_svg() {
         max_evaluations: 40,
         max_agents_per_interval: 20,
     };
-    let staffing_plan = plan(&scenario, &options, Some(1), &Progress::hidden());
+    let staffing_plan = plan(&scenario, &options, Execution::silent(Some(1))).unwrap();
     check(&plan_staffing_figure(&scenario, &staffing_plan));
     check(&plan_sla_figure(&scenario, &staffing_plan));
     let spec = SweepSpec {
@@ -211,12 +213,9 @@ fn every_chart_type_renders_as_png_and_svg() {
         mode: SweepMode::Agents,
         levels: vec![1, 2, 3, 4],
     };
-    check(&sweep_sla_figure(&run_sweep(
-        &scenario,
-        &spec,
-        Some(1),
-        &Progress::hidden(),
-    )));
+    check(&sweep_sla_figure(
+        &run_sweep(&scenario, &spec, Execution::silent(Some(1))).unwrap(),
+    ));
 }
 
 #[test]

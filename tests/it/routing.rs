@@ -4,7 +4,7 @@
 //! the exact solution of its Markov chain.
 
 use omnisim::engine::ReplicationResult;
-use omnisim::metrics::recorder::ChannelIntervalCounts;
+use omnisim::engine::recorder::ChannelIntervalCounts;
 use omnisim::scenario::Scenario;
 use omnisim::stats::{Estimate, student_t_quantile};
 
@@ -58,7 +58,7 @@ fn the_routing_example_keeps_every_invariant() {
     let scenario = parse(&text);
     let results = check(&scenario, 6);
     // Every mechanism fired somewhere, so the invariants were tested on it.
-    let flows = |pick: fn(&omnisim::metrics::recorder::FlowCounts) -> u64| {
+    let flows = |pick: fn(&omnisim::engine::recorder::FlowCounts) -> u64| {
         results.iter().map(|r| pick(&r.flows)).sum::<u64>()
     };
     assert!(flows(|f| f.rule_widened.iter().sum()) > 0, "no VIP widened");

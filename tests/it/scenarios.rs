@@ -38,7 +38,7 @@ fn check_with(
         for (channel_idx, channel) in scenario.channels.iter().enumerate() {
             let n = scenario.simulation.n_intervals();
             let rows = &result.channel_intervals[channel_idx * n..(channel_idx + 1) * n];
-            let sum = |f: fn(&omnisim::metrics::recorder::ChannelIntervalCounts) -> u64| {
+            let sum = |f: fn(&omnisim::engine::recorder::ChannelIntervalCounts) -> u64| {
                 rows.iter().map(f).sum::<u64>()
             };
             let offered = sum(|r| r.offered);

@@ -4,9 +4,9 @@
 //! schedule worked out here by hand; every displaced contact accounted for; a volume spike's
 //! arrivals against the expected counts; bots kept out of customer figures.
 
-use omnisim::engine::state::RoutingLayout;
+use omnisim::engine::layout::RoutingLayout;
+use omnisim::engine::recorder::ChannelIntervalCounts;
 use omnisim::engine::{ReplicationResult, run_replication};
-use omnisim::metrics::recorder::ChannelIntervalCounts;
 use omnisim::scenario::Scenario;
 use omnisim::scenario::schedule::available_agents;
 use omnisim::stats::Estimate;
@@ -413,7 +413,7 @@ start = "0s"
     let spam = parse(&format!("{SPIKE}{events}"));
     let base = parse(SPIKE);
     let (with, without) = (run_audited(&spam, 20), run(&base, 20));
-    let mut totals = omnisim::metrics::recorder::EventCounts::default();
+    let mut totals = omnisim::engine::recorder::EventCounts::default();
     for (a, b) in with.iter().zip(&without) {
         let offered =
             |r: &ReplicationResult| r.channel_intervals.iter().map(|c| c.offered).sum::<u64>();

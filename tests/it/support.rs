@@ -1,11 +1,11 @@
 //! Shared helpers: run a scenario given as TOML text through the library.
 
-use omnisim::engine::state::RoutingLayout;
+use omnisim::engine::layout::RoutingLayout;
 use omnisim::engine::{ReplicationResult, run_replication_audited};
 use omnisim::metrics::summary::{RunSummary, summarise};
-use omnisim::progress::Progress;
-use omnisim::replicate::run_replications;
 use omnisim::scenario::{Scenario, parse_scenario_str};
+use omnisim::simulate::Execution;
+use omnisim::simulate::run_replications;
 
 pub fn parse(toml: &str) -> Scenario {
     match parse_scenario_str(toml, "test") {
@@ -18,7 +18,7 @@ pub fn simulate(
     scenario: &Scenario,
     threads: Option<usize>,
 ) -> (RunSummary, Vec<ReplicationResult>) {
-    let (results, _) = run_replications(scenario, threads, &Progress::hidden());
+    let (results, _) = run_replications(scenario, Execution::silent(threads)).unwrap();
     for result in &results {
         assert!(
             result.conservation_failures.is_empty(),

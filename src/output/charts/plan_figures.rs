@@ -6,9 +6,9 @@ use super::run_figures::estimate_series;
 use super::{Figure, Panel, ReferenceLine, Series, ValueFormat, clock_unit};
 use crate::plan::Plan;
 use crate::scenario::Scenario;
-use crate::scenario::units::format_duration;
 use crate::stats::Estimate;
 use crate::sweep::{SweepMode, SweepReport};
+use crate::units::format_duration;
 
 fn line(name: &str, points: Vec<(f64, f64)>, colour_idx: usize, dashed: bool) -> Series {
     Series {

@@ -59,7 +59,7 @@ impl Sampler {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::{StreamPurpose, stream};
+    use crate::engine::rng::{StreamPurpose, stream};
 
     #[track_caller]
     fn check(distribution: Distribution) {

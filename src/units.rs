@@ -1,7 +1,9 @@
-//! Parsing of the human-written values in a scenario file: durations ("90s", "4m", "2h",
-//! "7d", "1h 30m"), times of day ("08:00", "24:00") and weekday names.
+//! Time as people write and read it, for every layer: parsing durations ("90s", "4m", "2h",
+//! "7d", "1h 30m"), times of day ("08:00", "24:00"), moments ("tue 11:00") and weekday names,
+//! and formatting seconds back ("2h 30m", "Tue 08:30"). Like `stats`, it imports nothing of
+//! the crate, so scenario validation, the engine's reports and the renderers share it.
 //!
-//! Every function returns a plain `String` reason on failure; the caller attaches the key path.
+//! Every parser returns a plain `String` reason on failure; the caller attaches the key path.
 
 /// Seconds in one day.
 pub const SECONDS_PER_DAY: f64 = 86_400.0;
@@ -155,6 +157,16 @@ pub fn format_duration(seconds: f64) -> String {
         parts.push(format!("{secs}s"));
     }
     parts.join(" ")
+}
+
+/// A wait as a person reads it: tenths of a second under a minute ("12.5s"), else a
+/// duration ("4m 10s").
+pub fn format_wait(seconds: f64) -> String {
+    if seconds < 60.0 {
+        format!("{seconds:.1}s")
+    } else {
+        format_duration(seconds.round())
+    }
 }
 
 /// "Mon 08:30" for a simulated time (time 0 is Monday 00:00), with the day number when the

@@ -7,13 +7,12 @@
 
 use std::fmt::Write as _;
 
-use crate::charts::Figure;
 use crate::metrics::summary::{RunSummary, SLA_FORMULA};
-use crate::scenario::units::format_duration;
+use crate::output::charts::Figure;
+use crate::output::format::{count_with_separators as count, money, percent, thousands};
 use crate::scenario::{Headcount, OperatingHours, Scenario};
 use crate::stats::Estimate;
-
-use super::dashboard::thousands;
+use crate::units::format_duration;
 
 /// Text made safe for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {
@@ -68,22 +67,6 @@ fn estimate_cell(estimate: &Estimate, format: impl Fn(f64) -> String) -> String 
         ),
         (Some(mean), None) => escape_html(&format(mean)),
         _ => "–".into(),
-    }
-}
-
-fn percent(value: f64) -> String {
-    format!("{:.1}%", 100.0 * value)
-}
-
-fn money(value: f64) -> String {
-    format!("{value:.2}")
-}
-
-fn count(value: f64) -> String {
-    if value >= 100.0 {
-        thousands(value)
-    } else {
-        format!("{value:.1}")
     }
 }
 

@@ -1,7 +1,5 @@
-//! Charts. A chart is data first (`Figure`: panels of series, bands and reference lines,
-//! built by `run_figures` and `plan_figures` from a command's results) and pixels second:
-//! `render_svg` and `render_png` draw any `Figure` with plotters, so every chart looks alike
-//! and the figure builders stay pure and testable.
+//! Drawing a `Figure` with plotters: SVG to a string, PNG to memory (encoded with the `png`
+//! crate), and `chart_files`, every figure of a command as its `.svg` and `.png` files.
 //!
 //! Text is drawn with DejaVu Sans compiled into the binary (the `dejavu` crate, registered
 //! once with plotters' `ab_glyph` backend), so no system font library is needed. Colours are
@@ -9,16 +7,15 @@
 //! deficiencies; a panel's second series is also dashed, so print in grey still separates
 //! them.
 
-pub mod plan_figures;
-pub mod run_figures;
-
 use std::sync::Once;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
+use rayon::prelude::*;
 
-use crate::scenario::units::format_clock;
+use super::{Figure, Orientation, Panel};
+use crate::output::OutputFile;
 
 /// Okabe & Ito (2008), "Color Universal Design": blue, orange, bluish green, vermillion,
 /// reddish purple, sky blue, black; then olive.
@@ -33,188 +30,6 @@ pub const PALETTE: [RGBColor; 8] = [
     // Okabe-Ito's yellow is too faint on white; Paul Tol's olive (also safe) stands in.
     RGBColor(153, 153, 51),
 ];
-
-/// A whole chart file: a title over a grid of panels.
-#[derive(Debug, Clone)]
-pub struct Figure {
-    /// File name without extension ("sla_attainment").
-    pub file_stem: &'static str,
-    pub title: String,
-    /// One sentence under the chart in the HTML report: what it shows and how to read it.
-    pub caption: String,
-    pub panels: Vec<Panel>,
-    /// Panels per row.
-    pub columns: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct Panel {
-    pub title: String,
-    pub x_label: String,
-    pub y_label: String,
-    pub x_format: ValueFormat,
-    pub y_format: ValueFormat,
-    /// Fixed y range; `None` fits the data (from 0).
-    pub y_range: Option<(f64, f64)>,
-    pub series: Vec<Series>,
-    pub reference_lines: Vec<ReferenceLine>,
-}
-
-/// One line, with an optional confidence band around it. Non-finite values break the line.
-#[derive(Debug, Clone)]
-pub struct Series {
-    pub name: String,
-    pub points: Vec<(f64, f64)>,
-    /// (x, low, high) of the 95% confidence band.
-    pub band: Vec<(f64, f64, f64)>,
-    /// Index into `PALETTE`.
-    pub colour_idx: usize,
-    pub dashed: bool,
-}
-
-/// A target or threshold: a dashed line across the panel, labelled in the legend.
-#[derive(Debug, Clone)]
-pub struct ReferenceLine {
-    pub label: String,
-    pub orientation: Orientation,
-    pub value: f64,
-}
-
-impl ReferenceLine {
-    /// A service-level target, across the panel: "target 80%".
-    pub fn target(target: f64) -> ReferenceLine {
-        ReferenceLine {
-            label: format!("target {:.0}%", target * 100.0),
-            orientation: Orientation::Horizontal,
-            value: target,
-        }
-    }
-
-    /// An SLA threshold drawn on an axis in units of `scale` seconds.
-    pub fn sla_threshold(
-        orientation: Orientation,
-        threshold_seconds: f64,
-        scale: f64,
-    ) -> ReferenceLine {
-        ReferenceLine {
-            label: format!(
-                "SLA threshold {}",
-                crate::scenario::units::format_duration(threshold_seconds)
-            ),
-            orientation,
-            value: threshold_seconds / scale,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Orientation {
-    Horizontal,
-    Vertical,
-}
-
-/// How axis values are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueFormat {
-    /// A count or level, as a plain number.
-    Number,
-    /// A fraction, as a percentage.
-    Percent,
-    /// Hours since the start of the horizon, as "Mon 08:00".
-    Clock,
-    /// Days since the start of the horizon, as "Tue" (or "Tue 12:00" between midnights).
-    Day,
-}
-
-impl ValueFormat {
-    pub fn format(self, value: f64) -> String {
-        match self {
-            ValueFormat::Number => {
-                if (value - value.round()).abs() < 1e-9 {
-                    format!("{value:.0}")
-                } else {
-                    format!("{value:.1}")
-                }
-            }
-            ValueFormat::Percent => format!("{:.0}%", value * 100.0),
-            ValueFormat::Clock => format_clock(value * 3600.0, false),
-            ValueFormat::Day => {
-                let label = format_clock(value * 86_400.0, false);
-                label
-                    .strip_suffix(" 00:00")
-                    .map(str::to_string)
-                    .unwrap_or(label)
-            }
-        }
-    }
-}
-
-pub const PANEL_WIDTH: u32 = 620;
-pub const PANEL_HEIGHT: u32 = 340;
-const TITLE_HEIGHT: u32 = 56;
-
-impl Figure {
-    /// A figure of `panels`, two to a row (one for a single panel): wide enough to read, and
-    /// in the HTML report shown near its drawn size, so its text stays legible in print.
-    pub fn new(
-        file_stem: &'static str,
-        title: impl Into<String>,
-        caption: impl Into<String>,
-        panels: Vec<Panel>,
-    ) -> Figure {
-        Figure {
-            file_stem,
-            title: title.into(),
-            caption: caption.into(),
-            columns: if panels.len() <= 1 { 1 } else { 2 },
-            panels,
-        }
-    }
-
-    /// Pixel size of the whole figure.
-    pub fn size(&self) -> (u32, u32) {
-        let columns = self.columns.clamp(1, self.panels.len().max(1));
-        let rows = self.panels.len().div_ceil(columns).max(1);
-        (
-            PANEL_WIDTH * columns as u32,
-            TITLE_HEIGHT + PANEL_HEIGHT * rows as u32,
-        )
-    }
-}
-
-/// The unit a time axis is drawn in: x values are divided by `seconds`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TimeUnit {
-    pub seconds: f64,
-    pub format: ValueFormat,
-}
-
-/// Clock time over a horizon: days for two days or more (ticks at midnight), else hours.
-pub fn clock_unit(horizon_seconds: f64) -> TimeUnit {
-    if horizon_seconds >= 2.0 * 86_400.0 {
-        TimeUnit {
-            seconds: 86_400.0,
-            format: ValueFormat::Day,
-        }
-    } else {
-        TimeUnit {
-            seconds: 3600.0,
-            format: ValueFormat::Clock,
-        }
-    }
-}
-
-/// A duration axis reaching `max_seconds`: its divisor and the unit's name, so ticks fall
-/// on round seconds, minutes or hours.
-pub fn duration_unit(max_seconds: f64) -> (f64, &'static str) {
-    if max_seconds.is_nan() || max_seconds <= 120.0 {
-        (1.0, "s")
-    } else if max_seconds <= 3.0 * 3600.0 {
-        (60.0, "min")
-    } else {
-        (3600.0, "h")
-    }
-}
 
 static REGISTER_FONTS: Once = Once::new();
 
@@ -456,4 +271,33 @@ fn draw_panel<DB: DrawingBackend>(
 fn legend_segments(dashed: bool) -> [Vec<(i32, i32)>; 2] {
     let gap = if dashed { 6 } else { 0 };
     [vec![(0, 0), (10, 0)], vec![(10 + gap, 0), (24, 0)]]
+}
+
+/// A command's charts: each figure as `<stem>.svg` and `<stem>.png`, and the SVG texts in
+/// figure order (for report.html).
+pub struct ChartFiles {
+    pub files: Vec<OutputFile>,
+    pub svgs: Vec<String>,
+}
+
+/// Renders every figure, in parallel (each is drawn on its own, so the bytes do not depend
+/// on the thread count). The error names the chart that could not be drawn.
+pub fn chart_files(figures: &[Figure]) -> Result<ChartFiles, String> {
+    let rendered: Vec<Result<(String, Vec<u8>), String>> = figures
+        .par_iter()
+        .map(|figure| Ok((render_svg(figure)?, render_png(figure)?)))
+        .collect();
+    let mut files = Vec::new();
+    let mut svgs = Vec::new();
+    for (figure, result) in figures.iter().zip(rendered) {
+        let (svg, png) =
+            result.map_err(|error| format!("cannot draw chart {}: {error}", figure.file_stem))?;
+        files.push(OutputFile::new(
+            format!("{}.svg", figure.file_stem),
+            svg.clone().into_bytes(),
+        ));
+        files.push(OutputFile::new(format!("{}.png", figure.file_stem), png));
+        svgs.push(svg);
+    }
+    Ok(ChartFiles { files, svgs })
 }

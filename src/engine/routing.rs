@@ -12,7 +12,8 @@
 //! - `expected_wait_seconds`, `overflow_to_fire`, `handoff_to_fire`: the inputs of the
 //!   overflow, callback and handoff decisions; the engine draws the random numbers.
 
-use crate::engine::state::{Agent, ClassQueue, GroupClass, GroupPool};
+use super::layout::GroupClass;
+use super::state::{Agent, ClassQueue, GroupPool};
 use crate::scenario::{AgentSelection, ChannelOverflow, Handoff};
 
 /// The agent to give a new contact to, among the groups of `tiers` (in order of preference),

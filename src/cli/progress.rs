@@ -27,12 +27,6 @@ impl Progress {
         Progress { bar }
     }
 
-    pub fn hidden() -> Progress {
-        Progress {
-            bar: ProgressBar::hidden(),
-        }
-    }
-
     /// One step done; safe to call from rayon workers.
     pub fn step(&self) {
         self.bar.inc(1);

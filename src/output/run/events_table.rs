@@ -1,10 +1,10 @@
 //! The terminal block on disruption events: what each did, then its effect on each channel
 //! and group it touches, with the event against the same run without it. Pure: returns text.
 
-use super::table::{count, percent};
 use crate::metrics::events_summary::{EventSummary, PairedEstimate};
-use crate::scenario::units::format_duration;
+use crate::output::format::{estimate_count as count, estimate_percent as percent};
 use crate::stats::Estimate;
+use crate::units::format_duration;
 
 /// Empty when the scenario has no events.
 pub fn events_table(events: &[EventSummary]) -> String {

@@ -1,34 +1,13 @@
 //! The terminal summary of a run: the dashboard sections (from `dashboard`), agent groups,
 //! routing, handoffs, cross-channel figures, events and warnings. Pure: returns the text,
-//! the caller prints it.
+//! the CLI prints it.
 
 use crate::metrics::summary::RunSummary;
-use crate::scenario::units::format_duration;
-use crate::stats::Estimate;
-
-pub fn percent(estimate: &Estimate) -> String {
-    match (estimate.mean, estimate.ci95) {
-        (Some(mean), Some(ci)) => format!("{:.1}% ±{:.1}", 100.0 * mean, 100.0 * ci),
-        (Some(mean), None) => format!("{:.1}%", 100.0 * mean),
-        _ => "-".into(),
-    }
-}
-
-pub fn seconds(estimate: &Estimate) -> String {
-    match (estimate.mean, estimate.ci95) {
-        (Some(mean), Some(ci)) => format!("{} ±{}", format_duration(mean), format_duration(ci)),
-        (Some(mean), None) => format_duration(mean),
-        _ => "-".into(),
-    }
-}
-
-pub fn count(estimate: &Estimate) -> String {
-    match estimate.mean {
-        Some(mean) if mean >= 100.0 => format!("{mean:.0}"),
-        Some(mean) => format!("{mean:.1}"),
-        None => "-".into(),
-    }
-}
+use crate::output::format::{
+    estimate_count as count, estimate_decimal, estimate_duration as seconds,
+    estimate_percent as percent,
+};
+use crate::units::format_duration;
 
 /// The summary as a terminal dashboard in the style of the weekly report: volume bars,
 /// channel performance, queues and cost, groups, routing, events, warnings. At most
@@ -203,7 +182,7 @@ fn routing_table(summary: &RunSummary) -> String {
                 ),
                 (
                     "channels per issue".into(),
-                    ratio_text(&m["channels_per_resolved_issue"]),
+                    estimate_decimal(&m["channels_per_resolved_issue"]),
                     "per resolved issue".into(),
                 ),
                 (
@@ -225,12 +204,4 @@ fn routing_table(summary: &RunSummary) -> String {
         );
     }
     text
-}
-
-fn ratio_text(estimate: &Estimate) -> String {
-    match (estimate.mean, estimate.ci95) {
-        (Some(mean), Some(ci)) => format!("{mean:.2} ±{ci:.2}"),
-        (Some(mean), None) => format!("{mean:.2}"),
-        _ => "-".into(),
-    }
 }

@@ -3,9 +3,11 @@
 //! resolution rate, SLA), and queues with cost per contact. Each section is plain text of at
 //! most `TERMINAL_WIDTH` columns.
 
-use super::table::{count, percent, seconds};
 use crate::metrics::summary::{ChannelSummary, RunSummary};
-use crate::scenario::units::format_duration;
+use crate::output::format::{
+    estimate_count as count, estimate_duration as seconds, estimate_percent as percent, thousands,
+};
+use crate::units::format_duration;
 
 /// Widest line the dashboard prints (for names of up to 16 characters).
 pub const TERMINAL_WIDTH: usize = 100;
@@ -22,19 +24,6 @@ pub fn block_bar(fraction: f64, width: usize) -> String {
         bar.push(PARTIAL[eighths % 8]);
     }
     bar
-}
-
-/// A count with thousands separators ("1,247").
-pub fn thousands(value: f64) -> String {
-    let digits = format!("{:.0}", value.max(0.0));
-    let mut grouped = String::new();
-    for (idx, digit) in digits.chars().enumerate() {
-        if idx > 0 && (digits.len() - idx) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
 }
 
 fn name_width(summary: &RunSummary) -> usize {

@@ -8,8 +8,8 @@ use super::{
 };
 use crate::metrics::summary::{IntervalRow, RunSummary};
 use crate::scenario::Scenario;
-use crate::scenario::units::format_duration;
 use crate::stats::Estimate;
+use crate::units::format_duration;
 
 /// What the run charts are drawn from.
 pub struct RunChartInput<'a> {

@@ -88,7 +88,7 @@ impl Default for ArrivalClock {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::{StreamPurpose, stream};
+    use crate::engine::rng::{StreamPurpose, stream};
 
     /// Counts over many replications of [0, horizon): the mean count in each window must match
     /// the integral of the rate within 4 standard errors (Poisson: variance = mean).

@@ -1,0 +1,94 @@
+//! What every simulating command (run, sweep, plan) shares: loading the scenario with its
+//! overlays, staffing file and command-line overrides; its default output folder; and
+//! running library work under a progress bar.
+
+use std::path::{Path, PathBuf};
+
+use omnisim::scenario::overlay::load_with_overlays;
+use omnisim::scenario::staffing::apply_staffing_file;
+use omnisim::scenario::{Limits, Scenario, load_scenario_file};
+use omnisim::simulate::Execution;
+
+use super::CliError;
+use super::args::SimulationArgs;
+use super::progress::Progress;
+
+/// Loads the scenario, applies a staffing file and the command-line overrides, and checks
+/// the thread count: everything a simulating command needs before it starts.
+pub fn load_scenario(args: &SimulationArgs) -> Result<Scenario, CliError> {
+    let mut scenario = if args.overlays.is_empty() {
+        load_scenario_file(&args.scenario)?
+    } else {
+        load_with_overlays(&args.scenario, &args.overlays)?.scenario
+    };
+    if let Some(path) = &args.staffing {
+        apply_staffing_file(&mut scenario, path)?;
+    }
+    if let Some(replications) = args.replications {
+        if replications == 0 || replications > Limits::MAX_REPLICATIONS {
+            return Err(CliError::bad_input(format!(
+                "--replications must be from 1 to {}, got {replications}",
+                Limits::MAX_REPLICATIONS
+            )));
+        }
+        scenario.simulation.replications = replications;
+    }
+    if let Some(seed) = args.seed {
+        scenario.simulation.seed = seed;
+    }
+    if args.threads == Some(0) {
+        return Err(CliError::bad_input("--threads must be at least 1"));
+    }
+    Ok(scenario)
+}
+
+/// `--out`, or `output/<scenario name>/<under>`.
+pub fn output_folder(out: Option<&Path>, scenario_name: &str, under: Option<&str>) -> PathBuf {
+    match out {
+        Some(out) => out.to_path_buf(),
+        None => {
+            let folder = Path::new("output").join(directory_name(scenario_name));
+            match under {
+                Some(under) => folder.join(under),
+                None => folder,
+            }
+        }
+    }
+}
+
+/// A folder name from a scenario name: letters, digits, '-', '_' and '.'; others become '_'.
+pub fn directory_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if cleaned.trim_matches('.').is_empty() {
+        "scenario".into()
+    } else {
+        cleaned
+    }
+}
+
+/// Runs `work` on the command's threads under a progress bar of `steps` replications
+/// described by `what` (hidden with `--quiet` or when stderr is not a terminal).
+pub fn with_progress<T>(
+    args: &SimulationArgs,
+    steps: u64,
+    what: &str,
+    work: impl FnOnce(Execution<'_>) -> T,
+) -> T {
+    let progress = Progress::new(steps, what, args.quiet);
+    let step = || progress.step();
+    let result = work(Execution {
+        threads: args.threads,
+        on_replication: &step,
+    });
+    progress.finish();
+    result
+}

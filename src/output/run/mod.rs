@@ -1,0 +1,150 @@
+//! What `omnisim run` writes: summary.json, intervals.csv, group_intervals.csv, events.csv
+//! (with disruptions), report.html and the charts, all from one `RunReport`; and the terminal
+//! dashboard (`terminal.rs`, with `dashboard.rs` and `events_table.rs`). Pure: bytes and text.
+
+mod dashboard;
+mod events_table;
+pub mod html;
+pub mod terminal;
+
+pub use dashboard::TERMINAL_WIDTH;
+
+use super::charts::run_figures::{RunChartInput, run_figures};
+use super::charts::{Figure, chart_files};
+use super::format::{number, optional_number};
+use super::json_bytes;
+use super::{Charts, OutputFile};
+use crate::metrics::events_summary::EventSummary;
+use crate::metrics::summary::{IntervalRow, RunSummary};
+use crate::scenario::Scenario;
+use crate::simulate::RunReport;
+
+/// Every file of a run, in the order they are written: summary.json, the interval CSVs,
+/// events.csv (with disruptions), then report.html and each chart as SVG and PNG.
+pub fn run_files(
+    scenario: &Scenario,
+    report: &RunReport,
+    charts: Charts,
+) -> Result<Vec<OutputFile>, String> {
+    let summary = &report.summary;
+    let mut files = vec![
+        OutputFile::new("summary.json", summary_json_bytes(summary)),
+        OutputFile::new(
+            "intervals.csv",
+            interval_csv_bytes("channel", &report.channel_rows),
+        ),
+        OutputFile::new(
+            "group_intervals.csv",
+            interval_csv_bytes("group", &report.group_rows),
+        ),
+    ];
+    if !summary.events.is_empty() {
+        files.push(OutputFile::new(
+            "events.csv",
+            events_csv_bytes(&summary.events),
+        ));
+    }
+    if charts == Charts::Draw {
+        let figures = run_figures(&RunChartInput {
+            scenario,
+            summary,
+            channel_rows: &report.channel_rows,
+            group_rows: &report.group_rows,
+        });
+        let rendered = chart_files(&figures)?;
+        let charts: Vec<(Figure, String)> = figures.into_iter().zip(rendered.svgs).collect();
+        let page = html::run_report_html(scenario, summary, &charts);
+        files.push(OutputFile::new("report.html", page.into_bytes()));
+        files.extend(rendered.files);
+    }
+    Ok(files)
+}
+
+/// summary.json: the whole `RunSummary`, pretty-printed, with a trailing newline.
+pub fn summary_json_bytes(summary: &RunSummary) -> Vec<u8> {
+    json_bytes(summary)
+}
+
+/// intervals.csv / group_intervals.csv: one row per entity and interval; for each metric a
+/// `<metric>_mean` and a `<metric>_ci95` column (empty where undefined).
+pub fn interval_csv_bytes(entity_column: &str, rows: &[IntervalRow]) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let metric_names: Vec<&str> = rows
+        .first()
+        .map(|row| row.metrics.keys().copied().collect())
+        .unwrap_or_default();
+    let mut header = vec![
+        entity_column.to_string(),
+        "interval".into(),
+        "start_seconds".into(),
+        "start".into(),
+        "active_events".into(),
+    ];
+    for name in &metric_names {
+        header.push(format!("{name}_mean"));
+        header.push(format!("{name}_ci95"));
+    }
+    writer.write_record(&header).expect("write to memory");
+    for row in rows {
+        let mut record = vec![
+            row.name.clone(),
+            row.interval_idx.to_string(),
+            number(row.start_seconds),
+            row.start_label.clone(),
+            row.active_events.clone(),
+        ];
+        for estimate in row.metrics.values() {
+            record.push(optional_number(estimate.mean));
+            record.push(optional_number(estimate.ci95));
+        }
+        writer.write_record(&record).expect("write to memory");
+    }
+    writer.into_inner().expect("flush to memory")
+}
+
+/// events.csv: for every event and subject (channel or group) it touches, each compared
+/// metric with the event, without it, and the paired difference, with 95% half-widths.
+pub fn events_csv_bytes(events: &[EventSummary]) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record([
+            "event",
+            "kind",
+            "start",
+            "end",
+            "subject_kind",
+            "subject",
+            "metric",
+            "with_event_mean",
+            "with_event_ci95",
+            "without_event_mean",
+            "without_event_ci95",
+            "difference_mean",
+            "difference_ci95",
+        ])
+        .expect("write to memory");
+    for event in events {
+        for row in &event.comparison {
+            for (metric, paired) in &row.metrics {
+                writer
+                    .write_record([
+                        event.name.clone(),
+                        event.kind.to_string(),
+                        event.start.clone(),
+                        event.end.clone(),
+                        row.subject_kind.to_string(),
+                        row.subject.clone(),
+                        metric.to_string(),
+                        optional_number(paired.with_event.mean),
+                        optional_number(paired.with_event.ci95),
+                        optional_number(paired.without_event.mean),
+                        optional_number(paired.without_event.ci95),
+                        optional_number(paired.difference.mean),
+                        optional_number(paired.difference.ci95),
+                    ])
+                    .expect("write to memory");
+            }
+        }
+    }
+    writer.into_inner().expect("flush to memory")
+}

@@ -1,0 +1,144 @@
+//! A run of a scenario, as a library call: every replication in parallel (rayon), the same
+//! scenario without its disruptions on the same seeds when it has any (the paired base run
+//! each disruption is measured against), flow conservation checked, and the replications
+//! summarised into a `RunReport` that `output` renders. Tests, benches and the CLI all run
+//! scenarios through `run`, so what they check is what users get.
+//!
+//! Each replication owns its random streams and results are collected in replication order,
+//! so the report is the same whatever the number of threads.
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::engine::layout::RoutingLayout;
+use crate::engine::{ReplicationResult, run_replication};
+use crate::error::SimulationError;
+use crate::metrics::events_summary::event_summaries;
+use crate::metrics::summary::{
+    IntervalRow, RunSummary, channel_interval_rows, group_interval_rows, summarise,
+};
+use crate::scenario::Scenario;
+
+/// How replications are run: on how many threads, and whom to tell as each one finishes.
+#[derive(Clone, Copy)]
+pub struct Execution<'a> {
+    /// Worker threads; rayon's default (all cores) when `None`. Results never depend on it.
+    pub threads: Option<usize>,
+    /// Called once per finished replication, from whichever worker ran it (a progress bar).
+    pub on_replication: &'a (dyn Fn() + Sync),
+}
+
+fn nothing() {}
+
+impl Execution<'static> {
+    /// On `threads` threads, telling nobody.
+    pub fn silent(threads: Option<usize>) -> Execution<'static> {
+        Execution {
+            threads,
+            on_replication: &nothing,
+        }
+    }
+}
+
+/// The run's own performance counters (never written to summary.json, which must be
+/// byte-identical between runs).
+#[derive(Debug, Clone, Copy)]
+pub struct RunCounters {
+    pub events_processed: u64,
+    pub contacts_generated: u64,
+    pub peak_live_contacts: usize,
+    pub wall_seconds: f64,
+    pub threads: usize,
+}
+
+/// What a run found: the summary (with each disruption's paired comparison), the
+/// per-interval rows of channels and groups, and the counters of the run as written.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    pub summary: RunSummary,
+    pub channel_rows: Vec<IntervalRow>,
+    pub group_rows: Vec<IntervalRow>,
+    pub counters: RunCounters,
+}
+
+/// Replications `run` simulates: the scenario's, twice over when it has disruptions (the
+/// paired base run). For sizing a progress bar.
+pub fn replications_to_run(scenario: &Scenario) -> u64 {
+    let runs = if scenario.disruptions.is_empty() {
+        1
+    } else {
+        2
+    };
+    u64::from(scenario.simulation.replications) * runs
+}
+
+/// Runs the scenario and summarises it. With disruptions, the same scenario without them
+/// runs too, on the same seeds, so each disruption's effect is measured on the same
+/// customers.
+pub fn run(scenario: &Scenario, execution: Execution<'_>) -> Result<RunReport, SimulationError> {
+    let (results, counters) = run_replications(scenario, execution)?;
+    let base_results = if scenario.disruptions.is_empty() {
+        None
+    } else {
+        let mut base = scenario.clone();
+        base.disruptions.clear();
+        Some(run_replications(&base, execution)?.0)
+    };
+    let all_results = results.iter().chain(base_results.iter().flatten());
+    if let Some(failure) = all_results.flat_map(|r| &r.conservation_failures).next() {
+        return Err(SimulationError::Conservation(failure.clone()));
+    }
+    let mut summary = summarise(scenario, &results);
+    if let Some(base_results) = &base_results {
+        summary.events = event_summaries(scenario, &results, Some(base_results));
+    }
+    Ok(RunReport {
+        summary,
+        channel_rows: channel_interval_rows(scenario, &results),
+        group_rows: group_interval_rows(scenario, &results),
+        counters,
+    })
+}
+
+/// Runs every replication of the scenario, in replication order.
+pub fn run_replications(
+    scenario: &Scenario,
+    execution: Execution<'_>,
+) -> Result<(Vec<ReplicationResult>, RunCounters), SimulationError> {
+    let started = Instant::now();
+    let layout = RoutingLayout::new(scenario);
+    let replications = scenario.simulation.replications;
+    let work = || -> Vec<ReplicationResult> {
+        (0..replications)
+            .into_par_iter()
+            .map(|replication| {
+                let result = run_replication(scenario, &layout, replication);
+                (execution.on_replication)();
+                result
+            })
+            .collect()
+    };
+    let (results, threads_used) = match execution.threads {
+        Some(count) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(count)
+                .build()
+                .map_err(|error| SimulationError::Threads(error.to_string()))?;
+            (pool.install(work), count)
+        }
+        None => (work(), rayon::current_num_threads()),
+    };
+    let counters = RunCounters {
+        events_processed: results.iter().map(|r| r.events_processed).sum(),
+        contacts_generated: results.iter().map(|r| r.contacts_generated).sum(),
+        peak_live_contacts: results
+            .iter()
+            .map(|r| r.peak_live_contacts)
+            .max()
+            .unwrap_or(0),
+        wall_seconds: started.elapsed().as_secs_f64(),
+        threads: threads_used,
+    };
+    Ok((results, counters))
+}
