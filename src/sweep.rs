@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::error::SimulationError;
+use crate::metrics::metric::Metric;
 use crate::metrics::summary::summarise;
 use crate::scenario::{Headcount, Scenario};
 use crate::simulate::{Execution, run_replications};
@@ -131,7 +132,7 @@ fn sweep_level(
             .map(|i| headcount.mean_in_interval(i, settings.interval_seconds))
             .sum::<f64>()
             / n_reported,
-        group_occupancy: summary.groups[spec.group_idx].metrics["occupancy"],
+        group_occupancy: summary.groups[spec.group_idx].metrics[&Metric::Occupancy],
         channels: summary
             .channels
             .iter()
@@ -139,9 +140,9 @@ fn sweep_level(
             .map(|channel| SweepChannel {
                 name: channel.name.clone(),
                 sla_target: channel.sla_target,
-                sla_attainment: channel.metrics["sla_attainment"],
-                asa_seconds: channel.metrics["asa_seconds"],
-                abandonment_rate: channel.metrics["abandonment_rate"],
+                sla_attainment: channel.metrics[&Metric::SlaAttainment],
+                asa_seconds: channel.metrics[&Metric::AsaSeconds],
+                abandonment_rate: channel.metrics[&Metric::AbandonmentRate],
                 meets_sla_target: channel.meets_sla_target,
             })
             .collect(),

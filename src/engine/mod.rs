@@ -17,9 +17,11 @@
 
 mod arrivals;
 mod audit;
+pub mod counts;
 mod disruption;
 pub mod event_queue;
 mod flows;
+pub mod grid;
 pub mod layout;
 pub mod recorder;
 mod rng;
@@ -34,9 +36,11 @@ use rand_distr::Distribution as _;
 
 use crate::scenario::{AfterHours, ChannelKind, Scenario, SlaClock};
 use arrivals::ArrivalClock;
+use counts::{ChannelIntervalCounts, EventCounts, FlowCounts, GroupIntervalCounts};
 use event_queue::{Event, EventQueue};
+use grid::Grid;
 use layout::{NO_RULE, RoutingLayout};
-use recorder::{ChannelIntervalCounts, EventCounts, FlowCounts, GroupIntervalCounts, Recorder};
+use recorder::Recorder;
 use rng::{StreamPurpose, stream};
 use sampling::Sampler;
 use state::{
@@ -48,10 +52,10 @@ use state::{
 #[derive(Debug, Clone)]
 pub struct ReplicationResult {
     pub replication: u32,
-    /// `[channel_idx * n_intervals + interval_idx]`.
-    pub channel_intervals: Vec<ChannelIntervalCounts>,
-    /// `[group_idx * n_intervals + interval_idx]`.
-    pub group_intervals: Vec<GroupIntervalCounts>,
+    /// `[(channel_idx, interval_idx)]`.
+    pub channel_intervals: Grid<ChannelIntervalCounts>,
+    /// `[(group_idx, interval_idx)]`.
+    pub group_intervals: Grid<GroupIntervalCounts>,
     /// Per channel: answered-wait quantiles (see `WAIT_QUANTILES`), seconds.
     pub wait_quantiles_seconds: Vec<[f64; 4]>,
     /// Per channel: share of answered contacts that waited at most each point of
@@ -866,8 +870,7 @@ impl<'a> Simulation<'a> {
         self.count_open_issues();
         let mut conservation_failures = Vec::new();
         for (channel_idx, channel) in self.scenario.channels.iter().enumerate() {
-            let rows = &self.recorder.channel_intervals
-                [channel_idx * self.n_intervals..(channel_idx + 1) * self.n_intervals];
+            let rows = self.recorder.channel_intervals.row(channel_idx);
             for (interval_idx, row) in rows.iter().enumerate() {
                 let accounted = row.handled
                     + row.abandoned

@@ -8,6 +8,9 @@
 
 use hdrhistogram::Histogram;
 
+use super::counts::{ChannelIntervalCounts, EventCounts, FlowCounts, GroupIntervalCounts};
+use super::grid::Grid;
+
 /// The quantiles of the answered-wait distribution that are reported.
 pub const WAIT_QUANTILES: [f64; 4] = [0.50, 0.90, 0.95, 0.99];
 
@@ -32,140 +35,11 @@ pub fn wait_distribution_points_seconds(sla_threshold_seconds: f64) -> Vec<f64> 
         .collect()
 }
 
-/// Counts for one channel in one reporting interval (by arrival interval).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct ChannelIntervalCounts {
-    /// Contacts that arrived while the channel was open (deflected self-service included).
-    pub offered: u64,
-    /// Contacts that arrived while the channel was closed (not offered).
-    pub arrived_closed: u64,
-    /// Self-service contacts resolved without an agent.
-    pub deflected: u64,
-    /// Contacts an agent started on (picked up, first response for tickets).
-    pub answered: u64,
-    pub answered_within_sla: u64,
-    /// Contacts that had to wait (found no agent free on arrival).
-    pub delayed: u64,
-    pub abandoned: u64,
-    pub abandoned_after_sla: u64,
-    /// Contacts whose service finished.
-    pub handled: u64,
-    pub waiting_at_end: u64,
-    pub in_service_at_end: u64,
-    pub wait_sum_answered: f64,
-    pub wait_sum_abandoned: f64,
-    pub handle_time_sum: f64,
-    /// Contacts moved to another channel (overflow, callback) after being offered here.
-    pub converted_out: u64,
-    /// Contacts that came from another channel (overflow, callback, after-hours ticket);
-    /// included in `offered`.
-    pub converted_in: u64,
-    /// Follow-up contacts of a handoff that reached the channel: included in `offered`, or
-    /// in `arrived_closed` when they came while it was closed.
-    pub followups_in: u64,
-    /// Arrivals while closed turned into a ticket on another channel (not offered here).
-    pub after_hours_tickets: u64,
-    /// Arrivals while closed acknowledged and held for opening (offered here).
-    pub held_after_hours: u64,
-    pub callbacks_offered: u64,
-    pub callbacks_accepted: u64,
-    /// Offered here during a channel outage and neither moved to the backup channel nor kept:
-    /// customers lost to the outage.
-    pub lost_to_outage: u64,
-    /// Most contacts waiting at once during the interval (by time, not arrival).
-    pub max_queue_length: u32,
-    /// Integral of the number waiting over the interval, in contact-seconds.
-    pub queue_area: f64,
-}
-
-/// Agent figures for one group in one reporting interval.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct GroupIntervalCounts {
-    /// Integral of the agents the schedule puts on the floor (shifts less breaks),
-    /// agent-seconds.
-    pub scheduled_area: f64,
-    /// Integral of the agents available to take work (scheduled less absence, shrinkage and
-    /// outages), agent-seconds.
-    pub available_area: f64,
-    /// Integral of logged-in agents (on shift, or finishing work after it), agent-seconds.
-    pub logged_in_area: f64,
-    /// Integral of busy agents (capacity in use / capacity), agent-seconds.
-    pub busy_area: f64,
-    pub handled: u64,
-}
-
-/// What one disruption event did in one replication (contacts that arrived at or after the
-/// warm-up).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct EventCounts {
-    /// Channel outage: contacts that could not reach the channel (arrivals, follow-ups and
-    /// those waiting when it went down), and of those the ones that moved to the backup
-    /// channel and the ones lost.
-    pub displaced: u64,
-    pub converted_to_backup: u64,
-    pub lost: u64,
-    /// Waiting customers told where to go when the outage started.
-    pub notified: u64,
-    /// Contacts under the outage's SLA extension: answered, answered within the extended
-    /// window, abandoned after it.
-    pub extended_answered: u64,
-    pub extended_within: u64,
-    pub extended_abandoned_after: u64,
-    /// Volume spike: arrivals added (multiplier above 1) or removed (below 1).
-    pub extra_arrivals: u64,
-    pub removed_arrivals: u64,
-    /// Spam: bot contacts, and where each went.
-    pub bot_arrivals: u64,
-    pub bot_rate_limited: u64,
-    pub bot_filtered: u64,
-    /// Arrived while the channel was closed: dropped like any contact refused then.
-    pub bot_refused_closed: u64,
-    pub bot_reached_agents: u64,
-    pub bot_handled: u64,
-    pub bot_agent_seconds: f64,
-    pub bot_left_at_end: u64,
-    pub bot_lost_to_outage: u64,
-}
-
-/// Routing, cross-channel and issue figures of one replication (whole horizon, counted
-/// contacts and issues only).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FlowCounts {
-    /// `[rule_idx]`: contacts routed by each routing rule, and those answered by a group the
-    /// rule widened to.
-    pub rule_routed: Vec<u64>,
-    pub rule_widened: Vec<u64>,
-    /// `[overflow_idx]`: conversions made, and offers declined (the customer stayed queued).
-    pub overflow_converted: Vec<u64>,
-    pub overflow_declined: Vec<u64>,
-    /// `[from_channel * n_channels + to_channel]`.
-    pub handoffs: Vec<u64>,
-    pub handoffs_context_preserved: Vec<u64>,
-    /// `[group_idx * n_channels + channel_idx]`: contacts handled and agent-seconds spent.
-    pub group_channel_handled: Vec<u64>,
-    pub group_channel_seconds: Vec<f64>,
-    /// Issues that ended (no contact open or pending), and of those: resolved (last contact
-    /// handled), resolved on two or more channels, reopened, with two or more contacts.
-    pub issues_closed: u64,
-    pub issues_resolved: u64,
-    pub issues_resolved_multichannel: u64,
-    pub issues_reopened: u64,
-    pub issues_repeat_contact: u64,
-    pub issues_open_at_end: u64,
-    /// Over resolved issues: sum of channels used, and of first contact to last handled.
-    pub resolved_channels_sum: u64,
-    pub resolution_seconds_sum: f64,
-    /// Channel switches of ended issues, and those with context preserved.
-    pub switches: u64,
-    pub switches_with_context: u64,
-}
-
 #[derive(Debug)]
 pub struct Recorder {
-    n_intervals: usize,
     current_interval: usize,
-    pub channel_intervals: Vec<ChannelIntervalCounts>,
-    pub group_intervals: Vec<GroupIntervalCounts>,
+    pub channel_intervals: Grid<ChannelIntervalCounts>,
+    pub group_intervals: Grid<GroupIntervalCounts>,
     sla_thresholds: Vec<f64>,
     queue_lengths: Vec<u32>,
     queue_changed_at: Vec<f64>,
@@ -180,7 +54,6 @@ pub struct Recorder {
     pub flows: FlowCounts,
     /// `[event_idx]`.
     pub events: Vec<EventCounts>,
-    n_channels: usize,
 }
 
 impl Recorder {
@@ -198,10 +71,9 @@ impl Recorder {
         let histogram =
             Histogram::new_with_bounds(1, highest_ms.max(2), 3).expect("valid histogram bounds");
         Recorder {
-            n_intervals,
             current_interval: 0,
-            channel_intervals: vec![ChannelIntervalCounts::default(); n_channels * n_intervals],
-            group_intervals: vec![GroupIntervalCounts::default(); n_groups * n_intervals],
+            channel_intervals: Grid::new(n_channels, n_intervals),
+            group_intervals: Grid::new(n_groups, n_intervals),
             sla_thresholds,
             queue_lengths: vec![0; n_channels],
             queue_changed_at: vec![0.0; n_channels],
@@ -214,14 +86,13 @@ impl Recorder {
             group_changed_at: vec![0.0; n_groups],
             wait_histograms: vec![histogram; n_channels],
             flows: FlowCounts {
-                handoffs: vec![0; n_channels * n_channels],
-                handoffs_context_preserved: vec![0; n_channels * n_channels],
-                group_channel_handled: vec![0; n_groups * n_channels],
-                group_channel_seconds: vec![0.0; n_groups * n_channels],
+                handoffs: Grid::new(n_channels, n_channels),
+                handoffs_context_preserved: Grid::new(n_channels, n_channels),
+                group_channel_handled: Grid::new(n_groups, n_channels),
+                group_channel_seconds: Grid::new(n_groups, n_channels),
                 ..FlowCounts::default()
             },
             events: Vec::new(),
-            n_channels,
         }
     }
 
@@ -273,7 +144,7 @@ impl Recorder {
 
     #[inline]
     pub fn handoff(&mut self, from_channel: usize, to_channel: usize, context_preserved: bool) {
-        let cell = from_channel * self.n_channels + to_channel;
+        let cell = (from_channel, to_channel);
         self.flows.handoffs[cell] += 1;
         self.flows.handoffs_context_preserved[cell] += u64::from(context_preserved);
     }
@@ -284,7 +155,7 @@ impl Recorder {
         channel_idx: usize,
         interval_idx: usize,
     ) -> &mut ChannelIntervalCounts {
-        &mut self.channel_intervals[channel_idx * self.n_intervals + interval_idx]
+        &mut self.channel_intervals[(channel_idx, interval_idx)]
     }
 
     #[inline]
@@ -336,8 +207,8 @@ impl Recorder {
         let slot = self.channel_slot(channel_idx, interval_idx);
         slot.handled += 1;
         slot.handle_time_sum += handle_seconds;
-        self.group_intervals[group_idx * self.n_intervals + interval_idx].handled += 1;
-        let cell = group_idx * self.n_channels + channel_idx;
+        self.group_intervals[(group_idx, interval_idx)].handled += 1;
+        let cell = (group_idx, channel_idx);
         self.flows.group_channel_handled[cell] += 1;
         self.flows.group_channel_seconds[cell] += handle_seconds;
     }
@@ -373,7 +244,7 @@ impl Recorder {
         let interval = self.current_interval;
         let elapsed = now - self.queue_changed_at[channel_idx];
         let previous = self.queue_lengths[channel_idx];
-        let slot = &mut self.channel_intervals[channel_idx * self.n_intervals + interval];
+        let slot = &mut self.channel_intervals[(channel_idx, interval)];
         slot.queue_area += f64::from(previous) * elapsed;
         slot.max_queue_length = slot.max_queue_length.max(length);
         self.queue_lengths[channel_idx] = length;
@@ -400,7 +271,7 @@ impl Recorder {
     fn accumulate_staffing(&mut self, group_idx: usize, now: f64) {
         let interval = self.current_interval;
         let elapsed = now - self.group_staffing_changed_at[group_idx];
-        let slot = &mut self.group_intervals[group_idx * self.n_intervals + interval];
+        let slot = &mut self.group_intervals[(group_idx, interval)];
         slot.scheduled_area += f64::from(self.group_scheduled[group_idx]) * elapsed;
         slot.available_area += f64::from(self.group_available[group_idx]) * elapsed;
         self.group_staffing_changed_at[group_idx] = now;
@@ -410,7 +281,7 @@ impl Recorder {
     fn accumulate_group(&mut self, group_idx: usize, now: f64) {
         let interval = self.current_interval;
         let elapsed = now - self.group_changed_at[group_idx];
-        let slot = &mut self.group_intervals[group_idx * self.n_intervals + interval];
+        let slot = &mut self.group_intervals[(group_idx, interval)];
         slot.logged_in_area += f64::from(self.group_logged_in[group_idx]) * elapsed;
         slot.busy_area += f64::from(self.group_busy_units[group_idx])
             / self.group_capacity_units[group_idx]
@@ -433,8 +304,7 @@ impl Recorder {
             self.current_interval = next;
             for channel_idx in 0..self.queue_lengths.len() {
                 let length = self.queue_lengths[channel_idx];
-                self.channel_intervals[channel_idx * self.n_intervals + next].max_queue_length =
-                    length;
+                self.channel_intervals[(channel_idx, next)].max_queue_length = length;
             }
         }
     }

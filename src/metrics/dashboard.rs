@@ -12,11 +12,12 @@
 //!   group, plus the channel's own `cost_per_contact`, over the contacts it served (handled,
 //!   or deflected for self-service). Present only when some cost is configured.
 
-use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::summary::sum_channel;
+use super::metric::{Figures, Metric};
+use super::summary::estimates_of;
 use crate::engine::ReplicationResult;
+use crate::engine::counts::ChannelIntervalCounts;
 use crate::engine::recorder::wait_distribution_points_seconds;
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, ratio};
@@ -45,18 +46,15 @@ pub fn has_costs(scenario: &Scenario) -> bool {
 pub fn channel_dashboard_metrics(
     scenario: &Scenario,
     results: &[ReplicationResult],
-) -> Vec<IndexMap<&'static str, Estimate>> {
-    let settings = &scenario.simulation;
-    let n_intervals = settings.n_intervals();
-    let first = settings.first_reported_interval();
+) -> Vec<Figures> {
+    let reported = scenario.simulation.reported_intervals();
     let n_channels = scenario.channels.len();
     let with_costs = has_costs(scenario);
-    let per_channel_values = |result: &ReplicationResult| -> Vec<Vec<(&'static str, f64)>> {
+    let per_channel_values = |result: &ReplicationResult| -> Vec<Vec<(Metric, f64)>> {
         let totals: Vec<_> = (0..n_channels)
             .map(|channel_idx| {
-                sum_channel(
-                    &result.channel_intervals
-                        [channel_idx * n_intervals + first..(channel_idx + 1) * n_intervals],
+                ChannelIntervalCounts::total(
+                    result.channel_intervals.span(channel_idx, reported.clone()),
                 )
             })
             .collect();
@@ -65,18 +63,15 @@ pub fn channel_dashboard_metrics(
         (0..n_channels)
             .map(|channel_idx| {
                 let counts = &totals[channel_idx];
-                let followups: u64 = result.flows.handoffs
-                    [channel_idx * n_channels..(channel_idx + 1) * n_channels]
-                    .iter()
-                    .sum();
+                let followups: u64 = result.flows.handoffs.row(channel_idx).iter().sum();
                 let handled = counts.handled as f64;
                 let mut values = vec![
                     (
-                        "volume_share",
+                        Metric::VolumeShare,
                         ratio(counts.offered as f64, all_offered as f64),
                     ),
                     (
-                        "resolution_rate",
+                        Metric::ResolutionRate,
                         ratio((handled - followups as f64).max(0.0), handled),
                     ),
                 ];
@@ -86,7 +81,7 @@ pub fn channel_dashboard_metrics(
                         .cost_per_contact
                         .unwrap_or(0.0);
                     values.push((
-                        "cost_per_contact",
+                        Metric::CostPerContact,
                         ratio(labour_cost[channel_idx] + own * served, served),
                     ));
                 }
@@ -94,46 +89,35 @@ pub fn channel_dashboard_metrics(
             })
             .collect()
     };
-    let all_values: Vec<Vec<Vec<(&'static str, f64)>>> =
-        results.iter().map(per_channel_values).collect();
+    let all_values: Vec<Vec<Vec<(Metric, f64)>>> = results.iter().map(per_channel_values).collect();
     (0..n_channels)
         .map(|channel_idx| {
-            let Some(first_values) = all_values.first() else {
-                return IndexMap::new();
-            };
-            first_values[channel_idx]
+            let per_replication: Vec<Vec<(Metric, f64)>> = all_values
                 .iter()
-                .enumerate()
-                .map(|(metric_idx, (name, _))| {
-                    let values = all_values
-                        .iter()
-                        .map(|replication| replication[channel_idx][metric_idx].1);
-                    (*name, Estimate::from_values(values))
-                })
-                .collect()
+                .map(|replication| replication[channel_idx].clone())
+                .collect();
+            estimates_of(&per_replication)
         })
         .collect()
 }
 
 /// One replication's paid agent cost, shared out over channels by handle time.
 fn labour_cost_by_channel(scenario: &Scenario, result: &ReplicationResult) -> Vec<f64> {
-    let settings = &scenario.simulation;
-    let n_intervals = settings.n_intervals();
-    let first = settings.first_reported_interval();
+    let reported = scenario.simulation.reported_intervals();
     let n_channels = scenario.channels.len();
     let mut cost = vec![0.0; n_channels];
     for (group_idx, group) in scenario.groups.iter().enumerate() {
         let Some(cost_per_hour) = group.cost_per_hour else {
             continue;
         };
-        let paid_hours: f64 = result.group_intervals
-            [group_idx * n_intervals + first..(group_idx + 1) * n_intervals]
+        let paid_hours: f64 = result
+            .group_intervals
+            .span(group_idx, reported.clone())
             .iter()
             .map(|counts| counts.scheduled_area)
             .sum::<f64>()
             / 3600.0;
-        let seconds = &result.flows.group_channel_seconds
-            [group_idx * n_channels..(group_idx + 1) * n_channels];
+        let seconds = result.flows.group_channel_seconds.row(group_idx);
         let total: f64 = seconds.iter().sum();
         if total <= 0.0 {
             continue;

@@ -12,9 +12,10 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::summary::{channel_metric_values, sum_channel};
+use super::metric::{Figures, Metric};
+use super::summary::channel_metric_values;
 use crate::engine::ReplicationResult;
-use crate::engine::recorder::EventCounts;
+use crate::engine::counts::{ChannelIntervalCounts, EventCounts, GroupIntervalCounts};
 use crate::scenario::{Disruption, DisruptionKind, Scenario};
 use crate::stats::Estimate;
 use crate::units::format_clock;
@@ -32,7 +33,7 @@ pub struct EventSummary {
     pub compared_from_seconds: f64,
     pub compared_to_seconds: f64,
     /// What the event did, by kind (contacts displaced, bots filtered...), per replication.
-    pub figures: IndexMap<&'static str, Estimate>,
+    pub figures: Figures,
     /// With the event against without it, per channel or group (empty without a base run).
     pub comparison: Vec<EventComparison>,
 }
@@ -42,7 +43,7 @@ pub struct EventComparison {
     /// "channel" or "group".
     pub subject_kind: &'static str,
     pub subject: String,
-    pub metrics: IndexMap<&'static str, PairedEstimate>,
+    pub metrics: IndexMap<Metric, PairedEstimate>,
 }
 
 /// A metric with the event, without it, and the paired difference (with - without) whose
@@ -55,11 +56,11 @@ pub struct PairedEstimate {
 }
 
 /// Channel metrics compared for each event.
-const CHANNEL_METRICS: [&str; 4] = [
-    "sla_attainment",
-    "asa_seconds",
-    "abandonment_rate",
-    "offered",
+const CHANNEL_METRICS: [Metric; 4] = [
+    Metric::SlaAttainment,
+    Metric::AsaSeconds,
+    Metric::AbandonmentRate,
+    Metric::Offered,
 ];
 
 /// Summaries of every event; comparisons when `base` (the run without events) is given.
@@ -130,39 +131,39 @@ pub fn active_event_names(scenario: &Scenario, interval_idx: usize) -> String {
         .join(";")
 }
 
-fn figure_values(counts: &EventCounts, kind: &DisruptionKind) -> Vec<(&'static str, f64)> {
+fn figure_values(counts: &EventCounts, kind: &DisruptionKind) -> Vec<(Metric, f64)> {
     let c = counts;
     match kind {
         DisruptionKind::ChannelOutage { .. } => {
             let judged = c.extended_answered + c.extended_abandoned_after;
             vec![
-                ("displaced", c.displaced as f64),
-                ("converted_to_backup", c.converted_to_backup as f64),
-                ("lost", c.lost as f64),
-                ("notified", c.notified as f64),
+                (Metric::Displaced, c.displaced as f64),
+                (Metric::ConvertedToBackup, c.converted_to_backup as f64),
+                (Metric::Lost, c.lost as f64),
+                (Metric::Notified, c.notified as f64),
                 (
-                    "extended_sla_attainment",
+                    Metric::ExtendedSlaAttainment,
                     if judged > 0 {
                         c.extended_within as f64 / judged as f64
                     } else {
                         f64::NAN
                     },
                 ),
-                ("extended_sla_contacts", judged as f64),
+                (Metric::ExtendedSlaContacts, judged as f64),
             ]
         }
         DisruptionKind::VolumeSpike { .. } => vec![
-            ("extra_arrivals", c.extra_arrivals as f64),
-            ("removed_arrivals", c.removed_arrivals as f64),
+            (Metric::ExtraArrivals, c.extra_arrivals as f64),
+            (Metric::RemovedArrivals, c.removed_arrivals as f64),
         ],
         DisruptionKind::Spam { .. } => vec![
-            ("bot_arrivals", c.bot_arrivals as f64),
-            ("bot_rate_limited", c.bot_rate_limited as f64),
-            ("bot_filtered", c.bot_filtered as f64),
-            ("bot_refused_closed", c.bot_refused_closed as f64),
-            ("bot_reached_agents", c.bot_reached_agents as f64),
-            ("bot_handled", c.bot_handled as f64),
-            ("bot_agent_hours", c.bot_agent_seconds / 3600.0),
+            (Metric::BotArrivals, c.bot_arrivals as f64),
+            (Metric::BotRateLimited, c.bot_rate_limited as f64),
+            (Metric::BotFiltered, c.bot_filtered as f64),
+            (Metric::BotRefusedClosed, c.bot_refused_closed as f64),
+            (Metric::BotReachedAgents, c.bot_reached_agents as f64),
+            (Metric::BotHandled, c.bot_handled as f64),
+            (Metric::BotAgentHours, c.bot_agent_seconds / 3600.0),
         ],
         DisruptionKind::Absence { .. } | DisruptionKind::GroupOutage { .. } => Vec::new(),
     }
@@ -172,7 +173,7 @@ fn figure_estimates(
     results: &[ReplicationResult],
     event_idx: usize,
     kind: &DisruptionKind,
-) -> IndexMap<&'static str, Estimate> {
+) -> Figures {
     super::summary::estimates(results, |result| {
         figure_values(&result.events[event_idx], kind)
     })
@@ -185,7 +186,6 @@ fn compare(
     base: &[ReplicationResult],
     intervals: std::ops::Range<usize>,
 ) -> Vec<EventComparison> {
-    let n_intervals = scenario.simulation.n_intervals();
     let seconds = intervals.len() as f64 * scenario.simulation.interval_seconds;
     let channels: Vec<usize> = match disruption.kind {
         DisruptionKind::ChannelOutage {
@@ -209,11 +209,13 @@ fn compare(
     };
     let mut rows = Vec::new();
     for channel_idx in channels {
-        let span =
-            channel_idx * n_intervals + intervals.start..channel_idx * n_intervals + intervals.end;
         let values = |result: &ReplicationResult| {
             let all = channel_metric_values(
-                &sum_channel(&result.channel_intervals[span.clone()]),
+                &ChannelIntervalCounts::total(
+                    result
+                        .channel_intervals
+                        .span(channel_idx, intervals.clone()),
+                ),
                 seconds,
             );
             CHANNEL_METRICS.map(|name| {
@@ -229,15 +231,12 @@ fn compare(
         });
     }
     for &group_idx in disruption.groups() {
-        let span =
-            group_idx * n_intervals + intervals.start..group_idx * n_intervals + intervals.end;
-        let names = ["available_agents", "busy_agents"];
+        let names = [Metric::AvailableAgents, Metric::BusyAgents];
         let values = |result: &ReplicationResult| {
-            let rows = &result.group_intervals[span.clone()];
-            [
-                rows.iter().map(|r| r.available_area).sum::<f64>() / seconds,
-                rows.iter().map(|r| r.busy_area).sum::<f64>() / seconds,
-            ]
+            let total = GroupIntervalCounts::total(
+                result.group_intervals.span(group_idx, intervals.clone()),
+            );
+            [total.available_area / seconds, total.busy_area / seconds]
         };
         rows.push(EventComparison {
             subject_kind: "group",
@@ -251,11 +250,11 @@ fn compare(
 /// Paired estimates of each named metric: replication r with the event against replication
 /// r without it.
 fn paired<const N: usize>(
-    names: &[&'static str; N],
+    names: &[Metric; N],
     results: &[ReplicationResult],
     base: &[ReplicationResult],
     values: impl Fn(&ReplicationResult) -> [f64; N],
-) -> IndexMap<&'static str, PairedEstimate> {
+) -> IndexMap<Metric, PairedEstimate> {
     let with: Vec<[f64; N]> = results.iter().map(&values).collect();
     let without: Vec<[f64; N]> = base.iter().map(&values).collect();
     names

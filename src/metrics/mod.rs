@@ -1,4 +1,4 @@
-//! Statistics: `summary` turns many replications into means with confidence intervals;
+//! Statistics: `metric` names every reported figure; `summary` turns many replications into means with confidence intervals;
 //! `routing_summary` does the same for routing, handoff and issue figures; `events_summary`
 //! for disruption events, against the same run without them; `dashboard` the weekly
 //! dashboard's volume shares, resolution rates, costs per contact and waiting-time
@@ -6,5 +6,6 @@
 
 pub mod dashboard;
 pub mod events_summary;
+pub mod metric;
 pub mod routing_summary;
 pub mod summary;

@@ -4,13 +4,14 @@
 //! contacts) and the work each group did on each channel. Each figure is a mean over
 //! replications with its 95% confidence half-width, like every other reported figure.
 
-use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::summary::{estimates, sum_channel};
+use super::metric::{Figures, Metric};
+use super::summary::estimates;
 use crate::engine::ReplicationResult;
+use crate::engine::counts::ChannelIntervalCounts;
 use crate::scenario::Scenario;
-use crate::stats::{Estimate, ratio};
+use crate::stats::ratio;
 use crate::units::format_duration;
 
 #[derive(Debug, Clone, Serialize)]
@@ -27,7 +28,7 @@ pub struct RoutingSummary {
     pub handoffs: Vec<NamedFigures>,
     /// Issue-level figures across channels (see README for definitions); empty when the
     /// scenario has no overflow, callback, after-hours ticket, channel move or handoff.
-    pub cross_channel: IndexMap<&'static str, Estimate>,
+    pub cross_channel: Figures,
     /// Per group and channel it serves: contacts handled and handle hours.
     pub work_by_group_and_channel: Vec<NamedFigures>,
 }
@@ -37,7 +38,7 @@ pub struct NamedFigures {
     pub name: String,
     /// What the item is, in words (the rule's targets, the channels it connects).
     pub detail: String,
-    pub metrics: IndexMap<&'static str, Estimate>,
+    pub metrics: Figures,
 }
 
 pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> RoutingSummary {
@@ -71,8 +72,8 @@ pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> Ro
                 detail,
                 metrics: estimates(results, |r| {
                     vec![
-                        ("routed", r.flows.rule_routed[rule_idx] as f64),
-                        ("widened", r.flows.rule_widened[rule_idx] as f64),
+                        (Metric::Routed, r.flows.rule_routed[rule_idx] as f64),
+                        (Metric::Widened, r.flows.rule_widened[rule_idx] as f64),
                     ]
                 }),
             }
@@ -90,20 +91,21 @@ pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> Ro
             ),
             metrics: estimates(results, |r| {
                 vec![
-                    ("converted", r.flows.overflow_converted[overflow_idx] as f64),
-                    ("declined", r.flows.overflow_declined[overflow_idx] as f64),
+                    (
+                        Metric::Converted,
+                        r.flows.overflow_converted[overflow_idx] as f64,
+                    ),
+                    (
+                        Metric::Declined,
+                        r.flows.overflow_declined[overflow_idx] as f64,
+                    ),
                 ]
             }),
         })
         .collect();
-    let settings = &scenario.simulation;
-    let n_intervals = settings.n_intervals();
-    let first = settings.first_reported_interval();
+    let reported = scenario.simulation.reported_intervals();
     let channel_totals = |result: &ReplicationResult, channel_idx: usize| {
-        sum_channel(
-            &result.channel_intervals
-                [channel_idx * n_intervals + first..(channel_idx + 1) * n_intervals],
-        )
+        ChannelIntervalCounts::total(result.channel_intervals.span(channel_idx, reported.clone()))
     };
     let callbacks = scenario
         .channels
@@ -119,16 +121,16 @@ pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> Ro
                     let source = channel_totals(r, channel_idx);
                     let target = channel_totals(r, callback_idx);
                     vec![
-                        ("offered", source.callbacks_offered as f64),
-                        ("accepted", source.callbacks_accepted as f64),
+                        (Metric::Offered, source.callbacks_offered as f64),
+                        (Metric::Accepted, source.callbacks_accepted as f64),
                         (
-                            "acceptance_rate",
+                            Metric::AcceptanceRate,
                             ratio(
                                 source.callbacks_accepted as f64,
                                 source.callbacks_offered as f64,
                             ),
                         ),
-                        ("completed", target.handled as f64),
+                        (Metric::Completed, target.handled as f64),
                     ]
                 }),
             })
@@ -153,12 +155,12 @@ pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> Ro
             name: format!("{} -> {}", channel_names[from], channel_names[to]),
             detail: String::new(),
             metrics: estimates(results, |r| {
-                let cell = from * n_channels + to;
+                let cell = (from, to);
                 let count = r.flows.handoffs[cell] as f64;
                 vec![
-                    ("handoffs", count),
+                    (Metric::Handoffs, count),
                     (
-                        "context_preserved_share",
+                        Metric::ContextPreservedShare,
                         ratio(r.flows.handoffs_context_preserved[cell] as f64, count),
                     ),
                 ]
@@ -169,36 +171,36 @@ pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> Ro
     // issue is one contact and the section is left empty.
     let tracked = !scenario.channel_flows().is_empty();
     let cross_channel = if !tracked {
-        IndexMap::new()
+        Figures::new()
     } else {
         estimates(results, |r| {
             let f = &r.flows;
             let (closed, resolved) = (f.issues_closed as f64, f.issues_resolved as f64);
             vec![
-                ("issues_closed", closed),
-                ("issues_resolved", resolved),
-                ("issues_open_at_end", f.issues_open_at_end as f64),
+                (Metric::IssuesClosed, closed),
+                (Metric::IssuesResolved, resolved),
+                (Metric::IssuesOpenAtEnd, f.issues_open_at_end as f64),
                 (
-                    "channel_switch_rate",
+                    Metric::ChannelSwitchRate,
                     ratio(f.issues_resolved_multichannel as f64, resolved),
                 ),
                 (
-                    "context_preserved_share",
+                    Metric::ContextPreservedShare,
                     ratio(f.switches_with_context as f64, f.switches as f64),
                 ),
                 (
-                    "channels_per_resolved_issue",
+                    Metric::ChannelsPerResolvedIssue,
                     ratio(f.resolved_channels_sum as f64, resolved),
                 ),
                 (
-                    "resolution_time_seconds",
+                    Metric::ResolutionTimeSeconds,
                     ratio(f.resolution_seconds_sum, resolved),
                 ),
                 (
-                    "repeat_contact_rate",
+                    Metric::RepeatContactRate,
                     ratio(f.issues_repeat_contact as f64, closed),
                 ),
-                ("reopen_rate", ratio(f.issues_reopened as f64, closed)),
+                (Metric::ReopenRate, ratio(f.issues_reopened as f64, closed)),
             ]
         })
     };
@@ -208,14 +210,17 @@ pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> Ro
             if !group.serves_channel[channel_idx] {
                 continue;
             }
-            let cell = group_idx * n_channels + channel_idx;
+            let cell = (group_idx, channel_idx);
             work_by_group_and_channel.push(NamedFigures {
                 name: format!("{} / {}", group.name, channel.name),
                 detail: String::new(),
                 metrics: estimates(results, |r| {
                     vec![
-                        ("handled", r.flows.group_channel_handled[cell] as f64),
-                        ("handle_hours", r.flows.group_channel_seconds[cell] / 3600.0),
+                        (Metric::Handled, r.flows.group_channel_handled[cell] as f64),
+                        (
+                            Metric::HandleHours,
+                            r.flows.group_channel_seconds[cell] / 3600.0,
+                        ),
                     ]
                 }),
             });

@@ -3,11 +3,11 @@
 //! replications. The metric definitions live here once and serve the channel totals, the
 //! per-interval rows and the group figures alike.
 
-use indexmap::IndexMap;
 use serde::Serialize;
 
+use super::metric::{Figures, Metric};
 use crate::engine::ReplicationResult;
-use crate::engine::recorder::{ChannelIntervalCounts, GroupIntervalCounts};
+use crate::engine::counts::{ChannelIntervalCounts, GroupIntervalCounts};
 use crate::scenario::{ChannelKind, Scenario};
 use crate::stats::{Estimate, ratio};
 use crate::units::format_clock;
@@ -57,13 +57,13 @@ pub struct ChannelSummary {
     /// Whether the mean SLA attainment reaches the target (absent without an SLA or answers).
     pub meets_sla_target: Option<bool>,
     /// Metric name to estimate; names are listed in the README.
-    pub metrics: IndexMap<&'static str, Estimate>,
+    pub metrics: Figures,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupSummary {
     pub name: String,
-    pub metrics: IndexMap<&'static str, Estimate>,
+    pub metrics: Figures,
 }
 
 /// One row of intervals.csv or group_intervals.csv before formatting.
@@ -76,144 +76,103 @@ pub struct IntervalRow {
     pub start_label: String,
     /// Disruption events active during the interval, ';'-separated.
     pub active_events: String,
-    pub metrics: IndexMap<&'static str, Estimate>,
+    pub metrics: Figures,
 }
 
 /// Channel metrics of one replication over some counts covering `seconds` of time.
 pub(crate) fn channel_metric_values(
     counts: &ChannelIntervalCounts,
     seconds: f64,
-) -> Vec<(&'static str, f64)> {
+) -> Vec<(Metric, f64)> {
     let c = counts;
     let (answered, abandoned, offered) = (c.answered as f64, c.abandoned as f64, c.offered as f64);
     vec![
-        ("offered", offered),
-        ("arrived_closed", c.arrived_closed as f64),
-        ("deflected", c.deflected as f64),
-        ("answered", answered),
-        ("handled", c.handled as f64),
-        ("abandoned", abandoned),
-        ("answered_within_sla", c.answered_within_sla as f64),
-        ("abandoned_after_sla", c.abandoned_after_sla as f64),
-        ("waiting_at_end", c.waiting_at_end as f64),
-        ("in_service_at_end", c.in_service_at_end as f64),
+        (Metric::Offered, offered),
+        (Metric::ArrivedClosed, c.arrived_closed as f64),
+        (Metric::Deflected, c.deflected as f64),
+        (Metric::Answered, answered),
+        (Metric::Handled, c.handled as f64),
+        (Metric::Abandoned, abandoned),
+        (Metric::AnsweredWithinSla, c.answered_within_sla as f64),
+        (Metric::AbandonedAfterSla, c.abandoned_after_sla as f64),
+        (Metric::WaitingAtEnd, c.waiting_at_end as f64),
+        (Metric::InServiceAtEnd, c.in_service_at_end as f64),
         (
-            "sla_attainment",
+            Metric::SlaAttainment,
             ratio(
                 c.answered_within_sla as f64,
                 answered + c.abandoned_after_sla as f64,
             ),
         ),
-        ("asa_seconds", ratio(c.wait_sum_answered, answered)),
+        (Metric::AsaSeconds, ratio(c.wait_sum_answered, answered)),
         (
-            "mean_wait_seconds",
+            Metric::MeanWaitSeconds,
             ratio(
                 c.wait_sum_answered + c.wait_sum_abandoned,
                 answered + abandoned,
             ),
         ),
         (
-            "abandonment_rate",
+            Metric::AbandonmentRate,
             ratio(abandoned, offered - c.deflected as f64),
         ),
         (
-            "probability_wait",
+            Metric::ProbabilityWait,
             ratio(c.delayed as f64, offered - c.deflected as f64),
         ),
         (
-            "mean_handle_time_seconds",
+            Metric::MeanHandleTimeSeconds,
             ratio(c.handle_time_sum, c.handled as f64),
         ),
-        ("max_queue_length", f64::from(c.max_queue_length)),
-        ("mean_queue_length", c.queue_area / seconds),
-        ("converted_out", c.converted_out as f64),
-        ("converted_in", c.converted_in as f64),
-        ("followups_in", c.followups_in as f64),
-        ("after_hours_tickets", c.after_hours_tickets as f64),
-        ("held_after_hours", c.held_after_hours as f64),
-        ("callbacks_offered", c.callbacks_offered as f64),
-        ("callbacks_accepted", c.callbacks_accepted as f64),
-        ("lost_to_outage", c.lost_to_outage as f64),
+        (Metric::MaxQueueLength, f64::from(c.max_queue_length)),
+        (Metric::MeanQueueLength, c.queue_area / seconds),
+        (Metric::ConvertedOut, c.converted_out as f64),
+        (Metric::ConvertedIn, c.converted_in as f64),
+        (Metric::FollowupsIn, c.followups_in as f64),
+        (Metric::AfterHoursTickets, c.after_hours_tickets as f64),
+        (Metric::HeldAfterHours, c.held_after_hours as f64),
+        (Metric::CallbacksOffered, c.callbacks_offered as f64),
+        (Metric::CallbacksAccepted, c.callbacks_accepted as f64),
+        (Metric::LostToOutage, c.lost_to_outage as f64),
     ]
 }
 
 /// Group metrics of one replication over counts covering `seconds` of time.
-fn group_metric_values(counts: &GroupIntervalCounts, seconds: f64) -> Vec<(&'static str, f64)> {
+fn group_metric_values(counts: &GroupIntervalCounts, seconds: f64) -> Vec<(Metric, f64)> {
     vec![
-        ("scheduled_agents", counts.scheduled_area / seconds),
-        ("available_agents", counts.available_area / seconds),
-        ("logged_in_agents", counts.logged_in_area / seconds),
-        ("busy_agents", counts.busy_area / seconds),
+        (Metric::ScheduledAgents, counts.scheduled_area / seconds),
+        (Metric::AvailableAgents, counts.available_area / seconds),
+        (Metric::LoggedInAgents, counts.logged_in_area / seconds),
+        (Metric::BusyAgents, counts.busy_area / seconds),
         (
-            "occupancy",
-            if counts.logged_in_area > 0.0 {
-                counts.busy_area / counts.logged_in_area
-            } else {
-                f64::NAN
-            },
+            Metric::Occupancy,
+            ratio(counts.busy_area, counts.logged_in_area),
         ),
-        ("handled", counts.handled as f64),
+        (Metric::Handled, counts.handled as f64),
     ]
-}
-
-pub(crate) fn sum_channel(rows: &[ChannelIntervalCounts]) -> ChannelIntervalCounts {
-    rows.iter()
-        .fold(ChannelIntervalCounts::default(), |mut total, row| {
-            total.offered += row.offered;
-            total.arrived_closed += row.arrived_closed;
-            total.deflected += row.deflected;
-            total.answered += row.answered;
-            total.answered_within_sla += row.answered_within_sla;
-            total.delayed += row.delayed;
-            total.abandoned += row.abandoned;
-            total.abandoned_after_sla += row.abandoned_after_sla;
-            total.handled += row.handled;
-            total.waiting_at_end += row.waiting_at_end;
-            total.in_service_at_end += row.in_service_at_end;
-            total.wait_sum_answered += row.wait_sum_answered;
-            total.wait_sum_abandoned += row.wait_sum_abandoned;
-            total.handle_time_sum += row.handle_time_sum;
-            total.converted_out += row.converted_out;
-            total.converted_in += row.converted_in;
-            total.followups_in += row.followups_in;
-            total.after_hours_tickets += row.after_hours_tickets;
-            total.held_after_hours += row.held_after_hours;
-            total.callbacks_offered += row.callbacks_offered;
-            total.callbacks_accepted += row.callbacks_accepted;
-            total.lost_to_outage += row.lost_to_outage;
-            total.max_queue_length = total.max_queue_length.max(row.max_queue_length);
-            total.queue_area += row.queue_area;
-            total
-        })
-}
-
-fn sum_group(rows: &[GroupIntervalCounts]) -> GroupIntervalCounts {
-    rows.iter()
-        .fold(GroupIntervalCounts::default(), |mut total, row| {
-            total.logged_in_area += row.logged_in_area;
-            total.busy_area += row.busy_area;
-            total.handled += row.handled;
-            total.scheduled_area += row.scheduled_area;
-            total.available_area += row.available_area;
-            total
-        })
 }
 
 /// Estimates across replications of metrics computed by `per_replication` on each.
 pub(crate) fn estimates(
     results: &[ReplicationResult],
-    per_replication: impl Fn(&ReplicationResult) -> Vec<(&'static str, f64)>,
-) -> IndexMap<&'static str, Estimate> {
-    let values: Vec<Vec<(&'static str, f64)>> = results.iter().map(per_replication).collect();
+    per_replication: impl Fn(&ReplicationResult) -> Vec<(Metric, f64)>,
+) -> Figures {
+    let values: Vec<Vec<(Metric, f64)>> = results.iter().map(per_replication).collect();
+    estimates_of(&values)
+}
+
+/// Estimates of metrics from their values, one list per replication (each list names the
+/// same metrics in the same order).
+pub(crate) fn estimates_of(values: &[Vec<(Metric, f64)>]) -> Figures {
     let Some(first) = values.first() else {
-        return IndexMap::new();
+        return Figures::new();
     };
     first
         .iter()
         .enumerate()
-        .map(|(metric_idx, (name, _))| {
+        .map(|(metric_idx, (metric, _))| {
             (
-                *name,
+                *metric,
                 Estimate::from_values(values.iter().map(|v| v[metric_idx].1)),
             )
         })
@@ -223,31 +182,31 @@ pub(crate) fn estimates(
 /// Summarises replications (in replication order) into the run's reported figures.
 pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSummary {
     let settings = &scenario.simulation;
-    let n_intervals = settings.n_intervals();
-    let first = settings.first_reported_interval();
+    let reported = settings.reported_intervals();
     let reported_seconds = settings.horizon_seconds - settings.warmup_seconds;
     let channels: Vec<ChannelSummary> = scenario
         .channels
         .iter()
         .enumerate()
         .map(|(channel_idx, channel)| {
-            let span = channel_idx * n_intervals + first..(channel_idx + 1) * n_intervals;
             let metrics = estimates(results, |result| {
                 let mut values = channel_metric_values(
-                    &sum_channel(&result.channel_intervals[span.clone()]),
+                    &ChannelIntervalCounts::total(
+                        result.channel_intervals.span(channel_idx, reported.clone()),
+                    ),
                     reported_seconds,
                 );
                 let quantiles = result.wait_quantiles_seconds[channel_idx];
                 values.extend([
-                    ("wait_p50_seconds", quantiles[0]),
-                    ("wait_p90_seconds", quantiles[1]),
-                    ("wait_p95_seconds", quantiles[2]),
-                    ("wait_p99_seconds", quantiles[3]),
+                    (Metric::WaitP50Seconds, quantiles[0]),
+                    (Metric::WaitP90Seconds, quantiles[1]),
+                    (Metric::WaitP95Seconds, quantiles[2]),
+                    (Metric::WaitP99Seconds, quantiles[3]),
                 ]);
                 values
             });
             let meets_sla_target = channel.sla.and_then(|sla| {
-                metrics["sla_attainment"]
+                metrics[&Metric::SlaAttainment]
                     .mean
                     .map(|mean| mean >= sla.target)
             });
@@ -265,17 +224,16 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
         .groups
         .iter()
         .enumerate()
-        .map(|(group_idx, group)| {
-            let span = group_idx * n_intervals + first..(group_idx + 1) * n_intervals;
-            GroupSummary {
-                name: group.name.clone(),
-                metrics: estimates(results, |result| {
-                    group_metric_values(
-                        &sum_group(&result.group_intervals[span.clone()]),
-                        reported_seconds,
-                    )
-                }),
-            }
+        .map(|(group_idx, group)| GroupSummary {
+            name: group.name.clone(),
+            metrics: estimates(results, |result| {
+                group_metric_values(
+                    &GroupIntervalCounts::total(
+                        result.group_intervals.span(group_idx, reported.clone()),
+                    ),
+                    reported_seconds,
+                )
+            }),
         })
         .collect();
     let flow_conservation_holds = results
@@ -369,8 +327,8 @@ fn overload_warnings(scenario: &Scenario, summary: &RunSummary) -> Vec<String> {
         ));
     }
     for channel in &summary.channels {
-        let waiting = channel.metrics["waiting_at_end"].mean.unwrap_or(0.0);
-        let offered = channel.metrics["offered"].mean.unwrap_or(0.0);
+        let waiting = channel.metrics[&Metric::WaitingAtEnd].mean.unwrap_or(0.0);
+        let offered = channel.metrics[&Metric::Offered].mean.unwrap_or(0.0);
         if waiting >= 10.0 && waiting > 0.01 * offered {
             warnings.push(format!(
                 "backlog: {waiting:.0} {} contacts still waiting at the end ({:.1}% of offered); the channel is understaffed or the horizon cuts a busy period",
@@ -391,29 +349,27 @@ pub fn channel_interval_rows(
     interval_rows(
         scenario,
         scenario.channels.iter().map(|c| c.name.as_str()).collect(),
-        |result, row_idx| {
-            let values = channel_metric_values(
-                &result.channel_intervals[row_idx],
-                settings.interval_seconds,
-            );
+        |result, cell| {
+            let values =
+                channel_metric_values(&result.channel_intervals[cell], settings.interval_seconds);
             let keep = [
-                "offered",
-                "arrived_closed",
-                "answered",
-                "abandoned",
-                "handled",
-                "sla_attainment",
-                "asa_seconds",
-                "mean_wait_seconds",
-                "abandonment_rate",
-                "max_queue_length",
-                "mean_queue_length",
-                "waiting_at_end",
-                "converted_out",
-                "converted_in",
-                "followups_in",
-                "callbacks_accepted",
-                "lost_to_outage",
+                Metric::Offered,
+                Metric::ArrivedClosed,
+                Metric::Answered,
+                Metric::Abandoned,
+                Metric::Handled,
+                Metric::SlaAttainment,
+                Metric::AsaSeconds,
+                Metric::MeanWaitSeconds,
+                Metric::AbandonmentRate,
+                Metric::MaxQueueLength,
+                Metric::MeanQueueLength,
+                Metric::WaitingAtEnd,
+                Metric::ConvertedOut,
+                Metric::ConvertedIn,
+                Metric::FollowupsIn,
+                Metric::CallbacksAccepted,
+                Metric::LostToOutage,
             ];
             values
                 .into_iter()
@@ -430,7 +386,7 @@ pub fn group_interval_rows(scenario: &Scenario, results: &[ReplicationResult]) -
     interval_rows(
         scenario,
         scenario.groups.iter().map(|g| g.name.as_str()).collect(),
-        |result, row_idx| group_metric_values(&result.group_intervals[row_idx], seconds),
+        |result, cell| group_metric_values(&result.group_intervals[cell], seconds),
         results,
     )
 }
@@ -438,16 +394,14 @@ pub fn group_interval_rows(scenario: &Scenario, results: &[ReplicationResult]) -
 fn interval_rows(
     scenario: &Scenario,
     names: Vec<&str>,
-    per_replication: impl Fn(&ReplicationResult, usize) -> Vec<(&'static str, f64)>,
+    per_replication: impl Fn(&ReplicationResult, (usize, usize)) -> Vec<(Metric, f64)>,
     results: &[ReplicationResult],
 ) -> Vec<IntervalRow> {
     let settings = &scenario.simulation;
-    let n_intervals = settings.n_intervals();
     let long = settings.horizon_seconds > 7.0 * 86_400.0;
     let mut rows = Vec::new();
     for (entity_idx, name) in names.iter().enumerate() {
-        for interval_idx in settings.first_reported_interval()..n_intervals {
-            let row_idx = entity_idx * n_intervals + interval_idx;
+        for interval_idx in settings.reported_intervals() {
             let start_seconds = interval_idx as f64 * settings.interval_seconds;
             rows.push(IntervalRow {
                 name: name.to_string(),
@@ -455,7 +409,9 @@ fn interval_rows(
                 start_seconds,
                 start_label: format_clock(start_seconds, long),
                 active_events: super::events_summary::active_event_names(scenario, interval_idx),
-                metrics: estimates(results, |result| per_replication(result, row_idx)),
+                metrics: estimates(results, |result| {
+                    per_replication(result, (entity_idx, interval_idx))
+                }),
             });
         }
     }

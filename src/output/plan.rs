@@ -61,8 +61,7 @@ pub fn plan_csv_bytes(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
     for (group_idx, group) in scenario.groups.iter().enumerate() {
         for interval_idx in 0..settings.n_intervals() {
             let start = interval_idx as f64 * settings.interval_seconds;
-            let occupancy =
-                plan.final_evaluation.occupancy[group_idx * settings.n_intervals() + interval_idx];
+            let occupancy = plan.final_evaluation.occupancy[(group_idx, interval_idx)];
             writer
                 .write_record([
                     group.name.clone(),
@@ -108,9 +107,7 @@ pub fn plan_sla_csv_bytes(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
     for (channel_idx, channel) in scenario.channels.iter().enumerate() {
         let Some(sla) = channel.sla else { continue };
         for interval_idx in settings.first_reported_interval()..n_intervals {
-            let Some(outcome) =
-                plan.final_evaluation.channels[channel_idx * n_intervals + interval_idx]
-            else {
+            let Some(outcome) = plan.final_evaluation.channels[(channel_idx, interval_idx)] else {
                 continue;
             };
             let analytic = plan.analytic_channels[channel_idx][interval_idx];

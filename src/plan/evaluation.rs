@@ -5,6 +5,7 @@
 
 use super::{ChannelOutcome, Evaluation, PlanOptions};
 use crate::engine::ReplicationResult;
+use crate::engine::grid::Grid;
 use crate::error::SimulationError;
 use crate::scenario::AfterHours;
 use crate::scenario::{Headcount, Scenario};
@@ -34,15 +35,15 @@ pub fn judge(
 ) -> Evaluation {
     let settings = &scenario.simulation;
     let n_intervals = settings.n_intervals();
-    let reported = settings.first_reported_interval()..n_intervals;
+    let reported = settings.reported_intervals();
     // A two-sided interval at 2c - 1 has the one-sided bound at c.
     let two_sided = (2.0 * options.confidence - 1.0).max(0.0);
-    let mut channels = vec![None; scenario.channels.len() * n_intervals];
+    let mut channels = Grid::filled(scenario.channels.len(), n_intervals, None);
     for (channel_idx, channel) in scenario.channels.iter().enumerate() {
         let Some(sla) = channel.sla else { continue };
         for interval_idx in reported.clone() {
-            let row = channel_idx * n_intervals + interval_idx;
-            let counts = results.iter().map(|r| &r.channel_intervals[row]);
+            let cell = (channel_idx, interval_idx);
+            let counts = results.iter().map(|r| &r.channel_intervals[cell]);
             let sla_pairs: Vec<(f64, f64)> = counts
                 .clone()
                 .map(|c| {
@@ -70,7 +71,7 @@ pub fn judge(
             let waiting: f64 = if servable_before_horizon {
                 results
                     .iter()
-                    .map(|r| r.channel_intervals[row].waiting_at_end as f64)
+                    .map(|r| r.channel_intervals[cell].waiting_at_end as f64)
                     .sum()
             } else {
                 0.0
@@ -87,7 +88,7 @@ pub fn judge(
                 }
                 _ => true,
             };
-            channels[row] = Some(ChannelOutcome {
+            channels[cell] = Some(ChannelOutcome {
                 sla: sla_ratio,
                 abandonment,
                 sla_lower_bound,
@@ -95,23 +96,23 @@ pub fn judge(
             });
         }
     }
-    let mut occupancy = vec![None; scenario.groups.len() * n_intervals];
-    let mut group_fails = vec![false; scenario.groups.len() * n_intervals];
+    let mut occupancy = Grid::filled(scenario.groups.len(), n_intervals, None);
+    let mut group_fails = Grid::filled(scenario.groups.len(), n_intervals, false);
     for group_idx in 0..scenario.groups.len() {
         for interval_idx in reported.clone() {
-            let row = group_idx * n_intervals + interval_idx;
+            let cell = (group_idx, interval_idx);
             let busy: f64 = results
                 .iter()
-                .map(|r| r.group_intervals[row].busy_area)
+                .map(|r| r.group_intervals[cell].busy_area)
                 .sum();
             let logged_in: f64 = results
                 .iter()
-                .map(|r| r.group_intervals[row].logged_in_area)
+                .map(|r| r.group_intervals[cell].logged_in_area)
                 .sum();
             if logged_in > 0.0 {
                 let value = busy / logged_in;
-                occupancy[row] = Some(value);
-                group_fails[row] = options.max_occupancy.is_some_and(|cap| value > cap + 1e-12);
+                occupancy[cell] = Some(value);
+                group_fails[cell] = options.max_occupancy.is_some_and(|cap| value > cap + 1e-12);
             }
         }
     }
@@ -125,8 +126,13 @@ pub fn judge(
 /// Combines the judgements of one staffing on two samples: a target is met when it is met on
 /// both, and the reported outcome is the worse one.
 pub(super) fn worse_of(mut first: Evaluation, second: Evaluation) -> Evaluation {
-    for (mine, theirs) in first.channels.iter_mut().zip(second.channels) {
-        if let (Some(mine), Some(theirs)) = (mine.as_mut(), theirs) {
+    for (mine, theirs) in first
+        .channels
+        .cells_mut()
+        .iter_mut()
+        .zip(second.channels.cells())
+    {
+        if let (Some(mine), Some(theirs)) = (mine.as_mut(), *theirs) {
             let meets = mine.meets_targets && theirs.meets_targets;
             let theirs_lower = theirs.sla_lower_bound.unwrap_or(f64::INFINITY);
             if theirs_lower < mine.sla_lower_bound.unwrap_or(f64::INFINITY) || !theirs.meets_targets
@@ -136,13 +142,23 @@ pub(super) fn worse_of(mut first: Evaluation, second: Evaluation) -> Evaluation 
             mine.meets_targets = meets;
         }
     }
-    for (mine, theirs) in first.occupancy.iter_mut().zip(second.occupancy) {
-        *mine = match (*mine, theirs) {
+    for (mine, theirs) in first
+        .occupancy
+        .cells_mut()
+        .iter_mut()
+        .zip(second.occupancy.cells())
+    {
+        *mine = match (*mine, *theirs) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
     }
-    for (mine, theirs) in first.group_fails.iter_mut().zip(second.group_fails) {
+    for (mine, theirs) in first
+        .group_fails
+        .cells_mut()
+        .iter_mut()
+        .zip(second.group_fails.cells())
+    {
         *mine |= theirs;
     }
     first

@@ -40,6 +40,7 @@ pub use evaluation::{evaluate, holdout_seed, judge};
 
 use serde::Serialize;
 
+use crate::engine::grid::Grid;
 use crate::erlang::positions_after_shrinkage;
 use crate::error::SimulationError;
 use crate::scenario::Scenario;
@@ -104,24 +105,27 @@ pub struct ChannelOutcome {
 /// What one simulation of a staffing found.
 #[derive(Debug, Clone)]
 pub struct Evaluation {
-    /// `[channel_idx * n_intervals + interval_idx]`; `None` outside reported intervals or for
-    /// channels without an SLA.
-    pub channels: Vec<Option<ChannelOutcome>>,
-    /// `[group_idx * n_intervals + interval_idx]`: pooled occupancy.
-    pub occupancy: Vec<Option<f64>>,
+    /// `[(channel_idx, interval_idx)]`; `None` outside reported intervals or for channels
+    /// without an SLA.
+    pub channels: Grid<Option<ChannelOutcome>>,
+    /// `[(group_idx, interval_idx)]`: pooled occupancy.
+    pub occupancy: Grid<Option<f64>>,
     /// Same indexing: occupancy over the cap.
-    pub group_fails: Vec<bool>,
+    pub group_fails: Grid<bool>,
 }
 
 impl Evaluation {
-    fn channel_fails(&self, row: usize) -> bool {
-        self.channels[row].is_some_and(|outcome| !outcome.meets_targets)
+    fn channel_fails(&self, channel_idx: usize, interval_idx: usize) -> bool {
+        self.channels[(channel_idx, interval_idx)].is_some_and(|outcome| !outcome.meets_targets)
     }
 
     /// Every channel and group meets its targets in every reported interval.
     fn all_met(&self) -> bool {
-        (0..self.channels.len()).all(|row| !self.channel_fails(row))
-            && !self.group_fails.iter().any(|f| *f)
+        self.channels
+            .cells()
+            .iter()
+            .all(|outcome| outcome.is_none_or(|outcome| outcome.meets_targets))
+            && !self.group_fails.cells().iter().any(|f| *f)
     }
 }
 
@@ -217,6 +221,11 @@ pub fn plan(
     })
 }
 
+/// A share in an unmet target's reason ("81.5%", "-" when undefined).
+fn percent_in_words(value: Option<f64>) -> String {
+    value.map_or("-".into(), |v| format!("{:.1}%", 100.0 * v))
+}
+
 /// Every target the final staffing misses, with the reason in words.
 fn unmet_targets(
     scenario: &Scenario,
@@ -225,12 +234,12 @@ fn unmet_targets(
     analytic: &[Vec<Option<AnalyticRequirement>>],
     options: &PlanOptions,
 ) -> Vec<Unmet> {
-    let n_intervals = scenario.simulation.n_intervals();
     let mut unmet = Vec::new();
     for (channel_idx, channel) in scenario.channels.iter().enumerate() {
         for (interval_idx, requirement) in analytic[channel_idx].iter().enumerate() {
-            let row = channel_idx * n_intervals + interval_idx;
-            let Some(outcome) = evaluation.channels[row].filter(|o| !o.meets_targets) else {
+            let Some(outcome) =
+                evaluation.channels[(channel_idx, interval_idx)].filter(|o| !o.meets_targets)
+            else {
                 continue;
             };
             let impossible = requirement.is_some_and(|a| a.impossible);
@@ -243,17 +252,9 @@ fn unmet_targets(
                 format!(
                     "not met within the budget of {} evaluations: SLA {} (lower bound {}), abandonment {}",
                     options.max_evaluations,
-                    outcome
-                        .sla
-                        .value
-                        .map_or("-".into(), |v| format!("{:.1}%", 100.0 * v)),
-                    outcome
-                        .sla_lower_bound
-                        .map_or("-".into(), |v| format!("{:.1}%", 100.0 * v)),
-                    outcome
-                        .abandonment
-                        .value
-                        .map_or("-".into(), |v| format!("{:.1}%", 100.0 * v)),
+                    percent_in_words(outcome.sla.value),
+                    percent_in_words(outcome.sla_lower_bound),
+                    percent_in_words(outcome.abandonment.value),
                 )
             };
             unmet.push(Unmet {
@@ -265,14 +266,14 @@ fn unmet_targets(
     }
     for (group_idx, group) in scenario.groups.iter().enumerate() {
         for (interval_idx, &agents) in staffing[group_idx].iter().enumerate() {
-            let row = group_idx * n_intervals + interval_idx;
-            if evaluation.group_fails[row] {
+            let cell = (group_idx, interval_idx);
+            if evaluation.group_fails[cell] {
                 unmet.push(Unmet {
                     name: group.name.clone(),
                     interval_idx,
                     reason: format!(
                         "occupancy {:.1}% above the cap with {} agents",
-                        100.0 * evaluation.occupancy[row].unwrap_or(f64::NAN),
+                        100.0 * evaluation.occupancy[cell].unwrap_or(f64::NAN),
                         agents
                     ),
                 });

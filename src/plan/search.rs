@@ -70,7 +70,7 @@ pub(super) fn raise(
         for (channel_idx, group) in primary.iter().enumerate() {
             let Some(group_idx) = *group else { continue };
             for interval_idx in 0..n_intervals {
-                if evaluation.channel_fails(channel_idx * n_intervals + interval_idx)
+                if evaluation.channel_fails(channel_idx, interval_idx)
                     && let Some(serving) = serving_interval(scenario, channel_idx, interval_idx)
                 {
                     bump[group_idx][serving] = true;
@@ -79,7 +79,7 @@ pub(super) fn raise(
         }
         for (group_idx, wanted) in bump.iter_mut().enumerate() {
             for (interval_idx, wanted) in wanted.iter_mut().enumerate() {
-                if evaluation.group_fails[group_idx * n_intervals + interval_idx] {
+                if evaluation.group_fails[(group_idx, interval_idx)] {
                     *wanted = true;
                 }
             }
@@ -218,12 +218,11 @@ fn vetoes(
     reported: std::ops::Range<usize>,
     n_channels: usize,
 ) -> Vec<bool> {
-    let n_intervals = reported.end;
     let near = |i: usize, j: usize| j + reach_before >= i && j <= i + 2;
     let mut vetoed = vec![false; candidates.len()];
     for j in reported {
-        let fails = (0..n_channels).any(|c| trial.channel_fails(c * n_intervals + j))
-            || trial.group_fails[group_idx * n_intervals + j];
+        let fails =
+            (0..n_channels).any(|c| trial.channel_fails(c, j)) || trial.group_fails[(group_idx, j)];
         if !fails {
             continue;
         }

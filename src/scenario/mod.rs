@@ -81,6 +81,10 @@ impl SimulationSettings {
     pub fn first_reported_interval(&self) -> usize {
         (self.warmup_seconds / self.interval_seconds).round() as usize
     }
+    /// The intervals statistics report: from the end of the warm-up to the horizon.
+    pub fn reported_intervals(&self) -> std::ops::Range<usize> {
+        self.first_reported_interval()..self.n_intervals()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

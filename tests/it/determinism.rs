@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use omnisim::metrics::metric::Metric;
 use omnisim::metrics::summary::channel_interval_rows;
 use omnisim::output::run::{interval_csv_bytes, summary_json_bytes};
 use omnisim::scenario::load_scenario_file;
@@ -74,11 +75,11 @@ fn arrivals_do_not_depend_on_staffing() {
             .channels
             .iter()
             .map(|c| {
-                let mean = |name: &str| c.metrics[name].mean.unwrap();
-                mean("offered") + mean("arrived_closed")
-                    - mean("held_after_hours")
-                    - mean("converted_in")
-                    - mean("followups_in")
+                let mean = |metric: Metric| c.metrics[&metric].mean.unwrap();
+                mean(Metric::Offered) + mean(Metric::ArrivedClosed)
+                    - mean(Metric::HeldAfterHours)
+                    - mean(Metric::ConvertedIn)
+                    - mean(Metric::FollowupsIn)
             })
             .collect::<Vec<_>>()
     };

@@ -80,9 +80,10 @@ fn all_met(scenario: &Scenario, staffing: &[Vec<u32>], options: &PlanOptions) ->
     let evaluation = evaluate(scenario, staffing, options, Execution::silent(None)).unwrap();
     evaluation
         .channels
+        .cells()
         .iter()
         .all(|outcome| outcome.is_none_or(|o| o.meets_targets))
-        && !evaluation.group_fails.iter().any(|f| *f)
+        && !evaluation.group_fails.cells().iter().any(|f| *f)
 }
 
 #[test]
@@ -125,7 +126,7 @@ fn pooled_plan_holds_on_fresh_seeds_and_is_minimal() {
         ..options
     };
     let evaluation = evaluate(&fresh, &found.required, &lenient, Execution::silent(None)).unwrap();
-    for (row, outcome) in evaluation.channels.iter().enumerate() {
+    for (row, outcome) in evaluation.channels.cells().iter().enumerate() {
         if let Some(outcome) = outcome {
             let (value, half) = (outcome.sla.value.unwrap(), outcome.sla.half_width.unwrap());
             assert!(

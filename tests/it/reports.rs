@@ -23,6 +23,7 @@ use omnisim::stats::student_t_quantile;
 use omnisim::sweep::{SweepMode, SweepSpec, run_sweep};
 
 use crate::support::{parse, simulate};
+use omnisim::metrics::metric::Metric;
 
 /// A day of chat, email and a self-service portal, with a chat-to-email handoff and costs.
 pub const SMALL_RUN: &str = r#"
@@ -288,7 +289,6 @@ fn terminal_dashboard_fits_100_columns() {
 fn cost_per_contact_and_resolution_rate_by_hand() {
     let (scenario, summary, results) = small_run();
     let hours = scenario.simulation.horizon_seconds / 3600.0;
-    let n_intervals = scenario.simulation.n_intervals();
     // Each group serves one channel, so its whole paid cost falls on that channel.
     for (channel_idx, group_cost, own_cost) in
         [(0, 28.0 * 3.0 * hours, 0.0), (1, 25.0 * 3.0 * hours, 0.05)]
@@ -296,8 +296,9 @@ fn cost_per_contact_and_resolution_rate_by_hand() {
         let per_replication: Vec<f64> = results
             .iter()
             .map(|result| {
-                let handled: u64 = result.channel_intervals
-                    [channel_idx * n_intervals..(channel_idx + 1) * n_intervals]
+                let handled: u64 = result
+                    .channel_intervals
+                    .row(channel_idx)
                     .iter()
                     .map(|c| c.handled)
                     .sum();
@@ -305,7 +306,7 @@ fn cost_per_contact_and_resolution_rate_by_hand() {
             })
             .collect();
         let expected = per_replication.iter().sum::<f64>() / per_replication.len() as f64;
-        let reported = summary.channels[channel_idx].metrics["cost_per_contact"]
+        let reported = summary.channels[channel_idx].metrics[&Metric::CostPerContact]
             .mean
             .unwrap();
         assert!(
@@ -314,13 +315,13 @@ fn cost_per_contact_and_resolution_rate_by_hand() {
         );
     }
     // The portal has no agents: its cost is its own per contact.
-    let portal = summary.channels[2].metrics["cost_per_contact"]
+    let portal = summary.channels[2].metrics[&Metric::CostPerContact]
         .mean
         .unwrap();
     assert!((portal - 0.08).abs() < 1e-12);
     // One chat in five is followed up by email, so chat resolves about 80% at first contact.
     // Tolerance: the run's own interval, widened from 95% to 99.9% by the ratio of t quantiles.
-    let resolution = summary.channels[0].metrics["resolution_rate"];
+    let resolution = summary.channels[0].metrics[&Metric::ResolutionRate];
     let degrees = (resolution.n - 1) as usize;
     let scale = student_t_quantile(degrees, 0.9995) / student_t_quantile(degrees, 0.975);
     let (mean, half_width) = (resolution.mean.unwrap(), resolution.ci95.unwrap() * scale);
@@ -333,13 +334,13 @@ fn cost_per_contact_and_resolution_rate_by_hand() {
         "interval ± {half_width} too wide to test anything"
     );
     assert_eq!(
-        summary.channels[1].metrics["resolution_rate"].mean,
+        summary.channels[1].metrics[&Metric::ResolutionRate].mean,
         Some(1.0)
     );
     let shares: f64 = summary
         .channels
         .iter()
-        .map(|c| c.metrics["volume_share"].mean.unwrap())
+        .map(|c| c.metrics[&Metric::VolumeShare].mean.unwrap())
         .sum();
     assert!((shares - 1.0).abs() < 1e-9);
 }

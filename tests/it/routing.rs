@@ -4,12 +4,13 @@
 //! the exact solution of its Markov chain.
 
 use omnisim::engine::ReplicationResult;
-use omnisim::engine::recorder::ChannelIntervalCounts;
+use omnisim::engine::counts::ChannelIntervalCounts;
 use omnisim::scenario::Scenario;
 use omnisim::stats::{Estimate, student_t_quantile};
 
 use crate::markov::SharedPool;
 use crate::support::{parse, run_audited, simulate};
+use omnisim::metrics::metric::Metric;
 
 /// Runs `replications` audited replications; fails on any violation or imbalance
 /// (cross-channel included), and returns the results.
@@ -28,7 +29,12 @@ fn check(scenario: &Scenario, replications: u32) -> Vec<ReplicationResult> {
 fn check_cross_channel_balance(scenario: &Scenario, result: &ReplicationResult) {
     assert_eq!(scenario.simulation.warmup_seconds, 0.0);
     let total = |pick: fn(&ChannelIntervalCounts) -> u64| {
-        result.channel_intervals.iter().map(pick).sum::<u64>()
+        result
+            .channel_intervals
+            .cells()
+            .iter()
+            .map(pick)
+            .sum::<u64>()
     };
     let left = total(|row| row.converted_out) + total(|row| row.after_hours_tickets);
     let arrived = total(|row| row.converted_in);
@@ -43,9 +49,8 @@ fn channel_rows<'a>(
     result: &'a ReplicationResult,
     channel: &str,
 ) -> &'a [ChannelIntervalCounts] {
-    let n = scenario.simulation.n_intervals();
     let idx = scenario.channel_index(channel).unwrap();
-    &result.channel_intervals[idx * n..(idx + 1) * n]
+    result.channel_intervals.row(idx)
 }
 
 fn sum(rows: &[ChannelIntervalCounts], pick: fn(&ChannelIntervalCounts) -> u64) -> u64 {
@@ -58,7 +63,7 @@ fn the_routing_example_keeps_every_invariant() {
     let scenario = parse(&text);
     let results = check(&scenario, 6);
     // Every mechanism fired somewhere, so the invariants were tested on it.
-    let flows = |pick: fn(&omnisim::engine::recorder::FlowCounts) -> u64| {
+    let flows = |pick: fn(&omnisim::engine::counts::FlowCounts) -> u64| {
         results.iter().map(|r| pick(&r.flows)).sum::<u64>()
     };
     assert!(flows(|f| f.rule_widened.iter().sum()) > 0, "no VIP widened");
@@ -140,8 +145,10 @@ fn a_vip_never_waits_behind_the_standard_queue_while_a_senior_is_free() {
     assert!(results.iter().all(|r| r.flows.rule_widened[0] > 0));
     // And the VIP rule routed its share of the line (30% of contacts are VIPs).
     let (summary, _) = simulate(&scenario, Some(1));
-    let vip_routed = summary.routing.rules[0].metrics["routed"].mean.unwrap();
-    assert!(vip_routed > 0.2 * summary.channels[0].metrics["offered"].mean.unwrap());
+    let vip_routed = summary.routing.rules[0].metrics[&Metric::Routed]
+        .mean
+        .unwrap();
+    assert!(vip_routed > 0.2 * summary.channels[0].metrics[&Metric::Offered].mean.unwrap());
 }
 
 #[test]
@@ -355,7 +362,9 @@ fn a_contact_arriving_outside_hours_becomes_the_configured_ticket() {
     let (business, _) = simulate(&scenario, None);
     let (calendar, _) = simulate(&after_hours("calendar"), None);
     let social = |summary: &omnisim::metrics::summary::RunSummary| {
-        summary.channels[2].metrics["asa_seconds"].mean.unwrap()
+        summary.channels[2].metrics[&Metric::AsaSeconds]
+            .mean
+            .unwrap()
     };
     // Overnight contacts (half of them) wait about 6 hours on the calendar but only the
     // morning backlog's clearing time in business hours.
@@ -404,7 +413,7 @@ fn proficiency_and_concurrency_slowdown_scale_handle_time() {
         "#,
     );
     let (summary, _) = simulate(&scenario, None);
-    let handle = |channel: usize| summary.channels[channel].metrics["mean_handle_time_seconds"];
+    let handle = |channel: usize| summary.channels[channel].metrics[&Metric::MeanHandleTimeSeconds];
     let phone = handle(0);
     let exact = 240.0 / 0.8;
     assert!(
@@ -498,25 +507,25 @@ fn a_two_skill_shared_pool_matches_its_markov_chain() {
         b = model.arrival_b * 60.0,
     ));
     let (summary, _) = simulate(&scenario, None);
-    let metric = |channel: usize, name: &str| summary.channels[channel].metrics[name];
+    let metric = |channel: usize, metric: Metric| summary.channels[channel].metrics[&metric];
     check_estimate(
         "P(wait) A",
-        metric(0, "probability_wait"),
+        metric(0, Metric::ProbabilityWait),
         exact.probability_wait_a,
     );
     check_estimate(
         "P(wait) B",
-        metric(1, "probability_wait"),
+        metric(1, Metric::ProbabilityWait),
         exact.probability_wait_b,
     );
     check_estimate(
         "mean wait A",
-        metric(0, "asa_seconds"),
+        metric(0, Metric::AsaSeconds),
         exact.mean_wait_a * 60.0,
     );
     check_estimate(
         "mean wait B",
-        metric(1, "asa_seconds"),
+        metric(1, Metric::AsaSeconds),
         exact.mean_wait_b * 60.0,
     );
     // The priority matters: B, with fewer own agents and second call on the shared pool,

@@ -7,6 +7,7 @@ use omnisim::scenario::load_scenario_file;
 use omnisim::scenario::overlay::load_with_overlays;
 
 use crate::support::simulate;
+use omnisim::metrics::metric::Metric;
 
 #[track_caller]
 fn check(file: &str, replications: u32) -> omnisim::metrics::summary::RunSummary {
@@ -36,9 +37,8 @@ fn check_with(
     // Flow conservation on the totals, replication by replication.
     for result in &results {
         for (channel_idx, channel) in scenario.channels.iter().enumerate() {
-            let n = scenario.simulation.n_intervals();
-            let rows = &result.channel_intervals[channel_idx * n..(channel_idx + 1) * n];
-            let sum = |f: fn(&omnisim::engine::recorder::ChannelIntervalCounts) -> u64| {
+            let rows = result.channel_intervals.row(channel_idx);
+            let sum = |f: fn(&omnisim::engine::counts::ChannelIntervalCounts) -> u64| {
                 rows.iter().map(f).sum::<u64>()
             };
             let offered = sum(|r| r.offered);
@@ -91,10 +91,10 @@ fn retail_week_reports_every_channel() {
     ] {
         let channel = summary.channels.iter().find(|c| c.name == name).unwrap();
         let m = &channel.metrics;
-        let arrived = m["offered"].mean.unwrap() + m["arrived_closed"].mean.unwrap()
-            - m["held_after_hours"].mean.unwrap()
-            - m["converted_in"].mean.unwrap()
-            - m["followups_in"].mean.unwrap();
+        let arrived = m[&Metric::Offered].mean.unwrap() + m[&Metric::ArrivedClosed].mean.unwrap()
+            - m[&Metric::HeldAfterHours].mean.unwrap()
+            - m[&Metric::ConvertedIn].mean.unwrap()
+            - m[&Metric::FollowupsIn].mean.unwrap();
         let tolerance = 4.0 * (weekly / f64::from(summary.replications)).sqrt();
         assert!(
             (arrived - weekly).abs() <= tolerance,
@@ -103,7 +103,7 @@ fn retail_week_reports_every_channel() {
     }
     let phone = summary.channels.iter().find(|c| c.name == "phone").unwrap();
     assert!(
-        phone.metrics["arrived_closed"].mean.unwrap() > 0.0,
+        phone.metrics[&Metric::ArrivedClosed].mean.unwrap() > 0.0,
         "phone closes at 18:00 and at weekends"
     );
     let portal = summary
@@ -112,19 +112,19 @@ fn retail_week_reports_every_channel() {
         .find(|c| c.name == "portal")
         .unwrap();
     assert_eq!(
-        portal.metrics["deflected"].mean,
-        portal.metrics["offered"].mean
+        portal.metrics[&Metric::Deflected].mean,
+        portal.metrics[&Metric::Offered].mean
     );
     assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
     // The seed's cross-channel figures come out in the seed's range: a minority of issues
     // switch channel, and most switches keep their context.
     let cross = &summary.routing.cross_channel;
-    let switch_rate = cross["channel_switch_rate"].mean.unwrap();
+    let switch_rate = cross[&Metric::ChannelSwitchRate].mean.unwrap();
     assert!(
         (0.03..0.25).contains(&switch_rate),
         "switch rate {switch_rate}"
     );
-    let preserved = cross["context_preserved_share"].mean.unwrap();
+    let preserved = cross[&Metric::ContextPreservedShare].mean.unwrap();
     assert!(
         (0.85..1.0).contains(&preserved),
         "context preserved {preserved}"
@@ -180,7 +180,12 @@ fn an_overloaded_system_finishes_and_says_so() {
         "{:?}",
         summary.warnings
     );
-    assert!(summary.channels[0].metrics["waiting_at_end"].mean.unwrap() > 1000.0);
+    assert!(
+        summary.channels[0].metrics[&Metric::WaitingAtEnd]
+            .mean
+            .unwrap()
+            > 1000.0
+    );
 }
 
 #[test]
@@ -202,8 +207,8 @@ fn the_overlays_apply_to_both_retail_weeks() {
 fn the_shift_variant_staffs_from_shifts_and_a_csv_file() {
     let summary = check("retail_week_shifts.toml", 2);
     for group in &summary.groups {
-        let scheduled = group.metrics["scheduled_agents"].mean.unwrap();
-        let available = group.metrics["available_agents"].mean.unwrap();
+        let scheduled = group.metrics[&Metric::ScheduledAgents].mean.unwrap();
+        let available = group.metrics[&Metric::AvailableAgents].mean.unwrap();
         assert!(scheduled > 0.0, "{}", group.name);
         // Shrinkage takes agents off the floor.
         assert!(available <= scheduled, "{}", group.name);

@@ -4,8 +4,8 @@
 //! schedule worked out here by hand; every displaced contact accounted for; a volume spike's
 //! arrivals against the expected counts; bots kept out of customer figures.
 
+use omnisim::engine::counts::ChannelIntervalCounts;
 use omnisim::engine::layout::RoutingLayout;
-use omnisim::engine::recorder::ChannelIntervalCounts;
 use omnisim::engine::{ReplicationResult, run_replication};
 use omnisim::scenario::Scenario;
 use omnisim::scenario::schedule::available_agents;
@@ -29,9 +29,8 @@ fn channel_rows<'a>(
     result: &'a ReplicationResult,
     channel: &str,
 ) -> &'a [ChannelIntervalCounts] {
-    let n = scenario.simulation.n_intervals();
     let idx = scenario.channel_index(channel).unwrap();
-    &result.channel_intervals[idx * n..(idx + 1) * n]
+    result.channel_intervals.row(idx)
 }
 
 const SIMULATION: &str = r#"
@@ -242,7 +241,7 @@ fn staffing_per_interval_is_the_schedule_less_shrinkage() {
                 scheduled += f64::from(count) / 30.0;
                 available += f64::from(available_agents(count, shrinkage, 0.0)) / 30.0;
             }
-            let row = &result.group_intervals[group_idx * n + interval_idx];
+            let row = &result.group_intervals[(group_idx, interval_idx)];
             let reported_scheduled = row.scheduled_area / interval;
             let reported_available = row.available_area / interval;
             assert!(
@@ -376,7 +375,7 @@ duration = "30m"
         let offered = |results: &[ReplicationResult]| {
             results
                 .iter()
-                .map(|r| r.channel_intervals[interval_idx].offered as f64)
+                .map(|r| r.channel_intervals[(0, interval_idx)].offered as f64)
                 .collect::<Vec<_>>()
         };
         let (a, b) = (offered(&with), offered(&without));
@@ -413,7 +412,7 @@ start = "0s"
     let spam = parse(&format!("{SPIKE}{events}"));
     let base = parse(SPIKE);
     let (with, without) = (run_audited(&spam, 20), run(&base, 20));
-    let mut totals = omnisim::engine::recorder::EventCounts::default();
+    let mut totals = omnisim::engine::counts::EventCounts::default();
     for (a, b) in with.iter().zip(&without) {
         let offered =
             |r: &ReplicationResult| r.channel_intervals.iter().map(|c| c.offered).sum::<u64>();

@@ -15,6 +15,7 @@ use omnisim::metrics::summary::RunSummary;
 use omnisim::stats::{Estimate, student_t_quantile};
 
 use crate::support::{parse, simulate};
+use omnisim::metrics::metric::Metric;
 
 const COMPARISON_CONFIDENCE: f64 = 0.999;
 const MAX_RELATIVE_HALF_WIDTH: f64 = 0.08;
@@ -102,14 +103,14 @@ impl Model {
 
 /// Compares a channel metric of the run with its exact value.
 #[track_caller]
-fn check(summary: &RunSummary, metric: &str, exact: f64) {
-    check_estimate(metric, summary.channels[0].metrics[metric], exact);
+fn check(summary: &RunSummary, metric: Metric, exact: f64) {
+    check_estimate(metric.name(), summary.channels[0].metrics[&metric], exact);
 }
 
 /// Compares a metric of the (only) agent group with its exact value.
 #[track_caller]
-fn check_group(summary: &RunSummary, metric: &str, exact: f64) {
-    check_estimate(metric, summary.groups[0].metrics[metric], exact);
+fn check_group(summary: &RunSummary, metric: Metric, exact: f64) {
+    check_estimate(metric.name(), summary.groups[0].metrics[&metric], exact);
 }
 
 #[track_caller]
@@ -138,15 +139,15 @@ fn check_erlang_c(model: &Model, sla_seconds: u32) {
     let rate = model.arrivals_per_minute / 60.0;
     let servers = model.agents * model.concurrency;
     let exact = erlang_c(rate, aht_seconds, servers).expect("stable model");
-    check(&summary, "probability_wait", exact.probability_wait);
-    check(&summary, "asa_seconds", exact.mean_wait);
+    check(&summary, Metric::ProbabilityWait, exact.probability_wait);
+    check(&summary, Metric::AsaSeconds, exact.mean_wait);
     check(
         &summary,
-        "sla_attainment",
+        Metric::SlaAttainment,
         erlang_c_service_level(rate, aht_seconds, servers, f64::from(sla_seconds)).unwrap(),
     );
-    check(&summary, "mean_queue_length", exact.mean_queue_length);
-    check_group(&summary, "occupancy", exact.occupancy);
+    check(&summary, Metric::MeanQueueLength, exact.mean_queue_length);
+    check_group(&summary, Metric::Occupancy, exact.occupancy);
 }
 
 #[test]
@@ -167,10 +168,13 @@ fn mm1_at_rho_0_9_matches_the_reference_and_its_wait_quantiles() {
     let summary = model.simulate(60);
     let exact_wait = mm1_mean_wait(0.9 / 60.0, 60.0).unwrap();
     assert!((exact_wait - 9.0 * 60.0).abs() < 1e-9);
-    check(&summary, "asa_seconds", exact_wait);
-    check(&summary, "mean_queue_length", 8.1);
+    check(&summary, Metric::AsaSeconds, exact_wait);
+    check(&summary, Metric::MeanQueueLength, 8.1);
     // Quantiles of the answered wait from the streaming histogram: t = ln(rho / (1 - q)) / (mu - lambda).
-    for (metric, quantile) in [("wait_p90_seconds", 0.90), ("wait_p99_seconds", 0.99)] {
+    for (metric, quantile) in [
+        (Metric::WaitP90Seconds, 0.90),
+        (Metric::WaitP99Seconds, 0.99),
+    ] {
         let exact = (0.9f64 / (1.0 - quantile)).ln() / (0.1 / 60.0);
         check(&summary, metric, exact);
     }
@@ -208,7 +212,7 @@ fn md1_is_half_of_mm1() {
     let summary = model.simulate(60);
     check(
         &summary,
-        "asa_seconds",
+        Metric::AsaSeconds,
         md1_mean_wait(0.9 / 60.0, 60.0).unwrap(),
     );
 }
@@ -223,10 +227,10 @@ fn check_erlang_a(model: &Model, aht_minutes: f64) {
         model.patience_minutes.unwrap(),
         model.agents,
     );
-    check(&summary, "probability_wait", exact.probability_wait);
-    check(&summary, "abandonment_rate", exact.probability_abandon);
-    check(&summary, "mean_wait_seconds", exact.mean_wait * 60.0);
-    check_group(&summary, "occupancy", exact.occupancy);
+    check(&summary, Metric::ProbabilityWait, exact.probability_wait);
+    check(&summary, Metric::AbandonmentRate, exact.probability_abandon);
+    check(&summary, Metric::MeanWaitSeconds, exact.mean_wait * 60.0);
+    check_group(&summary, Metric::Occupancy, exact.occupancy);
 }
 
 #[test]
@@ -266,9 +270,9 @@ fn littles_law_holds_per_channel() {
     let summary = model.simulate(20);
     let metrics = &summary.channels[0].metrics;
     let reported_seconds = summary.horizon_seconds - summary.warmup_seconds;
-    let rate = metrics["offered"].mean.unwrap() / reported_seconds;
-    let little = rate * metrics["mean_wait_seconds"].mean.unwrap();
-    check(&summary, "mean_queue_length", little);
+    let rate = metrics[&Metric::Offered].mean.unwrap() / reported_seconds;
+    let little = rate * metrics[&Metric::MeanWaitSeconds].mean.unwrap();
+    check(&summary, Metric::MeanQueueLength, little);
 }
 
 #[test]
@@ -276,8 +280,8 @@ fn time_average_busy_agents_equal_carried_load() {
     let summary = Model::voice(8.0, 10, 200, 2).simulate(20);
     let reported_seconds = summary.horizon_seconds - summary.warmup_seconds;
     let metrics = &summary.channels[0].metrics;
-    let carried = metrics["handled"].mean.unwrap()
-        * metrics["mean_handle_time_seconds"].mean.unwrap()
+    let carried = metrics[&Metric::Handled].mean.unwrap()
+        * metrics[&Metric::MeanHandleTimeSeconds].mean.unwrap()
         / reported_seconds;
-    check_group(&summary, "busy_agents", carried);
+    check_group(&summary, Metric::BusyAgents, carried);
 }

@@ -86,8 +86,7 @@ pub fn plan_sla_figure(scenario: &Scenario, plan: &Plan) -> Figure {
         .filter_map(|(channel_idx, channel)| {
             let sla = channel.sla?;
             let estimates = reported.clone().map(|interval_idx| {
-                let outcome =
-                    plan.final_evaluation.channels[channel_idx * n_intervals + interval_idx];
+                let outcome = plan.final_evaluation.channels[(channel_idx, interval_idx)];
                 let sla_ratio = outcome.map(|outcome| outcome.sla);
                 let estimate = Estimate {
                     mean: sla_ratio.and_then(|ratio| ratio.value),

@@ -6,6 +6,7 @@ use super::{
     Figure, Orientation, Panel, ReferenceLine, Series, TimeUnit, ValueFormat, clock_unit,
     duration_unit,
 };
+use crate::metrics::metric::Metric;
 use crate::metrics::summary::{IntervalRow, RunSummary};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
@@ -48,7 +49,7 @@ fn rows_of<'a>(rows: &'a [IntervalRow], name: &str) -> Vec<&'a IntervalRow> {
 /// by `y_scale`, optionally clamped into `[low, high]`.
 pub fn time_series(
     rows: &[&IntervalRow],
-    metric: &str,
+    metric: Metric,
     unit: TimeUnit,
     y_scale: f64,
     name: &str,
@@ -58,7 +59,7 @@ pub fn time_series(
     let estimates = rows.iter().map(|row| {
         (
             row.start_seconds / unit.seconds,
-            scaled(row.metrics[metric], y_scale),
+            scaled(row.metrics[&metric], y_scale),
         )
     });
     estimate_series(estimates, name, colour_idx, clamp)
@@ -142,7 +143,7 @@ fn volume_figure(input: &RunChartInput) -> Figure {
         .channels
         .iter()
         .enumerate()
-        .filter(|(_, channel)| channel.metrics["offered"].mean.unwrap_or(0.0) > 0.0)
+        .filter(|(_, channel)| channel.metrics[&Metric::Offered].mean.unwrap_or(0.0) > 0.0)
         .map(|(channel_idx, channel)| {
             let rows = rows_of(input.channel_rows, &channel.name);
             time_panel(
@@ -155,7 +156,7 @@ fn volume_figure(input: &RunChartInput) -> Figure {
                 ValueFormat::Number,
                 vec![time_series(
                     &rows,
-                    "offered",
+                    Metric::Offered,
                     unit(input),
                     1.0,
                     "",
@@ -189,7 +190,7 @@ fn sla_figure(input: &RunChartInput) -> Figure {
                 ValueFormat::Percent,
                 vec![time_series(
                     &rows,
-                    "sla_attainment",
+                    Metric::SlaAttainment,
                     unit(input),
                     1.0,
                     "attained",
@@ -223,7 +224,7 @@ fn queue_length_figure(input: &RunChartInput) -> Figure {
                 ValueFormat::Number,
                 vec![time_series(
                     &rows,
-                    "mean_queue_length",
+                    Metric::MeanQueueLength,
                     unit(input),
                     1.0,
                     "",
@@ -246,7 +247,7 @@ fn asa_figure(input: &RunChartInput) -> Figure {
         .map(|(channel_idx, channel)| {
             let rows = rows_of(input.channel_rows, &channel.name);
             let threshold = channel.sla.map(|sla| sla.threshold_seconds);
-            let largest = upper_bound(rows.iter().map(|row| row.metrics["asa_seconds"]))
+            let largest = upper_bound(rows.iter().map(|row| row.metrics[&Metric::AsaSeconds]))
                 .max(threshold.unwrap_or(0.0));
             let (scale, unit_name) = duration_unit(largest);
             let mut panel = time_panel(
@@ -256,7 +257,7 @@ fn asa_figure(input: &RunChartInput) -> Figure {
                 ValueFormat::Number,
                 vec![time_series(
                     &rows,
-                    "asa_seconds",
+                    Metric::AsaSeconds,
                     unit(input),
                     scale,
                     "ASA",
@@ -349,7 +350,7 @@ fn occupancy_figure(input: &RunChartInput) -> Figure {
                 ValueFormat::Percent,
                 vec![time_series(
                     &rows,
-                    "occupancy",
+                    Metric::Occupancy,
                     unit(input),
                     1.0,
                     "",

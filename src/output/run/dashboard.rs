@@ -3,9 +3,11 @@
 //! resolution rate, SLA), and queues with cost per contact. Each section is plain text of at
 //! most `TERMINAL_WIDTH` columns.
 
+use crate::metrics::metric::Metric;
 use crate::metrics::summary::{ChannelSummary, RunSummary};
 use crate::output::format::{
-    estimate_count as count, estimate_duration as seconds, estimate_percent as percent, thousands,
+    estimate_count as count, estimate_decimal, estimate_duration as seconds,
+    estimate_mean_duration, estimate_percent as percent, optional_percent, thousands,
 };
 use crate::units::format_duration;
 
@@ -39,7 +41,7 @@ fn name_width(summary: &RunSummary) -> usize {
 /// Channel volume distribution: contacts offered, share, and a bar scaled to the largest.
 pub fn volume_section(summary: &RunSummary) -> String {
     let width = name_width(summary);
-    let offered = |channel: &ChannelSummary| channel.metrics["offered"].mean.unwrap_or(0.0);
+    let offered = |channel: &ChannelSummary| channel.metrics[&Metric::Offered].mean.unwrap_or(0.0);
     let total: f64 = summary.channels.iter().map(offered).sum();
     let largest = summary.channels.iter().map(offered).fold(0.0, f64::max);
     let mut text =
@@ -98,18 +100,12 @@ pub fn performance_section(summary: &RunSummary) -> String {
         text.push_str(&format!(
             "  {:<width$} {:>11} {:>17} {:>13} {:>15} {:>9} {:>10}\n",
             channel.name,
-            m["mean_handle_time_seconds"]
-                .mean
-                .map(format_duration)
-                .unwrap_or_else(|| "-".into()),
-            seconds(&m["asa_seconds"]),
-            percent(&m["resolution_rate"]),
-            format!("{}{flag}", percent(&m["sla_attainment"])),
+            estimate_mean_duration(&m[&Metric::MeanHandleTimeSeconds]),
+            seconds(&m[&Metric::AsaSeconds]),
+            percent(&m[&Metric::ResolutionRate]),
+            format!("{}{flag}", percent(&m[&Metric::SlaAttainment])),
             target,
-            m["abandonment_rate"]
-                .mean
-                .map(|r| format!("{:.1}%", 100.0 * r))
-                .unwrap_or_else(|| "-".into()),
+            optional_percent(m[&Metric::AbandonmentRate].mean),
         ));
     }
     text
@@ -121,7 +117,7 @@ pub fn queue_and_cost_section(summary: &RunSummary) -> String {
     let with_costs = summary
         .channels
         .iter()
-        .any(|c| c.metrics.contains_key("cost_per_contact"));
+        .any(|c| c.metrics.contains_key(&Metric::CostPerContact));
     let mut text = String::from("\nQUEUES AND COST\n");
     let header = format!(
         "  {:<width$} {:<12} {:>9} {:>9} {:>8} {:>8} {:>8} {:>16}",
@@ -136,19 +132,14 @@ pub fn queue_and_cost_section(summary: &RunSummary) -> String {
     );
     text.push_str(header.trim_end());
     text.push('\n');
-    let duration = |value: Option<f64>| value.map(format_duration).unwrap_or_else(|| "-".into());
     for channel in &summary.channels {
         let m = &channel.metrics;
-        let left =
-            m["waiting_at_end"].mean.unwrap_or(0.0) + m["in_service_at_end"].mean.unwrap_or(0.0);
-        let cost = match m.get("cost_per_contact") {
-            Some(estimate) => match (estimate.mean, estimate.ci95) {
-                (Some(mean), Some(ci)) => format!("{mean:.2} ±{ci:.2}"),
-                (Some(mean), None) => format!("{mean:.2}"),
-                _ => "-".into(),
-            },
-            None => String::new(),
-        };
+        let left = m[&Metric::WaitingAtEnd].mean.unwrap_or(0.0)
+            + m[&Metric::InServiceAtEnd].mean.unwrap_or(0.0);
+        let cost = m
+            .get(&Metric::CostPerContact)
+            .map(estimate_decimal)
+            .unwrap_or_default();
         let agents = channel.kind != "self_service";
         text.push_str(
             format!(
@@ -156,22 +147,22 @@ pub fn queue_and_cost_section(summary: &RunSummary) -> String {
                 channel.name,
                 channel.kind,
                 if agents {
-                    duration(m["wait_p50_seconds"].mean)
+                    estimate_mean_duration(&m[&Metric::WaitP50Seconds])
                 } else {
                     "-".into()
                 },
                 if agents {
-                    duration(m["wait_p90_seconds"].mean)
+                    estimate_mean_duration(&m[&Metric::WaitP90Seconds])
                 } else {
                     "-".into()
                 },
                 if agents {
-                    format!("{:.1}", m["mean_queue_length"].mean.unwrap_or(0.0))
+                    format!("{:.1}", m[&Metric::MeanQueueLength].mean.unwrap_or(0.0))
                 } else {
                     "-".into()
                 },
                 if agents {
-                    count(&m["max_queue_length"])
+                    count(&m[&Metric::MaxQueueLength])
                 } else {
                     "-".into()
                 },

@@ -2,7 +2,10 @@
 //! and group it touches, with the event against the same run without it. Pure: returns text.
 
 use crate::metrics::events_summary::{EventSummary, PairedEstimate};
-use crate::output::format::{estimate_count as count, estimate_percent as percent};
+use crate::metrics::metric::{Metric, Unit};
+use crate::output::format::{
+    estimate_count as count, estimate_percent as percent, percent as percent_value,
+};
 use crate::stats::Estimate;
 use crate::units::format_duration;
 
@@ -23,13 +26,13 @@ pub fn events_table(events: &[EventSummary]) -> String {
             .figures
             .iter()
             .filter(|(_, estimate)| estimate.mean.is_some())
-            .map(|(name, estimate)| {
-                let value = if name.ends_with("attainment") {
+            .map(|(metric, estimate)| {
+                let value = if metric.unit() == Unit::Share {
                     percent(estimate)
                 } else {
                     count(estimate)
                 };
-                format!("{} {value}", name.replace('_', " "))
+                format!("{} {value}", metric.name().replace('_', " "))
             })
             .collect();
         for line in wrap(&figures, 92) {
@@ -51,8 +54,12 @@ pub fn events_table(events: &[EventSummary]) -> String {
         ));
         for row in &event.comparison {
             let mut subject = row.subject.as_str();
-            for (name, paired) in row.metrics.iter().filter(|(name, _)| **name != "offered") {
-                let [label, with_event, without_event, difference] = describe(name, paired);
+            for (metric, paired) in row
+                .metrics
+                .iter()
+                .filter(|(metric, _)| **metric != Metric::Offered)
+            {
+                let [label, with_event, without_event, difference] = describe(*metric, paired);
                 text.push_str(&format!(
                     "    {subject:<width$} {label:<10} {with_event:>12} {without_event:>12} {difference:>20}\n"
                 ));
@@ -65,40 +72,40 @@ pub fn events_table(events: &[EventSummary]) -> String {
 
 /// A compared metric's label, value with the event, value without it, and the difference
 /// with its half-width ("-34.0 pts ±3.1", "+1h ±15m 11s").
-fn describe(name: &str, paired: &PairedEstimate) -> [String; 4] {
-    let label = match name {
-        "sla_attainment" => "SLA",
-        "asa_seconds" => "ASA",
-        "abandonment_rate" => "abandoned",
-        "available_agents" => "available",
-        "busy_agents" => "busy",
-        other => other,
+fn describe(metric: Metric, paired: &PairedEstimate) -> [String; 4] {
+    let label = match metric {
+        Metric::SlaAttainment => "SLA",
+        Metric::AsaSeconds => "ASA",
+        Metric::AbandonmentRate => "abandoned",
+        Metric::AvailableAgents => "available",
+        Metric::BusyAgents => "busy",
+        other => other.name(),
     };
     let value = |estimate: &Estimate| -> String {
         match estimate.mean {
             None => "-".into(),
-            Some(mean) => match name {
-                "sla_attainment" | "abandonment_rate" => format!("{:.1}%", 100.0 * mean),
-                "asa_seconds" => format_duration(mean),
-                _ => format!("{mean:.1}"),
+            Some(mean) => match metric.unit() {
+                Unit::Share => percent_value(mean),
+                Unit::Seconds => format_duration(mean),
+                Unit::Amount => format!("{mean:.1}"),
             },
         }
     };
     let difference = match (paired.difference.mean, paired.difference.ci95) {
         (None, _) => "-".into(),
-        (Some(mean), ci) => match name {
-            "sla_attainment" | "abandonment_rate" => match ci {
+        (Some(mean), ci) => match metric.unit() {
+            Unit::Share => match ci {
                 Some(ci) => format!("{:+.1} pts ±{:.1}", 100.0 * mean, 100.0 * ci),
                 None => format!("{:+.1} pts", 100.0 * mean),
             },
-            "asa_seconds" => {
+            Unit::Seconds => {
                 let sign = if mean < 0.0 { "-" } else { "+" };
                 let ci = ci
                     .map(|c| format!(" ±{}", format_duration(c)))
                     .unwrap_or_default();
                 format!("{sign}{}{ci}", format_duration(mean.abs()))
             }
-            _ => match ci {
+            Unit::Amount => match ci {
                 Some(ci) => format!("{mean:+.1} ±{ci:.1}"),
                 None => format!("{mean:+.1}"),
             },

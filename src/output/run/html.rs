@@ -7,6 +7,7 @@
 
 use std::fmt::Write as _;
 
+use crate::metrics::metric::{Figures, Metric, Unit};
 use crate::metrics::summary::{RunSummary, SLA_FORMULA};
 use crate::output::charts::Figure;
 use crate::output::format::{count_with_separators as count, money, percent, thousands};
@@ -188,7 +189,7 @@ fn responsive_svg(svg: &str) -> String {
 }
 
 fn volume_table(html: &mut String, summary: &RunSummary) {
-    let offered = |m: &indexmap::IndexMap<&'static str, Estimate>| m["offered"].mean.unwrap_or(0.0);
+    let offered = |m: &Figures| m[&Metric::Offered].mean.unwrap_or(0.0);
     let largest = summary
         .channels
         .iter()
@@ -216,8 +217,8 @@ fn volume_table(html: &mut String, summary: &RunSummary) {
             "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"text\"><span class=\"bar{class}\" \
              style=\"width:{width:.0}px\"></span>{note}</td></tr>",
             escape_html(&channel.name),
-            estimate_cell(&m["offered"], count),
-            estimate_cell(&m["volume_share"], percent),
+            estimate_cell(&m[&Metric::Offered], count),
+            estimate_cell(&m[&Metric::VolumeShare], percent),
         );
     }
     let _ = writeln!(
@@ -255,13 +256,13 @@ fn performance_table(html: &mut String, summary: &RunSummary) {
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{}</td>\
              <td>{}</td><td>{}</td><td>{}</td></tr>",
             escape_html(&channel.name),
-            estimate_cell(&m["mean_handle_time_seconds"], format_duration),
-            estimate_cell(&m["asa_seconds"], format_duration),
-            estimate_cell(&m["resolution_rate"], percent),
-            estimate_cell(&m["sla_attainment"], percent),
+            estimate_cell(&m[&Metric::MeanHandleTimeSeconds], format_duration),
+            estimate_cell(&m[&Metric::AsaSeconds], format_duration),
+            estimate_cell(&m[&Metric::ResolutionRate], percent),
+            estimate_cell(&m[&Metric::SlaAttainment], percent),
             escape_html(&target),
-            estimate_cell(&m["abandonment_rate"], percent),
-            estimate_cell(&m["wait_p90_seconds"], format_duration),
+            estimate_cell(&m[&Metric::AbandonmentRate], percent),
+            estimate_cell(&m[&Metric::WaitP90Seconds], format_duration),
         );
     }
     html.push_str("</table>\n");
@@ -274,47 +275,47 @@ fn cross_channel_table(html: &mut String, summary: &RunSummary) {
     }
     html.push_str("<h3>Cross-channel metrics</h3>\n<table>\n<tr><th>figure</th><th>value</th><th class=\"text\">meaning</th></tr>\n");
     let m = &routing.cross_channel;
-    type Row = (&'static str, &'static str, fn(f64) -> String, &'static str);
+    type Row = (&'static str, Metric, fn(f64) -> String, &'static str);
     let rows: [Row; 6] = [
         (
             "channel switch rate",
-            "channel_switch_rate",
+            Metric::ChannelSwitchRate,
             percent,
             "resolved issues that used 2+ channels",
         ),
         (
             "context preserved on switch",
-            "context_preserved_share",
+            Metric::ContextPreservedShare,
             percent,
             "share of channel switches",
         ),
         (
             "channels per resolved issue",
-            "channels_per_resolved_issue",
+            Metric::ChannelsPerResolvedIssue,
             |v| format!("{v:.2}"),
             "mean",
         ),
         (
             "resolution time",
-            "resolution_time_seconds",
+            Metric::ResolutionTimeSeconds,
             format_duration,
             "first contact to last, resolved issues",
         ),
         (
             "repeat contacts",
-            "repeat_contact_rate",
+            Metric::RepeatContactRate,
             percent,
             "issues with 2+ contacts",
         ),
         (
             "reopened",
-            "reopen_rate",
+            Metric::ReopenRate,
             percent,
             "issues reopened after closing",
         ),
     ];
     for (label, key, format, meaning) in rows {
-        if let Some(estimate) = m.get(key) {
+        if let Some(estimate) = m.get(&key) {
             let _ = writeln!(
                 html,
                 "<tr><td>{label}</td><td>{}</td><td class=\"text\">{meaning}</td></tr>",
@@ -328,8 +329,8 @@ fn cross_channel_table(html: &mut String, summary: &RunSummary) {
             html,
             "<tr><td>handoffs {}</td><td>{}</td><td class=\"text\">follow-ups; context kept on {}</td></tr>",
             escape_html(&handoff.name),
-            estimate_cell(&h["handoffs"], count),
-            estimate_cell(&h["context_preserved_share"], percent)
+            estimate_cell(&h[&Metric::Handoffs], count),
+            estimate_cell(&h[&Metric::ContextPreservedShare], percent)
         );
     }
     html.push_str("</table>\n");
@@ -339,7 +340,7 @@ fn cost_table(html: &mut String, summary: &RunSummary) {
     if !summary
         .channels
         .iter()
-        .any(|c| c.metrics.contains_key("cost_per_contact"))
+        .any(|c| c.metrics.contains_key(&Metric::CostPerContact))
     {
         html.push_str("<p class=\"meta\">Cost per contact: give groups a <code>cost_per_hour</code> (and channels a <code>cost_per_contact</code>) to see it.</p>\n");
         return;
@@ -352,7 +353,7 @@ fn cost_table(html: &mut String, summary: &RunSummary) {
             html,
             "<tr><td>{}</td><td>{}</td></tr>",
             escape_html(&channel.name),
-            estimate_cell(&channel.metrics["cost_per_contact"], money)
+            estimate_cell(&channel.metrics[&Metric::CostPerContact], money)
         );
     }
     html.push_str("</table>\n<p class=\"meta\">Paid agent hours at each group's cost_per_hour, shared over channels by handle time, plus each channel's own cost_per_contact, over the contacts served.</p>\n");
@@ -369,11 +370,11 @@ fn groups_table(html: &mut String, summary: &RunSummary) {
             html,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape_html(&group.name),
-            estimate_cell(&m["scheduled_agents"], count),
-            estimate_cell(&m["available_agents"], count),
-            estimate_cell(&m["logged_in_agents"], count),
-            estimate_cell(&m["occupancy"], percent),
-            estimate_cell(&m["handled"], count),
+            estimate_cell(&m[&Metric::ScheduledAgents], count),
+            estimate_cell(&m[&Metric::AvailableAgents], count),
+            estimate_cell(&m[&Metric::LoggedInAgents], count),
+            estimate_cell(&m[&Metric::Occupancy], percent),
+            estimate_cell(&m[&Metric::Handled], count),
         );
     }
     html.push_str("</table>\n");
@@ -387,15 +388,10 @@ fn events_table(html: &mut String, summary: &RunSummary) {
     for event in &summary.events {
         for comparison in &event.comparison {
             for (metric, paired) in &comparison.metrics {
-                let format: fn(f64) -> String = if metric.ends_with("_seconds") {
-                    format_duration
-                } else if metric.ends_with("_rate")
-                    || metric.starts_with("sla")
-                    || *metric == "occupancy"
-                {
-                    percent
-                } else {
-                    count
+                let format: fn(f64) -> String = match metric.unit() {
+                    Unit::Seconds => format_duration,
+                    Unit::Share => percent,
+                    Unit::Amount => count,
                 };
                 let _ = writeln!(
                     html,
@@ -405,7 +401,7 @@ fn events_table(html: &mut String, summary: &RunSummary) {
                     escape_html(&event.start),
                     escape_html(&event.end),
                     escape_html(&comparison.subject),
-                    metric,
+                    metric.name(),
                     estimate_cell(&paired.with_event, format),
                     estimate_cell(&paired.without_event, format),
                     estimate_cell(&paired.difference, format),

@@ -15,6 +15,7 @@ use super::format::{number, optional_number};
 use super::json_bytes;
 use super::{Charts, OutputFile};
 use crate::metrics::events_summary::EventSummary;
+use crate::metrics::metric::Metric;
 use crate::metrics::summary::{IntervalRow, RunSummary};
 use crate::scenario::Scenario;
 use crate::simulate::RunReport;
@@ -69,7 +70,7 @@ pub fn summary_json_bytes(summary: &RunSummary) -> Vec<u8> {
 /// `<metric>_mean` and a `<metric>_ci95` column (empty where undefined).
 pub fn interval_csv_bytes(entity_column: &str, rows: &[IntervalRow]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let metric_names: Vec<&str> = rows
+    let metrics: Vec<Metric> = rows
         .first()
         .map(|row| row.metrics.keys().copied().collect())
         .unwrap_or_default();
@@ -80,9 +81,9 @@ pub fn interval_csv_bytes(entity_column: &str, rows: &[IntervalRow]) -> Vec<u8> 
         "start".into(),
         "active_events".into(),
     ];
-    for name in &metric_names {
-        header.push(format!("{name}_mean"));
-        header.push(format!("{name}_ci95"));
+    for metric in &metrics {
+        header.push(format!("{}_mean", metric.name()));
+        header.push(format!("{}_ci95", metric.name()));
     }
     writer.write_record(&header).expect("write to memory");
     for row in rows {
@@ -134,7 +135,7 @@ pub fn events_csv_bytes(events: &[EventSummary]) -> Vec<u8> {
                         event.end.clone(),
                         row.subject_kind.to_string(),
                         row.subject.clone(),
-                        metric.to_string(),
+                        metric.name().to_string(),
                         optional_number(paired.with_event.mean),
                         optional_number(paired.with_event.ci95),
                         optional_number(paired.without_event.mean),

@@ -2,6 +2,7 @@
 //! routing, handoffs, cross-channel figures, events and warnings. Pure: returns the text,
 //! the CLI prints it.
 
+use crate::metrics::metric::Metric;
 use crate::metrics::summary::RunSummary;
 use crate::output::format::{
     estimate_count as count, estimate_decimal, estimate_duration as seconds,
@@ -44,11 +45,11 @@ pub fn summary_table(summary: &RunSummary) -> String {
         text.push_str(&format!(
             "  {:<group_width$} {:>10} {:>10} {:>10} {:>16} {:>10}\n",
             group.name,
-            count(&m["scheduled_agents"]),
-            count(&m["available_agents"]),
-            count(&m["logged_in_agents"]),
-            percent(&m["occupancy"]),
-            count(&m["handled"]),
+            count(&m[&Metric::ScheduledAgents]),
+            count(&m[&Metric::AvailableAgents]),
+            count(&m[&Metric::LoggedInAgents]),
+            percent(&m[&Metric::Occupancy]),
+            count(&m[&Metric::Handled]),
         ));
     }
     text.push_str(&routing_table(summary));
@@ -100,8 +101,8 @@ fn routing_table(summary: &RunSummary) -> String {
                     rule.name.clone(),
                     format!(
                         "{} / {}",
-                        count(&rule.metrics["routed"]),
-                        count(&rule.metrics["widened"])
+                        count(&rule.metrics[&Metric::Routed]),
+                        count(&rule.metrics[&Metric::Widened])
                     ),
                     rule.detail.clone(),
                 )
@@ -118,8 +119,8 @@ fn routing_table(summary: &RunSummary) -> String {
                     overflow.name.clone(),
                     format!(
                         "{} / {}",
-                        count(&overflow.metrics["converted"]),
-                        count(&overflow.metrics["declined"])
+                        count(&overflow.metrics[&Metric::Converted]),
+                        count(&overflow.metrics[&Metric::Declined])
                     ),
                     overflow.detail.clone(),
                 )
@@ -137,9 +138,9 @@ fn routing_table(summary: &RunSummary) -> String {
                     callback.name.clone(),
                     format!(
                         "{} / {} / {}",
-                        count(&m["offered"]),
-                        count(&m["accepted"]),
-                        count(&m["completed"])
+                        count(&m[&Metric::Offered]),
+                        count(&m[&Metric::Accepted]),
+                        count(&m[&Metric::Completed])
                     ),
                     callback.detail.clone(),
                 )
@@ -157,8 +158,8 @@ fn routing_table(summary: &RunSummary) -> String {
                     handoff.name.clone(),
                     format!(
                         "{}, {}",
-                        count(&m["handoffs"]),
-                        percent(&m["context_preserved_share"])
+                        count(&m[&Metric::Handoffs]),
+                        percent(&m[&Metric::ContextPreservedShare])
                     ),
                     String::new(),
                 )
@@ -172,32 +173,32 @@ fn routing_table(summary: &RunSummary) -> String {
             vec![
                 (
                     "channel switch rate".into(),
-                    percent(&m["channel_switch_rate"]),
+                    percent(&m[&Metric::ChannelSwitchRate]),
                     "resolved issues that used 2+ channels".into(),
                 ),
                 (
                     "context preserved".into(),
-                    percent(&m["context_preserved_share"]),
+                    percent(&m[&Metric::ContextPreservedShare]),
                     "share of channel switches".into(),
                 ),
                 (
                     "channels per issue".into(),
-                    estimate_decimal(&m["channels_per_resolved_issue"]),
+                    estimate_decimal(&m[&Metric::ChannelsPerResolvedIssue]),
                     "per resolved issue".into(),
                 ),
                 (
                     "resolution time".into(),
-                    seconds(&m["resolution_time_seconds"]),
+                    seconds(&m[&Metric::ResolutionTimeSeconds]),
                     "first contact to last, resolved issues".into(),
                 ),
                 (
                     "repeat contacts".into(),
-                    percent(&m["repeat_contact_rate"]),
+                    percent(&m[&Metric::RepeatContactRate]),
                     "issues with 2+ contacts".into(),
                 ),
                 (
                     "reopened".into(),
-                    percent(&m["reopen_rate"]),
+                    percent(&m[&Metric::ReopenRate]),
                     "issues reopened after closing".into(),
                 ),
             ],
