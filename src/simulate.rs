@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::engine::layout::RoutingLayout;
 use crate::engine::{ReplicationResult, run_replication};
 use crate::error::SimulationError;
-use crate::metrics::events_summary::event_summaries;
+use crate::metrics::disruption_summary::disruption_summaries;
 use crate::metrics::summary::{
     IntervalRow, RunSummary, channel_interval_rows, group_interval_rows, summarise,
 };
@@ -91,7 +91,7 @@ pub fn run(scenario: &Scenario, execution: Execution<'_>) -> Result<RunReport, S
     }
     let mut summary = summarise(scenario, &results);
     if let Some(base_results) = &base_results {
-        summary.events = event_summaries(scenario, &results, Some(base_results));
+        summary.disruptions = disruption_summaries(scenario, &results, Some(base_results));
     }
     Ok(RunReport {
         summary,

@@ -166,7 +166,7 @@ impl GroupIntervalCounts {
 /// What one disruption event did in one replication (contacts that arrived at or after the
 /// warm-up).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct EventCounts {
+pub struct DisruptionCounts {
     /// Channel outage: contacts that could not reach the channel (arrivals, follow-ups and
     /// those waiting when it went down), and of those the ones that moved to the backup
     /// channel and the ones lost.

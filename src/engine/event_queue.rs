@@ -37,10 +37,22 @@ pub enum Event {
     HoursChange { channel_idx: u16 },
     /// A shift-staffed group's scheduled count changes (a shift or break starts or ends).
     RosterChange { group_idx: u16 },
-    /// A disruption event starts (edge 0), ends (1), or its SLA extension ends (2).
-    DisruptionEdge { event_idx: u16, edge: u8 },
-    /// The next extra arrival of an event's stream (a volume spike's or bots').
+    /// A disruption (a user's `[[events]]` entry) starts or ends, or its SLA extension ends.
+    DisruptionEdge {
+        disruption_idx: u16,
+        edge: DisruptionEdge,
+    },
+    /// The next extra arrival of a disruption's stream (a volume spike's or bots').
     ExtraArrival { stream_idx: u16 },
+}
+
+/// Which edge of a disruption's window an event marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisruptionEdge {
+    Start,
+    End,
+    /// A channel outage's SLA extension stops applying to contacts that reach the channel.
+    ExtensionEnd,
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -15,7 +15,7 @@ use rand::RngExt;
 use super::Simulation;
 use super::event_queue::Event;
 use super::routing;
-use super::state::{Contact, ContactState, NO_ISSUE};
+use super::state::{Contact, ContactState, NO_AGENT, NO_ISSUE, Party};
 
 impl Simulation<'_> {
     /// Inserts a contact (new or follow-up) and opens it in its issue.
@@ -92,9 +92,8 @@ impl Simulation<'_> {
         let interval_idx = self.interval_of(now);
         let counted = now >= self.warmup;
         let contact = self.slab.contacts[slot as usize];
-        if offered_here && contact.counted {
-            self.recorder
-                .converted_out_only(contact.channel_idx as usize, contact.interval_idx as usize);
+        if offered_here {
+            self.recorder.converted_out(&contact);
         }
         let runtime = &mut self.channels[to_channel];
         let work_seconds = if keep_work {
@@ -123,9 +122,8 @@ impl Simulation<'_> {
             issue.switches += 1;
             issue.switches_with_context += 1;
         }
-        if counted {
-            self.recorder.converted_in_only(to_channel, interval_idx);
-        }
+        self.recorder
+            .converted_in(&self.slab.contacts[slot as usize]);
         self.offer(slot);
     }
 
@@ -166,14 +164,8 @@ impl Simulation<'_> {
             let overflow = &overflows[overflow_idx];
             let accepted =
                 self.channels[channel_idx].routing_rng.random::<f64>() < overflow.acceptance;
-            if contact.counted {
-                let flows = &mut self.recorder.flows;
-                if accepted {
-                    flows.overflow_converted[overflow_idx] += 1;
-                } else {
-                    flows.overflow_declined[overflow_idx] += 1;
-                }
-            }
+            self.recorder
+                .overflow_offered(&contact, overflow_idx, accepted);
             if accepted {
                 self.convert(slot, overflow.to_channel, true, false);
                 return true;
@@ -185,13 +177,7 @@ impl Simulation<'_> {
         {
             let accepted =
                 self.channels[channel_idx].routing_rng.random::<f64>() < callback.acceptance;
-            if contact.counted {
-                self.recorder.callback_offered(
-                    channel_idx,
-                    contact.interval_idx as usize,
-                    accepted,
-                );
-            }
+            self.recorder.callback_offered(&contact, accepted);
             if accepted {
                 self.convert(slot, callback.callback_channel, true, true);
                 return true;
@@ -225,10 +211,8 @@ impl Simulation<'_> {
         let patience_seconds = target.patience.as_ref().map_or(f64::INFINITY, |sampler| {
             sampler.sample(&mut target.followup_rng)
         });
-        if contact.counted {
-            self.recorder
-                .handoff(from_channel, to_channel, context_preserved);
-        }
+        self.recorder
+            .handed_off(&contact, to_channel, context_preserved);
         let issue = &mut self.issues.issues[contact.issue_slot as usize];
         issue.switches += 1;
         issue.switches_with_context += u32::from(context_preserved);
@@ -239,13 +223,15 @@ impl Simulation<'_> {
             work_seconds,
             patience_seconds,
             interval_idx: 0,
-            agent_idx: u32::MAX,
+            agent_idx: NO_AGENT,
             channel_idx: to_channel as u16,
             state: ContactState::Pending,
             counted: false,
             converted: false,
             requeued: false,
-            event_tag: super::state::NO_EVENT_TAG,
+            party: Party::Customer {
+                sla_extension: None,
+            },
             ..contact
         });
         self.events.schedule(

@@ -23,10 +23,10 @@ pub struct RoutingLayout {
     /// For each class: groups it widens to after `class_widen_after` seconds of waiting.
     pub class_widen_to: Vec<Vec<u16>>,
     pub class_widen_after: Vec<f64>,
-    /// For each class: the rule that routes it (`u32::MAX` for none).
-    pub class_rule: Vec<u32>,
-    /// For each class: the channel its rule moves it to (`u16::MAX` for none).
-    pub class_move_to: Vec<u16>,
+    /// For each class: the rule that routes it, if any.
+    pub class_rule: Vec<Option<u32>>,
+    /// For each class: the channel its rule moves it to, if any.
+    pub class_move_to: Vec<Option<u16>>,
     pub class_priority: Vec<i32>,
     /// SLA threshold of the class's channel (infinite without one).
     pub class_sla_seconds: Vec<f64>,
@@ -41,9 +41,6 @@ pub struct RoutingLayout {
     pub channel_held_when_closed: Vec<bool>,
 }
 
-/// Marks a class routed by no rule.
-pub const NO_RULE: u32 = u32::MAX;
-
 impl RoutingLayout {
     pub fn new(scenario: &Scenario) -> RoutingLayout {
         let n_combinations = scenario.n_attribute_combinations();
@@ -54,8 +51,8 @@ impl RoutingLayout {
             class_tiers: vec![Vec::new(); n_classes],
             class_widen_to: vec![Vec::new(); n_classes],
             class_widen_after: vec![f64::INFINITY; n_classes],
-            class_rule: vec![NO_RULE; n_classes],
-            class_move_to: vec![u16::MAX; n_classes],
+            class_rule: vec![None; n_classes],
+            class_move_to: vec![None; n_classes],
             class_priority: vec![0; n_classes],
             class_sla_seconds: vec![f64::INFINITY; n_classes],
             class_near_breach_seconds: vec![0.0; n_classes],
@@ -88,9 +85,8 @@ impl RoutingLayout {
                     continue;
                 }
                 let route = scenario.route_for(&scenario.contact_key(channel_idx, combination_idx));
-                layout.class_rule[class_idx] = route.rule_idx.map_or(NO_RULE, |r| r as u32);
-                layout.class_move_to[class_idx] =
-                    route.move_to_channel.map_or(u16::MAX, |c| c as u16);
+                layout.class_rule[class_idx] = route.rule_idx.map(|r| r as u32);
+                layout.class_move_to[class_idx] = route.move_to_channel.map(|c| c as u16);
                 layout.class_priority[class_idx] = route.priority;
                 layout.class_widen_after[class_idx] = route.widen_after_seconds;
                 let to_u16 =
@@ -123,6 +119,11 @@ impl RoutingLayout {
     #[inline]
     pub fn class_index(&self, channel_idx: usize, combination_idx: usize) -> usize {
         channel_idx * self.n_combinations + combination_idx
+    }
+
+    /// The classes of one channel (one per attribute combination).
+    pub fn classes_of_channel(&self, channel_idx: usize) -> std::ops::Range<usize> {
+        self.class_index(channel_idx, 0)..self.class_index(channel_idx + 1, 0)
     }
 
     pub fn n_classes(&self) -> usize {

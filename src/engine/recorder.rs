@@ -5,11 +5,15 @@
 //!
 //! Contact counts are attributed to the interval in which the contact arrived (the usual
 //! workforce-management convention); time integrals to the interval in which time passed.
+//! The recorder decides attribution from the contact itself (customer or bot, before or
+//! after the warm-up), so the engine's handlers report what happened and never filter.
 
 use hdrhistogram::Histogram;
 
-use super::counts::{ChannelIntervalCounts, EventCounts, FlowCounts, GroupIntervalCounts};
+use super::counts::{ChannelIntervalCounts, DisruptionCounts, FlowCounts, GroupIntervalCounts};
 use super::grid::Grid;
+use super::state::{Contact, ContactState, Party};
+use crate::scenario::{DisruptionKind, Scenario};
 
 /// The quantiles of the answered-wait distribution that are reported.
 pub const WAIT_QUANTILES: [f64; 4] = [0.50, 0.90, 0.95, 0.99];
@@ -38,9 +42,13 @@ pub fn wait_distribution_points_seconds(sla_threshold_seconds: f64) -> Vec<f64> 
 #[derive(Debug)]
 pub struct Recorder {
     current_interval: usize,
+    warmup_seconds: f64,
     pub channel_intervals: Grid<ChannelIntervalCounts>,
     pub group_intervals: Grid<GroupIntervalCounts>,
+    /// `[channel_idx]`: the SLA threshold (infinite without an SLA).
     sla_thresholds: Vec<f64>,
+    /// `[disruption_idx]`: how much longer a channel outage's extended SLA is (0 otherwise).
+    sla_extensions: Vec<f64>,
     queue_lengths: Vec<u32>,
     queue_changed_at: Vec<f64>,
     group_logged_in: Vec<u32>,
@@ -48,33 +56,45 @@ pub struct Recorder {
     group_scheduled: Vec<u32>,
     group_available: Vec<u32>,
     group_staffing_changed_at: Vec<f64>,
+    /// `[group_idx]`: capacity units of one agent (its messaging concurrency).
     group_capacity_units: Vec<f64>,
     group_changed_at: Vec<f64>,
     wait_histograms: Vec<Histogram<u64>>,
     pub flows: FlowCounts,
-    /// `[event_idx]`.
-    pub events: Vec<EventCounts>,
+    /// `[disruption_idx]`.
+    pub disruptions: Vec<DisruptionCounts>,
 }
 
 impl Recorder {
-    /// `sla_thresholds` per channel (infinite where a channel has none), `group_capacity_units`
-    /// per group (its messaging concurrency).
-    pub fn new(
-        n_intervals: usize,
-        horizon_seconds: f64,
-        sla_thresholds: Vec<f64>,
-        group_capacity_units: Vec<f64>,
-    ) -> Recorder {
-        let n_channels = sla_thresholds.len();
-        let n_groups = group_capacity_units.len();
-        let highest_ms = (horizon_seconds * 1000.0).ceil() as u64 + 1;
+    pub fn new(scenario: &Scenario) -> Recorder {
+        let settings = &scenario.simulation;
+        let (n_channels, n_groups) = (scenario.channels.len(), scenario.groups.len());
+        let n_intervals = settings.n_intervals();
+        let routing = &scenario.routing;
+        let highest_ms = (settings.horizon_seconds * 1000.0).ceil() as u64 + 1;
         let histogram =
             Histogram::new_with_bounds(1, highest_ms.max(2), 3).expect("valid histogram bounds");
         Recorder {
             current_interval: 0,
+            warmup_seconds: settings.warmup_seconds,
             channel_intervals: Grid::new(n_channels, n_intervals),
             group_intervals: Grid::new(n_groups, n_intervals),
-            sla_thresholds,
+            sla_thresholds: scenario
+                .channels
+                .iter()
+                .map(|c| c.sla.map_or(f64::INFINITY, |sla| sla.threshold_seconds))
+                .collect(),
+            sla_extensions: scenario
+                .disruptions
+                .iter()
+                .map(|disruption| match disruption.kind {
+                    DisruptionKind::ChannelOutage {
+                        sla_extension_seconds,
+                        ..
+                    } => sla_extension_seconds,
+                    _ => 0.0,
+                })
+                .collect(),
             queue_lengths: vec![0; n_channels],
             queue_changed_at: vec![0.0; n_channels],
             group_logged_in: vec![0; n_groups],
@@ -82,159 +102,338 @@ impl Recorder {
             group_scheduled: vec![0; n_groups],
             group_available: vec![0; n_groups],
             group_staffing_changed_at: vec![0.0; n_groups],
-            group_capacity_units,
+            group_capacity_units: scenario
+                .groups
+                .iter()
+                .map(|g| f64::from(g.concurrency))
+                .collect(),
             group_changed_at: vec![0.0; n_groups],
             wait_histograms: vec![histogram; n_channels],
             flows: FlowCounts {
+                rule_routed: vec![0; routing.rules.len()],
+                rule_widened: vec![0; routing.rules.len()],
+                overflow_converted: vec![0; routing.overflows.len()],
+                overflow_declined: vec![0; routing.overflows.len()],
                 handoffs: Grid::new(n_channels, n_channels),
                 handoffs_context_preserved: Grid::new(n_channels, n_channels),
                 group_channel_handled: Grid::new(n_groups, n_channels),
                 group_channel_seconds: Grid::new(n_groups, n_channels),
                 ..FlowCounts::default()
             },
-            events: Vec::new(),
+            disruptions: vec![DisruptionCounts::default(); scenario.disruptions.len()],
         }
     }
 
-    /// Sizes the per-rule and per-event counters.
-    pub fn with_rules(mut self, n_rules: usize, n_overflows: usize, n_events: usize) -> Recorder {
-        self.events = vec![EventCounts::default(); n_events];
-        self.flows.rule_routed = vec![0; n_rules];
-        self.flows.rule_widened = vec![0; n_rules];
-        self.flows.overflow_converted = vec![0; n_overflows];
-        self.flows.overflow_declined = vec![0; n_overflows];
-        self
+    // Attribution: every figure about a contact is decided here, from the contact. A
+    // customer who reached its channel after the warm-up counts in the channel's cell of
+    // its arrival interval; a bot counts only in its spam disruption's figures.
+
+    /// The channel cell a contact's figures go to, if it is a customer that counts.
+    #[inline]
+    fn customer_cell(&mut self, contact: &Contact) -> Option<&mut ChannelIntervalCounts> {
+        match contact.party {
+            Party::Customer { .. } if contact.counted => Some(
+                &mut self.channel_intervals
+                    [(contact.channel_idx as usize, contact.interval_idx as usize)],
+            ),
+            _ => None,
+        }
     }
 
+    /// The spam disruption's figures a bot's go to, if it counts.
     #[inline]
-    pub fn converted_in_only(&mut self, channel_idx: usize, interval_idx: usize) {
-        self.channel_slot(channel_idx, interval_idx).converted_in += 1;
+    fn bot_counts(&mut self, contact: &Contact) -> Option<&mut DisruptionCounts> {
+        match contact.party {
+            Party::Bot { spam } if contact.counted => Some(&mut self.disruptions[spam as usize]),
+            _ => None,
+        }
     }
 
+    /// Whether a moment is after the warm-up (for figures of no contact).
     #[inline]
-    pub fn converted_out_only(&mut self, channel_idx: usize, interval_idx: usize) {
-        self.channel_slot(channel_idx, interval_idx).converted_out += 1;
+    fn counts_at(&self, now: f64) -> bool {
+        now >= self.warmup_seconds
     }
 
+    /// A contact arrived while its channel was closed and was not taken.
     #[inline]
-    pub fn followup_in(&mut self, channel_idx: usize, interval_idx: usize) {
-        self.channel_slot(channel_idx, interval_idx).followups_in += 1;
+    pub fn refused_closed(&mut self, contact: &Contact) {
+        if let Some(cell) = self.customer_cell(contact) {
+            cell.arrived_closed += 1;
+        }
+        if let Some(counts) = self.bot_counts(contact) {
+            counts.bot_refused_closed += 1;
+        }
     }
 
+    /// A self-service contact resolved without an agent.
     #[inline]
-    pub fn after_hours_ticket(&mut self, channel_idx: usize, interval_idx: usize) {
-        let slot = self.channel_slot(channel_idx, interval_idx);
-        slot.arrived_closed += 1;
-        slot.after_hours_tickets += 1;
+    pub fn deflected(&mut self, contact: &Contact) {
+        if let Some(cell) = self.customer_cell(contact) {
+            cell.offered += 1;
+            cell.deflected += 1;
+        }
     }
 
+    /// A bot got past the rate limit and the filter, to the agents' queues.
     #[inline]
-    pub fn held_after_hours(&mut self, channel_idx: usize, interval_idx: usize) {
-        let slot = self.channel_slot(channel_idx, interval_idx);
-        slot.arrived_closed += 1;
-        slot.held_after_hours += 1;
+    pub fn bot_reached_agents(&mut self, contact: &Contact) {
+        if let Some(counts) = self.bot_counts(contact) {
+            counts.bot_reached_agents += 1;
+        }
     }
 
+    /// A handoff's follow-up contact reached its channel.
     #[inline]
-    pub fn callback_offered(&mut self, channel_idx: usize, interval_idx: usize, accepted: bool) {
-        let slot = self.channel_slot(channel_idx, interval_idx);
-        slot.callbacks_offered += 1;
-        slot.callbacks_accepted += u64::from(accepted);
+    pub fn followup_in(&mut self, contact: &Contact) {
+        if let Some(cell) = self.customer_cell(contact) {
+            cell.followups_in += 1;
+        }
     }
 
+    /// A contact arriving while its channel was closed became a ticket on another channel.
     #[inline]
-    pub fn handoff(&mut self, from_channel: usize, to_channel: usize, context_preserved: bool) {
-        let cell = (from_channel, to_channel);
+    pub fn after_hours_ticket(&mut self, contact: &Contact) {
+        if let Some(cell) = self.customer_cell(contact) {
+            cell.arrived_closed += 1;
+            cell.after_hours_tickets += 1;
+        }
+    }
+
+    /// A contact arriving while its channel was closed was held for the opening.
+    #[inline]
+    pub fn held_after_hours(&mut self, contact: &Contact) {
+        if let Some(cell) = self.customer_cell(contact) {
+            cell.arrived_closed += 1;
+            cell.held_after_hours += 1;
+        }
+    }
+
+    /// A contact was offered on its channel; `delayed` when no agent took it at once.
+    #[inline]
+    pub fn offered(&mut self, contact: &Contact, delayed: bool) {
+        if let Some(cell) = self.customer_cell(contact) {
+            cell.offered += 1;
+            cell.delayed += u64::from(delayed);
+        }
+    }
+
+    /// A routing rule routed the contact.
+    #[inline]
+    pub fn routed_by_rule(&mut self, contact: &Contact, rule_idx: usize) {
+        if self.customer_cell(contact).is_some() {
+            self.flows.rule_routed[rule_idx] += 1;
+        }
+    }
+
+    /// A group the contact's rule widens to took it.
+    #[inline]
+    pub fn widened_by_rule(&mut self, contact: &Contact, rule_idx: usize) {
+        if self.customer_cell(contact).is_some() {
+            self.flows.rule_widened[rule_idx] += 1;
+        }
+    }
+
+    /// An agent started on the contact after `wait_seconds` on its SLA clock. A requeued
+    /// contact was answered already and is not counted again.
+    #[inline]
+    pub fn answered(&mut self, contact: &Contact, wait_seconds: f64) {
+        if contact.requeued {
+            return;
+        }
+        let channel_idx = contact.channel_idx as usize;
+        let within = wait_seconds <= self.sla_thresholds[channel_idx];
+        let Some(cell) = self.customer_cell(contact) else {
+            return;
+        };
+        cell.answered += 1;
+        cell.answered_within_sla += u64::from(within);
+        cell.wait_sum_answered += wait_seconds;
+        self.wait_histograms[channel_idx].saturating_record((wait_seconds * 1000.0).round() as u64);
+        self.extended_sla(contact, true, wait_seconds);
+    }
+
+    /// The contact gave up after `wait_seconds` on its SLA clock.
+    #[inline]
+    pub fn abandoned(&mut self, contact: &Contact, wait_seconds: f64) {
+        let after = wait_seconds > self.sla_thresholds[contact.channel_idx as usize];
+        let Some(cell) = self.customer_cell(contact) else {
+            return;
+        };
+        cell.abandoned += 1;
+        cell.abandoned_after_sla += u64::from(after);
+        cell.wait_sum_abandoned += wait_seconds;
+        self.extended_sla(contact, false, wait_seconds);
+    }
+
+    /// A contact under a channel outage's SLA extension was answered or abandoned.
+    #[inline]
+    fn extended_sla(&mut self, contact: &Contact, answered: bool, wait_seconds: f64) {
+        let Party::Customer {
+            sla_extension: Some(disruption_idx),
+        } = contact.party
+        else {
+            return;
+        };
+        let disruption_idx = disruption_idx as usize;
+        let within =
+            self.sla_thresholds[contact.channel_idx as usize] + self.sla_extensions[disruption_idx];
+        let counts = &mut self.disruptions[disruption_idx];
+        if answered {
+            counts.extended_answered += 1;
+            counts.extended_within += u64::from(wait_seconds <= within);
+        } else {
+            counts.extended_abandoned_after += u64::from(wait_seconds > within);
+        }
+    }
+
+    /// An agent of `group_idx` finished the contact after `handle_seconds`.
+    #[inline]
+    pub fn handled(&mut self, contact: &Contact, group_idx: usize, handle_seconds: f64) {
+        if let Some(counts) = self.bot_counts(contact) {
+            counts.bot_handled += 1;
+            counts.bot_agent_seconds += handle_seconds;
+            return;
+        }
+        let Some(cell) = self.customer_cell(contact) else {
+            return;
+        };
+        cell.handled += 1;
+        cell.handle_time_sum += handle_seconds;
+        let (channel_idx, interval_idx) =
+            (contact.channel_idx as usize, contact.interval_idx as usize);
+        self.group_intervals[(group_idx, interval_idx)].handled += 1;
+        self.flows.group_channel_handled[(group_idx, channel_idx)] += 1;
+        self.flows.group_channel_seconds[(group_idx, channel_idx)] += handle_seconds;
+    }
+
+    /// The contact, offered on its channel, leaves it for another (overflow, callback,
+    /// channel move, outage backup).
+    #[inline]
+    pub fn converted_out(&mut self, contact: &Contact) {
+        if let Some(cell) = self.customer_cell(contact) {
+            cell.converted_out += 1;
+        }
+    }
+
+    /// The contact reached its channel from another one.
+    #[inline]
+    pub fn converted_in(&mut self, contact: &Contact) {
+        if let Some(cell) = self.customer_cell(contact) {
+            cell.converted_in += 1;
+        }
+    }
+
+    /// An overflow rule offered the contact another channel; `accepted` or declined.
+    #[inline]
+    pub fn overflow_offered(&mut self, contact: &Contact, overflow_idx: usize, accepted: bool) {
+        if self.customer_cell(contact).is_none() {
+            return;
+        }
+        if accepted {
+            self.flows.overflow_converted[overflow_idx] += 1;
+        } else {
+            self.flows.overflow_declined[overflow_idx] += 1;
+        }
+    }
+
+    /// The contact was offered a callback; `accepted` or declined.
+    #[inline]
+    pub fn callback_offered(&mut self, contact: &Contact, accepted: bool) {
+        if let Some(cell) = self.customer_cell(contact) {
+            cell.callbacks_offered += 1;
+            cell.callbacks_accepted += u64::from(accepted);
+        }
+    }
+
+    /// The handled contact leads to a follow-up on `to_channel`.
+    #[inline]
+    pub fn handed_off(&mut self, contact: &Contact, to_channel: usize, context_preserved: bool) {
+        if self.customer_cell(contact).is_none() {
+            return;
+        }
+        let cell = (contact.channel_idx as usize, to_channel);
         self.flows.handoffs[cell] += 1;
         self.flows.handoffs_context_preserved[cell] += u64::from(context_preserved);
     }
 
+    /// A channel outage displaced the contact: a new arrival (counted as offered here) or one
+    /// that was waiting (`was_waiting`, told where to go when `notified`); it moves to the
+    /// backup channel (`converts`) or is lost. A bot is simply lost.
     #[inline]
-    fn channel_slot(
+    pub fn displaced(
         &mut self,
-        channel_idx: usize,
-        interval_idx: usize,
-    ) -> &mut ChannelIntervalCounts {
-        &mut self.channel_intervals[(channel_idx, interval_idx)]
-    }
-
-    #[inline]
-    pub fn arrived_closed(&mut self, channel_idx: usize, interval_idx: usize) {
-        self.channel_slot(channel_idx, interval_idx).arrived_closed += 1;
-    }
-
-    #[inline]
-    pub fn deflected(&mut self, channel_idx: usize, interval_idx: usize) {
-        let slot = self.channel_slot(channel_idx, interval_idx);
-        slot.offered += 1;
-        slot.deflected += 1;
-    }
-
-    #[inline]
-    pub fn offered(&mut self, channel_idx: usize, interval_idx: usize, delayed: bool) {
-        let slot = self.channel_slot(channel_idx, interval_idx);
-        slot.offered += 1;
-        slot.delayed += u64::from(delayed);
-    }
-
-    #[inline]
-    pub fn answered(&mut self, channel_idx: usize, interval_idx: usize, wait_seconds: f64) {
-        let within = wait_seconds <= self.sla_thresholds[channel_idx];
-        let slot = self.channel_slot(channel_idx, interval_idx);
-        slot.answered += 1;
-        slot.answered_within_sla += u64::from(within);
-        slot.wait_sum_answered += wait_seconds;
-        self.wait_histograms[channel_idx].saturating_record((wait_seconds * 1000.0).round() as u64);
-    }
-
-    #[inline]
-    pub fn abandoned(&mut self, channel_idx: usize, interval_idx: usize, wait_seconds: f64) {
-        let after = wait_seconds > self.sla_thresholds[channel_idx];
-        let slot = self.channel_slot(channel_idx, interval_idx);
-        slot.abandoned += 1;
-        slot.abandoned_after_sla += u64::from(after);
-        slot.wait_sum_abandoned += wait_seconds;
-    }
-
-    #[inline]
-    pub fn handled(
-        &mut self,
-        channel_idx: usize,
-        interval_idx: usize,
-        group_idx: usize,
-        handle_seconds: f64,
+        contact: &Contact,
+        disruption_idx: usize,
+        was_waiting: bool,
+        notified: bool,
+        converts: bool,
     ) {
-        let slot = self.channel_slot(channel_idx, interval_idx);
-        slot.handled += 1;
-        slot.handle_time_sum += handle_seconds;
-        self.group_intervals[(group_idx, interval_idx)].handled += 1;
-        let cell = (group_idx, channel_idx);
-        self.flows.group_channel_handled[cell] += 1;
-        self.flows.group_channel_seconds[cell] += handle_seconds;
-    }
-
-    #[inline]
-    pub fn lost_to_outage(&mut self, channel_idx: usize, interval_idx: usize) {
-        self.channel_slot(channel_idx, interval_idx).lost_to_outage += 1;
-    }
-
-    /// A contact under an outage's SLA extension was answered or abandoned after `wait`.
-    pub fn extended_sla(&mut self, event_idx: usize, answered: bool, wait: f64, within: f64) {
-        let counts = &mut self.events[event_idx];
-        if answered {
-            counts.extended_answered += 1;
-            counts.extended_within += u64::from(wait <= within);
+        if let Some(counts) = self.bot_counts(contact) {
+            counts.bot_lost_to_outage += 1;
+            return;
+        }
+        let Some(cell) = self.customer_cell(contact) else {
+            return;
+        };
+        if !was_waiting {
+            cell.offered += 1;
+        }
+        if !converts {
+            cell.lost_to_outage += 1;
+        }
+        let counts = &mut self.disruptions[disruption_idx];
+        counts.displaced += 1;
+        counts.notified += u64::from(was_waiting && notified);
+        if converts {
+            counts.converted_to_backup += 1;
         } else {
-            counts.extended_abandoned_after += u64::from(wait > within);
+            counts.lost += 1;
         }
     }
 
-    pub fn left_at_end(&mut self, channel_idx: usize, interval_idx: usize, waiting: bool) {
-        let slot = self.channel_slot(channel_idx, interval_idx);
-        if waiting {
-            slot.waiting_at_end += 1;
-        } else {
-            slot.in_service_at_end += 1;
+    /// A contact still waiting or in service at the horizon.
+    #[inline]
+    pub fn left_at_end(&mut self, contact: &Contact) {
+        if let Some(counts) = self.bot_counts(contact) {
+            counts.bot_left_at_end += 1;
+            return;
+        }
+        // A requeued contact was answered once: it is still in service, not waiting.
+        let waiting = contact.state == ContactState::Waiting && !contact.requeued;
+        if let Some(cell) = self.customer_cell(contact) {
+            if waiting {
+                cell.waiting_at_end += 1;
+            } else {
+                cell.in_service_at_end += 1;
+            }
+        }
+    }
+
+    // Figures of a disruption that concern no contact yet.
+
+    /// A volume dip removed an arrival at `now`.
+    pub fn arrival_removed(&mut self, disruption_idx: usize, now: f64) {
+        if self.counts_at(now) {
+            self.disruptions[disruption_idx].removed_arrivals += 1;
+        }
+    }
+
+    /// A volume spike added an arrival at `now`.
+    pub fn arrival_added(&mut self, disruption_idx: usize, now: f64) {
+        if self.counts_at(now) {
+            self.disruptions[disruption_idx].extra_arrivals += 1;
+        }
+    }
+
+    /// A bot of a spam disruption arrived at `now`: rate-limited, caught by the filter, or
+    /// on its way to the agents.
+    pub fn bot_arrived(&mut self, disruption_idx: usize, now: f64, limited: bool, caught: bool) {
+        if self.counts_at(now) {
+            let counts = &mut self.disruptions[disruption_idx];
+            counts.bot_arrivals += 1;
+            counts.bot_rate_limited += u64::from(limited);
+            counts.bot_filtered += u64::from(!limited && caught);
         }
     }
 

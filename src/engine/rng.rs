@@ -40,16 +40,16 @@ pub enum StreamPurpose {
         channel_idx: usize,
     },
     /// Extra arrivals a disruption event adds (spike or bots): times.
-    EventArrivals {
-        event_idx: usize,
+    DisruptionArrivals {
+        disruption_idx: usize,
     },
     /// Extra arrivals' attributes, work and patience.
-    EventContacts {
-        event_idx: usize,
+    DisruptionContacts {
+        disruption_idx: usize,
     },
     /// The event's decisions: outage conversions, bot accounts and filtering.
-    EventDecisions {
-        event_idx: usize,
+    DisruptionDecisions {
+        disruption_idx: usize,
     },
 }
 
@@ -64,9 +64,9 @@ impl StreamPurpose {
             StreamPurpose::Handoff { channel_idx } => (6, channel_idx),
             StreamPurpose::FollowUp { channel_idx } => (7, channel_idx),
             StreamPurpose::Thinning { channel_idx } => (8, channel_idx),
-            StreamPurpose::EventArrivals { event_idx } => (9, event_idx),
-            StreamPurpose::EventContacts { event_idx } => (10, event_idx),
-            StreamPurpose::EventDecisions { event_idx } => (11, event_idx),
+            StreamPurpose::DisruptionArrivals { disruption_idx } => (9, disruption_idx),
+            StreamPurpose::DisruptionContacts { disruption_idx } => (10, disruption_idx),
+            StreamPurpose::DisruptionDecisions { disruption_idx } => (11, disruption_idx),
         };
         (kind << 32) | index as u64
     }

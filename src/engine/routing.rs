@@ -262,7 +262,7 @@ mod tests {
             logged_in_seconds: 0.0,
             logged_in_since: 0.0,
             n_conversations: 0,
-            conversation_offset: u32::MAX,
+            conversation_offset: None,
         }
     }
 

@@ -26,17 +26,8 @@ impl Simulation<'_> {
     pub(super) fn start_service(&mut self, agent_idx: u32, slot: u32) {
         let now = self.now;
         let contact = self.slab.contacts[slot as usize];
-        if contact.counted && !contact.requeued {
-            let wait = self.sla_wait(&contact);
-            self.recorder.answered(
-                contact.channel_idx as usize,
-                contact.interval_idx as usize,
-                wait,
-            );
-            if contact.event_tag != super::state::NO_EVENT_TAG {
-                self.record_extended_sla(&contact, true, wait);
-            }
-        }
+        let wait = self.sla_wait(&contact);
+        self.recorder.answered(&contact, wait);
         let class_idx = contact.class_idx as usize;
         let units = self.units_for(agent_idx, class_idx);
         let agent = &mut self.agents[agent_idx as usize];
@@ -93,7 +84,10 @@ impl Simulation<'_> {
         let now = self.now;
         let agent = self.agents[agent_idx as usize];
         let slowdown = self.scenario.groups[agent.group_idx as usize].concurrency_slowdown;
-        let offset = agent.conversation_offset as usize;
+        let offset = agent
+            .conversation_offset
+            .expect("only agents of a group with a slowdown hold conversations")
+            as usize;
         let old_n = agent.n_conversations;
         let old_speed = Self::conversation_speed(slowdown, old_n);
         for position in 0..old_n as usize {
@@ -151,26 +145,17 @@ impl Simulation<'_> {
         let now = self.now;
         let group_idx = self.agents[agent_idx as usize].group_idx as usize;
         let handle_seconds = now - contact.service_start;
-        if contact.counted {
-            self.recorder.handled(
-                contact.channel_idx as usize,
-                contact.interval_idx as usize,
-                group_idx,
-                handle_seconds,
-            );
-        } else if contact.bot && contact.arrival_time >= self.warmup {
-            let counts = &mut self.recorder.events[contact.event_tag as usize];
-            counts.bot_handled += 1;
-            counts.bot_agent_seconds += handle_seconds;
-        }
+        self.recorder.handled(&contact, group_idx, handle_seconds);
         let class_idx = contact.class_idx as usize;
         let units = self.units_for(agent_idx, class_idx);
-        if self.agents[agent_idx as usize].conversation_offset != u32::MAX
+        if self.agents[agent_idx as usize]
+            .conversation_offset
+            .is_some()
             && !self.layout.class_needs_whole_agent[class_idx]
         {
             self.change_conversations(agent_idx, None, Some(slot));
         }
-        if self.channels[contact.channel_idx as usize].may_hand_off && !contact.bot {
+        if self.channels[contact.channel_idx as usize].may_hand_off && !contact.is_bot() {
             self.maybe_hand_off(slot);
         }
         self.end_contact(slot, true);
@@ -224,13 +209,10 @@ impl Simulation<'_> {
                 .expect("select_work returns a class with a live head")
                 .contact_slot;
             let contact = self.slab.contacts[slot as usize];
-            if contact.counted {
-                let rule_idx = layout.class_rule[class_idx];
-                if rule_idx != super::layout::NO_RULE
-                    && !layout.group_in_tiers(class_idx, group_idx)
-                {
-                    self.recorder.flows.rule_widened[rule_idx as usize] += 1;
-                }
+            if let Some(rule_idx) = layout.class_rule[class_idx]
+                && !layout.group_in_tiers(class_idx, group_idx)
+            {
+                self.recorder.widened_by_rule(&contact, rule_idx as usize);
             }
             if self.audit.is_some() {
                 self.audit_service_start(agent_idx, slot, true);
@@ -273,10 +255,8 @@ impl Simulation<'_> {
         let Some(agent_idx) = chosen else {
             return;
         };
-        if contact.counted {
-            let rule_idx = self.layout.class_rule[class_idx];
-            self.recorder.flows.rule_widened[rule_idx as usize] += 1;
-        }
+        let rule_idx = self.layout.class_rule[class_idx].expect("only a rule widens a route");
+        self.recorder.widened_by_rule(&contact, rule_idx as usize);
         self.take_from_availability(agent_idx);
         if self.audit.is_some() {
             self.audit_service_start(agent_idx, slot, false);

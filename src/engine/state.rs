@@ -11,8 +11,28 @@
 
 use std::collections::VecDeque;
 
-/// Marks a contact whose issue is not tracked.
+/// `Contact::issue_slot` of a contact whose issue is not tracked (the scenario has no flows
+/// between channels). Contacts are the hot data of a run, so they keep 4-byte indices with
+/// one named sentinel each rather than 8-byte options.
 pub const NO_ISSUE: u32 = u32::MAX;
+
+/// `Contact::agent_idx` of a contact no agent is serving.
+pub const NO_AGENT: u32 = u32::MAX;
+
+/// Who a contact is. Customers count in their channel's figures (and, under an outage's SLA
+/// extension, in that disruption's); bots of a spam disruption cost agent time but count only
+/// in their disruption's figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    Customer {
+        /// The channel outage whose SLA extension covers the contact, if any.
+        sla_extension: Option<u8>,
+    },
+    Bot {
+        /// The spam disruption the bot belongs to.
+        spam: u8,
+    },
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContactState {
@@ -41,12 +61,11 @@ pub struct Contact {
     /// Reporting interval of the arrival; statistics are attributed to it.
     pub interval_idx: u32,
     pub generation: u32,
-    /// The customer issue this contact belongs to (`IssueSlab`); `NO_ISSUE` when the
-    /// scenario has no flows between channels, so issues are not tracked.
+    /// The customer issue this contact belongs to (`IssueSlab`), or `NO_ISSUE`.
     pub issue_slot: u32,
     /// Index of (issue type, segment, language, urgency) among attribute combinations.
     pub combination_idx: u32,
-    /// The agent serving it, while in service.
+    /// The agent serving it while in service, else `NO_AGENT`.
     pub agent_idx: u32,
     /// Increases whenever the contact's end of service is rescheduled; a `ServiceEnd` with an
     /// older token is stale.
@@ -57,21 +76,21 @@ pub struct Contact {
     pub language_idx: u8,
     pub urgency_idx: u8,
     pub state: ContactState,
-    /// Reached its channel at or after the warm-up, so it counts in the statistics.
+    /// Reached its current channel at or after the warm-up, so it counts in the statistics
+    /// (of its channel for a customer, of its spam disruption for a bot).
     pub counted: bool,
     /// Already moved once to another channel (a contact converts at most once).
     pub converted: bool,
-    /// Bot traffic of a spam event (`event_tag`): kept out of the channel's statistics.
-    pub bot: bool,
     /// Sent back to the queue after an agent started on it (answered already).
     pub requeued: bool,
-    /// For a bot, its spam event; otherwise the outage whose SLA extension covers the
-    /// contact; `NO_EVENT_TAG` for neither.
-    pub event_tag: u8,
+    pub party: Party,
 }
 
-/// Marks a contact that no disruption event concerns.
-pub const NO_EVENT_TAG: u8 = u8::MAX;
+impl Contact {
+    pub fn is_bot(&self) -> bool {
+        matches!(self.party, Party::Bot { .. })
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct ContactSlab {
@@ -189,9 +208,9 @@ pub struct Agent {
     pub logged_in_seconds: f64,
     pub logged_in_since: f64,
     /// Concurrency slowdown only: conversations in hand, listed in the simulation's
-    /// conversation table from `conversation_offset`.
+    /// conversation table from `conversation_offset` (`None` in a group without a slowdown).
     pub n_conversations: u16,
-    pub conversation_offset: u32,
+    pub conversation_offset: Option<u32>,
 }
 
 impl Agent {

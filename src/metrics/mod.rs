@@ -1,11 +1,11 @@
 //! Statistics: `metric` names every reported figure; `summary` turns many replications into means with confidence intervals;
-//! `routing_summary` does the same for routing, handoff and issue figures; `events_summary`
+//! `routing_summary` does the same for routing, handoff and issue figures; `disruption_summary`
 //! for disruption events, against the same run without them; `dashboard` the weekly
 //! dashboard's volume shares, resolution rates, costs per contact and waiting-time
 //! distributions. (One replication's counters are collected by `engine::recorder`.)
 
 pub mod dashboard;
-pub mod events_summary;
+pub mod disruption_summary;
 pub mod metric;
 pub mod routing_summary;
 pub mod summary;

@@ -40,9 +40,10 @@ pub struct RunSummary {
     /// Routing rules, overflows, callbacks, handoffs, cross-channel issue figures and work
     /// per group and channel.
     pub routing: RoutingSummary,
-    /// Disruption events: what each did and, from `omnisim run`, its effect against the same
-    /// run without events.
-    pub events: Vec<super::events_summary::EventSummary>,
+    /// Disruptions (`[[events]]`): what each did and, from `omnisim run`, its effect against
+    /// the same run without them.
+    #[serde(rename = "events")]
+    pub disruptions: Vec<super::disruption_summary::DisruptionSummary>,
     /// Per channel with agents: the waiting-time distribution of answered contacts.
     pub wait_distributions: Vec<super::dashboard::WaitDistribution>,
 }
@@ -75,7 +76,7 @@ pub struct IntervalRow {
     pub start_seconds: f64,
     pub start_label: String,
     /// Disruption events active during the interval, ';'-separated.
-    pub active_events: String,
+    pub active_disruptions: String,
     pub metrics: Figures,
 }
 
@@ -253,7 +254,7 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
         channels,
         groups,
         routing: routing_summary(scenario, results),
-        events: super::events_summary::event_summaries(scenario, results, None),
+        disruptions: super::disruption_summary::disruption_summaries(scenario, results, None),
         wait_distributions: super::dashboard::wait_distributions(scenario, results),
     };
     let dashboard = super::dashboard::channel_dashboard_metrics(scenario, results);
@@ -408,7 +409,10 @@ fn interval_rows(
                 interval_idx,
                 start_seconds,
                 start_label: format_clock(start_seconds, long),
-                active_events: super::events_summary::active_event_names(scenario, interval_idx),
+                active_disruptions: super::disruption_summary::active_disruption_names(
+                    scenario,
+                    interval_idx,
+                ),
                 metrics: estimates(results, |result| {
                     per_replication(result, (entity_idx, interval_idx))
                 }),

@@ -30,7 +30,8 @@ pub struct RawScenario {
     pub handoffs: Vec<RawHandoff>,
     /// Disruptions over time windows: outages, absences, volume spikes, spam.
     #[serde(default)]
-    pub events: Vec<RawEvent>,
+    #[serde(rename = "events")]
+    pub disruptions: Vec<RawDisruption>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -271,7 +272,7 @@ pub struct RawBreak {
 /// One disruption event; which keys apply depends on `kind` (validation says which).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawEvent {
+pub struct RawDisruption {
     pub name: Option<String>,
     /// "channel_outage", "absence", "volume_spike", "spam" or "group_outage".
     pub kind: String,

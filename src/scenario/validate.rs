@@ -242,7 +242,7 @@ impl Checker {
             }
         }
         let routing = self.routing(&raw, &channels, &groups, &attribute_names)?;
-        let disruptions = self.disruptions(&raw.events, &channels, &groups, &simulation)?;
+        let disruptions = self.disruptions(&raw.disruptions, &channels, &groups, &simulation)?;
         let scenario = Scenario {
             name,
             simulation,

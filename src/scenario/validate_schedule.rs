@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::raw::{RawBreak, RawEvent, RawGroup, RawNames, RawShift};
+use super::raw::{RawBreak, RawDisruption, RawGroup, RawNames, RawShift};
 use super::schedule::{Disruption, DisruptionKind, InServiceAtShiftEnd, Roster, Shift, takes_spam};
 use super::validate::Checker;
 use super::{AgentGroup, Channel, Headcount, Limits, SimulationSettings};
@@ -387,17 +387,17 @@ impl Checker {
     /// The scenario's `[[events]]`.
     pub(super) fn disruptions(
         &mut self,
-        raw_events: &[RawEvent],
+        raw_disruptions: &[RawDisruption],
         channels: &[Channel],
         groups: &[AgentGroup],
         settings: &SimulationSettings,
     ) -> Option<Vec<Disruption>> {
-        if raw_events.len() > Limits::MAX_DISRUPTIONS {
+        if raw_disruptions.len() > Limits::MAX_DISRUPTIONS {
             self.fail(
                 "events",
                 format!(
                     "{} events; at most {} are supported",
-                    raw_events.len(),
+                    raw_disruptions.len(),
                     Limits::MAX_DISRUPTIONS
                 ),
             );
@@ -405,22 +405,22 @@ impl Checker {
         }
         let problems_before = self.problems.len();
         let mut disruptions = Vec::new();
-        for (event_idx, raw) in raw_events.iter().enumerate() {
-            let key = format!("events[{event_idx}]");
+        for (disruption_idx, raw) in raw_disruptions.iter().enumerate() {
+            let key = format!("events[{disruption_idx}]");
             if let Some(disruption) =
-                self.disruption(&key, raw, event_idx, channels, groups, settings)
+                self.disruption(&key, raw, disruption_idx, channels, groups, settings)
             {
                 disruptions.push(disruption);
             }
         }
-        for (event_idx, raw) in raw_events.iter().enumerate() {
+        for (disruption_idx, raw) in raw_disruptions.iter().enumerate() {
             if let Some(name) = &raw.name
-                && raw_events[..event_idx]
+                && raw_disruptions[..disruption_idx]
                     .iter()
                     .any(|other| other.name.as_ref() == Some(name))
             {
                 self.fail(
-                    &format!("events[{event_idx}].name"),
+                    &format!("events[{disruption_idx}].name"),
                     format!("\"{name}\" names an earlier event too; event names must differ"),
                 );
             }
@@ -452,8 +452,8 @@ impl Checker {
     fn disruption(
         &mut self,
         key: &str,
-        raw: &RawEvent,
-        event_idx: usize,
+        raw: &RawDisruption,
+        disruption_idx: usize,
         channels: &[Channel],
         groups: &[AgentGroup],
         settings: &SimulationSettings,
@@ -462,7 +462,7 @@ impl Checker {
         let name = raw
             .name
             .clone()
-            .unwrap_or_else(|| format!("{}_{}", raw.kind, event_idx + 1));
+            .unwrap_or_else(|| format!("{}_{}", raw.kind, disruption_idx + 1));
         let start = match parse_time_point_seconds(&raw.start) {
             Ok(start) if start < horizon => Some(start),
             Ok(start) => {
@@ -572,12 +572,15 @@ impl Checker {
         }
         let kind = match kind {
             "channel_outage" => {
-                let channel_idx = self.event_channel(key, raw.channel.as_deref(), channels)?;
+                let channel_idx = self.disruption_channel(key, raw.channel.as_deref(), channels)?;
                 let backup_channel = match &raw.backup {
                     None => None,
                     Some(backup) => {
-                        let backup_idx =
-                            self.event_channel_named(&format!("{key}.backup"), backup, channels)?;
+                        let backup_idx = self.disruption_channel_named(
+                            &format!("{key}.backup"),
+                            backup,
+                            channels,
+                        )?;
                         if backup_idx == channel_idx {
                             self.fail(
                                 &format!("{key}.backup"),
@@ -632,7 +635,7 @@ impl Checker {
                 }
             }
             "absence" => {
-                let event_groups = self.event_groups(key, raw.group.as_ref(), groups)?;
+                let disruption_groups = self.disruption_groups(key, raw.group.as_ref(), groups)?;
                 let Some(share) = raw.share else {
                     self.fail(
                         key,
@@ -641,12 +644,12 @@ impl Checker {
                     return None;
                 };
                 DisruptionKind::Absence {
-                    groups: event_groups,
+                    groups: disruption_groups,
                     share: self.share(&format!("{key}.share"), share)?,
                 }
             }
             "volume_spike" => {
-                let channel_idx = self.event_channel(key, raw.channel.as_deref(), channels)?;
+                let channel_idx = self.disruption_channel(key, raw.channel.as_deref(), channels)?;
                 if channels[channel_idx].arrivals.is_none() {
                     self.fail(
                         &format!("{key}.channel"),
@@ -674,7 +677,7 @@ impl Checker {
                 }
             }
             "spam" => {
-                let channel_idx = self.event_channel(key, raw.channel.as_deref(), channels)?;
+                let channel_idx = self.disruption_channel(key, raw.channel.as_deref(), channels)?;
                 let channel = &channels[channel_idx];
                 if !takes_spam(channel.kind) || channel.arrivals.is_none() {
                     self.fail(
@@ -742,14 +745,14 @@ impl Checker {
                 }
             }
             _ => {
-                let event_groups = self.event_groups(key, raw.group.as_ref(), groups)?;
+                let disruption_groups = self.disruption_groups(key, raw.group.as_ref(), groups)?;
                 let in_service = self.in_service_policy(
                     &format!("{key}.in_service"),
                     raw.in_service.as_deref(),
                     InServiceAtShiftEnd::Requeue,
                 )?;
                 DisruptionKind::GroupOutage {
-                    groups: event_groups,
+                    groups: disruption_groups,
                     in_service,
                 }
             }
@@ -771,7 +774,7 @@ impl Checker {
         }
     }
 
-    fn event_channel(
+    fn disruption_channel(
         &mut self,
         key: &str,
         name: Option<&str>,
@@ -781,10 +784,10 @@ impl Checker {
             self.fail(key, "names no `channel`");
             return None;
         };
-        self.event_channel_named(&format!("{key}.channel"), name, channels)
+        self.disruption_channel_named(&format!("{key}.channel"), name, channels)
     }
 
-    fn event_channel_named(
+    fn disruption_channel_named(
         &mut self,
         key: &str,
         name: &str,
@@ -813,7 +816,7 @@ impl Checker {
         }
     }
 
-    fn event_groups(
+    fn disruption_groups(
         &mut self,
         key: &str,
         names: Option<&RawNames>,

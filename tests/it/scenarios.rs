@@ -193,12 +193,12 @@ fn the_overlays_apply_to_both_retail_weeks() {
     for base in ["retail_week.toml", "retail_week_shifts.toml"] {
         for overlay in ["outage_chat.toml", "sickout.toml", "campaign_spike.toml"] {
             let summary = check_with(base, &[overlay], 2);
-            assert!(!summary.events.is_empty(), "{base} + {overlay}");
+            assert!(!summary.disruptions.is_empty(), "{base} + {overlay}");
         }
     }
     // Overlays layer: both what-ifs at once.
     let both = check_with("retail_week.toml", &["outage_chat.toml", "sickout.toml"], 2);
-    let names: Vec<&str> = both.events.iter().map(|e| e.name.as_str()).collect();
+    let names: Vec<&str> = both.disruptions.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["chat_platform_down", "tier1_sickout"]);
     assert_eq!(both.scenario, "retail_week+outage_chat+sickout");
 }

@@ -151,7 +151,12 @@ fn nobody_works_off_shift_on_a_break_or_on_a_dead_channel() {
     let scenario = parse(&format!("{SIMULATION}{ROSTER}{EVENTS}"));
     let results = run_audited(&scenario, 4);
     // The mechanisms fired, so the audit had something to check.
-    let events = |idx: usize| results.iter().map(|r| r.events[idx]).collect::<Vec<_>>();
+    let events = |idx: usize| {
+        results
+            .iter()
+            .map(|r| r.disruptions[idx])
+            .collect::<Vec<_>>()
+    };
     assert!(events(2).iter().map(|e| e.displaced).sum::<u64>() > 0);
     let handled: u64 = results
         .iter()
@@ -298,7 +303,7 @@ fn every_contact_an_outage_displaces_is_converted_or_lost() {
     let results = run_audited(&scenario, 6);
     let mut displaced_total = 0;
     for result in &results {
-        let counts = result.events[outage_idx];
+        let counts = result.disruptions[outage_idx];
         let chat = channel_rows(&scenario, result, "chat");
         let lost: u64 = chat.iter().map(|r| r.lost_to_outage).sum();
         let converted: u64 = chat.iter().map(|r| r.converted_out).sum();
@@ -412,12 +417,12 @@ start = "0s"
     let spam = parse(&format!("{SPIKE}{events}"));
     let base = parse(SPIKE);
     let (with, without) = (run_audited(&spam, 20), run(&base, 20));
-    let mut totals = omnisim::engine::counts::EventCounts::default();
+    let mut totals = omnisim::engine::counts::DisruptionCounts::default();
     for (a, b) in with.iter().zip(&without) {
         let offered =
             |r: &ReplicationResult| r.channel_intervals.iter().map(|c| c.offered).sum::<u64>();
         assert_eq!(offered(a), offered(b), "bots counted as customers");
-        let counts = a.events[0];
+        let counts = a.disruptions[0];
         totals.bot_arrivals += counts.bot_arrivals;
         totals.bot_rate_limited += counts.bot_rate_limited;
         totals.bot_filtered += counts.bot_filtered;

@@ -136,7 +136,7 @@ pub fn run_report_html(
     cross_channel_table(&mut html, summary);
     cost_table(&mut html, summary);
     groups_table(&mut html, summary);
-    events_table(&mut html, summary);
+    disruptions_table(&mut html, summary);
     html.push_str("<h2 id=\"charts\">Charts</h2>\n");
     for (figure, svg) in charts {
         let _ = writeln!(
@@ -380,12 +380,12 @@ fn groups_table(html: &mut String, summary: &RunSummary) {
     html.push_str("</table>\n");
 }
 
-fn events_table(html: &mut String, summary: &RunSummary) {
-    if summary.events.is_empty() {
+fn disruptions_table(html: &mut String, summary: &RunSummary) {
+    if summary.disruptions.is_empty() {
         return;
     }
     html.push_str("<h3>Disruption events</h3>\n<p class=\"meta\">Each event against the same run without events, on the same seeds: the difference is paired, so its interval is narrow.</p>\n<table>\n<tr><th>event</th><th class=\"text\">when</th><th class=\"text\">subject</th><th class=\"text\">metric</th><th>with event</th><th>without</th><th>difference</th></tr>\n");
-    for event in &summary.events {
+    for event in &summary.disruptions {
         for comparison in &event.comparison {
             for (metric, paired) in &comparison.metrics {
                 let format: fn(f64) -> String = match metric.unit() {
@@ -497,7 +497,7 @@ fn settings_section(html: &mut String, scenario: &Scenario, summary: &RunSummary
     html.push_str("</table>\n");
     if !scenario.disruptions.is_empty() {
         html.push_str("<h3>Events</h3>\n<ul>\n");
-        for event in &summary.events {
+        for event in &summary.disruptions {
             let _ = writeln!(
                 html,
                 "<li>{} ({}), {} to {}</li>",

@@ -1,9 +1,9 @@
 //! What `omnisim run` writes: summary.json, intervals.csv, group_intervals.csv, events.csv
 //! (with disruptions), report.html and the charts, all from one `RunReport`; and the terminal
-//! dashboard (`terminal.rs`, with `dashboard.rs` and `events_table.rs`). Pure: bytes and text.
+//! dashboard (`terminal.rs`, with `dashboard.rs` and `disruptions_table.rs`). Pure: bytes and text.
 
 mod dashboard;
-mod events_table;
+mod disruptions_table;
 pub mod html;
 pub mod terminal;
 
@@ -14,7 +14,7 @@ use super::charts::{Figure, chart_files};
 use super::format::{number, optional_number};
 use super::json_bytes;
 use super::{Charts, OutputFile};
-use crate::metrics::events_summary::EventSummary;
+use crate::metrics::disruption_summary::DisruptionSummary;
 use crate::metrics::metric::Metric;
 use crate::metrics::summary::{IntervalRow, RunSummary};
 use crate::scenario::Scenario;
@@ -39,10 +39,10 @@ pub fn run_files(
             interval_csv_bytes("group", &report.group_rows),
         ),
     ];
-    if !summary.events.is_empty() {
+    if !summary.disruptions.is_empty() {
         files.push(OutputFile::new(
             "events.csv",
-            events_csv_bytes(&summary.events),
+            disruptions_csv_bytes(&summary.disruptions),
         ));
     }
     if charts == Charts::Draw {
@@ -92,7 +92,7 @@ pub fn interval_csv_bytes(entity_column: &str, rows: &[IntervalRow]) -> Vec<u8> 
             row.interval_idx.to_string(),
             number(row.start_seconds),
             row.start_label.clone(),
-            row.active_events.clone(),
+            row.active_disruptions.clone(),
         ];
         for estimate in row.metrics.values() {
             record.push(optional_number(estimate.mean));
@@ -103,9 +103,9 @@ pub fn interval_csv_bytes(entity_column: &str, rows: &[IntervalRow]) -> Vec<u8> 
     writer.into_inner().expect("flush to memory")
 }
 
-/// events.csv: for every event and subject (channel or group) it touches, each compared
-/// metric with the event, without it, and the paired difference, with 95% half-widths.
-pub fn events_csv_bytes(events: &[EventSummary]) -> Vec<u8> {
+/// events.csv: for every disruption and subject (channel or group) it touches, each compared
+/// metric with the disruption, without it, and the paired difference, with 95% half-widths.
+pub fn disruptions_csv_bytes(disruptions: &[DisruptionSummary]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
         .write_record([
@@ -124,15 +124,15 @@ pub fn events_csv_bytes(events: &[EventSummary]) -> Vec<u8> {
             "difference_ci95",
         ])
         .expect("write to memory");
-    for event in events {
-        for row in &event.comparison {
+    for disruption in disruptions {
+        for row in &disruption.comparison {
             for (metric, paired) in &row.metrics {
                 writer
                     .write_record([
-                        event.name.clone(),
-                        event.kind.to_string(),
-                        event.start.clone(),
-                        event.end.clone(),
+                        disruption.name.clone(),
+                        disruption.kind.to_string(),
+                        disruption.start.clone(),
+                        disruption.end.clone(),
                         row.subject_kind.to_string(),
                         row.subject.clone(),
                         metric.name().to_string(),

@@ -53,7 +53,9 @@ pub fn summary_table(summary: &RunSummary) -> String {
         ));
     }
     text.push_str(&routing_table(summary));
-    text.push_str(&super::events_table::events_table(&summary.events));
+    text.push_str(&super::disruptions_table::disruptions_table(
+        &summary.disruptions,
+    ));
     if summary
         .channels
         .iter()

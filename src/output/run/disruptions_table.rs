@@ -1,7 +1,7 @@
 //! The terminal block on disruption events: what each did, then its effect on each channel
 //! and group it touches, with the event against the same run without it. Pure: returns text.
 
-use crate::metrics::events_summary::{EventSummary, PairedEstimate};
+use crate::metrics::disruption_summary::{DisruptionSummary, PairedEstimate};
 use crate::metrics::metric::{Metric, Unit};
 use crate::output::format::{
     estimate_count as count, estimate_percent as percent, percent as percent_value,
@@ -10,19 +10,19 @@ use crate::stats::Estimate;
 use crate::units::format_duration;
 
 /// Empty when the scenario has no events.
-pub fn events_table(events: &[EventSummary]) -> String {
-    if events.is_empty() {
+pub fn disruptions_table(disruptions: &[DisruptionSummary]) -> String {
+    if disruptions.is_empty() {
         return String::new();
     }
     let mut text = String::from(
         "\nEVENTS: with the event vs the same customers without it; difference ± 95% CI\n",
     );
-    for event in events {
+    for disruption in disruptions {
         text.push_str(&format!(
             "  {} ({}), {} to {}\n",
-            event.name, event.kind, event.start, event.end
+            disruption.name, disruption.kind, disruption.start, disruption.end
         ));
-        let figures: Vec<String> = event
+        let figures: Vec<String> = disruption
             .figures
             .iter()
             .filter(|(_, estimate)| estimate.mean.is_some())
@@ -38,10 +38,10 @@ pub fn events_table(events: &[EventSummary]) -> String {
         for line in wrap(&figures, 92) {
             text.push_str(&format!("    {line}\n"));
         }
-        if event.comparison.is_empty() {
+        if disruption.comparison.is_empty() {
             continue;
         }
-        let width = event
+        let width = disruption
             .comparison
             .iter()
             .map(|row| row.subject.len())
@@ -52,7 +52,7 @@ pub fn events_table(events: &[EventSummary]) -> String {
             "    {:<width$} {:<10} {:>12} {:>12} {:>20}\n",
             "subject", "metric", "with event", "without", "difference"
         ));
-        for row in &event.comparison {
+        for row in &disruption.comparison {
             let mut subject = row.subject.as_str();
             for (metric, paired) in row
                 .metrics

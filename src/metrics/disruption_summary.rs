@@ -15,13 +15,13 @@ use serde::Serialize;
 use super::metric::{Figures, Metric};
 use super::summary::channel_metric_values;
 use crate::engine::ReplicationResult;
-use crate::engine::counts::{ChannelIntervalCounts, EventCounts, GroupIntervalCounts};
+use crate::engine::counts::{ChannelIntervalCounts, DisruptionCounts, GroupIntervalCounts};
 use crate::scenario::{Disruption, DisruptionKind, Scenario};
 use crate::stats::Estimate;
 use crate::units::format_clock;
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EventSummary {
+pub struct DisruptionSummary {
     pub name: String,
     pub kind: &'static str,
     pub start_seconds: f64,
@@ -35,11 +35,11 @@ pub struct EventSummary {
     /// What the event did, by kind (contacts displaced, bots filtered...), per replication.
     pub figures: Figures,
     /// With the event against without it, per channel or group (empty without a base run).
-    pub comparison: Vec<EventComparison>,
+    pub comparison: Vec<DisruptionComparison>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EventComparison {
+pub struct DisruptionComparison {
     /// "channel" or "group".
     pub subject_kind: &'static str,
     pub subject: String,
@@ -64,27 +64,27 @@ const CHANNEL_METRICS: [Metric; 4] = [
 ];
 
 /// Summaries of every event; comparisons when `base` (the run without events) is given.
-pub fn event_summaries(
+pub fn disruption_summaries(
     scenario: &Scenario,
     results: &[ReplicationResult],
     base: Option<&[ReplicationResult]>,
-) -> Vec<EventSummary> {
+) -> Vec<DisruptionSummary> {
     let settings = &scenario.simulation;
     let long = settings.horizon_seconds > 7.0 * 86_400.0;
     scenario
         .disruptions
         .iter()
         .enumerate()
-        .map(|(event_idx, disruption)| {
+        .map(|(disruption_idx, disruption)| {
             let (first, last) = compared_intervals(scenario, disruption);
-            let figures = figure_estimates(results, event_idx, &disruption.kind);
+            let figures = figure_estimates(results, disruption_idx, &disruption.kind);
             let comparison = match base {
                 Some(base) if first < last => {
                     compare(scenario, disruption, results, base, first..last)
                 }
                 _ => Vec::new(),
             };
-            EventSummary {
+            DisruptionSummary {
                 name: disruption.name.clone(),
                 kind: disruption.kind.name(),
                 start_seconds: disruption.start_seconds,
@@ -116,7 +116,7 @@ fn compared_intervals(scenario: &Scenario, disruption: &Disruption) -> (usize, u
 }
 
 /// Names of the events active at some moment of each interval, joined by ';'.
-pub fn active_event_names(scenario: &Scenario, interval_idx: usize) -> String {
+pub fn active_disruption_names(scenario: &Scenario, interval_idx: usize) -> String {
     let interval = scenario.simulation.interval_seconds;
     let (from, to) = (
         interval_idx as f64 * interval,
@@ -131,7 +131,7 @@ pub fn active_event_names(scenario: &Scenario, interval_idx: usize) -> String {
         .join(";")
 }
 
-fn figure_values(counts: &EventCounts, kind: &DisruptionKind) -> Vec<(Metric, f64)> {
+fn figure_values(counts: &DisruptionCounts, kind: &DisruptionKind) -> Vec<(Metric, f64)> {
     let c = counts;
     match kind {
         DisruptionKind::ChannelOutage { .. } => {
@@ -171,11 +171,11 @@ fn figure_values(counts: &EventCounts, kind: &DisruptionKind) -> Vec<(Metric, f6
 
 fn figure_estimates(
     results: &[ReplicationResult],
-    event_idx: usize,
+    disruption_idx: usize,
     kind: &DisruptionKind,
 ) -> Figures {
     super::summary::estimates(results, |result| {
-        figure_values(&result.events[event_idx], kind)
+        figure_values(&result.disruptions[disruption_idx], kind)
     })
 }
 
@@ -185,7 +185,7 @@ fn compare(
     results: &[ReplicationResult],
     base: &[ReplicationResult],
     intervals: std::ops::Range<usize>,
-) -> Vec<EventComparison> {
+) -> Vec<DisruptionComparison> {
     let seconds = intervals.len() as f64 * scenario.simulation.interval_seconds;
     let channels: Vec<usize> = match disruption.kind {
         DisruptionKind::ChannelOutage {
@@ -224,7 +224,7 @@ fn compare(
                     .map_or(f64::NAN, |(_, value)| *value)
             })
         };
-        rows.push(EventComparison {
+        rows.push(DisruptionComparison {
             subject_kind: "channel",
             subject: scenario.channels[channel_idx].name.clone(),
             metrics: paired(&CHANNEL_METRICS, results, base, values),
@@ -238,7 +238,7 @@ fn compare(
             );
             [total.available_area / seconds, total.busy_area / seconds]
         };
-        rows.push(EventComparison {
+        rows.push(DisruptionComparison {
             subject_kind: "group",
             subject: scenario.groups[group_idx].name.clone(),
             metrics: paired(&names, results, base, values),

@@ -1,0 +1,62 @@
+//! The flow checks every replication ends with. For every channel and reporting interval,
+//! offered = handled + abandoned + converted out + waiting at end + in service at end +
+//! deflected + lost to outage, and answered = handled + in service at end; for every
+//! disruption, displaced = moved to the backup + lost, and every bot is rate-limited,
+//! filtered, refused, or reached the agents (and was handled, left at the end, or lost to an
+//! outage). A failure is an engine bug; `simulate::run` refuses to report such a run.
+
+use super::recorder::Recorder;
+use crate::scenario::Scenario;
+
+/// What did not balance, in words (empty when everything did).
+pub(super) fn failures(scenario: &Scenario, recorder: &Recorder, replication: u32) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (channel_idx, channel) in scenario.channels.iter().enumerate() {
+        for (interval_idx, row) in recorder
+            .channel_intervals
+            .row(channel_idx)
+            .iter()
+            .enumerate()
+        {
+            let accounted = row.handled
+                + row.abandoned
+                + row.converted_out
+                + row.waiting_at_end
+                + row.in_service_at_end
+                + row.deflected
+                + row.lost_to_outage;
+            if row.offered != accounted || row.answered != row.handled + row.in_service_at_end {
+                failures.push(format!(
+                    "replication {replication}, channel {}, interval {interval_idx}: offered {} but handled {} + abandoned {} + converted out {} + waiting {} + in service {} + deflected {} + lost to outage {}",
+                    channel.name,
+                    row.offered,
+                    row.handled,
+                    row.abandoned,
+                    row.converted_out,
+                    row.waiting_at_end,
+                    row.in_service_at_end,
+                    row.deflected,
+                    row.lost_to_outage
+                ));
+            }
+        }
+    }
+    for (disruption_idx, counts) in recorder.disruptions.iter().enumerate() {
+        let reached = counts.bot_handled + counts.bot_left_at_end + counts.bot_lost_to_outage;
+        let accounted = counts.bot_rate_limited
+            + counts.bot_filtered
+            + counts.bot_refused_closed
+            + counts.bot_reached_agents;
+        let displaced = counts.converted_to_backup + counts.lost;
+        if counts.bot_arrivals != accounted
+            || counts.bot_reached_agents != reached
+            || counts.displaced != displaced
+        {
+            failures.push(format!(
+                "replication {replication}, disruption {}: {counts:?} does not balance",
+                scenario.disruptions[disruption_idx].name
+            ));
+        }
+    }
+    failures
+}

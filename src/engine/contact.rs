@@ -1,0 +1,325 @@
+//! A contact's life on its channel: its arrival (attributes, work and patience drawn from
+//! the channel's own streams), admission (refused while closed, deflected by self-service,
+//! held or ticketed after hours), offering (to a free agent of its route, to another channel
+//! when a rule moves it, or to its class queue), its wait, and abandonment. Agents and
+//! service are `service.rs`; moves between channels are `flows.rs`.
+
+use super::event_queue::Event;
+use super::state::{Contact, ContactState, Issue, NO_AGENT, NO_ISSUE, Party, QueueEntry};
+use super::{DrawnContact, Simulation, draw, routing};
+use crate::scenario::{AfterHours, ChannelKind};
+
+impl Simulation<'_> {
+    pub(super) fn schedule_next_arrival(&mut self, channel_idx: usize) {
+        let Some(profile) = self.scenario.channels[channel_idx].arrivals.as_ref() else {
+            return;
+        };
+        let runtime = &mut self.channels[channel_idx];
+        if let Some(time) =
+            runtime
+                .clock
+                .next_arrival(profile, self.now, self.horizon, &mut runtime.arrival_rng)
+        {
+            self.events.schedule(
+                time,
+                Event::Arrival {
+                    channel_idx: channel_idx as u16,
+                },
+            );
+        }
+    }
+
+    pub(super) fn on_arrival(&mut self, channel_idx: usize) {
+        self.schedule_next_arrival(channel_idx);
+        self.contacts_generated += 1;
+        let channel = &self.scenario.channels[channel_idx];
+        let runtime = &mut self.channels[channel_idx];
+        // Draw everything about the contact first, from its own streams, so the same contact
+        // carries the same attributes, work and patience whatever happens to it.
+        let mix = &channel.mix;
+        let rng = &mut runtime.attribute_rng;
+        let drawn = DrawnContact {
+            issue_type_idx: draw(&runtime.issue_type_choice, &mix.issue_type_shares, rng),
+            segment_idx: draw(&runtime.segment_choice, &mix.segment_shares, rng),
+            language_idx: draw(&runtime.language_choice, &mix.language_shares, rng),
+            urgency_idx: draw(&runtime.urgency_choice, &mix.urgency_shares, rng),
+            work_seconds: runtime
+                .handle_time
+                .as_ref()
+                .map_or(0.0, |sampler| sampler.sample(&mut runtime.handle_rng)),
+            patience_seconds: runtime.patience.as_ref().map_or(f64::INFINITY, |sampler| {
+                sampler.sample(&mut runtime.patience_rng)
+            }),
+        };
+        if self.disruption.channel_keep[channel_idx] < 1.0 && self.thinned_away(channel_idx) {
+            return;
+        }
+        self.admit(
+            channel_idx,
+            drawn,
+            Party::Customer {
+                sla_extension: None,
+            },
+        );
+    }
+
+    /// A new contact arrives on its channel: refused, deflected, held or offered.
+    #[inline]
+    pub(super) fn admit(&mut self, channel_idx: usize, drawn: DrawnContact, party: Party) {
+        let now = self.now;
+        let channel = &self.scenario.channels[channel_idx];
+        let combination_idx =
+            self.scenario
+                .attribute_combination_index(&crate::scenario::ContactKey {
+                    channel_idx,
+                    issue_type_idx: drawn.issue_type_idx,
+                    segment_idx: drawn.segment_idx,
+                    language_idx: drawn.language_idx,
+                    urgency_idx: drawn.urgency_idx,
+                });
+        let mut contact = Contact {
+            arrival_time: now,
+            work_seconds: drawn.work_seconds,
+            patience_seconds: drawn.patience_seconds,
+            service_start: 0.0,
+            remaining_work: 0.0,
+            progress_at: 0.0,
+            class_idx: 0,
+            interval_idx: self.interval_of(now) as u32,
+            generation: 0,
+            issue_slot: NO_ISSUE,
+            combination_idx: combination_idx as u32,
+            agent_idx: NO_AGENT,
+            service_token: 0,
+            channel_idx: channel_idx as u16,
+            issue_type_idx: drawn.issue_type_idx as u8,
+            segment_idx: drawn.segment_idx as u8,
+            language_idx: drawn.language_idx as u8,
+            urgency_idx: drawn.urgency_idx as u8,
+            state: ContactState::Waiting,
+            counted: now >= self.warmup,
+            converted: false,
+            requeued: false,
+            party,
+        };
+        let open = channel.hours.is_open(now);
+        if !open && (contact.is_bot() || channel.after_hours == AfterHours::Refuse) {
+            self.recorder.refused_closed(&contact);
+            return;
+        }
+        if channel.kind == ChannelKind::SelfService {
+            self.recorder.deflected(&contact);
+            return;
+        }
+        if self.tracking_issues && !contact.is_bot() {
+            contact.issue_slot = self.issues.insert(Issue {
+                first_arrival: now,
+                counted: contact.counted,
+                ..Issue::default()
+            });
+        }
+        self.recorder.bot_reached_agents(&contact);
+        let slot = self.new_contact(contact);
+        if open {
+            self.offer(slot);
+        } else {
+            self.arrive(slot, false);
+        }
+    }
+
+    /// A contact reaches its channel (a new arrival or a follow-up): outside hours it gets
+    /// the channel's after-hours treatment, otherwise it is offered.
+    pub(super) fn arrive(&mut self, slot: u32, follow_up: bool) {
+        let contact = self.slab.contacts[slot as usize];
+        if follow_up {
+            self.recorder.followup_in(&contact);
+        }
+        let channel = &self.scenario.channels[contact.channel_idx as usize];
+        if !channel.hours.is_open(self.now) {
+            match channel.after_hours {
+                AfterHours::Refuse => {
+                    self.recorder.refused_closed(&contact);
+                    self.end_contact(slot, false);
+                    return;
+                }
+                AfterHours::Ticket { to_channel } => {
+                    self.recorder.after_hours_ticket(&contact);
+                    self.convert(slot, to_channel, false, false);
+                    return;
+                }
+                AfterHours::Hold => self.recorder.held_after_hours(&contact),
+            }
+        }
+        self.offer(slot);
+    }
+
+    /// Offers a contact on its channel now: to a free agent of its route, else (when a rule
+    /// says so) to another channel, else to the queue.
+    pub(super) fn offer(&mut self, slot: u32) {
+        let channel_idx = self.slab.contacts[slot as usize].channel_idx as usize;
+        if let Some(outage) = self.disruption.channel_outage[channel_idx] {
+            self.displace(slot, outage as usize, false);
+            return;
+        }
+        let extension = self.disruption.channel_extension[channel_idx];
+        let record = &mut self.slab.contacts[slot as usize];
+        if let Party::Customer { sla_extension } = &mut record.party {
+            *sla_extension = extension;
+        }
+        let class_idx = self
+            .layout
+            .class_index(channel_idx, record.combination_idx as usize);
+        record.class_idx = class_idx as u32;
+        let contact = *record;
+        if let Some(rule_idx) = self.layout.class_rule[class_idx] {
+            self.recorder.routed_by_rule(&contact, rule_idx as usize);
+        }
+        if let Some(move_to) = self.layout.class_move_to[class_idx]
+            && !contact.converted
+            && !contact.is_bot()
+            && self.channel_accepts(move_to as usize)
+        {
+            self.recorder.offered(&contact, false);
+            self.convert(slot, move_to as usize, true, false);
+            return;
+        }
+        if !self.channel_taking_work[channel_idx] {
+            self.recorder.offered(&contact, true);
+            self.enqueue(slot);
+            return;
+        }
+        let chosen = self.free_agent_for(class_idx, contact.issue_type_idx as usize);
+        self.recorder.offered(&contact, chosen.is_none());
+        match chosen {
+            Some(agent_idx) => self.start_with(agent_idx, slot),
+            None => {
+                if self.channels[channel_idx].may_convert
+                    && !contact.is_bot()
+                    && self.try_convert_instead_of_queueing(slot)
+                {
+                    return;
+                }
+                self.enqueue(slot);
+            }
+        }
+    }
+
+    /// An available agent of the class's route for a contact of this issue type, by the
+    /// scenario's selection policy.
+    #[inline]
+    pub(super) fn free_agent_for(&self, class_idx: usize, issue_type_idx: usize) -> Option<u32> {
+        let scenario = self.scenario;
+        let channel_idx = self.layout.class_channel[class_idx] as usize;
+        routing::select_agent(
+            &self.layout.class_tiers[class_idx],
+            scenario.routing.agent_selection,
+            &self.pools,
+            &self.agents,
+            self.layout.class_needs_whole_agent[class_idx],
+            |group_idx| scenario.groups[group_idx].proficiency(issue_type_idx, channel_idx),
+            self.now,
+        )
+    }
+
+    /// Starts an agent routing chose (out of its availability set) on a contact not queued.
+    #[inline]
+    pub(super) fn start_with(&mut self, agent_idx: u32, slot: u32) {
+        self.take_from_availability(agent_idx);
+        if self.audit.is_some() {
+            self.audit_service_start(agent_idx, slot, false);
+        }
+        self.start_service(agent_idx, slot);
+        self.refresh_availability(agent_idx);
+    }
+
+    /// Whether a channel takes converted contacts now: open, or holding them for opening.
+    pub(super) fn channel_accepts(&self, channel_idx: usize) -> bool {
+        let channel = &self.scenario.channels[channel_idx];
+        self.disruption.channel_outage[channel_idx].is_none()
+            && (channel.after_hours == AfterHours::Hold || channel.hours.is_open(self.now))
+    }
+
+    /// Puts a contact in its class queue, with its abandonment and widening timers.
+    fn enqueue(&mut self, slot: u32) {
+        let now = self.now;
+        let contact = &mut self.slab.contacts[slot as usize];
+        contact.state = ContactState::Waiting;
+        let (class_idx, generation, patience, queued_at) = (
+            contact.class_idx as usize,
+            contact.generation,
+            contact.patience_seconds,
+            contact.arrival_time,
+        );
+        let queue = &mut self.queues[class_idx];
+        queue.entries.push_back(QueueEntry {
+            contact_slot: slot,
+            generation,
+            arrival_time: queued_at,
+        });
+        queue.live += 1;
+        let channel_idx = self.layout.class_channel[class_idx] as usize;
+        self.change_queue_length(channel_idx, 1);
+        if patience.is_finite() {
+            self.events.schedule(
+                now + patience,
+                Event::Abandon {
+                    contact_slot: slot,
+                    generation,
+                },
+            );
+        }
+        let widen_after = self.layout.class_widen_after[class_idx];
+        if widen_after.is_finite() && !self.layout.class_widen_to[class_idx].is_empty() {
+            self.events.schedule(
+                now + widen_after,
+                Event::Widen {
+                    contact_slot: slot,
+                    generation,
+                },
+            );
+        }
+    }
+
+    #[inline]
+    pub(super) fn change_queue_length(&mut self, channel_idx: usize, delta: i32) {
+        let length = &mut self.channel_queue_lengths[channel_idx];
+        *length = length.wrapping_add_signed(delta);
+        let length = *length;
+        self.recorder.queue_changed(channel_idx, self.now, length);
+    }
+
+    /// The wait a contact has had on its channel's SLA clock.
+    #[inline]
+    pub(super) fn sla_wait(&self, contact: &Contact) -> f64 {
+        let channel_idx = contact.channel_idx as usize;
+        if self.channels[channel_idx].business_hours_clock {
+            self.scenario.channels[channel_idx]
+                .hours
+                .open_seconds_between(contact.arrival_time, self.now)
+        } else {
+            self.now - contact.arrival_time
+        }
+    }
+
+    /// Takes a contact that was waiting in `class_idx` off the queue's count; the caller has
+    /// already moved it out of the waiting state (answered or gone), so it is stale there.
+    pub(super) fn leave_queue(&mut self, class_idx: usize) {
+        let queue = &mut self.queues[class_idx];
+        queue.live -= 1;
+        queue.drop_stale_front(&self.slab);
+        let channel_idx = self.layout.class_channel[class_idx] as usize;
+        self.change_queue_length(channel_idx, -1);
+    }
+
+    pub(super) fn on_abandon(&mut self, slot: u32, generation: u32) {
+        if !self.slab.is_waiting(slot, generation) {
+            self.stale_events = self.stale_events.saturating_sub(1);
+            return; // answered before patience ran out: a stale timer
+        }
+        let contact = self.slab.contacts[slot as usize];
+        let wait = self.sla_wait(&contact);
+        self.recorder.abandoned(&contact, wait);
+        self.end_contact(slot, false);
+        self.leave_queue(contact.class_idx as usize);
+    }
+}
