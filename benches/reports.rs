@@ -8,31 +8,28 @@
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use omnisim::metrics::summary::{channel_interval_rows, group_interval_rows, summarise};
 use omnisim::output::charts::run_figures::{RunChartInput, run_figures};
 use omnisim::output::charts::{render_png, render_svg};
 use omnisim::output::run::html::run_report_html;
 use omnisim::scenario::load_scenario_file;
-use omnisim::simulate::Execution;
-use omnisim::simulate::run_replications;
+use omnisim::simulate::{self, Execution};
 
 fn reports(criterion: &mut Criterion) {
     let mut group = criterion.benchmark_group("reports");
     group.sample_size(10);
-    let mut scenario = load_scenario_file(
+    let scenario = load_scenario_file(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/retail_week.toml"),
     )
-    .expect("valid");
-    scenario.simulation.replications = 4;
-    let (results, _) = run_replications(&scenario, Execution::silent(Some(1))).unwrap();
-    let summary = summarise(&scenario, &results);
-    let channel_rows = channel_interval_rows(&scenario, &results);
-    let group_rows = group_interval_rows(&scenario, &results);
+    .expect("valid")
+    .with_replications(4)
+    .expect("a valid count");
+    let report = simulate::run(&scenario, Execution::silent(Some(1))).expect("runs");
+    let summary = &report.summary;
     let figures = run_figures(&RunChartInput {
         scenario: &scenario,
-        summary: &summary,
-        channel_rows: &channel_rows,
-        group_rows: &group_rows,
+        summary,
+        channel_rows: &report.channel_rows,
+        group_rows: &report.group_rows,
     });
     group.bench_function("retail_week_six_charts_svg", |bench| {
         bench.iter(|| {
@@ -55,7 +52,7 @@ fn reports(criterion: &mut Criterion) {
         .map(|figure| (figure.clone(), render_svg(figure).unwrap()))
         .collect();
     group.bench_function("retail_week_report_html", |bench| {
-        bench.iter(|| run_report_html(&scenario, &summary, &charts).len())
+        bench.iter(|| run_report_html(&scenario, summary, &charts).len())
     });
     group.finish();
 }

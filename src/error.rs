@@ -101,4 +101,7 @@ pub enum SimulationError {
     /// The worker threads could not be started.
     #[error("cannot start the worker threads: {0}")]
     Threads(String),
+    /// A staffing a sweep or a plan tried is beyond the scenario's limits.
+    #[error("cannot staff the scenario so: {}: {}", .0.key, .0.reason)]
+    Staffing(ScenarioProblem),
 }

@@ -65,12 +65,12 @@ pub struct RunReport {
 /// Replications `run` simulates: the scenario's, twice over when it has disruptions (the
 /// paired base run). For sizing a progress bar.
 pub fn replications_to_run(scenario: &Scenario) -> u64 {
-    let runs = if scenario.disruptions.is_empty() {
+    let runs = if scenario.disruptions().is_empty() {
         1
     } else {
         2
     };
-    u64::from(scenario.simulation.replications) * runs
+    u64::from(scenario.simulation().replications) * runs
 }
 
 /// Runs the scenario and summarises it. With disruptions, the same scenario without them
@@ -78,12 +78,10 @@ pub fn replications_to_run(scenario: &Scenario) -> u64 {
 /// customers.
 pub fn run(scenario: &Scenario, execution: Execution<'_>) -> Result<RunReport, SimulationError> {
     let (results, counters) = run_replications(scenario, execution)?;
-    let base_results = if scenario.disruptions.is_empty() {
+    let base_results = if scenario.disruptions().is_empty() {
         None
     } else {
-        let mut base = scenario.clone();
-        base.disruptions.clear();
-        Some(run_replications(&base, execution)?.0)
+        Some(run_replications(&scenario.without_disruptions(), execution)?.0)
     };
     let all_results = results.iter().chain(base_results.iter().flatten());
     if let Some(failure) = all_results.flat_map(|r| &r.conservation_failures).next() {
@@ -108,7 +106,7 @@ pub fn run_replications(
 ) -> Result<(Vec<ReplicationResult>, RunCounters), SimulationError> {
     let started = Instant::now();
     let layout = RoutingLayout::new(scenario);
-    let replications = scenario.simulation.replications;
+    let replications = scenario.simulation().replications;
     let work = || -> Vec<ReplicationResult> {
         (0..replications)
             .into_par_iter()

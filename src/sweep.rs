@@ -89,7 +89,7 @@ pub fn run_sweep(
     spec: &SweepSpec,
     execution: Execution<'_>,
 ) -> Result<SweepReport, SimulationError> {
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let levels = spec
         .levels
         .iter()
@@ -97,8 +97,8 @@ pub fn run_sweep(
         .collect::<Result<Vec<_>, _>>()?;
     Ok(SweepReport {
         omnisim_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: scenario.name.clone(),
-        group: scenario.groups[spec.group_idx].name.clone(),
+        scenario: scenario.name().to_string(),
+        group: scenario.groups()[spec.group_idx].name.clone(),
         mode: spec.mode,
         seed: settings.seed,
         replications: settings.replications,
@@ -113,19 +113,22 @@ fn sweep_level(
     level: i64,
     execution: Execution<'_>,
 ) -> Result<SweepLevel, SimulationError> {
-    let settings = &scenario.simulation;
-    let mut varied = scenario.clone();
-    varied.groups[spec.group_idx].headcount = headcount_at_level(
-        &scenario.groups[spec.group_idx].headcount,
+    let settings = scenario.simulation();
+    let headcount = headcount_at_level(
+        &scenario.groups()[spec.group_idx].headcount,
         spec.mode,
         level,
         settings,
     );
+    let varied = scenario
+        .clone()
+        .with_headcounts([(spec.group_idx, headcount)])
+        .map_err(SimulationError::Staffing)?;
     let (results, _) = run_replications(&varied, execution)?;
     let summary = summarise(&varied, &results);
     let reported = settings.first_reported_interval()..settings.n_intervals();
     let n_reported = reported.len().max(1) as f64;
-    let headcount = &varied.groups[spec.group_idx].headcount;
+    let headcount = &varied.groups()[spec.group_idx].headcount;
     Ok(SweepLevel {
         level,
         mean_scheduled_agents: reported

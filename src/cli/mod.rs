@@ -110,13 +110,18 @@ impl CliError {
 
 impl From<SimulationError> for CliError {
     fn from(error: SimulationError) -> CliError {
-        let hint = match &error {
-            SimulationError::Conservation(_) => {
-                "this is a bug in omnisim; please report it with the scenario and seed"
-            }
-            SimulationError::Threads(_) => "give fewer --threads (or leave it out)",
-        };
-        CliError::failure(error.to_string(), Some(hint))
+        match &error {
+            SimulationError::Conservation(_) => CliError::failure(
+                error.to_string(),
+                Some("this is a bug in omnisim; please report it with the scenario and seed"),
+            ),
+            SimulationError::Threads(_) => CliError::failure(
+                error.to_string(),
+                Some("give fewer --threads (or leave it out)"),
+            ),
+            SimulationError::Staffing(_) => CliError::bad_input(error.to_string())
+                .with_hint("choose staffing levels within the limits named above"),
+        }
     }
 }
 

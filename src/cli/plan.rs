@@ -28,15 +28,15 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
     if args.max_evaluations == 0 {
         return Err(CliError::bad_input("--max-evaluations must be at least 1"));
     }
-    let total_cap = u64::from(args.max_agents) * scenario.groups.len() as u64;
+    let total_cap = u64::from(args.max_agents) * scenario.groups().len() as u64;
     if args.max_agents == 0 || total_cap > Limits::MAX_AGENTS {
         return Err(CliError::bad_input(format!(
             "--max-agents must be from 1 to {} per group with {} group(s)",
-            Limits::MAX_AGENTS / scenario.groups.len().max(1) as u64,
-            scenario.groups.len()
+            Limits::MAX_AGENTS / scenario.groups().len().max(1) as u64,
+            scenario.groups().len()
         )));
     }
-    if scenario.simulation.replications < 2 {
+    if scenario.simulation().replications < 2 {
         return Err(CliError::bad_input(
             "plan needs at least 2 replications to judge confidence (set --replications)",
         ));
@@ -54,12 +54,12 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
     // the budget and finishes early when the search does.
     let plan = with_progress(
         &args.simulation,
-        u64::from(args.max_evaluations) * u64::from(scenario.simulation.replications),
+        u64::from(args.max_evaluations) * u64::from(scenario.simulation().replications),
         "plan (replications, up to the evaluation budget)",
         |execution| find_plan(&scenario, &options, execution),
     )?;
     let report = plan_report(&scenario, &plan);
-    let out_dir = output_folder(args.out.as_deref(), &scenario.name, Some("plan"));
+    let out_dir = output_folder(args.out.as_deref(), scenario.name(), Some("plan"));
     let files =
         plan_files(&scenario, &plan, &report, args.simulation.charts()).map_err(chart_failure)?;
     let written = write_outputs(&out_dir, &files)?;
@@ -74,7 +74,7 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
             "planned in {:.1} s: {} simulation(s) of {} replication(s)",
             started.elapsed().as_secs_f64(),
             plan.evaluations,
-            scenario.simulation.replications
+            scenario.simulation().replications
         );
     }
     Ok(())

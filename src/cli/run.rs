@@ -12,7 +12,7 @@ use super::{CliError, chart_failure};
 
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let scenario = load_scenario(&args.simulation)?;
-    let out_dir = output_folder(args.out.as_deref(), &scenario.name, None);
+    let out_dir = output_folder(args.out.as_deref(), scenario.name(), None);
     let report = with_progress(
         &args.simulation,
         replications_to_run(&scenario),

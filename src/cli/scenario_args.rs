@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use omnisim::scenario::overlay::load_with_overlays;
 use omnisim::scenario::staffing::apply_staffing_file;
-use omnisim::scenario::{Limits, Scenario, load_scenario_file};
+use omnisim::scenario::{Scenario, load_scenario_file};
 use omnisim::simulate::Execution;
 
 use super::CliError;
@@ -22,19 +22,15 @@ pub fn load_scenario(args: &SimulationArgs) -> Result<Scenario, CliError> {
         load_with_overlays(&args.scenario, &args.overlays)?.scenario
     };
     if let Some(path) = &args.staffing {
-        apply_staffing_file(&mut scenario, path)?;
+        scenario = apply_staffing_file(scenario, path)?;
     }
     if let Some(replications) = args.replications {
-        if replications == 0 || replications > Limits::MAX_REPLICATIONS {
-            return Err(CliError::bad_input(format!(
-                "--replications must be from 1 to {}, got {replications}",
-                Limits::MAX_REPLICATIONS
-            )));
-        }
-        scenario.simulation.replications = replications;
+        scenario = scenario
+            .with_replications(replications)
+            .map_err(|reason| CliError::bad_input(format!("--{reason}")))?;
     }
     if let Some(seed) = args.seed {
-        scenario.simulation.seed = seed;
+        scenario = scenario.with_seed(seed);
     }
     if args.threads == Some(0) {
         return Err(CliError::bad_input("--threads must be at least 1"));

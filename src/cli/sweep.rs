@@ -49,7 +49,7 @@ fn parse_levels(flag: &str, text: &str, step: u32) -> Result<Vec<i64>, CliError>
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let scenario = load_scenario(&args.simulation)?;
     let group_idx = scenario.group_index(&args.group).ok_or_else(|| {
-        let names: Vec<&str> = scenario.groups.iter().map(|g| g.name.as_str()).collect();
+        let names: Vec<&str> = scenario.groups().iter().map(|g| g.name.as_str()).collect();
         CliError::bad_input(format!(
             "--group {}: the scenario has no such group (it has: {})",
             args.group,
@@ -68,7 +68,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         (None, None) => unreachable!("clap requires --agents or --change"),
     };
     let others: u64 = scenario
-        .groups
+        .groups()
         .iter()
         .enumerate()
         .filter(|(idx, _)| *idx != group_idx)
@@ -77,7 +77,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let largest = match mode {
         SweepMode::Agents => *levels.last().expect("at least one level"),
         SweepMode::Change => {
-            i64::from(scenario.groups[group_idx].headcount.max()) + levels.last().expect("level")
+            i64::from(scenario.groups()[group_idx].headcount.max()) + levels.last().expect("level")
         }
     };
     if mode == SweepMode::Agents && levels[0] < 0 {
@@ -99,13 +99,13 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     };
     let report = with_progress(
         &args.simulation,
-        spec.levels.len() as u64 * u64::from(scenario.simulation.replications),
+        spec.levels.len() as u64 * u64::from(scenario.simulation().replications),
         "sweep (levels x replications)",
         |execution| run_sweep(&scenario, &spec, execution),
     )?;
     let out_dir = output_folder(
         args.out.as_deref(),
-        &scenario.name,
+        scenario.name(),
         Some(&format!("sweep_{}", directory_name(&args.group))),
     );
     let files = sweep_files(&report, args.simulation.charts()).map_err(chart_failure)?;

@@ -19,18 +19,18 @@ pub fn validate(path: &Path, overlays: &[PathBuf], print: bool) -> Result<(), Cl
     if print {
         return print_stdout(load_with_overlays(path, overlays)?.text.as_bytes());
     }
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let mut layered = path.display().to_string();
     for overlay in overlays {
         layered.push_str(&format!(" + {}", overlay.display()));
     }
     println!(
         "{layered}: valid. {} channel(s), {} group(s), {} reporting intervals, {} replication(s), {} event(s).",
-        scenario.channels.len(),
-        scenario.groups.len(),
+        scenario.channels().len(),
+        scenario.groups().len(),
         settings.n_intervals(),
         settings.replications,
-        scenario.disruptions.len()
+        scenario.disruptions().len()
     );
     Ok(())
 }

@@ -31,7 +31,7 @@ impl Audit {
     pub(super) fn new(simulation: &Simulation<'_>) -> Audit {
         let scenario = simulation.scenario;
         let n_combinations = scenario.n_attribute_combinations();
-        let routes = (0..scenario.channels.len() * n_combinations)
+        let routes = (0..scenario.channels().len() * n_combinations)
             .map(|class_idx| {
                 scenario.route_for(
                     &scenario.contact_key(class_idx / n_combinations, class_idx % n_combinations),
@@ -86,12 +86,12 @@ impl Simulation<'_> {
     /// less absences and shrinkage, none during a group outage.
     fn audit_available(&self, group_idx: usize, time: f64) -> u32 {
         let scenario = self.scenario;
-        let group = &scenario.groups[group_idx];
+        let group = &scenario.groups()[group_idx];
         let scheduled = group
             .headcount
-            .scheduled_at(time.max(0.0), scenario.simulation.interval_seconds);
+            .scheduled_at(time.max(0.0), scenario.simulation().interval_seconds);
         let mut present = 1.0;
-        for disruption in &scenario.disruptions {
+        for disruption in scenario.disruptions() {
             if !disruption.is_active(time) || !disruption.groups().contains(&group_idx) {
                 continue;
             }
@@ -114,11 +114,11 @@ impl Simulation<'_> {
         let key = key_of(&contact);
         let group_idx = self.agents[agent_idx as usize].group_idx as usize;
         let scenario = self.scenario;
-        let names = &scenario.attribute_names;
+        let names = scenario.attribute_names();
         let describe = |key: &ContactKey| {
             format!(
                 "{} contact (issue {}, segment {}, language {})",
-                scenario.channels[key.channel_idx].name,
+                scenario.channels()[key.channel_idx].name,
                 names.issue_types[key.issue_type_idx],
                 names.segments[key.segment_idx],
                 names.languages[key.language_idx]
@@ -128,7 +128,9 @@ impl Simulation<'_> {
         if agent.status != AgentStatus::On {
             audit.report(format!(
                 "t={:.1}: agent {agent_idx} of group {} started a contact while {:?}",
-                self.now, scenario.groups[group_idx].name, agent.status
+                self.now,
+                scenario.groups()[group_idx].name,
+                agent.status
             ));
         }
         let allowed = self
@@ -138,10 +140,10 @@ impl Simulation<'_> {
         if on_shift > allowed {
             audit.report(format!(
                 "t={:.1}: group {} has {on_shift} agents taking work; its schedule allows {allowed}",
-                self.now, scenario.groups[group_idx].name
+                self.now, scenario.groups()[group_idx].name
             ));
         }
-        let down = scenario.disruptions.iter().any(|d| {
+        let down = scenario.disruptions().iter().any(|d| {
             d.is_active(self.now)
                 && matches!(d.kind, DisruptionKind::ChannelOutage { channel_idx, .. } if channel_idx == key.channel_idx)
         });
@@ -162,7 +164,7 @@ impl Simulation<'_> {
                 "t={:.1}: {} served by group {}, which lacks its channel, skill or language",
                 self.now,
                 describe(&key),
-                scenario.groups[group_idx].name
+                scenario.groups()[group_idx].name
             ));
         }
         let class_idx = contact.class_idx as usize;
@@ -172,12 +174,12 @@ impl Simulation<'_> {
                 "t={:.1}: {} served by group {}, which its route does not allow after {waited:.1} s",
                 self.now,
                 describe(&key),
-                scenario.groups[group_idx].name
+                scenario.groups()[group_idx].name
             ));
         }
         // With near-breach promotion the order also depends on deadlines at the queue
         // fronts; the priority check applies to static priorities only.
-        if from_queue && scenario.routing.near_breach_share.is_none() {
+        if from_queue && scenario.routing().near_breach_share.is_none() {
             let chosen_priority = audit.routes[class_idx].priority;
             for other in &self.slab.contacts {
                 if other.state != ContactState::Waiting
@@ -196,7 +198,7 @@ impl Simulation<'_> {
                     audit.report(format!(
                         "t={:.1}: group {} took a {} (priority {chosen_priority}) while a {} (priority {}) waited",
                         self.now,
-                        scenario.groups[group_idx].name,
+                        scenario.groups()[group_idx].name,
                         describe(&key),
                         describe(&key_of(other)),
                         route.priority
@@ -233,8 +235,8 @@ impl Simulation<'_> {
                 let message = format!(
                     "t={:.1}: a {} contact has waited {waited:.1} s while agent {agent_idx} of group {} could take it",
                     self.now,
-                    self.scenario.channels[contact.channel_idx as usize].name,
-                    self.scenario.groups[group_idx].name
+                    self.scenario.channels()[contact.channel_idx as usize].name,
+                    self.scenario.groups()[group_idx].name
                 );
                 audit.report(message);
                 break;

@@ -11,7 +11,7 @@ use crate::scenario::Scenario;
 /// What did not balance, in words (empty when everything did).
 pub(super) fn failures(scenario: &Scenario, recorder: &Recorder, replication: u32) -> Vec<String> {
     let mut failures = Vec::new();
-    for (channel_idx, channel) in scenario.channels.iter().enumerate() {
+    for (channel_idx, channel) in scenario.channels().iter().enumerate() {
         for (interval_idx, row) in recorder
             .channel_intervals
             .row(channel_idx)
@@ -54,7 +54,7 @@ pub(super) fn failures(scenario: &Scenario, recorder: &Recorder, replication: u3
         {
             failures.push(format!(
                 "replication {replication}, disruption {}: {counts:?} does not balance",
-                scenario.disruptions[disruption_idx].name
+                scenario.disruptions()[disruption_idx].name
             ));
         }
     }

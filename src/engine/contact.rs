@@ -11,7 +11,7 @@ use crate::scenario::{AfterHours, ChannelKind};
 
 impl Simulation<'_> {
     pub(super) fn schedule_next_arrival(&mut self, channel_idx: usize) {
-        let Some(profile) = self.scenario.channels[channel_idx].arrivals.as_ref() else {
+        let Some(profile) = self.scenario.channels()[channel_idx].arrivals.as_ref() else {
             return;
         };
         let runtime = &mut self.channels[channel_idx];
@@ -32,7 +32,7 @@ impl Simulation<'_> {
     pub(super) fn on_arrival(&mut self, channel_idx: usize) {
         self.schedule_next_arrival(channel_idx);
         self.contacts_generated += 1;
-        let channel = &self.scenario.channels[channel_idx];
+        let channel = &self.scenario.channels()[channel_idx];
         let runtime = &mut self.channels[channel_idx];
         // Draw everything about the contact first, from its own streams, so the same contact
         // carries the same attributes, work and patience whatever happens to it.
@@ -67,7 +67,7 @@ impl Simulation<'_> {
     #[inline]
     pub(super) fn admit(&mut self, channel_idx: usize, drawn: DrawnContact, party: Party) {
         let now = self.now;
-        let channel = &self.scenario.channels[channel_idx];
+        let channel = &self.scenario.channels()[channel_idx];
         let combination_idx =
             self.scenario
                 .attribute_combination_index(&crate::scenario::ContactKey {
@@ -134,7 +134,7 @@ impl Simulation<'_> {
         if follow_up {
             self.recorder.followup_in(&contact);
         }
-        let channel = &self.scenario.channels[contact.channel_idx as usize];
+        let channel = &self.scenario.channels()[contact.channel_idx as usize];
         if !channel.hours.is_open(self.now) {
             match channel.after_hours {
                 AfterHours::Refuse => {
@@ -212,11 +212,11 @@ impl Simulation<'_> {
         let channel_idx = self.layout.class_channel[class_idx] as usize;
         routing::select_agent(
             &self.layout.class_tiers[class_idx],
-            scenario.routing.agent_selection,
+            scenario.routing().agent_selection,
             &self.pools,
             &self.agents,
             self.layout.class_needs_whole_agent[class_idx],
-            |group_idx| scenario.groups[group_idx].proficiency(issue_type_idx, channel_idx),
+            |group_idx| scenario.groups()[group_idx].proficiency(issue_type_idx, channel_idx),
             self.now,
         )
     }
@@ -234,7 +234,7 @@ impl Simulation<'_> {
 
     /// Whether a channel takes converted contacts now: open, or holding them for opening.
     pub(super) fn channel_accepts(&self, channel_idx: usize) -> bool {
-        let channel = &self.scenario.channels[channel_idx];
+        let channel = &self.scenario.channels()[channel_idx];
         self.disruption.channel_outage[channel_idx].is_none()
             && (channel.after_hours == AfterHours::Hold || channel.hours.is_open(self.now))
     }
@@ -293,7 +293,7 @@ impl Simulation<'_> {
     pub(super) fn sla_wait(&self, contact: &Contact) -> f64 {
         let channel_idx = contact.channel_idx as usize;
         if self.channels[channel_idx].business_hours_clock {
-            self.scenario.channels[channel_idx]
+            self.scenario.channels()[channel_idx]
                 .hours
                 .open_seconds_between(contact.arrival_time, self.now)
         } else {

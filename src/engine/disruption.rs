@@ -50,11 +50,11 @@ pub(super) struct DisruptionState {
 
 impl DisruptionState {
     pub(super) fn new(scenario: &Scenario, replication: u32) -> DisruptionState {
-        let seed = scenario.simulation.seed;
-        let n_channels = scenario.channels.len();
+        let seed = scenario.simulation().seed;
+        let n_channels = scenario.channels().len();
         let mut streams = Vec::new();
         let mut bot_windows = Vec::new();
-        for (disruption_idx, disruption) in scenario.disruptions.iter().enumerate() {
+        for (disruption_idx, disruption) in scenario.disruptions().iter().enumerate() {
             let extra = match &disruption.kind {
                 DisruptionKind::VolumeSpike {
                     channel_idx,
@@ -82,7 +82,7 @@ impl DisruptionState {
             let Some((channel_idx, factor, bot, handle_time)) = extra else {
                 continue;
             };
-            let channel = &scenario.channels[channel_idx];
+            let channel = &scenario.channels()[channel_idx];
             let base = channel
                 .arrivals
                 .as_ref()
@@ -123,7 +123,7 @@ impl DisruptionState {
                     stream(seed, replication, StreamPurpose::Thinning { channel_idx })
                 })
                 .collect(),
-            disruption_rngs: (0..scenario.disruptions.len())
+            disruption_rngs: (0..scenario.disruptions().len())
                 .map(|disruption_idx| {
                     stream(
                         seed,
@@ -142,7 +142,7 @@ impl Simulation<'_> {
     /// At time 0: every disruption's edges (start, end, and the end of an outage's SLA
     /// extension), then the first extra arrival of each disruption stream.
     pub(super) fn start_disruptions(&mut self) {
-        for (disruption_idx, disruption) in self.scenario.disruptions.iter().enumerate() {
+        for (disruption_idx, disruption) in self.scenario.disruptions().iter().enumerate() {
             let mut edges = vec![
                 (disruption.start_seconds, DisruptionEdge::Start),
                 (disruption.end_seconds, DisruptionEdge::End),
@@ -170,13 +170,13 @@ impl Simulation<'_> {
         }
         for stream_idx in 0..self.disruption.streams.len() {
             let disruption_idx = self.disruption.streams[stream_idx].disruption_idx;
-            let start = self.scenario.disruptions[disruption_idx].start_seconds;
+            let start = self.scenario.disruptions()[disruption_idx].start_seconds;
             self.schedule_extra_arrival(stream_idx, start);
         }
     }
 
     pub(super) fn on_disruption_edge(&mut self, disruption_idx: usize, edge: DisruptionEdge) {
-        let disruption: &Disruption = &self.scenario.disruptions[disruption_idx];
+        let disruption: &Disruption = &self.scenario.disruptions()[disruption_idx];
         match disruption.kind {
             DisruptionKind::ChannelOutage {
                 channel_idx,
@@ -198,8 +198,10 @@ impl Simulation<'_> {
                 DisruptionEdge::End => {
                     self.disruption.channel_outage[channel_idx] = None;
                     let held = self.layout.channel_held_when_closed[channel_idx];
-                    self.channel_taking_work[channel_idx] =
-                        !held || self.scenario.channels[channel_idx].hours.is_open(self.now);
+                    self.channel_taking_work[channel_idx] = !held
+                        || self.scenario.channels()[channel_idx]
+                            .hours
+                            .is_open(self.now);
                     self.wake_agents_for(channel_idx);
                 }
                 DisruptionEdge::ExtensionEnd => {
@@ -218,7 +220,7 @@ impl Simulation<'_> {
             DisruptionKind::VolumeSpike { channel_idx, .. } => {
                 let mut keep = 1.0;
                 let mut keep_disruption = None;
-                for (other_idx, other) in self.scenario.disruptions.iter().enumerate() {
+                for (other_idx, other) in self.scenario.disruptions().iter().enumerate() {
                     if let DisruptionKind::VolumeSpike {
                         channel_idx: c,
                         multiplier,
@@ -292,7 +294,7 @@ impl Simulation<'_> {
             conversion,
             notify_customers,
             ..
-        } = self.scenario.disruptions[disruption_idx].kind
+        } = self.scenario.disruptions()[disruption_idx].kind
         else {
             unreachable!("only channel outages displace contacts");
         };
@@ -347,7 +349,7 @@ impl Simulation<'_> {
         let extra = &mut self.disruption.streams[stream_idx];
         let (disruption_idx, channel_idx, bot) =
             (extra.disruption_idx, extra.channel_idx, extra.bot);
-        let channel = &self.scenario.channels[channel_idx];
+        let channel = &self.scenario.channels()[channel_idx];
         let runtime = &self.channels[channel_idx];
         let mix = &channel.mix;
         let rng = &mut extra.contact_rng;
@@ -385,7 +387,7 @@ impl Simulation<'_> {
             bot_accounts,
             rate_limit,
             ..
-        } = self.scenario.disruptions[disruption_idx].kind
+        } = self.scenario.disruptions()[disruption_idx].kind
         else {
             unreachable!("bot streams belong to spam events");
         };

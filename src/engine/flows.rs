@@ -147,7 +147,7 @@ impl Simulation<'_> {
                     * if whole {
                         1
                     } else {
-                        self.scenario.groups[g as usize].concurrency
+                        self.scenario.groups()[g as usize].concurrency
                     }
             })
             .sum();
@@ -156,7 +156,7 @@ impl Simulation<'_> {
             self.channels[channel_idx].mean_handle_seconds,
             capacity,
         );
-        let overflows = &self.scenario.routing.overflows;
+        let overflows = &self.scenario.routing().overflows;
         if let Some(overflow_idx) =
             routing::overflow_to_fire(overflows, channel_idx, waiting, expected_wait)
             && self.channel_accepts(overflows[overflow_idx].to_channel)
@@ -172,7 +172,7 @@ impl Simulation<'_> {
             }
             return false;
         }
-        if let Some(callback) = self.scenario.channels[channel_idx].callback
+        if let Some(callback) = self.scenario.channels()[channel_idx].callback
             && expected_wait > callback.offer_when_expected_wait_above_seconds
         {
             let accepted =
@@ -190,7 +190,7 @@ impl Simulation<'_> {
     pub(super) fn maybe_hand_off(&mut self, slot: u32) {
         let contact = self.slab.contacts[slot as usize];
         let from_channel = contact.channel_idx as usize;
-        let handoffs = &self.scenario.routing.handoffs;
+        let handoffs = &self.scenario.routing().handoffs;
         let runtime = &mut self.channels[from_channel];
         let u = runtime.handoff_rng.random::<f64>();
         let Some(handoff_idx) = routing::handoff_to_fire(handoffs, from_channel, u) else {

@@ -44,7 +44,7 @@ pub struct RoutingLayout {
 impl RoutingLayout {
     pub fn new(scenario: &Scenario) -> RoutingLayout {
         let n_combinations = scenario.n_attribute_combinations();
-        let n_classes = scenario.channels.len() * n_combinations;
+        let n_classes = scenario.channels().len() * n_combinations;
         let reachable = scenario.reachable_combinations();
         let mut layout = RoutingLayout {
             n_combinations,
@@ -59,16 +59,16 @@ impl RoutingLayout {
             class_real_time: vec![false; n_classes],
             class_needs_whole_agent: vec![false; n_classes],
             class_channel: vec![0; n_classes],
-            group_classes: vec![Vec::new(); scenario.groups.len()],
+            group_classes: vec![Vec::new(); scenario.groups().len()],
             channel_held_when_closed: scenario
-                .channels
+                .channels()
                 .iter()
                 .map(|c| c.after_hours == AfterHours::Hold && c.hours != OperatingHours::Always)
                 .collect(),
         };
-        let near_breach_share = scenario.routing.near_breach_share.unwrap_or(0.0);
+        let near_breach_share = scenario.routing().near_breach_share.unwrap_or(0.0);
         #[allow(clippy::needless_range_loop)] // combination_idx is also an index of its own
-        for (channel_idx, channel) in scenario.channels.iter().enumerate() {
+        for (channel_idx, channel) in scenario.channels().iter().enumerate() {
             let sla_seconds = channel
                 .sla
                 .map_or(f64::INFINITY, |sla| sla.threshold_seconds);

@@ -214,11 +214,11 @@ struct Simulation<'a> {
 
 impl<'a> Simulation<'a> {
     fn new(scenario: &'a Scenario, layout: &'a RoutingLayout, replication: u32) -> Simulation<'a> {
-        let settings = &scenario.simulation;
+        let settings = scenario.simulation();
         let seed = settings.seed;
-        let routing = &scenario.routing;
+        let routing = scenario.routing();
         let channels = scenario
-            .channels
+            .channels()
             .iter()
             .enumerate()
             .map(|(channel_idx, channel)| {
@@ -255,7 +255,7 @@ impl<'a> Simulation<'a> {
         let mut agents = Vec::new();
         let mut pools = Vec::new();
         let mut conversations = Vec::new();
-        for (group_idx, group) in scenario.groups.iter().enumerate() {
+        for (group_idx, group) in scenario.groups().iter().enumerate() {
             let n_agents = group.headcount.max();
             pools.push(GroupPool {
                 first_agent: agents.len() as u32,
@@ -298,9 +298,9 @@ impl<'a> Simulation<'a> {
             slab: ContactSlab::default(),
             issues: IssueSlab::default(),
             queues: vec![ClassQueue::default(); layout.n_classes()],
-            channel_queue_lengths: vec![0; scenario.channels.len()],
+            channel_queue_lengths: vec![0; scenario.channels().len()],
             channel_taking_work: scenario
-                .channels
+                .channels()
                 .iter()
                 .enumerate()
                 .map(|(c, channel)| {
@@ -325,7 +325,7 @@ impl<'a> Simulation<'a> {
             tracking_occupancy: routing.agent_selection
                 == crate::scenario::AgentSelection::LeastOccupied,
             group_has_proficiency: scenario
-                .groups
+                .groups()
                 .iter()
                 .map(|g| {
                     g.issue_type_proficiency
@@ -430,7 +430,7 @@ impl<'a> Simulation<'a> {
     }
 
     fn schedule_hours_change(&mut self, channel_idx: usize) {
-        let next = self.scenario.channels[channel_idx]
+        let next = self.scenario.channels()[channel_idx]
             .hours
             .next_change_after(self.now);
         if next < self.horizon {
@@ -446,7 +446,9 @@ impl<'a> Simulation<'a> {
     /// A channel that holds its contacts while closed opens or closes; on opening, the
     /// agents who can serve it look for work.
     fn on_hours_change(&mut self, channel_idx: usize) {
-        let open = self.scenario.channels[channel_idx].hours.is_open(self.now);
+        let open = self.scenario.channels()[channel_idx]
+            .hours
+            .is_open(self.now);
         let down = self.disruption.channel_outage[channel_idx].is_some();
         self.channel_taking_work[channel_idx] = open && !down;
         self.schedule_hours_change(channel_idx);
@@ -458,7 +460,7 @@ impl<'a> Simulation<'a> {
     /// Agents who can serve a channel that starts taking work again look for work.
     pub(super) fn wake_agents_for(&mut self, channel_idx: usize) {
         let mut waiting_agents = std::mem::take(&mut self.scratch_agents);
-        for (group_idx, group) in self.scenario.groups.iter().enumerate() {
+        for (group_idx, group) in self.scenario.groups().iter().enumerate() {
             if group.serves_channel[channel_idx] {
                 let pool = &self.pools[group_idx];
                 waiting_agents.extend(pool.idle.iter().chain(pool.partial.iter()).copied());

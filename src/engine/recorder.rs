@@ -67,10 +67,10 @@ pub struct Recorder {
 
 impl Recorder {
     pub fn new(scenario: &Scenario) -> Recorder {
-        let settings = &scenario.simulation;
-        let (n_channels, n_groups) = (scenario.channels.len(), scenario.groups.len());
+        let settings = scenario.simulation();
+        let (n_channels, n_groups) = (scenario.channels().len(), scenario.groups().len());
         let n_intervals = settings.n_intervals();
-        let routing = &scenario.routing;
+        let routing = scenario.routing();
         let highest_ms = (settings.horizon_seconds * 1000.0).ceil() as u64 + 1;
         let histogram =
             Histogram::new_with_bounds(1, highest_ms.max(2), 3).expect("valid histogram bounds");
@@ -80,12 +80,12 @@ impl Recorder {
             channel_intervals: Grid::new(n_channels, n_intervals),
             group_intervals: Grid::new(n_groups, n_intervals),
             sla_thresholds: scenario
-                .channels
+                .channels()
                 .iter()
                 .map(|c| c.sla.map_or(f64::INFINITY, |sla| sla.threshold_seconds))
                 .collect(),
             sla_extensions: scenario
-                .disruptions
+                .disruptions()
                 .iter()
                 .map(|disruption| match disruption.kind {
                     DisruptionKind::ChannelOutage {
@@ -103,7 +103,7 @@ impl Recorder {
             group_available: vec![0; n_groups],
             group_staffing_changed_at: vec![0.0; n_groups],
             group_capacity_units: scenario
-                .groups
+                .groups()
                 .iter()
                 .map(|g| f64::from(g.concurrency))
                 .collect(),
@@ -120,7 +120,7 @@ impl Recorder {
                 group_channel_seconds: Grid::new(n_groups, n_channels),
                 ..FlowCounts::default()
             },
-            disruptions: vec![DisruptionCounts::default(); scenario.disruptions.len()],
+            disruptions: vec![DisruptionCounts::default(); scenario.disruptions().len()],
         }
     }
 

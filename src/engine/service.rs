@@ -37,7 +37,7 @@ impl Simulation<'_> {
         pool.busy_units += u32::from(units);
         self.recorder
             .group_changed(group_idx, now, pool.logged_in, pool.busy_units);
-        let group = &self.scenario.groups[group_idx];
+        let group = &self.scenario.groups()[group_idx];
         let standard_seconds = if self.group_has_proficiency[group_idx] {
             contact.work_seconds
                 / group.proficiency(
@@ -83,7 +83,7 @@ impl Simulation<'_> {
     ) {
         let now = self.now;
         let agent = self.agents[agent_idx as usize];
-        let slowdown = self.scenario.groups[agent.group_idx as usize].concurrency_slowdown;
+        let slowdown = self.scenario.groups()[agent.group_idx as usize].concurrency_slowdown;
         let offset = agent
             .conversation_offset
             .expect("only agents of a group with a slowdown hold conversations")
@@ -240,12 +240,12 @@ impl Simulation<'_> {
         let scenario = self.scenario;
         let chosen = routing::select_agent(
             std::slice::from_ref(&self.layout.class_widen_to[class_idx]),
-            scenario.routing.agent_selection,
+            scenario.routing().agent_selection,
             &self.pools,
             &self.agents,
             self.layout.class_needs_whole_agent[class_idx],
             |group_idx| {
-                scenario.groups[group_idx].proficiency(
+                scenario.groups()[group_idx].proficiency(
                     contact.issue_type_idx as usize,
                     contact.channel_idx as usize,
                 )

@@ -26,7 +26,7 @@ pub(super) struct StaffingState {
 
 impl StaffingState {
     pub(super) fn new(scenario: &Scenario) -> StaffingState {
-        let n_groups = scenario.groups.len();
+        let n_groups = scenario.groups().len();
         StaffingState {
             group_scheduled: vec![0; n_groups],
             group_absent_share: vec![0.0; n_groups],
@@ -39,7 +39,7 @@ impl StaffingState {
 impl Simulation<'_> {
     /// At time 0: each shift-staffed group's first scheduled count and its next change.
     pub(super) fn start_rosters(&mut self) {
-        for (group_idx, group) in self.scenario.groups.iter().enumerate() {
+        for (group_idx, group) in self.scenario.groups().iter().enumerate() {
             if let Headcount::Shifts(roster) = &group.headcount {
                 self.staffing.group_scheduled[group_idx] = roster.scheduled_at(0.0);
                 self.schedule_roster_change(group_idx);
@@ -51,7 +51,7 @@ impl Simulation<'_> {
     /// schedules the next boundary.
     pub(super) fn start_interval(&mut self, interval_idx: usize) {
         for group_idx in 0..self.pools.len() {
-            let headcount = &self.scenario.groups[group_idx].headcount;
+            let headcount = &self.scenario.groups()[group_idx].headcount;
             if headcount.is_shifts() {
                 if interval_idx == 0 {
                     self.apply_staffing(group_idx);
@@ -74,7 +74,7 @@ impl Simulation<'_> {
     }
 
     fn schedule_roster_change(&mut self, group_idx: usize) {
-        if let Headcount::Shifts(roster) = &self.scenario.groups[group_idx].headcount {
+        if let Headcount::Shifts(roster) = &self.scenario.groups()[group_idx].headcount {
             let next = roster.next_change_after(self.now);
             if next < self.horizon {
                 self.events.schedule(
@@ -88,7 +88,7 @@ impl Simulation<'_> {
     }
 
     pub(super) fn on_roster_change(&mut self, group_idx: usize) {
-        if let Headcount::Shifts(roster) = &self.scenario.groups[group_idx].headcount {
+        if let Headcount::Shifts(roster) = &self.scenario.groups()[group_idx].headcount {
             self.staffing.group_scheduled[group_idx] = roster.scheduled_at(self.now);
         }
         self.apply_staffing(group_idx);
@@ -97,11 +97,11 @@ impl Simulation<'_> {
 
     /// Brings a group's on-shift agents to what is available now, and records both counts.
     pub(super) fn apply_staffing(&mut self, group_idx: usize) {
-        let group = &self.scenario.groups[group_idx];
+        let group = &self.scenario.groups()[group_idx];
         let scheduled = self.staffing.group_scheduled[group_idx];
         let mut policy = group.in_service_at_shift_end;
         let target = if self.staffing.group_down[group_idx] > 0 {
-            let outage = self.scenario.disruptions.iter().find(|d| {
+            let outage = self.scenario.disruptions().iter().find(|d| {
                 d.is_active(self.now)
                     && matches!(d.kind, DisruptionKind::GroupOutage { .. })
                     && d.groups().contains(&group_idx)
@@ -269,7 +269,7 @@ impl Simulation<'_> {
         for &group_idx in groups {
             let present: f64 = self
                 .scenario
-                .disruptions
+                .disruptions()
                 .iter()
                 .filter(|d| d.is_active(self.now) && d.groups().contains(&group_idx))
                 .filter_map(|d| match d.kind {

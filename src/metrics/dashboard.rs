@@ -34,9 +34,9 @@ pub struct WaitDistribution {
 
 /// Whether the scenario gives any cost, so that cost per contact means something.
 pub fn has_costs(scenario: &Scenario) -> bool {
-    scenario.groups.iter().any(|g| g.cost_per_hour.is_some())
+    scenario.groups().iter().any(|g| g.cost_per_hour.is_some())
         || scenario
-            .channels
+            .channels()
             .iter()
             .any(|c| c.cost_per_contact.is_some())
 }
@@ -47,8 +47,8 @@ pub fn channel_dashboard_metrics(
     scenario: &Scenario,
     results: &[ReplicationResult],
 ) -> Vec<Figures> {
-    let reported = scenario.simulation.reported_intervals();
-    let n_channels = scenario.channels.len();
+    let reported = scenario.simulation().reported_intervals();
+    let n_channels = scenario.channels().len();
     let with_costs = has_costs(scenario);
     let per_channel_values = |result: &ReplicationResult| -> Vec<Vec<(Metric, f64)>> {
         let totals: Vec<_> = (0..n_channels)
@@ -77,7 +77,7 @@ pub fn channel_dashboard_metrics(
                 ];
                 if with_costs {
                     let served = (counts.handled + counts.deflected) as f64;
-                    let own = scenario.channels[channel_idx]
+                    let own = scenario.channels()[channel_idx]
                         .cost_per_contact
                         .unwrap_or(0.0);
                     values.push((
@@ -103,10 +103,10 @@ pub fn channel_dashboard_metrics(
 
 /// One replication's paid agent cost, shared out over channels by handle time.
 fn labour_cost_by_channel(scenario: &Scenario, result: &ReplicationResult) -> Vec<f64> {
-    let reported = scenario.simulation.reported_intervals();
-    let n_channels = scenario.channels.len();
+    let reported = scenario.simulation().reported_intervals();
+    let n_channels = scenario.channels().len();
     let mut cost = vec![0.0; n_channels];
-    for (group_idx, group) in scenario.groups.iter().enumerate() {
+    for (group_idx, group) in scenario.groups().iter().enumerate() {
         let Some(cost_per_hour) = group.cost_per_hour else {
             continue;
         };
@@ -135,7 +135,7 @@ pub fn wait_distributions(
     results: &[ReplicationResult],
 ) -> Vec<WaitDistribution> {
     scenario
-        .channels
+        .channels()
         .iter()
         .enumerate()
         .filter(|(_, channel)| channel.handle_time.is_some())

@@ -69,10 +69,10 @@ pub fn disruption_summaries(
     results: &[ReplicationResult],
     base: Option<&[ReplicationResult]>,
 ) -> Vec<DisruptionSummary> {
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let long = settings.horizon_seconds > 7.0 * 86_400.0;
     scenario
-        .disruptions
+        .disruptions()
         .iter()
         .enumerate()
         .map(|(disruption_idx, disruption)| {
@@ -106,7 +106,7 @@ pub fn disruption_summaries(
 
 /// Reported intervals overlapping the event's window: [first, last).
 fn compared_intervals(scenario: &Scenario, disruption: &Disruption) -> (usize, usize) {
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let interval = settings.interval_seconds;
     let first = ((disruption.start_seconds / interval).floor() as usize)
         .max(settings.first_reported_interval());
@@ -117,13 +117,13 @@ fn compared_intervals(scenario: &Scenario, disruption: &Disruption) -> (usize, u
 
 /// Names of the events active at some moment of each interval, joined by ';'.
 pub fn active_disruption_names(scenario: &Scenario, interval_idx: usize) -> String {
-    let interval = scenario.simulation.interval_seconds;
+    let interval = scenario.simulation().interval_seconds;
     let (from, to) = (
         interval_idx as f64 * interval,
         (interval_idx + 1) as f64 * interval,
     );
     scenario
-        .disruptions
+        .disruptions()
         .iter()
         .filter(|d| d.start_seconds < to && d.end_seconds > from)
         .map(|d| d.name.as_str())
@@ -186,7 +186,7 @@ fn compare(
     base: &[ReplicationResult],
     intervals: std::ops::Range<usize>,
 ) -> Vec<DisruptionComparison> {
-    let seconds = intervals.len() as f64 * scenario.simulation.interval_seconds;
+    let seconds = intervals.len() as f64 * scenario.simulation().interval_seconds;
     let channels: Vec<usize> = match disruption.kind {
         DisruptionKind::ChannelOutage {
             channel_idx,
@@ -196,13 +196,13 @@ fn compare(
         DisruptionKind::VolumeSpike { channel_idx, .. }
         | DisruptionKind::Spam { channel_idx, .. } => vec![channel_idx],
         DisruptionKind::Absence { .. } | DisruptionKind::GroupOutage { .. } => {
-            (0..scenario.channels.len())
+            (0..scenario.channels().len())
                 .filter(|&c| {
-                    scenario.channels[c].sla.is_some()
+                    scenario.channels()[c].sla.is_some()
                         && disruption
                             .groups()
                             .iter()
-                            .any(|&g| scenario.groups[g].serves_channel[c])
+                            .any(|&g| scenario.groups()[g].serves_channel[c])
                 })
                 .collect()
         }
@@ -226,7 +226,7 @@ fn compare(
         };
         rows.push(DisruptionComparison {
             subject_kind: "channel",
-            subject: scenario.channels[channel_idx].name.clone(),
+            subject: scenario.channels()[channel_idx].name.clone(),
             metrics: paired(&CHANNEL_METRICS, results, base, values),
         });
     }
@@ -240,7 +240,7 @@ fn compare(
         };
         rows.push(DisruptionComparison {
             subject_kind: "group",
-            subject: scenario.groups[group_idx].name.clone(),
+            subject: scenario.groups()[group_idx].name.clone(),
             metrics: paired(&names, results, base, values),
         });
     }

@@ -42,15 +42,19 @@ pub struct NamedFigures {
 }
 
 pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> RoutingSummary {
-    let channel_names: Vec<&str> = scenario.channels.iter().map(|c| c.name.as_str()).collect();
+    let channel_names: Vec<&str> = scenario
+        .channels()
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
     let group_names = |groups: &[usize]| {
         groups
             .iter()
-            .map(|&g| scenario.groups[g].name.as_str())
+            .map(|&g| scenario.groups()[g].name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let routing = &scenario.routing;
+    let routing = scenario.routing();
     let rules = routing
         .rules
         .iter()
@@ -103,12 +107,12 @@ pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> Ro
             }),
         })
         .collect();
-    let reported = scenario.simulation.reported_intervals();
+    let reported = scenario.simulation().reported_intervals();
     let channel_totals = |result: &ReplicationResult, channel_idx: usize| {
         ChannelIntervalCounts::total(result.channel_intervals.span(channel_idx, reported.clone()))
     };
     let callbacks = scenario
-        .channels
+        .channels()
         .iter()
         .enumerate()
         .filter_map(|(channel_idx, channel)| {
@@ -136,14 +140,14 @@ pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> Ro
             })
         })
         .collect();
-    let n_channels = scenario.channels.len();
+    let n_channels = scenario.channels().len();
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for handoff in &routing.handoffs {
         for from in 0..n_channels {
             let applies = handoff
                 .from_channel
                 .map_or(from != handoff.to_channel, |f| f == from)
-                && scenario.channels[from].kind != crate::scenario::ChannelKind::SelfService;
+                && scenario.channels()[from].kind != crate::scenario::ChannelKind::SelfService;
             if applies && !pairs.contains(&(from, handoff.to_channel)) {
                 pairs.push((from, handoff.to_channel));
             }
@@ -205,8 +209,8 @@ pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> Ro
         })
     };
     let mut work_by_group_and_channel = Vec::new();
-    for (group_idx, group) in scenario.groups.iter().enumerate() {
-        for (channel_idx, channel) in scenario.channels.iter().enumerate() {
+    for (group_idx, group) in scenario.groups().iter().enumerate() {
+        for (channel_idx, channel) in scenario.channels().iter().enumerate() {
             if !group.serves_channel[channel_idx] {
                 continue;
             }

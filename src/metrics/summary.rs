@@ -182,11 +182,11 @@ pub(crate) fn estimates_of(values: &[Vec<(Metric, f64)>]) -> Figures {
 
 /// Summarises replications (in replication order) into the run's reported figures.
 pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSummary {
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let reported = settings.reported_intervals();
     let reported_seconds = settings.horizon_seconds - settings.warmup_seconds;
     let channels: Vec<ChannelSummary> = scenario
-        .channels
+        .channels()
         .iter()
         .enumerate()
         .map(|(channel_idx, channel)| {
@@ -222,7 +222,7 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
         })
         .collect();
     let groups = scenario
-        .groups
+        .groups()
         .iter()
         .enumerate()
         .map(|(group_idx, group)| GroupSummary {
@@ -242,7 +242,7 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
         .all(|result| result.conservation_failures.is_empty());
     let mut summary = RunSummary {
         omnisim_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: scenario.name.clone(),
+        scenario: scenario.name().to_string(),
         seed: settings.seed,
         replications: results.len() as u32,
         horizon_seconds: settings.horizon_seconds,
@@ -267,11 +267,11 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
 
 /// Plain-words findings: offered work above staffed capacity, and backlogs left at the end.
 fn overload_warnings(scenario: &Scenario, summary: &RunSummary) -> Vec<String> {
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let mut warnings = Vec::new();
     let (from, to) = (settings.warmup_seconds, settings.horizon_seconds);
     let mut work_hours = 0.0;
-    for channel in &scenario.channels {
+    for channel in scenario.channels() {
         let (Some(arrivals), Some(handle_time)) = (&channel.arrivals, &channel.handle_time) else {
             continue;
         };
@@ -297,7 +297,7 @@ fn overload_warnings(scenario: &Scenario, summary: &RunSummary) -> Vec<String> {
         }
         let per_agent = if channel.kind == ChannelKind::Messaging {
             scenario
-                .groups
+                .groups()
                 .iter()
                 .filter(|g| g.serves_channel[scenario.channel_index(&channel.name).unwrap_or(0)])
                 .map(|g| g.concurrency)
@@ -310,7 +310,7 @@ fn overload_warnings(scenario: &Scenario, summary: &RunSummary) -> Vec<String> {
     }
     let first = settings.first_reported_interval();
     let staffed_hours: f64 = scenario
-        .groups
+        .groups()
         .iter()
         .map(|g| {
             (first..settings.n_intervals())
@@ -346,10 +346,14 @@ pub fn channel_interval_rows(
     scenario: &Scenario,
     results: &[ReplicationResult],
 ) -> Vec<IntervalRow> {
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     interval_rows(
         scenario,
-        scenario.channels.iter().map(|c| c.name.as_str()).collect(),
+        scenario
+            .channels()
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect(),
         |result, cell| {
             let values =
                 channel_metric_values(&result.channel_intervals[cell], settings.interval_seconds);
@@ -383,10 +387,10 @@ pub fn channel_interval_rows(
 
 /// Per-interval rows for every agent group, reported intervals only.
 pub fn group_interval_rows(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<IntervalRow> {
-    let seconds = scenario.simulation.interval_seconds;
+    let seconds = scenario.simulation().interval_seconds;
     interval_rows(
         scenario,
-        scenario.groups.iter().map(|g| g.name.as_str()).collect(),
+        scenario.groups().iter().map(|g| g.name.as_str()).collect(),
         |result, cell| group_metric_values(&result.group_intervals[cell], seconds),
         results,
     )
@@ -398,7 +402,7 @@ fn interval_rows(
     per_replication: impl Fn(&ReplicationResult, (usize, usize)) -> Vec<(Metric, f64)>,
     results: &[ReplicationResult],
 ) -> Vec<IntervalRow> {
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let long = settings.horizon_seconds > 7.0 * 86_400.0;
     let mut rows = Vec::new();
     for (entity_idx, name) in names.iter().enumerate() {

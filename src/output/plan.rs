@@ -42,7 +42,7 @@ pub fn plan_files(
 
 /// plan.csv: one row per group and interval.
 pub fn plan_csv_bytes(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let long = settings.horizon_seconds > 7.0 * 86_400.0;
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
@@ -58,7 +58,7 @@ pub fn plan_csv_bytes(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
             "occupancy",
         ])
         .expect("write to memory");
-    for (group_idx, group) in scenario.groups.iter().enumerate() {
+    for (group_idx, group) in scenario.groups().iter().enumerate() {
         for interval_idx in 0..settings.n_intervals() {
             let start = interval_idx as f64 * settings.interval_seconds;
             let occupancy = plan.final_evaluation.occupancy[(group_idx, interval_idx)];
@@ -82,7 +82,7 @@ pub fn plan_csv_bytes(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
 
 /// plan_sla.csv: one row per channel with an SLA and reported interval.
 pub fn plan_sla_csv_bytes(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let n_intervals = settings.n_intervals();
     let long = settings.horizon_seconds > 7.0 * 86_400.0;
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -104,7 +104,7 @@ pub fn plan_sla_csv_bytes(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
             "meets_targets",
         ])
         .expect("write to memory");
-    for (channel_idx, channel) in scenario.channels.iter().enumerate() {
+    for (channel_idx, channel) in scenario.channels().iter().enumerate() {
         let Some(sla) = channel.sla else { continue };
         for interval_idx in settings.first_reported_interval()..n_intervals {
             let Some(outcome) = plan.final_evaluation.channels[(channel_idx, interval_idx)] else {
@@ -119,7 +119,7 @@ pub fn plan_sla_csv_bytes(scenario: &Scenario, plan: &Plan) -> Vec<u8> {
                     number(start),
                     format_clock(start, long),
                     plan.primary_group[channel_idx]
-                        .map(|g| scenario.groups[g].name.clone())
+                        .map(|g| scenario.groups()[g].name.clone())
                         .unwrap_or_default(),
                     optional_number(analytic.map(|a| a.expected_contacts)),
                     analytic
@@ -147,7 +147,7 @@ pub fn plan_staffing_toml(scenario: &Scenario, plan: &Plan) -> String {
         .map(|counts| Headcount::PerInterval(counts.clone()))
         .collect();
     let groups: Vec<(&str, &Headcount)> = scenario
-        .groups
+        .groups()
         .iter()
         .zip(&headcounts)
         .map(|(group, headcount)| (group.name.as_str(), headcount))
@@ -155,9 +155,9 @@ pub fn plan_staffing_toml(scenario: &Scenario, plan: &Plan) -> String {
     staffing_toml(
         &format!(
             "omnisim staffing plan for {} (seed {}, {} replications, confidence {}).\nAgents available per reporting interval; with {:.0}% shrinkage schedule the positions in plan.csv.\nCheck it: omnisim run <scenario> --staffing staffing.toml --seed <another seed>",
-            scenario.name,
-            scenario.simulation.seed,
-            scenario.simulation.replications,
+            scenario.name(),
+            scenario.simulation().seed,
+            scenario.simulation().replications,
             plan.options.confidence,
             100.0 * plan.options.shrinkage
         ),
@@ -167,7 +167,7 @@ pub fn plan_staffing_toml(scenario: &Scenario, plan: &Plan) -> String {
 
 /// The plan as text: per group totals and daily peaks, the gap explained, what is unmet.
 pub fn plan_text(scenario: &Scenario, report: &PlanReport) -> String {
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let mut text = format!(
         "{}: staffing plan from {} simulation(s) of {} replication(s) (seed {}); each interval meets its targets with {:.0}% one-sided confidence\n",
         report.scenario,

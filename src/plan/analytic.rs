@@ -9,10 +9,10 @@ use crate::scenario::{AfterHours, ChannelKind, OperatingHours, Scenario};
 
 /// The group a channel's requirement goes to: the most specialised group serving it.
 pub(super) fn primary_groups(scenario: &Scenario) -> Vec<Option<usize>> {
-    (0..scenario.channels.len())
+    (0..scenario.channels().len())
         .map(|channel_idx| {
             scenario
-                .groups
+                .groups()
                 .iter()
                 .enumerate()
                 .filter(|(_, group)| group.serves_channel[channel_idx])
@@ -30,11 +30,11 @@ pub(super) fn primary_groups(scenario: &Scenario) -> Vec<Option<usize>> {
 /// Expected arrivals while open, and open seconds, in one interval (open share on a 1-minute
 /// grid; exact for channels open around the clock).
 fn open_load(scenario: &Scenario, channel_idx: usize, interval_idx: usize) -> (f64, f64) {
-    let channel = &scenario.channels[channel_idx];
+    let channel = &scenario.channels()[channel_idx];
     let Some(arrivals) = &channel.arrivals else {
         return (0.0, 0.0);
     };
-    let length = scenario.simulation.interval_seconds;
+    let length = scenario.simulation().interval_seconds;
     let start = interval_idx as f64 * length;
     if channel.hours == OperatingHours::Always {
         return (arrivals.expected_arrivals(start, start + length), length);
@@ -57,9 +57,9 @@ pub(super) fn analytic_requirements(
     primary: &[Option<usize>],
     options: &PlanOptions,
 ) -> Vec<Vec<Option<AnalyticRequirement>>> {
-    let n_intervals = scenario.simulation.n_intervals();
+    let n_intervals = scenario.simulation().n_intervals();
     scenario
-        .channels
+        .channels()
         .iter()
         .enumerate()
         .map(|(channel_idx, channel)| {
@@ -71,7 +71,7 @@ pub(super) fn analytic_requirements(
                     let (expected_contacts, open_seconds) =
                         open_load(scenario, channel_idx, interval_idx);
                     let concurrency = if channel.kind == ChannelKind::Messaging {
-                        scenario.groups[group_idx].concurrency
+                        scenario.groups()[group_idx].concurrency
                     } else {
                         1
                     };
@@ -132,11 +132,11 @@ pub(super) fn serving_interval(
     channel_idx: usize,
     interval_idx: usize,
 ) -> Option<usize> {
-    let channel = &scenario.channels[channel_idx];
+    let channel = &scenario.channels()[channel_idx];
     if channel.after_hours != AfterHours::Hold {
         return Some(interval_idx);
     }
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let length = settings.interval_seconds;
     (interval_idx..settings.n_intervals()).find(|&j| {
         channel

@@ -19,10 +19,15 @@ pub fn evaluate(
     options: &PlanOptions,
     execution: Execution<'_>,
 ) -> Result<Evaluation, SimulationError> {
-    let mut staffed = scenario.clone();
-    for (group, counts) in staffed.groups.iter_mut().zip(staffing) {
-        group.headcount = Headcount::PerInterval(counts.clone());
-    }
+    let staffed = scenario
+        .clone()
+        .with_headcounts(
+            staffing
+                .iter()
+                .enumerate()
+                .map(|(group_idx, counts)| (group_idx, Headcount::PerInterval(counts.clone()))),
+        )
+        .map_err(SimulationError::Staffing)?;
     let (results, _) = run_replications(&staffed, execution)?;
     Ok(judge(scenario, &results, options))
 }
@@ -33,13 +38,13 @@ pub fn judge(
     results: &[ReplicationResult],
     options: &PlanOptions,
 ) -> Evaluation {
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let n_intervals = settings.n_intervals();
     let reported = settings.reported_intervals();
     // A two-sided interval at 2c - 1 has the one-sided bound at c.
     let two_sided = (2.0 * options.confidence - 1.0).max(0.0);
-    let mut channels = Grid::filled(scenario.channels.len(), n_intervals, None);
-    for (channel_idx, channel) in scenario.channels.iter().enumerate() {
+    let mut channels = Grid::filled(scenario.channels().len(), n_intervals, None);
+    for (channel_idx, channel) in scenario.channels().iter().enumerate() {
         let Some(sla) = channel.sla else { continue };
         for interval_idx in reported.clone() {
             let cell = (channel_idx, interval_idx);
@@ -96,9 +101,9 @@ pub fn judge(
             });
         }
     }
-    let mut occupancy = Grid::filled(scenario.groups.len(), n_intervals, None);
-    let mut group_fails = Grid::filled(scenario.groups.len(), n_intervals, false);
-    for group_idx in 0..scenario.groups.len() {
+    let mut occupancy = Grid::filled(scenario.groups().len(), n_intervals, None);
+    let mut group_fails = Grid::filled(scenario.groups().len(), n_intervals, false);
+    for group_idx in 0..scenario.groups().len() {
         for interval_idx in reported.clone() {
             let cell = (group_idx, interval_idx);
             let busy: f64 = results

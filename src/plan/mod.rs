@@ -171,9 +171,9 @@ pub fn plan(
     options: &PlanOptions,
     execution: Execution<'_>,
 ) -> Result<Plan, SimulationError> {
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let n_intervals = settings.n_intervals();
-    let n_groups = scenario.groups.len();
+    let n_groups = scenario.groups().len();
     let primary = primary_groups(scenario);
     let analytic_channels = analytic_requirements(scenario, &primary, options);
     let mut analytic_erlang_a = vec![vec![0u32; n_intervals]; n_groups];
@@ -235,7 +235,7 @@ fn unmet_targets(
     options: &PlanOptions,
 ) -> Vec<Unmet> {
     let mut unmet = Vec::new();
-    for (channel_idx, channel) in scenario.channels.iter().enumerate() {
+    for (channel_idx, channel) in scenario.channels().iter().enumerate() {
         for (interval_idx, requirement) in analytic[channel_idx].iter().enumerate() {
             let Some(outcome) =
                 evaluation.channels[(channel_idx, interval_idx)].filter(|o| !o.meets_targets)
@@ -264,7 +264,7 @@ fn unmet_targets(
             });
         }
     }
-    for (group_idx, group) in scenario.groups.iter().enumerate() {
+    for (group_idx, group) in scenario.groups().iter().enumerate() {
         for (interval_idx, &agents) in staffing[group_idx].iter().enumerate() {
             let cell = (group_idx, interval_idx);
             if evaluation.group_fails[cell] {

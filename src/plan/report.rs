@@ -52,11 +52,11 @@ fn hours(counts: &[u32], from: usize, interval_seconds: f64) -> f64 {
 
 /// Totals, costs, the gap explanation and the single-queue check.
 pub fn plan_report(scenario: &Scenario, plan: &Plan) -> PlanReport {
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let first = settings.first_reported_interval();
     let interval = settings.interval_seconds;
     let groups = scenario
-        .groups
+        .groups()
         .iter()
         .enumerate()
         .map(|(group_idx, group)| {
@@ -69,7 +69,7 @@ pub fn plan_report(scenario: &Scenario, plan: &Plan) -> PlanReport {
             let erlang_a = hours(&plan.analytic_erlang_a[group_idx], first, interval);
             let erlang_c = hours(&plan.analytic_erlang_c[group_idx], first, interval);
             let primary_for: Vec<String> = scenario
-                .channels
+                .channels()
                 .iter()
                 .enumerate()
                 .filter(|(c, _)| plan.primary_group[*c] == Some(group_idx))
@@ -87,7 +87,7 @@ pub fn plan_report(scenario: &Scenario, plan: &Plan) -> PlanReport {
                 .filter(|name| {
                     scenario
                         .channel_index(name)
-                        .is_some_and(|c| scenario.channels[c].kind == crate::scenario::ChannelKind::Messaging)
+                        .is_some_and(|c| scenario.channels()[c].kind == crate::scenario::ChannelKind::Messaging)
                 })
                 .map(String::as_str)
                 .collect();
@@ -127,7 +127,7 @@ pub fn plan_report(scenario: &Scenario, plan: &Plan) -> PlanReport {
         .collect();
     PlanReport {
         omnisim_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: scenario.name.clone(),
+        scenario: scenario.name().to_string(),
         seed: settings.seed,
         replications: settings.replications,
         confidence: plan.options.confidence,
@@ -144,10 +144,10 @@ pub fn plan_report(scenario: &Scenario, plan: &Plan) -> PlanReport {
 
 /// Whether some channel this group serves is also served by another group.
 fn served_by_several(scenario: &Scenario, group_idx: usize) -> bool {
-    (0..scenario.channels.len()).any(|c| {
-        scenario.groups[group_idx].serves_channel[c]
+    (0..scenario.channels().len()).any(|c| {
+        scenario.groups()[group_idx].serves_channel[c]
             && scenario
-                .groups
+                .groups()
                 .iter()
                 .filter(|g| g.serves_channel[c])
                 .count()
@@ -158,14 +158,14 @@ fn served_by_several(scenario: &Scenario, group_idx: usize) -> bool {
 /// For one channel with an SLA served by one group at a constant load: the exact Erlang
 /// minimum against the simulated plan, interval by interval.
 fn single_queue_check(scenario: &Scenario, plan: &Plan) -> Option<String> {
-    let with_sla: Vec<usize> = (0..scenario.channels.len())
-        .filter(|&c| scenario.channels[c].sla.is_some())
+    let with_sla: Vec<usize> = (0..scenario.channels().len())
+        .filter(|&c| scenario.channels()[c].sla.is_some())
         .collect();
-    if with_sla.len() != 1 || scenario.groups.len() != 1 {
+    if with_sla.len() != 1 || scenario.groups().len() != 1 {
         return None;
     }
     let channel_idx = with_sla[0];
-    let first = scenario.simulation.first_reported_interval();
+    let first = scenario.simulation().first_reported_interval();
     let analytic: Vec<_> = plan.analytic_channels[channel_idx][first..]
         .iter()
         .map(|a| a.map(|a| (a.expected_contacts, a.erlang_a_agents)))
@@ -177,7 +177,7 @@ fn single_queue_check(scenario: &Scenario, plan: &Plan) -> Option<String> {
     {
         return None;
     }
-    let model = if scenario.channels[channel_idx].patience.is_some() {
+    let model = if scenario.channels()[channel_idx].patience.is_some() {
         "Erlang A"
     } else {
         "Erlang C"

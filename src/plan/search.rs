@@ -29,8 +29,9 @@ impl<'a> TwoSampleJudge<'a> {
     ) -> TwoSampleJudge<'a> {
         // A removal judged on one sample alone would pass by luck in a few intervals; one
         // that must pass on both rarely does.
-        let mut holdout = scenario.clone();
-        holdout.simulation.seed = holdout_seed(scenario.simulation.seed);
+        let holdout = scenario
+            .clone()
+            .with_seed(holdout_seed(scenario.simulation().seed));
         TwoSampleJudge {
             scenario,
             holdout,
@@ -62,7 +63,7 @@ pub(super) fn raise(
     primary: &[Option<usize>],
 ) -> Result<Evaluation, SimulationError> {
     let scenario = judge.scenario;
-    let n_intervals = scenario.simulation.n_intervals();
+    let n_intervals = scenario.simulation().n_intervals();
     let cap = judge.options.max_agents_per_interval;
     loop {
         let evaluation = judge.judge(staffing)?;
@@ -110,7 +111,7 @@ pub(super) fn lower(
     staffing: &mut [Vec<u32>],
 ) -> Result<(), SimulationError> {
     let scenario = judge.scenario;
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let n_intervals = settings.n_intervals();
     let first = settings.first_reported_interval();
     let n_groups = staffing.len();
@@ -148,7 +149,7 @@ pub(super) fn lower(
                     group_idx,
                     group_window[group_idx],
                     first..n_intervals,
-                    scenario.channels.len(),
+                    scenario.channels().len(),
                 );
                 for (k, &i) in candidates.iter().enumerate() {
                     if vetoed[k] {
@@ -184,9 +185,9 @@ pub(super) fn lower(
 
 /// How far a change in each group's staffing reaches, in intervals: its longest SLA window.
 fn group_windows(scenario: &Scenario) -> Vec<usize> {
-    let interval_seconds = scenario.simulation.interval_seconds;
+    let interval_seconds = scenario.simulation().interval_seconds;
     let channel_window: Vec<usize> = scenario
-        .channels
+        .channels()
         .iter()
         .map(|c| {
             c.sla.map_or(0, |sla| {
@@ -195,10 +196,10 @@ fn group_windows(scenario: &Scenario) -> Vec<usize> {
         })
         .collect();
     scenario
-        .groups
+        .groups()
         .iter()
         .map(|group| {
-            (0..scenario.channels.len())
+            (0..scenario.channels().len())
                 .filter(|&c| group.serves_channel[c])
                 .map(|c| channel_window[c])
                 .max()

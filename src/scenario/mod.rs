@@ -23,6 +23,8 @@ pub use routing_rules::{
 pub use schedule::{Disruption, DisruptionKind, InServiceAtShiftEnd, Roster, Shift};
 pub use validate::{load_scenario_file, parse_scenario_in, parse_scenario_str};
 
+use crate::error::ScenarioProblem;
+
 /// Hard limits that keep an absurd scenario from exhausting memory or running for days.
 pub struct Limits;
 
@@ -51,16 +53,20 @@ impl Limits {
     pub const MAX_SHIFTS: usize = 1_000;
 }
 
+/// A validated scenario. Its fields are private: only validation builds one, and the few
+/// changes a run may make (replications, seed, headcounts, dropping the disruptions for the
+/// paired base run) go through methods that keep every invariant, so the engine never has
+/// to check what it is given.
 #[derive(Debug, Clone)]
 pub struct Scenario {
-    pub name: String,
-    pub simulation: SimulationSettings,
-    pub channels: Vec<Channel>,
-    pub groups: Vec<AgentGroup>,
-    pub attribute_names: AttributeNames,
-    pub routing: RoutingConfig,
-    /// Disruption events, in the order written.
-    pub disruptions: Vec<Disruption>,
+    name: String,
+    simulation: SimulationSettings,
+    channels: Vec<Channel>,
+    groups: Vec<AgentGroup>,
+    attribute_names: AttributeNames,
+    routing: RoutingConfig,
+    /// The user's `[[events]]`, in the order written.
+    disruptions: Vec<Disruption>,
 }
 
 #[derive(Debug, Clone)]
@@ -409,6 +415,107 @@ impl Headcount {
 }
 
 impl Scenario {
+    /// The display name (outputs go to `output/<name>/`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn simulation(&self) -> &SimulationSettings {
+        &self.simulation
+    }
+    /// Declared channels in file order, then one derived callback channel per voice channel
+    /// that offers callbacks.
+    pub fn channels(&self) -> &[Channel] {
+        &self.channels
+    }
+    /// Agent groups in file order.
+    pub fn groups(&self) -> &[AgentGroup] {
+        &self.groups
+    }
+    pub fn attribute_names(&self) -> &AttributeNames {
+        &self.attribute_names
+    }
+    pub fn routing(&self) -> &RoutingConfig {
+        &self.routing
+    }
+    /// The user's `[[events]]`, in the order written.
+    pub fn disruptions(&self) -> &[Disruption] {
+        &self.disruptions
+    }
+
+    /// The scenario with another number of replications (from 1 to
+    /// `Limits::MAX_REPLICATIONS`).
+    pub fn with_replications(mut self, replications: u32) -> Result<Scenario, String> {
+        if replications == 0 || replications > Limits::MAX_REPLICATIONS {
+            return Err(format!(
+                "replications must be from 1 to {}, got {replications}",
+                Limits::MAX_REPLICATIONS
+            ));
+        }
+        self.simulation.replications = replications;
+        Ok(self)
+    }
+
+    /// The scenario with another seed.
+    pub fn with_seed(mut self, seed: u64) -> Scenario {
+        self.simulation.seed = seed;
+        self
+    }
+
+    /// The same scenario without its disruptions: the paired base each disruption is
+    /// measured against.
+    pub fn without_disruptions(&self) -> Scenario {
+        Scenario {
+            disruptions: Vec::new(),
+            ..self.clone()
+        }
+    }
+
+    /// The scenario with new headcounts for some groups (by index). A per-interval headcount
+    /// must list at least one interval; every count, and all groups' largest counts
+    /// together, stay within `Limits::MAX_AGENTS`. The problem names the group's key.
+    pub fn with_headcounts(
+        mut self,
+        headcounts: impl IntoIterator<Item = (usize, Headcount)>,
+    ) -> Result<Scenario, ScenarioProblem> {
+        for (group_idx, headcount) in headcounts {
+            let key = format!("groups.{}.headcount", self.groups[group_idx].name);
+            if let Headcount::PerInterval(counts) = &headcount
+                && counts.is_empty()
+            {
+                return Err(ScenarioProblem::new(
+                    key,
+                    "give at least one headcount (one per reporting interval)",
+                ));
+            }
+            if u64::from(headcount.max()) > Limits::MAX_AGENTS {
+                return Err(ScenarioProblem::new(
+                    key,
+                    format!(
+                        "{} agents; at most {} are supported",
+                        headcount.max(),
+                        Limits::MAX_AGENTS
+                    ),
+                ));
+            }
+            self.groups[group_idx].headcount = headcount;
+        }
+        let total: u64 = self
+            .groups
+            .iter()
+            .map(|g| u64::from(g.headcount.max()))
+            .sum();
+        if total > Limits::MAX_AGENTS {
+            return Err(ScenarioProblem::new(
+                "groups",
+                format!(
+                    "{total} agents in all; at most {} are supported",
+                    Limits::MAX_AGENTS
+                ),
+            ));
+        }
+        Ok(self)
+    }
+
     pub fn channel_index(&self, name: &str) -> Option<usize> {
         self.channels
             .iter()

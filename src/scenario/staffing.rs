@@ -17,7 +17,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use super::validate::{Checker, parse_raw};
-use super::{Headcount, Limits, Scenario};
+use super::{Headcount, Scenario};
 use crate::error::{ScenarioError, ScenarioProblem};
 
 #[derive(Debug, Deserialize)]
@@ -33,14 +33,17 @@ struct RawStaffingGroup {
 }
 
 /// Replaces the headcount of every group the staffing text names.
-pub fn apply_staffing_str(scenario: &mut Scenario, text: &str) -> Result<(), Vec<ScenarioProblem>> {
+pub fn apply_staffing_str(
+    scenario: Scenario,
+    text: &str,
+) -> Result<Scenario, Vec<ScenarioProblem>> {
     let raw: RawStaffing = parse_raw(text)?;
     let mut checker = Checker::default();
     let mut changes = Vec::new();
     for (name, group) in &raw.groups {
         let key = format!("groups.{name}");
         let Some(group_idx) = scenario.group_index(name) else {
-            let known: Vec<&str> = scenario.groups.iter().map(|g| g.name.as_str()).collect();
+            let known: Vec<&str> = scenario.groups().iter().map(|g| g.name.as_str()).collect();
             checker.fail(
                 &key,
                 format!(
@@ -57,28 +60,13 @@ pub fn apply_staffing_str(scenario: &mut Scenario, text: &str) -> Result<(), Vec
     if !checker.problems.is_empty() {
         return Err(checker.problems);
     }
-    for (group_idx, headcount) in changes {
-        scenario.groups[group_idx].headcount = headcount;
-    }
-    let total: u64 = scenario
-        .groups
-        .iter()
-        .map(|g| u64::from(g.headcount.max()))
-        .sum();
-    if total > Limits::MAX_AGENTS {
-        return Err(vec![ScenarioProblem::new(
-            "groups",
-            format!(
-                "{total} agents in all; at most {} are supported",
-                Limits::MAX_AGENTS
-            ),
-        )]);
-    }
-    Ok(())
+    scenario
+        .with_headcounts(changes)
+        .map_err(|problem| vec![problem])
 }
 
 /// Reads a staffing file and applies it to `scenario`.
-pub fn apply_staffing_file(scenario: &mut Scenario, path: &Path) -> Result<(), ScenarioError> {
+pub fn apply_staffing_file(scenario: Scenario, path: &Path) -> Result<Scenario, ScenarioError> {
     let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Unreadable {
         path: path.to_path_buf(),
         reason: match error.kind() {
@@ -162,11 +150,11 @@ channels = ["phone"]
 
     #[track_caller]
     fn check(staffing: &str, expected: Result<Vec<Headcount>, &[&str]>) {
-        let mut scenario = parse_scenario_str(BASE, "base").unwrap();
-        match (apply_staffing_str(&mut scenario, staffing), expected) {
-            (Ok(()), Ok(headcounts)) => {
+        let scenario = parse_scenario_str(BASE, "base").unwrap();
+        match (apply_staffing_str(scenario, staffing), expected) {
+            (Ok(scenario), Ok(headcounts)) => {
                 let got: Vec<Headcount> = scenario
-                    .groups
+                    .groups()
                     .iter()
                     .map(|g| g.headcount.clone())
                     .collect();

@@ -253,7 +253,7 @@ impl Checker {
             disruptions,
         };
         self.sizes(&scenario);
-        if scenario.channels.len() * scenario.n_attribute_combinations()
+        if scenario.channels().len() * scenario.n_attribute_combinations()
             <= Limits::MAX_CONTACT_CLASSES
         {
             self.coverage(&scenario);
@@ -1130,24 +1130,24 @@ impl Checker {
     }
 
     fn sizes(&mut self, scenario: &Scenario) {
-        let settings = &scenario.simulation;
-        let rows = settings.n_intervals() as u64 * scenario.channels.len() as u64;
+        let settings = scenario.simulation();
+        let rows = settings.n_intervals() as u64 * scenario.channels().len() as u64;
         if rows > Limits::MAX_INTERVAL_ROWS {
-            self.fail("simulation.interval", format!("{} intervals x {} channels = {rows} report rows; at most {} (use a longer interval)", settings.n_intervals(), scenario.channels.len(), Limits::MAX_INTERVAL_ROWS));
+            self.fail("simulation.interval", format!("{} intervals x {} channels = {rows} report rows; at most {} (use a longer interval)", settings.n_intervals(), scenario.channels().len(), Limits::MAX_INTERVAL_ROWS));
         }
         let expected: f64 = scenario
-            .channels
+            .channels()
             .iter()
             .filter_map(|c| c.arrivals.as_ref())
             .map(|a| a.expected_arrivals(0.0, settings.horizon_seconds))
             .sum();
-        let classes = scenario.channels.len() * scenario.n_attribute_combinations();
+        let classes = scenario.channels().len() * scenario.n_attribute_combinations();
         if classes > Limits::MAX_CONTACT_CLASSES {
             self.fail(
                 "attributes",
                 format!(
                     "{} channels x {} attribute combinations (issue types x segments x languages x urgencies) = {classes} contact classes; at most {} are supported",
-                    scenario.channels.len(),
+                    scenario.channels().len(),
                     scenario.n_attribute_combinations(),
                     Limits::MAX_CONTACT_CLASSES
                 ),

@@ -608,7 +608,7 @@ impl Checker {
     /// must have a group to serve it, on its rule's groups when a rule matches it.
     pub(super) fn coverage(&mut self, scenario: &Scenario) {
         let reachable = scenario.reachable_combinations();
-        for (channel_idx, channel) in scenario.channels.iter().enumerate() {
+        for (channel_idx, channel) in scenario.channels().iter().enumerate() {
             if channel.kind == ChannelKind::SelfService {
                 continue;
             }
@@ -616,7 +616,7 @@ impl Checker {
             let reaches = reachable[channel_idx].iter().any(|r| *r);
             if reaches
                 && !scenario
-                    .groups
+                    .groups()
                     .iter()
                     .any(|g| g.serves_channel[channel_idx])
             {
@@ -634,7 +634,7 @@ impl Checker {
                     continue;
                 }
                 reported += 1;
-                let names = &scenario.attribute_names;
+                let names = scenario.attribute_names();
                 let what = format!(
                     "contacts of issue type \"{}\" in language \"{}\" (segment \"{}\", urgency \"{}\") reach \"{}\"",
                     names.issue_types[contact.issue_type_idx],
@@ -646,7 +646,7 @@ impl Checker {
                 match route.rule_idx {
                     Some(rule_idx) => self.fail(
                         &format!("routing.rules[{rule_idx}].groups"),
-                        format!("{what} and match rule \"{}\", but none of its groups serves that channel with that skill and language", scenario.routing.rules[rule_idx].name),
+                        format!("{what} and match rule \"{}\", but none of its groups serves that channel with that skill and language", scenario.routing().rules[rule_idx].name),
                     ),
                     None => self.fail(&key, format!("{what}, but no group serving it has that skill and language")),
                 }

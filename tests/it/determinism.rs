@@ -13,15 +13,15 @@ use omnisim::scenario::load_scenario_file;
 use crate::support::simulate;
 
 fn retail_week(replications: u32, seed: u64) -> omnisim::scenario::Scenario {
-    let mut scenario = load_scenario_file(
+    load_scenario_file(
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("scenarios/retail_week.toml")
             .as_path(),
     )
-    .unwrap();
-    scenario.simulation.replications = replications;
-    scenario.simulation.seed = seed;
-    scenario
+    .unwrap()
+    .with_replications(replications)
+    .unwrap()
+    .with_seed(seed)
 }
 
 /// summary.json and intervals.csv bytes for a run on `threads` threads.
@@ -62,10 +62,13 @@ fn same_seed_gives_identical_bytes_at_any_thread_count() {
 #[test]
 fn arrivals_do_not_depend_on_staffing() {
     let base = retail_week(3, 5);
-    let mut fewer_agents = base.clone();
-    for group in &mut fewer_agents.groups {
-        group.headcount = omnisim::scenario::Headcount::Constant(1);
-    }
+    let fewer_agents = base
+        .clone()
+        .with_headcounts(
+            (0..base.groups().len())
+                .map(|group_idx| (group_idx, omnisim::scenario::Headcount::Constant(1))),
+        )
+        .unwrap();
     // A channel's own arrivals: offered plus arrived while closed (less those held, which
     // are both), less the contacts that reached it from other channels (overflow,
     // callbacks, handoffs), which do depend on how well staffed those channels are.

@@ -69,11 +69,15 @@ concurrency = 2
 "#;
 
 fn with_staffing(scenario: &Scenario, staffing: &[Vec<u32>]) -> Scenario {
-    let mut staffed = scenario.clone();
-    for (group, counts) in staffed.groups.iter_mut().zip(staffing) {
-        group.headcount = omnisim::scenario::Headcount::PerInterval(counts.clone());
-    }
-    staffed
+    scenario
+        .clone()
+        .with_headcounts(staffing.iter().enumerate().map(|(group_idx, counts)| {
+            (
+                group_idx,
+                omnisim::scenario::Headcount::PerInterval(counts.clone()),
+            )
+        }))
+        .unwrap()
 }
 
 fn all_met(scenario: &Scenario, staffing: &[Vec<u32>], options: &PlanOptions) -> bool {
@@ -92,7 +96,7 @@ fn stationary_queue_plan_is_the_erlang_minimum_or_one_more() {
     let options = PlanOptions::default();
     let found = plan(&scenario, &options, Execution::silent(None)).unwrap();
     assert!(found.unmet.is_empty(), "{:?}", found.unmet);
-    let first = scenario.simulation.first_reported_interval();
+    let first = scenario.simulation().first_reported_interval();
     for (interval_idx, &agents) in found.required[0].iter().enumerate().skip(first) {
         let exact = found.analytic_erlang_a[0][interval_idx];
         assert_eq!(exact, 13, "the analytic side is Erlang C's minimum");
@@ -119,8 +123,7 @@ fn pooled_plan_holds_on_fresh_seeds_and_is_minimal() {
     assert!(found.unmet.is_empty(), "{:?}", found.unmet);
     // Fresh seeds: no interval falls significantly short (99% two-sided interval of the
     // pooled SLA reaches the target).
-    let mut fresh = with_staffing(&scenario, &found.required);
-    fresh.simulation.seed = 424_242;
+    let fresh = with_staffing(&scenario, &found.required).with_seed(424_242);
     let lenient = PlanOptions {
         confidence: 0.995,
         ..options
@@ -137,11 +140,12 @@ fn pooled_plan_holds_on_fresh_seeds_and_is_minimal() {
     }
     // Minimal: one agent fewer in any group and reported interval breaks a target on the
     // plan's own replications or on its holdout replications.
-    let mut holdout = scenario.clone();
-    holdout.simulation.seed = holdout_seed(scenario.simulation.seed);
-    let first = scenario.simulation.first_reported_interval();
-    for group_idx in 0..scenario.groups.len() {
-        for interval_idx in first..scenario.simulation.n_intervals() {
+    let holdout = scenario
+        .clone()
+        .with_seed(holdout_seed(scenario.simulation().seed));
+    let first = scenario.simulation().first_reported_interval();
+    for group_idx in 0..scenario.groups().len() {
+        for interval_idx in first..scenario.simulation().n_intervals() {
             if found.required[group_idx][interval_idx] == 0 {
                 continue;
             }

@@ -288,7 +288,7 @@ fn terminal_dashboard_fits_100_columns() {
 #[test]
 fn cost_per_contact_and_resolution_rate_by_hand() {
     let (scenario, summary, results) = small_run();
-    let hours = scenario.simulation.horizon_seconds / 3600.0;
+    let hours = scenario.simulation().horizon_seconds / 3600.0;
     // Each group serves one channel, so its whole paid cost falls on that channel.
     for (channel_idx, group_cost, own_cost) in
         [(0, 28.0 * 3.0 * hours, 0.0), (1, 25.0 * 3.0 * hours, 0.05)]

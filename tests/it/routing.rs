@@ -27,7 +27,7 @@ fn check(scenario: &Scenario, replications: u32) -> Vec<ReplicationResult> {
 /// contacts converted out plus after-hours tickets equal contacts converted in.
 #[track_caller]
 fn check_cross_channel_balance(scenario: &Scenario, result: &ReplicationResult) {
-    assert_eq!(scenario.simulation.warmup_seconds, 0.0);
+    assert_eq!(scenario.simulation().warmup_seconds, 0.0);
     let total = |pick: fn(&ChannelIntervalCounts) -> u64| {
         result
             .channel_intervals
@@ -341,7 +341,9 @@ fn a_contact_arriving_outside_hours_becomes_the_configured_ticket() {
         let phone = channel_rows(&scenario, &result, "phone");
         let social = channel_rows(&scenario, &result, "social");
         for (interval, row) in chat.iter().enumerate() {
-            let open = scenario.channels[0].hours.is_open(interval as f64 * 3600.0);
+            let open = scenario.channels()[0]
+                .hours
+                .is_open(interval as f64 * 3600.0);
             if open {
                 assert_eq!(row.after_hours_tickets, 0);
             } else {

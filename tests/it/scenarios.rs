@@ -24,19 +24,19 @@ fn check_with(
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let path = folder.join(file);
     let overlay_paths: Vec<_> = overlays.iter().map(|o| folder.join(o)).collect();
-    let mut scenario = if overlays.is_empty() {
+    let scenario = if overlays.is_empty() {
         load_scenario_file(&path).unwrap_or_else(|error| panic!("{error}"))
     } else {
         load_with_overlays(&path, &overlay_paths)
             .unwrap_or_else(|error| panic!("{error}"))
             .scenario
     };
-    scenario.simulation.replications = replications;
+    let scenario = scenario.with_replications(replications).unwrap();
     let (summary, results) = simulate(&scenario, None);
     assert!(summary.flow_conservation_holds);
     // Flow conservation on the totals, replication by replication.
     for result in &results {
-        for (channel_idx, channel) in scenario.channels.iter().enumerate() {
+        for (channel_idx, channel) in scenario.channels().iter().enumerate() {
             let rows = result.channel_intervals.row(channel_idx);
             let sum = |f: fn(&omnisim::engine::counts::ChannelIntervalCounts) -> u64| {
                 rows.iter().map(f).sum::<u64>()

@@ -230,8 +230,8 @@ fn staffing_per_interval_is_the_schedule_less_shrinkage() {
         ),
         (0.0, 24.0, daily, &[], 1),
     ];
-    let n = scenario.simulation.n_intervals();
-    let interval = scenario.simulation.interval_seconds;
+    let n = scenario.simulation().n_intervals();
+    let interval = scenario.simulation().interval_seconds;
     for (group, shifts, shrinkage) in [
         ("voice", &voice[..], 0.15),
         ("chatters", &chatters[..], 0.2),
@@ -275,7 +275,7 @@ fn a_csv_headcount_file_staffs_a_group() {
     let scenario =
         omnisim::scenario::parse_scenario_in(&text, "csv", Some(directory.path())).unwrap();
     let result = &run(&scenario, 1)[0];
-    let interval = scenario.simulation.interval_seconds;
+    let interval = scenario.simulation().interval_seconds;
     for (interval_idx, row) in result.group_intervals.iter().enumerate() {
         let count = [4, 10, 7][interval_idx % 3];
         let expected = count - (f64::from(count) * 0.3).round() as u32;
@@ -299,7 +299,7 @@ fn every_contact_an_outage_displaces_is_converted_or_lost() {
         2.0 * 86_400.0 + 10.0 * 3600.0,
         2.0 * 86_400.0 + 12.0 * 3600.0,
     );
-    let interval = scenario.simulation.interval_seconds;
+    let interval = scenario.simulation().interval_seconds;
     let results = run_audited(&scenario, 6);
     let mut displaced_total = 0;
     for result in &results {
@@ -370,7 +370,7 @@ duration = "30m"
     let base = parse(SPIKE);
     let replications = 300;
     let (with, without) = (run(&spiked, replications), run(&base, replications));
-    let n = spiked.simulation.n_intervals();
+    let n = spiked.simulation().n_intervals();
     let multiplier = |interval_idx: usize| match interval_idx {
         2 | 3 => 3.0,
         6 => 0.5,

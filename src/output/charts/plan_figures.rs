@@ -23,13 +23,13 @@ fn line(name: &str, points: Vec<(f64, f64)>, colour_idx: usize, dashed: bool) ->
 /// Per group: the agents the plan requires, the positions that means after shrinkage, and
 /// the agents the scenario schedules now, per interval.
 pub fn plan_staffing_figure(scenario: &Scenario, plan: &Plan) -> Figure {
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let interval = settings.interval_seconds;
     let reported = settings.first_reported_interval()..settings.n_intervals();
     let unit = clock_unit(settings.horizon_seconds);
     let hours = |interval_idx: usize| interval_idx as f64 * interval / unit.seconds;
     let panels = scenario
-        .groups
+        .groups()
         .iter()
         .enumerate()
         .map(|(group_idx, group)| {
@@ -75,12 +75,12 @@ pub fn plan_staffing_figure(scenario: &Scenario, plan: &Plan) -> Figure {
 /// Per channel with an SLA: the attainment the plan achieves per interval, with its
 /// confidence band, against the target.
 pub fn plan_sla_figure(scenario: &Scenario, plan: &Plan) -> Figure {
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     let n_intervals = settings.n_intervals();
     let reported = settings.first_reported_interval()..n_intervals;
     let unit = clock_unit(settings.horizon_seconds);
     let panels = scenario
-        .channels
+        .channels()
         .iter()
         .enumerate()
         .filter_map(|(channel_idx, channel)| {

@@ -37,7 +37,7 @@ const NON_NEGATIVE: Option<(f64, f64)> = Some((0.0, f64::MAX));
 
 /// The clock unit of the run's time axes.
 fn unit(input: &RunChartInput) -> TimeUnit {
-    clock_unit(input.scenario.simulation.horizon_seconds)
+    clock_unit(input.scenario.simulation().horizon_seconds)
 }
 
 /// One entity's rows (a channel's or a group's), in interval order.
@@ -131,7 +131,7 @@ fn time_panel(
 /// Channels agents serve (not self-service), by index.
 fn agent_channels(scenario: &Scenario) -> impl Iterator<Item = (usize, &crate::scenario::Channel)> {
     scenario
-        .channels
+        .channels()
         .iter()
         .enumerate()
         .filter(|(_, channel)| channel.handle_time.is_some())
@@ -151,7 +151,7 @@ fn volume_figure(input: &RunChartInput) -> Figure {
                 unit(input),
                 &format!(
                     "contacts offered per {}",
-                    format_duration(input.scenario.simulation.interval_seconds)
+                    format_duration(input.scenario.simulation().interval_seconds)
                 ),
                 ValueFormat::Number,
                 vec![time_series(
@@ -291,7 +291,7 @@ fn wait_distribution_figure(input: &RunChartInput) -> Figure {
         .map(|distribution| {
             let channel_idx = input
                 .scenario
-                .channels
+                .channels()
                 .iter()
                 .position(|c| c.name == distribution.channel)
                 .unwrap_or(0);
@@ -338,7 +338,7 @@ fn wait_distribution_figure(input: &RunChartInput) -> Figure {
 fn occupancy_figure(input: &RunChartInput) -> Figure {
     let panels = input
         .scenario
-        .groups
+        .groups()
         .iter()
         .enumerate()
         .map(|(group_idx, group)| {

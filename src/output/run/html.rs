@@ -413,10 +413,10 @@ fn disruptions_table(html: &mut String, summary: &RunSummary) {
 }
 
 fn settings_section(html: &mut String, scenario: &Scenario, summary: &RunSummary) {
-    let settings = &scenario.simulation;
+    let settings = scenario.simulation();
     html.push_str("<h2 id=\"settings\">Scenario settings</h2>\n<table>\n");
     let rows = [
-        ("scenario", escape_html(&scenario.name)),
+        ("scenario", escape_html(scenario.name())),
         ("horizon", format_duration(settings.horizon_seconds)),
         (
             "reporting interval",
@@ -438,7 +438,7 @@ fn settings_section(html: &mut String, scenario: &Scenario, summary: &RunSummary
         );
     }
     html.push_str("</table>\n<h3>Channels</h3>\n<table>\n<tr><th>channel</th><th class=\"text\">kind</th><th class=\"text\">SLA</th><th class=\"text\">handle time</th><th class=\"text\">patience</th><th class=\"text\">hours</th></tr>\n");
-    for channel in &scenario.channels {
+    for channel in scenario.channels() {
         let sla = channel.sla.map_or("–".to_string(), |sla| {
             format!(
                 "{:.0}% within {}",
@@ -467,7 +467,7 @@ fn settings_section(html: &mut String, scenario: &Scenario, summary: &RunSummary
         );
     }
     html.push_str("</table>\n<h3>Agent groups</h3>\n<table>\n<tr><th>group</th><th class=\"text\">headcount</th><th class=\"text\">serves</th><th>concurrency</th><th>shrinkage</th><th>cost per hour</th></tr>\n");
-    for group in &scenario.groups {
+    for group in scenario.groups() {
         let headcount = match &group.headcount {
             Headcount::Constant(count) => format!("{count} agents"),
             Headcount::PerInterval(counts) => format!(
@@ -477,7 +477,7 @@ fn settings_section(html: &mut String, scenario: &Scenario, summary: &RunSummary
             Headcount::Shifts(_) => format!("shifts, up to {}", group.headcount.max()),
         };
         let serves: Vec<&str> = scenario
-            .channels
+            .channels()
             .iter()
             .zip(&group.serves_channel)
             .filter(|(_, serves)| **serves)
@@ -495,7 +495,7 @@ fn settings_section(html: &mut String, scenario: &Scenario, summary: &RunSummary
         );
     }
     html.push_str("</table>\n");
-    if !scenario.disruptions.is_empty() {
+    if !scenario.disruptions().is_empty() {
         html.push_str("<h3>Events</h3>\n<ul>\n");
         for event in &summary.disruptions {
             let _ = writeln!(
