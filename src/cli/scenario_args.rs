@@ -4,9 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use omnisim::scenario::overlay::load_with_overlays;
-use omnisim::scenario::staffing::apply_staffing_file;
-use omnisim::scenario::{Scenario, load_scenario_file};
+use omnisim::scenario::{Scenario, apply_staffing_file, load_scenario_file, load_with_overlays};
 use omnisim::simulate::Execution;
 
 use super::CliError;

@@ -39,6 +39,7 @@ mod sampling;
 mod service;
 mod staffing;
 pub mod state;
+pub mod waits;
 
 use rand::distr::weighted::WeightedIndex;
 use rand::rngs::Xoshiro256PlusPlus;
@@ -68,7 +69,7 @@ pub struct ReplicationResult {
     /// Per channel: answered-wait quantiles (see `WAIT_QUANTILES`), seconds.
     pub wait_quantiles_seconds: Vec<[f64; 4]>,
     /// Per channel: share of answered contacts that waited at most each point of
-    /// `recorder::wait_distribution_points_seconds`.
+    /// `waits::wait_distribution_points_seconds`.
     pub wait_distribution_shares: Vec<Vec<f64>>,
     /// Routing, handoff and issue counts.
     pub flows: FlowCounts,

@@ -1,6 +1,6 @@
 //! Streaming statistics for one replication: counters per (channel, interval) and
-//! (group, interval), time integrals of queue length and busy agents, and one wait-time
-//! histogram per channel. Nothing is stored per contact, so memory does not grow with the
+//! (group, interval), time integrals of queue length and busy agents, and the answered
+//! waits of each channel (`waits.rs`). Nothing is stored per contact, so memory does not grow with the
 //! number of contacts simulated.
 //!
 //! Contact counts are attributed to the interval in which the contact arrived (the usual
@@ -8,36 +8,11 @@
 //! The recorder decides attribution from the contact itself (customer or bot, before or
 //! after the warm-up), so the engine's handlers report what happened and never filter.
 
-use hdrhistogram::Histogram;
-
 use super::counts::{ChannelIntervalCounts, DisruptionCounts, FlowCounts, GroupIntervalCounts};
 use super::grid::Grid;
 use super::state::{Contact, ContactState, Party};
+use super::waits::WaitHistograms;
 use crate::scenario::{DisruptionKind, Scenario};
-
-/// The quantiles of the answered-wait distribution that are reported.
-pub const WAIT_QUANTILES: [f64; 4] = [0.50, 0.90, 0.95, 0.99];
-
-/// Points of each channel's waiting-time distribution (0 to the span, evenly spaced).
-pub const WAIT_DISTRIBUTION_POINTS: usize = 61;
-
-/// How far a channel's waiting-time distribution is drawn: three SLA thresholds, or an hour
-/// for a channel without an SLA.
-pub fn wait_distribution_span_seconds(sla_threshold_seconds: f64) -> f64 {
-    if sla_threshold_seconds.is_finite() && sla_threshold_seconds > 0.0 {
-        3.0 * sla_threshold_seconds
-    } else {
-        3600.0
-    }
-}
-
-/// The wait (seconds) at each point of a channel's waiting-time distribution.
-pub fn wait_distribution_points_seconds(sla_threshold_seconds: f64) -> Vec<f64> {
-    let span = wait_distribution_span_seconds(sla_threshold_seconds);
-    (0..WAIT_DISTRIBUTION_POINTS)
-        .map(|point_idx| span * point_idx as f64 / (WAIT_DISTRIBUTION_POINTS - 1) as f64)
-        .collect()
-}
 
 #[derive(Debug)]
 pub struct Recorder {
@@ -59,7 +34,7 @@ pub struct Recorder {
     /// `[group_idx]`: capacity units of one agent (its messaging concurrency).
     group_capacity_units: Vec<f64>,
     group_changed_at: Vec<f64>,
-    wait_histograms: Vec<Histogram<u64>>,
+    waits: WaitHistograms,
     pub flows: FlowCounts,
     /// `[disruption_idx]`.
     pub disruptions: Vec<DisruptionCounts>,
@@ -71,19 +46,18 @@ impl Recorder {
         let (n_channels, n_groups) = (scenario.channels().len(), scenario.groups().len());
         let n_intervals = settings.n_intervals();
         let routing = scenario.routing();
-        let highest_ms = (settings.horizon_seconds * 1000.0).ceil() as u64 + 1;
-        let histogram =
-            Histogram::new_with_bounds(1, highest_ms.max(2), 3).expect("valid histogram bounds");
+        let sla_thresholds: Vec<f64> = scenario
+            .channels()
+            .iter()
+            .map(|c| c.sla.map_or(f64::INFINITY, |sla| sla.threshold_seconds))
+            .collect();
         Recorder {
             current_interval: 0,
             warmup_seconds: settings.warmup_seconds,
             channel_intervals: Grid::new(n_channels, n_intervals),
             group_intervals: Grid::new(n_groups, n_intervals),
-            sla_thresholds: scenario
-                .channels()
-                .iter()
-                .map(|c| c.sla.map_or(f64::INFINITY, |sla| sla.threshold_seconds))
-                .collect(),
+            waits: WaitHistograms::new(settings.horizon_seconds, sla_thresholds.clone()),
+            sla_thresholds,
             sla_extensions: scenario
                 .disruptions()
                 .iter()
@@ -108,7 +82,6 @@ impl Recorder {
                 .map(|g| f64::from(g.concurrency))
                 .collect(),
             group_changed_at: vec![0.0; n_groups],
-            wait_histograms: vec![histogram; n_channels],
             flows: FlowCounts {
                 rule_routed: vec![0; routing.rules.len()],
                 rule_widened: vec![0; routing.rules.len()],
@@ -249,7 +222,7 @@ impl Recorder {
         cell.answered += 1;
         cell.answered_within_sla += u64::from(within);
         cell.wait_sum_answered += wait_seconds;
-        self.wait_histograms[channel_idx].saturating_record((wait_seconds * 1000.0).round() as u64);
+        self.waits.record(channel_idx, wait_seconds);
         self.extended_sla(contact, true, wait_seconds);
     }
 
@@ -509,57 +482,13 @@ impl Recorder {
     }
 
     /// Per channel, the share of answered contacts that waited at most each point of
-    /// `wait_distribution_points_seconds` (NaN where nothing was answered).
+    /// `waits::wait_distribution_points_seconds` (NaN where nothing was answered).
     pub fn wait_distribution_shares(&self) -> Vec<Vec<f64>> {
-        self.wait_histograms
-            .iter()
-            .zip(&self.sla_thresholds)
-            .map(|(histogram, &threshold)| {
-                // A wait counts as within a point when it falls in the point's histogram
-                // bucket or below (as `count_between(0, point)` would count it).
-                let points_ms: Vec<u64> = wait_distribution_points_seconds(threshold)
-                    .into_iter()
-                    .map(|seconds| histogram.highest_equivalent((seconds * 1000.0).round() as u64))
-                    .collect();
-                if histogram.is_empty() {
-                    return vec![f64::NAN; points_ms.len()];
-                }
-                // One pass over the recorded buckets: each count goes to the first point at
-                // or above its value, then a running sum gives "at most each point".
-                let mut at_point = vec![0u64; points_ms.len()];
-                for bucket in histogram.iter_recorded() {
-                    let value = bucket.value_iterated_to();
-                    let point_idx = points_ms.partition_point(|&point| point < value);
-                    if let Some(slot) = at_point.get_mut(point_idx) {
-                        *slot += bucket.count_at_value();
-                    }
-                }
-                let total = histogram.len() as f64;
-                let mut within = 0;
-                at_point
-                    .into_iter()
-                    .map(|count| {
-                        within += count;
-                        within as f64 / total
-                    })
-                    .collect()
-            })
-            .collect()
+        self.waits.distribution_shares()
     }
 
-    /// Answered-wait quantiles per channel in seconds (NaN where nothing was answered).
+    /// Answered-wait quantiles (`waits::WAIT_QUANTILES`) per channel, seconds.
     pub fn wait_quantiles_seconds(&self) -> Vec<[f64; 4]> {
-        self.wait_histograms
-            .iter()
-            .map(|histogram| {
-                WAIT_QUANTILES.map(|quantile| {
-                    if histogram.is_empty() {
-                        f64::NAN
-                    } else {
-                        histogram.value_at_quantile(quantile) as f64 / 1000.0
-                    }
-                })
-            })
-            .collect()
+        self.waits.quantiles_seconds()
     }
 }

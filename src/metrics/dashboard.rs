@@ -18,7 +18,7 @@ use super::metric::{Figures, Metric};
 use super::summary::estimates_of;
 use crate::engine::ReplicationResult;
 use crate::engine::counts::ChannelIntervalCounts;
-use crate::engine::recorder::wait_distribution_points_seconds;
+use crate::engine::waits::wait_distribution_points_seconds;
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, ratio};
 

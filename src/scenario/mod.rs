@@ -6,22 +6,23 @@
 //! Names live only here and in outputs; the engine works on indices (`channel_idx`,
 //! `group_idx`, `issue_type_idx`...), never on strings.
 
+pub mod load;
 pub mod overlay;
 pub mod raw;
 pub mod routing_rules;
 pub mod schedule;
 pub mod staffing;
+pub mod validate;
+mod weekly;
 
-mod validate;
-mod validate_routing;
-mod validate_schedule;
-
+pub use load::{MergedScenario, apply_staffing_file, load_scenario_file, load_with_overlays};
 pub use routing_rules::{
     AfterHours, AgentSelection, Callback, ChannelOverflow, ClassRoute, ContactKey, ContactMatch,
     Handoff, RoutingConfig, RoutingRule, SlaClock,
 };
 pub use schedule::{Disruption, DisruptionKind, InServiceAtShiftEnd, Roster, Shift};
-pub use validate::{load_scenario_file, parse_scenario_in, parse_scenario_str};
+pub use validate::{SideFile, SideFiles, parse_scenario, parse_scenario_str};
+pub use weekly::{ArrivalProfile, OperatingHours};
 
 use crate::error::ScenarioProblem;
 
@@ -202,118 +203,6 @@ impl Distribution {
                 )
             }
         }
-    }
-}
-
-/// When a channel takes contacts. Time 0 of a simulation is Monday 00:00.
-#[derive(Debug, Clone, PartialEq)]
-pub enum OperatingHours {
-    Always,
-    /// Sorted, non-overlapping [open, close) windows in seconds since Monday 00:00.
-    Weekly {
-        windows: Vec<(f64, f64)>,
-    },
-}
-
-impl OperatingHours {
-    pub fn is_open(&self, time_seconds: f64) -> bool {
-        match self {
-            OperatingHours::Always => true,
-            OperatingHours::Weekly { windows } => {
-                let in_week = time_seconds.rem_euclid(crate::units::SECONDS_PER_WEEK);
-                let after = windows.partition_point(|&(open, _)| open <= in_week);
-                after > 0 && in_week < windows[after - 1].1
-            }
-        }
-    }
-
-    /// The first time after `time_seconds` at which the channel opens or closes (infinite
-    /// when it is always open).
-    pub fn next_change_after(&self, time_seconds: f64) -> f64 {
-        match self {
-            OperatingHours::Always => f64::INFINITY,
-            OperatingHours::Weekly { windows } => {
-                let week_start = (time_seconds / crate::units::SECONDS_PER_WEEK).floor()
-                    * crate::units::SECONDS_PER_WEEK;
-                let in_week = time_seconds - week_start;
-                windows
-                    .iter()
-                    .flat_map(|&(open, close)| [open, close])
-                    .find(|&edge| edge > in_week)
-                    .map_or(
-                        week_start + crate::units::SECONDS_PER_WEEK + windows[0].0,
-                        |edge| week_start + edge,
-                    )
-            }
-        }
-    }
-
-    /// Seconds of open time in [from, to).
-    pub fn open_seconds_between(&self, from: f64, to: f64) -> f64 {
-        match self {
-            OperatingHours::Always => to - from,
-            OperatingHours::Weekly { windows } => {
-                let open_before = |time: f64| {
-                    let weeks = (time / crate::units::SECONDS_PER_WEEK).floor();
-                    let in_week = time - weeks * crate::units::SECONDS_PER_WEEK;
-                    let per_week: f64 = windows.iter().map(|(open, close)| close - open).sum();
-                    weeks * per_week
-                        + windows
-                            .iter()
-                            .map(|&(open, close)| (in_week.min(close) - open).max(0.0))
-                            .sum::<f64>()
-                };
-                (open_before(to) - open_before(from)).max(0.0)
-            }
-        }
-    }
-}
-
-/// A Poisson arrival rate that is constant on segments and repeats every `cycle_seconds`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ArrivalProfile {
-    pub cycle_seconds: f64,
-    /// Start of each segment within the cycle; the first is 0, strictly increasing.
-    pub segment_starts: Vec<f64>,
-    /// Arrivals per second on each segment (zero allowed).
-    pub rates_per_second: Vec<f64>,
-}
-
-impl ArrivalProfile {
-    pub fn segment_end(&self, segment_idx: usize) -> f64 {
-        self.segment_starts
-            .get(segment_idx + 1)
-            .copied()
-            .unwrap_or(self.cycle_seconds)
-    }
-
-    /// The integral of the rate over [from, to): the expected number of arrivals.
-    pub fn expected_arrivals(&self, from: f64, to: f64) -> f64 {
-        self.cumulative(to) - self.cumulative(from)
-    }
-
-    fn cumulative(&self, time: f64) -> f64 {
-        let cycles = (time / self.cycle_seconds).floor();
-        let in_cycle = time - cycles * self.cycle_seconds;
-        let mut total = cycles * self.volume_per_cycle();
-        for (segment_idx, rate) in self.rates_per_second.iter().enumerate() {
-            let start = self.segment_starts[segment_idx];
-            let end = self.segment_end(segment_idx).min(in_cycle);
-            if end > start {
-                total += rate * (end - start);
-            }
-        }
-        total
-    }
-
-    pub fn volume_per_cycle(&self) -> f64 {
-        self.rates_per_second
-            .iter()
-            .enumerate()
-            .map(|(segment_idx, rate)| {
-                rate * (self.segment_end(segment_idx) - self.segment_starts[segment_idx])
-            })
-            .sum()
     }
 }
 

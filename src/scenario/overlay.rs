@@ -9,13 +9,10 @@
 //!
 //! An overlay may change channels, arrivals and groups but not add them: naming a channel or
 //! group the base lacks is an error naming it (a misspelt name would otherwise add a new
-//! entity silently). The merged document is then validated like any scenario.
+//! entity silently). The merged document is then validated like any scenario. Pure: the
+//! files are read by `load.rs`.
 
-use std::path::{Path, PathBuf};
-
-use super::Scenario;
-use super::validate::{line_column, parse_scenario_in};
-use crate::error::{ScenarioError, ScenarioProblem};
+use crate::error::ScenarioProblem;
 
 /// Tables whose keys name entities: an overlay may only use names the base has.
 /// (`arrivals` keys name channels.)
@@ -24,26 +21,6 @@ const NAMED_TABLES: [(&str, &str, &str); 3] = [
     ("arrivals", "channels", "channel"),
     ("groups", "groups", "group"),
 ];
-
-/// Reads a scenario file as a TOML table (no validation).
-fn read_table(path: &Path) -> Result<toml::Table, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Unreadable {
-        path: path.to_path_buf(),
-        reason: match error.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            _ => error.to_string(),
-        },
-    })?;
-    text.parse::<toml::Table>()
-        .map_err(|error| ScenarioError::Invalid {
-            path: path.to_path_buf(),
-            problems: vec![ScenarioProblem {
-                key: String::new(),
-                reason: error.message().trim().to_string(),
-                line_column: error.span().map(|span| line_column(&text, span.start)),
-            }],
-        })
-}
 
 /// Merges `overlay` into `base`; problems name the overlay's key paths.
 pub fn merge_tables(base: &mut toml::Table, overlay: toml::Table) -> Vec<ScenarioProblem> {
@@ -94,79 +71,6 @@ fn merge_into(base: &mut toml::Table, overlay: toml::Table) {
 
 fn is_array_of_tables(items: &[toml::Value]) -> bool {
     items.iter().all(toml::Value::is_table)
-}
-
-/// A base scenario with overlays applied, validated, and the merged document's text.
-pub struct MergedScenario {
-    pub scenario: Scenario,
-    /// The merged TOML, as `omnisim validate --print` shows it.
-    pub text: String,
-}
-
-/// Loads `base` with `overlays` layered on it in order. The merged scenario is named after
-/// the base and the overlays ("retail_week+outage_chat") unless an overlay sets `name`.
-/// Files the scenario names are resolved against the base file's folder.
-pub fn load_with_overlays(
-    base: &Path,
-    overlays: &[PathBuf],
-) -> Result<MergedScenario, ScenarioError> {
-    let mut merged = read_table(base)?;
-    let base_name = match merged.get("name") {
-        Some(toml::Value::String(name)) => name.clone(),
-        _ => stem(base),
-    };
-    let mut name_from_overlay = false;
-    for overlay_path in overlays {
-        let overlay = read_table(overlay_path)?;
-        name_from_overlay |= overlay.contains_key("name");
-        let problems = merge_tables(&mut merged, overlay);
-        if !problems.is_empty() {
-            return Err(ScenarioError::Invalid {
-                path: overlay_path.clone(),
-                problems,
-            });
-        }
-    }
-    if !overlays.is_empty() && !name_from_overlay {
-        let mut name = base_name;
-        for overlay_path in overlays {
-            name.push('+');
-            name.push_str(&stem(overlay_path));
-        }
-        merged.insert("name".into(), toml::Value::String(name));
-    }
-    let text = toml::to_string(&merged).expect("a TOML table serialises");
-    let shown_path = if overlays.is_empty() {
-        base.to_path_buf()
-    } else {
-        let mut shown = base.display().to_string();
-        for overlay_path in overlays {
-            shown.push_str(&format!(" --with {}", overlay_path.display()));
-        }
-        PathBuf::from(shown)
-    };
-    let base_dir = base.parent().map(Path::to_path_buf);
-    match parse_scenario_in(&text, &stem(base), base_dir.as_deref()) {
-        Ok(scenario) => Ok(MergedScenario { scenario, text }),
-        Err(mut problems) => {
-            if !overlays.is_empty() {
-                // Lines would point into the merged text, which no file holds.
-                for problem in &mut problems {
-                    problem.line_column = None;
-                }
-            }
-            Err(ScenarioError::Invalid {
-                path: shown_path,
-                problems,
-            })
-        }
-    }
-}
-
-fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "scenario".to_string())
 }
 
 #[cfg(test)]

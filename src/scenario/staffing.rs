@@ -11,14 +11,14 @@
 //! Validated like the scenario: unknown keys, groups the scenario lacks and bad counts are
 //! problems naming their key path and line.
 
-use std::path::Path;
-
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use super::validate::{Checker, parse_raw};
+use super::validate::checker::Checker;
+use super::validate::parse_raw;
+use super::validate::values::headcount;
 use super::{Headcount, Scenario};
-use crate::error::{ScenarioError, ScenarioProblem};
+use crate::error::ScenarioProblem;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,18 +42,13 @@ pub fn apply_staffing_str(
     let mut changes = Vec::new();
     for (name, group) in &raw.groups {
         let key = format!("groups.{name}");
-        let Some(group_idx) = scenario.group_index(name) else {
-            let known: Vec<&str> = scenario.groups().iter().map(|g| g.name.as_str()).collect();
-            checker.fail(
-                &key,
-                format!(
-                    "the scenario has no group \"{name}\" (it has: {})",
-                    known.join(", ")
-                ),
-            );
+        let known: Vec<&str> = scenario.groups().iter().map(|g| g.name.as_str()).collect();
+        let Some(group_idx) = checker.lookup(&key, name, &known, "group") else {
             continue;
         };
-        if let Some(headcount) = checker.headcount(&format!("{key}.headcount"), &group.headcount) {
+        if let Some(headcount) =
+            headcount(&mut checker, &format!("{key}.headcount"), &group.headcount)
+        {
             changes.push((group_idx, headcount));
         }
     }
@@ -63,21 +58,6 @@ pub fn apply_staffing_str(
     scenario
         .with_headcounts(changes)
         .map_err(|problem| vec![problem])
-}
-
-/// Reads a staffing file and applies it to `scenario`.
-pub fn apply_staffing_file(scenario: Scenario, path: &Path) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Unreadable {
-        path: path.to_path_buf(),
-        reason: match error.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            _ => error.to_string(),
-        },
-    })?;
-    apply_staffing_str(scenario, &text).map_err(|problems| ScenarioError::Invalid {
-        path: path.to_path_buf(),
-        problems,
-    })
 }
 
 /// A staffing file's text: `header` as comment lines, then one table per group.
@@ -199,7 +179,11 @@ channels = ["phone"]
         );
         check(
             "[groups.tier2]\nheadcount = 3\n",
-            Err(&["groups.tier2", "no group \"tier2\"", "tier1, night shift"]),
+            Err(&[
+                "groups.tier2",
+                "no group named \"tier2\"",
+                "tier1, night shift",
+            ]),
         );
         check(
             "[groups.tier1]\nheadcount = [3, -1]\n",

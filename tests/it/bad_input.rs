@@ -171,7 +171,7 @@ fn unserved_channels_and_unknown_names() {
     );
     check(
         &replace("concurrency = 2", "concurrency = 2\nskills = [\"biling\"]"),
-        &["groups.tier1.skills", "unknown issue type \"biling\""],
+        &["groups.tier1.skills", "no issue type named \"biling\""],
     );
     check(
         &replace("[arrivals.chat]", "[arrivals.chatt]"),
@@ -291,7 +291,7 @@ fn routing_mistakes_name_their_key() {
         ),
         &[
             "routing.rules[0].match.issue_type",
-            "unknown issue type \"biling\"",
+            "no issue type named \"biling\"",
         ],
     );
     check(

@@ -3,8 +3,7 @@
 
 use std::path::Path;
 
-use omnisim::scenario::load_scenario_file;
-use omnisim::scenario::overlay::load_with_overlays;
+use omnisim::scenario::{load_scenario_file, load_with_overlays};
 
 use crate::support::simulate;
 use omnisim::metrics::metric::Metric;

@@ -272,8 +272,10 @@ fn a_csv_headcount_file_staffs_a_group() {
     let text = format!(
         "{SIMULATION}\n[groups.voice]\nchannels = [\"phone\", \"chat\", \"email\"]\nheadcount_file = \"staff.csv\"\nshrinkage = 0.3\n"
     );
-    let scenario =
-        omnisim::scenario::parse_scenario_in(&text, "csv", Some(directory.path())).unwrap();
+    // Loaded from a file, so the CSV file is read relative to it.
+    let path = directory.path().join("csv.toml");
+    std::fs::write(&path, text).unwrap();
+    let scenario = omnisim::scenario::load_scenario_file(&path).unwrap();
     let result = &run(&scenario, 1)[0];
     let interval = scenario.simulation().interval_seconds;
     for (interval_idx, row) in result.group_intervals.iter().enumerate() {

@@ -1,0 +1,111 @@
+//! The answered-wait distribution of each channel in one replication, streamed into an
+//! `hdrhistogram` (3 significant digits, millisecond resolution up to the horizon): the
+//! reported quantiles and the points of the waiting-time distribution, with nothing stored
+//! per contact.
+
+use hdrhistogram::Histogram;
+
+/// The quantiles of the answered-wait distribution that are reported.
+pub const WAIT_QUANTILES: [f64; 4] = [0.50, 0.90, 0.95, 0.99];
+
+/// Points of each channel's waiting-time distribution (0 to the span, evenly spaced).
+pub const WAIT_DISTRIBUTION_POINTS: usize = 61;
+
+/// How far a channel's waiting-time distribution is drawn: three SLA thresholds, or an hour
+/// for a channel without an SLA.
+pub fn wait_distribution_span_seconds(sla_threshold_seconds: f64) -> f64 {
+    if sla_threshold_seconds.is_finite() && sla_threshold_seconds > 0.0 {
+        3.0 * sla_threshold_seconds
+    } else {
+        3600.0
+    }
+}
+
+/// The wait (seconds) at each point of a channel's waiting-time distribution.
+pub fn wait_distribution_points_seconds(sla_threshold_seconds: f64) -> Vec<f64> {
+    let span = wait_distribution_span_seconds(sla_threshold_seconds);
+    (0..WAIT_DISTRIBUTION_POINTS)
+        .map(|point_idx| span * point_idx as f64 / (WAIT_DISTRIBUTION_POINTS - 1) as f64)
+        .collect()
+}
+
+/// One histogram of answered waits per channel.
+#[derive(Debug)]
+pub(super) struct WaitHistograms {
+    histograms: Vec<Histogram<u64>>,
+    /// `[channel_idx]`: the SLA threshold (infinite without an SLA), which sets the span of
+    /// the channel's distribution.
+    sla_thresholds: Vec<f64>,
+}
+
+impl WaitHistograms {
+    pub(super) fn new(horizon_seconds: f64, sla_thresholds: Vec<f64>) -> WaitHistograms {
+        let highest_ms = (horizon_seconds * 1000.0).ceil() as u64 + 1;
+        let histogram =
+            Histogram::new_with_bounds(1, highest_ms.max(2), 3).expect("valid histogram bounds");
+        WaitHistograms {
+            histograms: vec![histogram; sla_thresholds.len()],
+            sla_thresholds,
+        }
+    }
+
+    #[inline]
+    pub(super) fn record(&mut self, channel_idx: usize, wait_seconds: f64) {
+        self.histograms[channel_idx].saturating_record((wait_seconds * 1000.0).round() as u64);
+    }
+
+    /// Per channel, the share of answered contacts that waited at most each point of
+    /// `wait_distribution_points_seconds` (NaN where nothing was answered).
+    pub(super) fn distribution_shares(&self) -> Vec<Vec<f64>> {
+        self.histograms
+            .iter()
+            .zip(&self.sla_thresholds)
+            .map(|(histogram, &threshold)| {
+                // A wait counts as within a point when it falls in the point's histogram
+                // bucket or below (as `count_between(0, point)` would count it).
+                let points_ms: Vec<u64> = wait_distribution_points_seconds(threshold)
+                    .into_iter()
+                    .map(|seconds| histogram.highest_equivalent((seconds * 1000.0).round() as u64))
+                    .collect();
+                if histogram.is_empty() {
+                    return vec![f64::NAN; points_ms.len()];
+                }
+                // One pass over the recorded buckets: each count goes to the first point at
+                // or above its value, then a running sum gives "at most each point".
+                let mut at_point = vec![0u64; points_ms.len()];
+                for bucket in histogram.iter_recorded() {
+                    let value = bucket.value_iterated_to();
+                    let point_idx = points_ms.partition_point(|&point| point < value);
+                    if let Some(slot) = at_point.get_mut(point_idx) {
+                        *slot += bucket.count_at_value();
+                    }
+                }
+                let total = histogram.len() as f64;
+                let mut within = 0;
+                at_point
+                    .into_iter()
+                    .map(|count| {
+                        within += count;
+                        within as f64 / total
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Answered-wait quantiles per channel in seconds (NaN where nothing was answered).
+    pub(super) fn quantiles_seconds(&self) -> Vec<[f64; 4]> {
+        self.histograms
+            .iter()
+            .map(|histogram| {
+                WAIT_QUANTILES.map(|quantile| {
+                    if histogram.is_empty() {
+                        f64::NAN
+                    } else {
+                        histogram.value_at_quantile(quantile) as f64 / 1000.0
+                    }
+                })
+            })
+            .collect()
+    }
+}

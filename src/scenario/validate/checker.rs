@@ -1,0 +1,215 @@
+//! The bottom of validation: `Checker` collects every problem (key path and reason) and
+//! checks single values (durations, positive numbers, shares, probabilities), and it holds
+//! the one way a name written in a scenario is looked up among the names the scenario
+//! defines. It imports nothing else of validation.
+
+use crate::error::ScenarioProblem;
+use crate::units::parse_duration_seconds;
+
+/// How far from 1 a list of shares may sum (rounding in hand-written decimals).
+const SHARE_SUM_TOLERANCE: f64 = 1e-6;
+
+#[derive(Debug, Default)]
+pub(crate) struct Checker {
+    pub(crate) problems: Vec<ScenarioProblem>,
+}
+
+impl Checker {
+    pub(crate) fn fail(&mut self, key: &str, reason: impl Into<String>) {
+        self.problems.push(ScenarioProblem::new(key, reason));
+    }
+
+    /// A positive duration, or a problem recorded at `key`.
+    pub(crate) fn duration(&mut self, key: &str, text: &str) -> Option<f64> {
+        match parse_duration_seconds(text) {
+            Ok(seconds) if seconds > 0.0 => Some(seconds),
+            Ok(_) => {
+                self.fail(
+                    key,
+                    format!("duration \"{text}\" is zero; it must be positive"),
+                );
+                None
+            }
+            Err(reason) => {
+                self.fail(key, reason);
+                None
+            }
+        }
+    }
+
+    /// A duration that may be zero (an offset, a warm-up).
+    pub(crate) fn offset(&mut self, key: &str, text: &str) -> Option<f64> {
+        match parse_duration_seconds(text) {
+            Ok(seconds) => Some(seconds),
+            Err(reason) => {
+                self.fail(key, reason);
+                None
+            }
+        }
+    }
+
+    pub(crate) fn positive_number(&mut self, key: &str, value: f64) -> Option<f64> {
+        if value.is_finite() && value > 0.0 {
+            Some(value)
+        } else {
+            self.fail(key, format!("must be a positive number, got {value}"));
+            None
+        }
+    }
+
+    /// Non-negative shares that sum to 1; returns them normalised exactly.
+    pub(crate) fn shares(&mut self, key: &str, values: &[f64]) -> Option<Vec<f64>> {
+        if values.is_empty() {
+            self.fail(key, "is empty; give at least one share");
+            return None;
+        }
+        if let Some(bad) = values.iter().find(|v| !v.is_finite() || **v < 0.0) {
+            self.fail(key, format!("shares must be zero or positive, got {bad}"));
+            return None;
+        }
+        let sum: f64 = values.iter().sum();
+        if (sum - 1.0).abs() > SHARE_SUM_TOLERANCE {
+            self.fail(key, format!("shares must sum to 1, they sum to {sum}"));
+            return None;
+        }
+        Some(values.iter().map(|v| v / sum).collect())
+    }
+
+    pub(crate) fn probability(&mut self, key: &str, value: f64) -> Option<f64> {
+        if value.is_finite() && (0.0..=1.0).contains(&value) {
+            Some(value)
+        } else {
+            self.fail(
+                key,
+                format!("must be a probability from 0 to 1, got {value}"),
+            );
+            None
+        }
+    }
+
+    pub(crate) fn share(&mut self, key: &str, value: f64) -> Option<f64> {
+        if value.is_finite() && (0.0..=1.0).contains(&value) {
+            Some(value)
+        } else {
+            self.fail(key, format!("must be a share from 0 to 1, got {value}"));
+            None
+        }
+    }
+
+    /// A cost of 0 or more (`per` says per what, for the message).
+    pub(crate) fn cost(&mut self, key: &str, value: Option<f64>, per: &str) -> Option<f64> {
+        match value {
+            Some(cost) if !(cost.is_finite() && cost >= 0.0) => {
+                self.fail(
+                    key,
+                    format!("must be a cost of 0 or more per {per}, got {cost}"),
+                );
+                None
+            }
+            cost => cost,
+        }
+    }
+
+    /// The index of `name` among `names` (what the scenario defines), or a problem at `key`
+    /// naming what exists: the one lookup every section uses.
+    pub(crate) fn lookup(
+        &mut self,
+        key: &str,
+        name: &str,
+        names: &[&str],
+        what: &str,
+    ) -> Option<usize> {
+        let found = names.iter().position(|known| *known == name);
+        if found.is_none() {
+            self.fail(
+                key,
+                format!(
+                    "no {what} named \"{name}\"; {what}s are: {}",
+                    names.join(", ")
+                ),
+            );
+        }
+        found
+    }
+
+    /// The indices of every name listed, in order, each found once: an unknown or repeated
+    /// name is a problem at `key` (every one is reported).
+    pub(crate) fn lookup_all<'a>(
+        &mut self,
+        key: &str,
+        listed: impl IntoIterator<Item = &'a str>,
+        names: &[&str],
+        what: &str,
+    ) -> Option<Vec<usize>> {
+        let mut indices = Vec::new();
+        let mut ok = true;
+        for name in listed {
+            match self.lookup(key, name, names, what) {
+                Some(idx) if indices.contains(&idx) => {
+                    self.fail(key, format!("{what} \"{name}\" is listed twice"));
+                    ok = false;
+                }
+                Some(idx) => indices.push(idx),
+                None => ok = false,
+            }
+        }
+        ok.then_some(indices)
+    }
+
+    /// Membership flags of the listed names among `names`; absent means all of them.
+    pub(crate) fn flags<'a>(
+        &mut self,
+        key: &str,
+        listed: Option<impl IntoIterator<Item = &'a str>>,
+        names: &[&str],
+        what: &str,
+    ) -> Option<Vec<bool>> {
+        let Some(listed) = listed else {
+            return Some(vec![true; names.len()]);
+        };
+        let indices = self.lookup_all(key, listed, names, what)?;
+        let mut flags = vec![false; names.len()];
+        for idx in indices {
+            flags[idx] = true;
+        }
+        Some(flags)
+    }
+}
+
+/// Names as string slices, for `lookup`.
+pub(crate) fn names_of(names: &[String]) -> Vec<&str> {
+    names.iter().map(String::as_str).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_lookup_for_every_name() {
+        let names = ["chat", "email"];
+        let mut checker = Checker::default();
+        assert_eq!(checker.lookup("k", "email", &names, "channel"), Some(1));
+        assert_eq!(
+            checker.lookup_all("k", ["email", "chat"], &names, "channel"),
+            Some(vec![1, 0])
+        );
+        assert!(checker.problems.is_empty());
+        assert_eq!(
+            checker.lookup_all("k", ["chat", "sms", "chat"], &names, "channel"),
+            None
+        );
+        let reasons: Vec<&str> = checker.problems.iter().map(|p| p.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "no channel named \"sms\"; channels are: chat, email",
+                "channel \"chat\" is listed twice"
+            ]
+        );
+        assert_eq!(
+            Checker::default().flags("k", None::<[&str; 0]>, &names, "channel"),
+            Some(vec![true, true])
+        );
+    }
+}
