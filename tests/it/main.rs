@@ -9,11 +9,13 @@
 //! - `commands`: the planning commands (`erlang`, `sweep`, `plan`) through the binary;
 //! - `routing`: routing rules under the engine's audit, cross-channel flow conservation,
 //!   and a two-skill shared pool against its exact Markov chain (`markov`);
-//! - `reports`: snapshots of the JSON, CSV, terminal and HTML outputs; every chart rendered
-//!   and checked; dashboard figures by hand (`browser` loads report.html in Chromium);
+//! - `snapshots`: every file `run`, `plan`, `sweep` and `erlang --json` write, through the
+//!   library pipeline; `reports`: every chart rendered and checked, dashboard figures by hand
+//!   (`browser` loads report.html in Chromium);
 //! - `schedules`: shift rosters, shrinkage and disruption events under the audit, staffing
 //!   per interval against the schedule by hand, outages, spikes and bots accounted for.
 
+mod architecture;
 mod bad_input;
 mod browser;
 mod commands;
@@ -24,5 +26,7 @@ mod reports;
 mod routing;
 mod scenarios;
 mod schedules;
+mod snapshots;
 mod support;
 mod theory;
+mod validation;

@@ -9,7 +9,7 @@ use omnisim::scenario::Scenario;
 use omnisim::stats::{Estimate, student_t_quantile};
 
 use crate::markov::SharedPool;
-use crate::support::{parse, run_audited, simulate};
+use crate::support::{check_cross_channel_balance, parse, run_audited, simulate};
 use omnisim::metrics::metric::Metric;
 
 /// Runs `replications` audited replications; fails on any violation or imbalance
@@ -21,27 +21,6 @@ fn check(scenario: &Scenario, replications: u32) -> Vec<ReplicationResult> {
         check_cross_channel_balance(scenario, result);
     }
     results
-}
-
-/// Every contact that leaves a channel for another arrives there, once: with no warm-up,
-/// contacts converted out plus after-hours tickets equal contacts converted in.
-#[track_caller]
-fn check_cross_channel_balance(scenario: &Scenario, result: &ReplicationResult) {
-    assert_eq!(scenario.simulation().warmup_seconds, 0.0);
-    let total = |pick: fn(&ChannelIntervalCounts) -> u64| {
-        result
-            .channel_intervals
-            .cells()
-            .iter()
-            .map(pick)
-            .sum::<u64>()
-    };
-    let left = total(|row| row.converted_out) + total(|row| row.after_hours_tickets);
-    let arrived = total(|row| row.converted_in);
-    assert_eq!(
-        left, arrived,
-        "{left} contacts left channels but {arrived} arrived"
-    );
 }
 
 fn channel_rows<'a>(

@@ -1,11 +1,33 @@
 //! Shared helpers: run a scenario given as TOML text through the library.
 
+use omnisim::engine::counts::ChannelIntervalCounts;
 use omnisim::engine::layout::RoutingLayout;
 use omnisim::engine::{ReplicationResult, run_replication_audited};
 use omnisim::metrics::summary::{RunSummary, summarise};
 use omnisim::scenario::{Scenario, parse_scenario_str};
 use omnisim::simulate::Execution;
 use omnisim::simulate::run_replications;
+
+/// Every contact that leaves a channel for another arrives there, once: with no warm-up,
+/// contacts converted out plus after-hours tickets equal contacts converted in.
+#[track_caller]
+pub fn check_cross_channel_balance(scenario: &Scenario, result: &ReplicationResult) {
+    assert_eq!(scenario.simulation().warmup_seconds, 0.0);
+    let total = |pick: fn(&ChannelIntervalCounts) -> u64| {
+        result
+            .channel_intervals
+            .cells()
+            .iter()
+            .map(pick)
+            .sum::<u64>()
+    };
+    let left = total(|row| row.converted_out) + total(|row| row.after_hours_tickets);
+    let arrived = total(|row| row.converted_in);
+    assert_eq!(
+        left, arrived,
+        "{left} contacts left channels but {arrived} arrived"
+    );
+}
 
 pub fn parse(toml: &str) -> Scenario {
     match parse_scenario_str(toml, "test") {
@@ -50,3 +72,57 @@ pub fn run_audited(scenario: &Scenario, replications: u32) -> Vec<ReplicationRes
         })
         .collect()
 }
+
+/// A day of chat, email and a self-service portal, with a chat-to-email handoff and costs.
+pub const SMALL_RUN: &str = r#"
+name = "small_run"
+
+[simulation]
+horizon = "1d"
+interval = "2h"
+replications = 4
+seed = 5
+
+[channels.chat]
+kind = "messaging"
+sla = { within = "2m", target = 0.8 }
+handle_time = { distribution = "exponential", mean = "6m" }
+patience = { distribution = "exponential", mean = "5m" }
+
+[channels.email]
+kind = "async"
+sla = { within = "4h", target = 0.9 }
+handle_time = { distribution = "exponential", mean = "12m" }
+cost_per_contact = 0.05
+
+[channels.portal]
+kind = "self_service"
+cost_per_contact = 0.08
+
+[arrivals.chat]
+rate_per_hour = 20
+
+[arrivals.email]
+rate_per_hour = 10
+
+[arrivals.portal]
+rate_per_hour = 5
+
+[groups.chat_team]
+channels = ["chat"]
+headcount = 3
+concurrency = 2
+cost_per_hour = 28.0
+
+[groups.email_team]
+channels = ["email"]
+headcount = 3
+cost_per_hour = 25.0
+
+[[handoffs]]
+from = "chat"
+to = "email"
+probability = 0.2
+delay = { distribution = "exponential", mean = "30m" }
+context_preserved = 0.9
+"#;

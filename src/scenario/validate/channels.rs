@@ -95,7 +95,7 @@ pub(crate) fn channel(
             values::distribution(checker, &format!("{key}.patience"), distribution).map(Some)
         }
         Some(_) => {
-            checker.fail(&format!("{key}.patience"), format!("only real-time channels (voice, messaging) have patience; a {} channel's contacts do not abandon", kind.name()));
+            checker.fail(&format!("{key}.patience"), format!("only real-time channels (voice, messaging) have patience; contacts on {} channels do not abandon", kind.name()));
             None
         }
         None => Some(None),

@@ -79,6 +79,9 @@ pub(crate) fn groups(
             &channel_names[..n_declared],
             "channel",
         );
+        // Without a valid list of channels, whether the group serves messaging is unknown:
+        // judging its concurrency would report a second, spurious problem.
+        serves_invalid_channel |= served.as_ref().is_none_or(Vec::is_empty);
         for channel_idx in served.into_iter().flatten() {
             serves_channel[channel_idx] = true;
             let kind = channels[channel_idx].as_ref().map(|c| c.kind);

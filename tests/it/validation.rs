@@ -1,0 +1,870 @@
+//! Validation at the library level, data-driven: each case is a scenario (the valid base
+//! with one thing broken) and the whole list of problems `parse_scenario_str` must report,
+//! as `key: reason` (with `line:column:` where the TOML parser gives one). One `check` calls
+//! the API, so every section of validation is pinned without spawning a process per case;
+//! `bad_input` checks what only the binary shows (exit code 2, nothing written).
+
+use omnisim::error::ScenarioProblem;
+use omnisim::scenario::{SideFile, SideFiles, parse_scenario, parse_scenario_str};
+
+/// A valid scenario to break one piece at a time.
+pub const VALID: &str = r#"
+[simulation]
+horizon = "1d"
+interval = "30m"
+replications = 2
+seed = 1
+
+[attributes]
+issue_types = { billing = 0.5, technical = 0.5 }
+
+[channels.chat]
+kind = "messaging"
+sla = { within = "2m", target = 0.8 }
+handle_time = { distribution = "exponential", mean = "5m" }
+patience = { distribution = "exponential", mean = "3m" }
+
+[arrivals.chat]
+daily_volume = 100
+
+[groups.tier1]
+headcount = 3
+channels = ["chat"]
+concurrency = 2
+"#;
+
+/// The base with `from` replaced by `to` (which must be there).
+fn replace(from: &str, to: &str) -> String {
+    assert!(VALID.contains(from), "{from}");
+    VALID.replacen(from, to, 1)
+}
+
+/// The base with more TOML appended.
+fn with(extra: &str) -> String {
+    format!("{VALID}\n{extra}\n")
+}
+
+/// The base with an email channel and a billing group, to hang routing mistakes on.
+fn with_routing(extra: &str) -> String {
+    with(&format!(
+        "[channels.email]
+kind = \"async\"
+sla = {{ within = \"4h\", target = 0.9 }}
+handle_time = {{ distribution = \"exponential\", mean = \"15m\" }}
+
+[groups.billing]
+headcount = 1
+channels = [\"email\", \"chat\"]
+skills = [\"billing\"]
+{extra}"
+    ))
+}
+
+fn describe(problem: &ScenarioProblem) -> String {
+    let place = problem
+        .line_column
+        .map_or(String::new(), |(line, column)| format!("{line}:{column}: "));
+    if problem.key.is_empty() {
+        format!("{place}{}", problem.reason)
+    } else {
+        format!("{place}{}: {}", problem.key, problem.reason)
+    }
+}
+
+#[track_caller]
+fn check(toml: &str, expected: &[&str]) {
+    check_with_files(toml, &SideFiles::default(), expected);
+}
+
+#[track_caller]
+fn check_with_files(toml: &str, side_files: &SideFiles, expected: &[&str]) {
+    let got: Vec<String> = match parse_scenario(toml, "test", side_files) {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems.iter().map(describe).collect(),
+    };
+    if got != expected {
+        let literal: Vec<String> = got.iter().map(|line| format!("{line:?}")).collect();
+        panic!(
+            "problems differ; got:\n&[\n    {},\n]\n",
+            literal.join(",\n    ")
+        );
+    }
+}
+
+#[test]
+fn the_base_is_valid_and_names_default_to_the_file() {
+    check(VALID, &[]);
+    assert_eq!(parse_scenario_str(VALID, "test").unwrap().name(), "test");
+}
+
+#[test]
+fn parser_and_type_errors() {
+    check(
+        &replace("horizon = \"1d\"", "horizon = \"1d"),
+        &["3:14: invalid basic string, expected `\"`"],
+    );
+    check(
+        &replace("target = 0.8", "target = \"high\""),
+        &["13:33: channels.chat.sla.target: invalid type: string \"high\", expected f64"],
+    );
+    check(
+        &replace("seed = 1", "seed = 1\nspeed = 2"),
+        &[
+            "7:1: simulation.speed: unknown field `speed`, expected one of `horizon`, `interval`, `warmup`, `replications`, `seed`",
+        ],
+    );
+    check(
+        &replace("concurrency = 2", "concurrency = 2\nconcurency = 2"),
+        &[
+            "24:1: groups.tier1.concurency: unknown field `concurency`, expected one of `headcount`, `headcount_file`, `headcount_column`, `shifts`, `shrinkage`, `in_service_at_shift_end`, `channels`, `skills`, `languages`, `concurrency`, `cost_per_hour`, `proficiency`, `channel_proficiency`, `concurrency_slowdown`",
+        ],
+    );
+    check(
+        &replace("[simulation]\nhorizon = \"1d\"", "[simulation]"),
+        &["2:1: simulation: missing field `horizon`"],
+    );
+}
+
+#[test]
+fn simulation_settings() {
+    check(
+        &replace("horizon = \"1d\"", "horizon = \"0s\""),
+        &["simulation.horizon: duration \"0s\" is zero; it must be positive"],
+    );
+    check(
+        &replace("horizon = \"1d\"", "horizon = \"100y\""),
+        &["simulation.horizon: 36525d is longer than the limit of one year (366d)"],
+    );
+    check(&replace("horizon = \"1d\"", "horizon = \"1 day\""), &[]);
+    check(
+        &replace("interval = \"30m\"", "interval = \"7h\""),
+        &[
+            "simulation.interval: the horizon (1d) must be a whole number of reporting intervals (7h)",
+        ],
+    );
+    check(
+        &replace("seed = 1", "seed = 1\nwarmup = \"2d\""),
+        &[
+            "simulation.warmup: must be shorter than the horizon and a whole number of reporting intervals (30m), got 2d",
+        ],
+    );
+    check(
+        &replace("seed = 1", "seed = 1\nwarmup = \"45m\""),
+        &[
+            "simulation.warmup: must be shorter than the horizon and a whole number of reporting intervals (30m), got 45m",
+        ],
+    );
+    check(
+        &replace("replications = 2", "replications = 0"),
+        &["simulation.replications: must be from 1 to 10000, got 0"],
+    );
+    check(
+        &replace("replications = 2", "replications = 20000"),
+        &["simulation.replications: must be from 1 to 10000, got 20000"],
+    );
+    check(
+        &replace("interval = \"30m\"", "interval = \"1s\"").replace("\"1d\"", "\"365d\""),
+        &[
+            "simulation.interval: 31536000 intervals x 1 channels = 31536000 report rows; at most 2000000 (use a longer interval)",
+        ],
+    );
+}
+
+#[test]
+fn channels_and_their_distributions() {
+    check(
+        &replace("kind = \"messaging\"", "kind = \"carrier_pigeon\""),
+        &[
+            "channels.chat.kind: unknown kind \"carrier_pigeon\"; use \"voice\", \"messaging\", \"async\" or \"self_service\"",
+        ],
+    );
+    check(
+        &replace("kind = \"messaging\"", "kind = \"async\""),
+        &[
+            "channels.chat.patience: only real-time channels (voice, messaging) have patience; contacts on async channels do not abandon",
+        ],
+    );
+    check(
+        &replace("target = 0.8", "target = 80"),
+        &[
+            "channels.chat.sla.target: must be a fraction above 0 and at most 1 (0.8 means 80%), got 80",
+        ],
+    );
+    check(
+        &replace("sla = { within = \"2m\", target = 0.8 }\n", ""),
+        &["channels.chat.sla: missing; give e.g. sla = { within = \"2m\", target = 0.8 }"],
+    );
+    check(
+        &replace("mean = \"5m\"", "mean = \"-5m\""),
+        &[
+            "channels.chat.handle_time.mean: duration \"-5m\" is negative; durations must be positive",
+        ],
+    );
+    check(
+        &replace("mean = \"5m\"", "mean = \"5\""),
+        &[
+            "channels.chat.handle_time.mean: duration \"5\" has no unit; write e.g. \"5s\" or \"5m\"",
+        ],
+    );
+    check(
+        &replace(
+            "\"exponential\", mean = \"5m\"",
+            "\"lognormal\", mean = \"5m\"",
+        ),
+        &[
+            "channels.chat.handle_time.cv: missing; lognormal needs a coefficient of variation, e.g. cv = 0.8",
+        ],
+    );
+    check(
+        &replace(
+            "\"exponential\", mean = \"5m\"",
+            "\"gamma\", mean = \"5m\", cv = 1, shape = 2",
+        ),
+        &["channels.chat.handle_time: gamma needs exactly one of cv or shape"],
+    );
+    check(
+        &replace(
+            "\"exponential\", mean = \"5m\"",
+            "\"weibull\", mean = \"5m\"",
+        ),
+        &[
+            "channels.chat.handle_time.distribution: unknown distribution \"weibull\"; use exponential, lognormal, gamma, fixed or empirical",
+        ],
+    );
+    check(
+        &replace("\"exponential\", mean = \"5m\"", "\"fixed\", mean = \"5m\""),
+        &["channels.chat.handle_time.mean: not used by the fixed distribution (it takes value)"],
+    );
+    check(
+        &replace(
+            "\"exponential\", mean = \"5m\"",
+            "\"empirical\", values = []",
+        ),
+        &[
+            "channels.chat.handle_time.values: give from 1 to 1000000 durations, e.g. values = [\"2m\", \"5m\"]",
+        ],
+    );
+    check(
+        &replace(
+            "\"exponential\", mean = \"5m\"",
+            "\"empirical\", values = [\"1m\", \"0s\"]",
+        ),
+        &["channels.chat.handle_time.values[1]: duration \"0s\" is zero; it must be positive"],
+    );
+    check(
+        &with(
+            "[channels.portal]\nkind = \"self_service\"\nsla = { within = \"1m\", target = 0.5 }",
+        ),
+        &[
+            "channels.portal.sla: a self_service channel has no agents and so no service level; remove it",
+        ],
+    );
+    check(
+        &replace("target = 0.8 }", "target = 0.8 }\ncost_per_contact = -1"),
+        &["channels.chat.cost_per_contact: must be a cost of 0 or more per contact, got -1"],
+    );
+    check(
+        &replace("target = 0.8 }", "target = 0.8 }\nsla_clock = \"sundial\""),
+        &[
+            "channels.chat.sla_clock: unknown clock \"sundial\"; use \"calendar\" or \"business_hours\"",
+        ],
+    );
+}
+
+#[test]
+fn operating_hours_and_after_hours() {
+    let hours = |value: &str| {
+        replace(
+            "target = 0.8 }",
+            &format!("target = 0.8 }}\nhours = {value}"),
+        )
+    };
+    check(&hours("{ weekdays = \"08:00-18:00\" }"), &[]);
+    check(
+        &hours("{ someday = \"08:00-18:00\" }"),
+        &[
+            "channels.chat.hours.someday: unknown day; use monday..sunday, weekdays, weekend or daily",
+        ],
+    );
+    check(
+        &hours("{ monday = \"18:00-08:00\" }"),
+        &[
+            "channels.chat.hours.monday: opening hours \"18:00-08:00\" close before they open; ranges may not cross midnight (write two ranges)",
+        ],
+    );
+    check(
+        &hours("{ daily = \"closed\" }"),
+        &["channels.chat.hours: the channel is never open; give at least one range, or \"24/7\""],
+    );
+    check(
+        &hours("\"9 to 5\""),
+        &[
+            "channels.chat.hours: write \"24/7\" or a table such as { weekdays = \"08:00-18:00\", saturday = \"10:00-14:00\" }",
+        ],
+    );
+    check(
+        &replace(
+            "target = 0.8 }",
+            "target = 0.8 }\nafter_hours = { action = \"hold\" }",
+        ),
+        &[
+            "channels.chat.after_hours: the channel has no hours (it is always open); give hours or remove after_hours",
+        ],
+    );
+    check(
+        &hours("{ weekdays = \"08:00-18:00\" }\nafter_hours = { action = \"ticket\" }"),
+        &[
+            "channels.chat.after_hours.to: missing; a ticket needs a channel, e.g. after_hours = { action = \"ticket\", to = \"email\" }",
+        ],
+    );
+    check(
+        &hours(
+            "{ weekdays = \"08:00-18:00\" }\nafter_hours = { action = \"ticket\", to = \"chat\" }",
+        ),
+        &[
+            "channels.chat.after_hours.to: a ticket goes to another channel with agents (not itself, self_service or a callback channel)",
+        ],
+    );
+    check(
+        &hours(
+            "{ weekdays = \"08:00-18:00\" }\nafter_hours = { action = \"ticket\", to = \"fax\" }",
+        ),
+        &["channels.chat.after_hours.to: no channel named \"fax\"; channels are: chat"],
+    );
+    check(
+        &hours("{ weekdays = \"08:00-18:00\" }\nafter_hours = { action = \"shrug\" }"),
+        &[
+            "channels.chat.after_hours.action: unknown action \"shrug\"; use \"refuse\", \"hold\" (auto-acknowledge and wait for opening) or \"ticket\" (leave a message on another channel)",
+        ],
+    );
+}
+
+#[test]
+fn arrivals_and_attribute_shares() {
+    check(
+        &replace("daily_volume = 100", "daily_volume = -3"),
+        &["arrivals.chat.daily_volume: must be a positive number, got -3"],
+    );
+    check(
+        &replace("daily_volume = 100", "rate_per_hour = 0"),
+        &["arrivals.chat.rate_per_hour: must be a positive number, got 0"],
+    );
+    check(
+        &replace(
+            "daily_volume = 100",
+            "daily_volume = 100\nrate_per_hour = 4",
+        ),
+        &[
+            "arrivals.chat: give exactly one of weekly_volume, daily_volume, per_interval or rate_per_hour (found daily_volume, rate_per_hour)",
+        ],
+    );
+    check(
+        &replace(
+            "daily_volume = 100",
+            "daily_volume = 100\nintraday = [0.5, 0.4]",
+        ),
+        &["arrivals.chat.intraday: shares must sum to 1, they sum to 0.9"],
+    );
+    check(
+        &replace(
+            "daily_volume = 100",
+            "daily_volume = 100\nday_shares = [1, 0, 0, 0, 0, 0, 0]",
+        ),
+        &[
+            "arrivals.chat.day_shares: day_shares shape a weekly_volume; with daily_volume every day has the same volume",
+        ],
+    );
+    check(
+        &replace(
+            "daily_volume = 100",
+            "weekly_volume = 700\nday_shares = [0.5, 0.5]",
+        ),
+        &["arrivals.chat.day_shares: give 7 shares, Monday to Sunday (got 2)"],
+    );
+    check(
+        &replace("daily_volume = 100", "per_interval = [0, 0]"),
+        &[
+            "arrivals.chat.per_interval: give the expected contacts per reporting interval: non-negative numbers, not all zero",
+        ],
+    );
+    check(
+        &replace("daily_volume = 100", "daily_volume = 1e12"),
+        &["arrivals: about 1.000e12 contacts per replication; at most 2e9 are supported"],
+    );
+    check(
+        &replace("[arrivals.chat]", "[arrivals.chatt]"),
+        &["arrivals.chatt: no channel named \"chatt\"; channels are: chat"],
+    );
+    check(
+        &replace(
+            "billing = 0.5, technical = 0.5",
+            "billing = 0.5, technical = 0.6",
+        ),
+        &["attributes.issue_types: shares must sum to 1, they sum to 1.1"],
+    );
+    check(
+        &replace(
+            "billing = 0.5, technical = 0.5",
+            "billing = -0.5, technical = 1.5",
+        ),
+        &["attributes.issue_types: shares must be zero or positive, got -0.5"],
+    );
+}
+
+#[test]
+fn groups_and_who_they_serve() {
+    check(
+        &replace("channels = [\"chat\"]", "channels = [\"email\"]"),
+        &["groups.tier1.channels: no channel named \"email\"; channels are: chat"],
+    );
+    check(
+        &replace("channels = [\"chat\"]", "channels = [\"chat\", \"chat\"]"),
+        &["groups.tier1.channels: channel \"chat\" is listed twice"],
+    );
+    check(
+        &replace("channels = [\"chat\"]", "channels = []"),
+        &["groups.tier1.channels: is empty; list the channels this group serves"],
+    );
+    check(
+        &replace("headcount = 3", "headcount = 1000000000"),
+        &[
+            "groups.tier1.headcount: must be a whole number of agents from 0 to 1000000, got 1000000000",
+        ],
+    );
+    check(
+        &replace("headcount = 3", "headcount = [1, -2]"),
+        &["groups.tier1.headcount: every entry must be a whole number of agents from 0 to 1000000"],
+    );
+    check(
+        &replace("concurrency = 2", "concurrency = 2\nskills = [\"biling\"]"),
+        &[
+            "groups.tier1.skills: no issue type named \"biling\"; issue types are: billing, technical",
+        ],
+    );
+    check(
+        &replace("concurrency = 2", "concurrency = 2\nskills = [\"billing\"]"),
+        &[
+            "channels.chat: contacts of issue type \"technical\" in language \"default\" (segment \"standard\", urgency \"normal\") reach \"chat\", but no group serving it has that skill and language",
+        ],
+    );
+    check(
+        &replace("concurrency = 2", "concurrency = 100"),
+        &["groups.tier1.concurrency: must be from 1 to 64, got 100"],
+    );
+    check(
+        &replace(
+            "concurrency = 2",
+            "concurrency = 1\nconcurrency_slowdown = 0.2",
+        ),
+        &["groups.tier1.concurrency_slowdown: applies only to a group with concurrency above 1"],
+    );
+    check(
+        &replace(
+            "concurrency = 2",
+            "concurrency = 2\nconcurrency_slowdown = -1",
+        ),
+        &[
+            "groups.tier1.concurrency_slowdown: must be from 0 to 10 (0.25 = each extra conversation makes all 25% slower), got -1",
+        ],
+    );
+    check(
+        &replace(
+            "concurrency = 2",
+            "concurrency = 2\nproficiency = { technical = 0 }",
+        ),
+        &[
+            "groups.tier1.proficiency.technical: must be from 0.05 to 10 (1.0 is standard speed, 0.8 takes 25% longer), got 0",
+        ],
+    );
+    check(
+        &replace(
+            "concurrency = 2",
+            "concurrency = 2\nproficiency = { legal = 1.2 }",
+        ),
+        &[
+            "groups.tier1.proficiency: no issue type named \"legal\"; issue types are: billing, technical",
+        ],
+    );
+    check(
+        &replace("concurrency = 2", "concurrency = 2\ncost_per_hour = -5"),
+        &["groups.tier1.cost_per_hour: must be a cost of 0 or more per agent-hour, got -5"],
+    );
+    check(
+        &with(
+            "[channels.phone]\nkind = \"voice\"\nsla = { within = \"20s\", target = 0.8 }\nhandle_time = { distribution = \"fixed\", value = \"3m\" }\n[arrivals.phone]\nrate_per_hour = 10",
+        ),
+        &[
+            "channels.phone: \"phone\" receives contacts but no agent group serves it; add \"phone\" to some group's channels",
+        ],
+    );
+    check(
+        &with(
+            "[channels.phone]\nkind = \"voice\"\nsla = { within = \"20s\", target = 0.8 }\nhandle_time = { distribution = \"fixed\", value = \"3m\" }\ncallback = { offer_when_expected_wait_above = \"2m\", acceptance = 0.5, within = \"1h\" }\n[groups.voice]\nheadcount = 1\nchannels = [\"phone_callback\"]",
+        ),
+        &[
+            "groups.voice.channels: \"phone_callback\" holds callbacks and is served by the groups that serve the channel it calls back for; list that channel instead",
+        ],
+    );
+}
+
+/// The base with its `headcount = 3` staffing replaced by `staffing`.
+fn with_staffing(staffing: &str) -> String {
+    replace("headcount = 3", staffing)
+}
+
+#[test]
+fn staffing_shifts_and_shrinkage() {
+    let shift = "[[groups.tier1.shifts]]\nstart = \"08:00\"\nlength = \"8h\"\nagents = 2\n";
+    let grouped = |lines: &str, shifts: &str| format!("{}\n{shifts}", with_staffing(lines));
+    check(
+        &with_staffing(""),
+        &[
+            "groups.tier1: no staffing; give `headcount` (a number or one per interval), `headcount_file` (a CSV file) or `[[groups.NAME.shifts]]`",
+        ],
+    );
+    check(
+        &grouped("headcount = 3", shift),
+        &["groups.tier1: gives headcount and shifts; staff a group by exactly one of them"],
+    );
+    check(
+        &with_staffing("headcount = 3\nheadcount_column = \"tier1\""),
+        &["groups.tier1.headcount_column: applies only with `headcount_file`"],
+    );
+    check(
+        &grouped("", &shift.replace("08:00", "8am")),
+        &[
+            "groups.tier1.shifts[0].start: cannot read time of day \"8am\"; write it as HH:MM, from 00:00 to 24:00",
+        ],
+    );
+    check(
+        &grouped("", &shift.replace("8h", "30h")),
+        &["groups.tier1.shifts[0].length: 1d 6h is longer than a day"],
+    );
+    check(
+        &grouped("", &shift.replace("agents = 2", "agents = -2")),
+        &[
+            "groups.tier1.shifts[0].agents: must be a whole number of agents from 0 to 1000000, got -2",
+        ],
+    );
+    check(
+        &grouped(
+            "",
+            &format!("{shift}breaks = [{{ after = \"7h 50m\", length = \"15m\" }}]\n"),
+        ),
+        &[
+            "groups.tier1.shifts[0].breaks[0]: ends 8h 5m into a shift of 8h; breaks lie inside the shift",
+        ],
+    );
+    check(
+        &grouped(
+            "",
+            &format!(
+                "{shift}breaks = [{{ after = \"2h\", length = \"30m\" }}]\nlunch = {{ after = \"2h 15m\", length = \"30m\" }}\n"
+            ),
+        ),
+        &["groups.tier1.shifts[0].lunch: overlaps another break or the lunch"],
+    );
+    check(
+        &grouped("", &format!("{shift}days = [\"funday\"]\n")),
+        &[
+            "groups.tier1.shifts[0].days: unknown day \"funday\"; use monday..sunday (or mon..sun), weekdays, weekend or daily",
+        ],
+    );
+    check(
+        &with_staffing("headcount = 3\nshrinkage = 1.2"),
+        &["groups.tier1.shrinkage: must be a share from 0 to below 1, got 1.2"],
+    );
+    check(
+        &with_staffing("headcount = 3\nshrinkage = { training = 0.6, absence = 0.5 }"),
+        &[
+            "groups.tier1.shrinkage: shares sum to 1.1; shrinkage of 1 or more leaves nobody available",
+        ],
+    );
+    check(
+        &with_staffing("headcount = 3\nshrinkage = \"some\""),
+        &[
+            "groups.tier1.shrinkage: give a share (0.3) or a table of shares ({ training = 0.05, meetings = 0.04, absence = 0.08 })",
+        ],
+    );
+    check(
+        &with_staffing("headcount = 3\nin_service_at_shift_end = \"drop\""),
+        &[
+            "groups.tier1.in_service_at_shift_end: unknown policy \"drop\"; use \"finish\" (the agent finishes contacts in hand, then leaves) or \"requeue\" (they go back to the front of the queue)",
+        ],
+    );
+}
+
+/// `files` as a scenario's side files: (name as written, text or why it could not be read).
+fn side_files(files: &[(&str, Result<&str, &str>)]) -> SideFiles {
+    let mut side_files = SideFiles::default();
+    for (name, text) in files {
+        side_files.insert(
+            *name,
+            SideFile {
+                shown_path: format!("/scenarios/{name}"),
+                text: text.map(str::to_string).map_err(str::to_string),
+            },
+        );
+    }
+    side_files
+}
+
+#[test]
+fn headcount_files() {
+    let scenario = with_staffing("headcount_file = \"staff.csv\"");
+    check_with_files(
+        &scenario,
+        &side_files(&[("staff.csv", Ok("start,tier1\n00:00,3\n00:30,4\n"))]),
+        &[],
+    );
+    check(
+        &scenario,
+        &[
+            "groups.tier1.headcount_file: staff.csv was not read: a headcount file is read when the scenario is loaded from its file, relative to it",
+        ],
+    );
+    check_with_files(
+        &scenario,
+        &side_files(&[("staff.csv", Err("no such file"))]),
+        &["groups.tier1.headcount_file: cannot read /scenarios/staff.csv (no such file)"],
+    );
+    check_with_files(
+        &scenario,
+        &side_files(&[("staff.csv", Ok("start,tier1\n00:00,3\n00:30,three\n"))]),
+        &[
+            "groups.tier1.headcount_file: /scenarios/staff.csv line 3, column \"tier1\": \"three\" is not a whole number of agents from 0 to 1000000",
+        ],
+    );
+    check_with_files(
+        &scenario,
+        &side_files(&[("staff.csv", Ok("start,team\n00:00,3\n"))]),
+        &[
+            "groups.tier1.headcount_file: /scenarios/staff.csv has no column \"tier1\" (its columns: start, team); name it with `headcount_column`",
+        ],
+    );
+    check_with_files(
+        &scenario,
+        &side_files(&[("staff.csv", Ok("start,tier1\n"))]),
+        &[
+            "groups.tier1.headcount_file: /scenarios/staff.csv has no rows; give one row per reporting interval",
+        ],
+    );
+}
+
+#[test]
+fn routing_rules_overflow_and_handoffs() {
+    let rule = |body: &str| with_routing(&format!("[[routing.rules]]\n{body}\n"));
+    check(
+        &rule("match = { issue_type = \"biling\" }\ngroups = [\"billing\"]"),
+        &[
+            "routing.rules[0].match.issue_type: no issue type named \"biling\"; issue types are: billing, technical",
+        ],
+    );
+    check(
+        &rule("match = { channel = \"chat\" }\ngroups = [\"seniors\"]"),
+        &["routing.rules[0].groups: no group named \"seniors\"; groups are: tier1, billing"],
+    );
+    check(
+        &rule("match = { channel = \"chat\" }\ngroups = [\"tier1\", \"tier1\"]"),
+        &["routing.rules[0].groups: group \"tier1\" is listed twice"],
+    );
+    check(
+        &rule("match = { channel = \"chat\", issue_type = \"technical\" }\ngroups = [\"billing\"]"),
+        &[
+            "routing.rules[0].groups: contacts of issue type \"technical\" in language \"default\" (segment \"standard\", urgency \"normal\") reach \"chat\" and match rule \"rule_1\", but none of its groups serves that channel with that skill and language",
+        ],
+    );
+    check(
+        &rule("groups = [\"tier1\"]\nwiden_after = \"1m\""),
+        &[
+            "routing.rules[0]: widen_after and widen_to go together: after waiting widen_after, the contact may also go to widen_to",
+        ],
+    );
+    check(
+        &rule("groups = []"),
+        &[
+            "routing.rules[0].groups: is empty; list the groups, in order of preference (or give move_to_channel)",
+        ],
+    );
+    check(
+        &rule("move_to_channel = \"email\"\ngroups = [\"tier1\"]"),
+        &[
+            "routing.rules[0]: a rule either moves contacts to another channel (move_to_channel) or sends them to groups (groups, widen_after, widen_to), not both",
+        ],
+    );
+    check(
+        &rule("groups = [\"tier1\"]\npriority = 5000"),
+        &["routing.rules[0].priority: must be from -1000 to 1000, got 5000"],
+    );
+    check(
+        &with_routing("[routing]\nagent_selection = \"random\""),
+        &[
+            "routing.agent_selection: unknown policy \"random\"; use \"longest_idle\", \"most_proficient\" or \"least_occupied\"",
+        ],
+    );
+    check(
+        &with_routing("[routing]\nnear_breach = 1.5"),
+        &[
+            "routing.near_breach: must be a share of the SLA window above 0 and below 1 (0.25 = the last quarter), got 1.5",
+        ],
+    );
+    check(
+        &with_routing("[routing.priority]\nchannels = { fax = 2 }"),
+        &["routing.priority.channels: no channel named \"fax\"; channels are: chat, email"],
+    );
+    check(
+        &with_routing("[[overflow]]\nfrom = \"chat\"\nto = \"fax\"\nqueue_length_at_least = 3"),
+        &["overflow[0].to: no channel named \"fax\"; channels are: chat, email"],
+    );
+    check(
+        &with_routing("[[overflow]]\nfrom = \"chat\"\nto = \"email\""),
+        &[
+            "overflow[0]: give queue_length_at_least (the queue is full at this many waiting) or expected_wait_above, or both",
+        ],
+    );
+    check(
+        &with_routing("[[overflow]]\nfrom = \"chat\"\nto = \"chat\"\nqueue_length_at_least = 3"),
+        &["overflow[0]: from and to are the same channel"],
+    );
+    check(
+        &with_routing(
+            "[[handoffs]]\nfrom = \"chat\"\nto = \"email\"\nprobability = 0.7\ndelay = { distribution = \"fixed\", value = \"1h\" }\n[[handoffs]]\nfrom = \"any\"\nto = \"email\"\nprobability = 0.4\ndelay = { distribution = \"fixed\", value = \"1h\" }",
+        ),
+        &[
+            "handoffs: the handoff probabilities from \"chat\" sum to 1.1; at most one follow-up is drawn per contact, so they must sum to 1 or less",
+        ],
+    );
+    check(
+        &with_routing(
+            "[[handoffs]]\nfrom = \"chat\"\nto = \"chat\"\nprobability = 0.1\ndelay = { distribution = \"fixed\", value = \"1h\" }",
+        ),
+        &[
+            "handoffs[0]: from and to are the same channel; a repeat contact on the same channel is a handoff to itself, which omnisim does not model",
+        ],
+    );
+    check(
+        &with_routing(
+            "[[handoffs]]\nfrom = \"chat\"\nto = \"email\"\nprobability = 2\ndelay = { distribution = \"fixed\", value = \"1h\" }",
+        ),
+        &["handoffs[0].probability: must be a probability from 0 to 1, got 2"],
+    );
+    check(
+        &replace(
+            "patience = { distribution = \"exponential\", mean = \"3m\" }",
+            "patience = { distribution = \"exponential\", mean = \"3m\" }\ncallback = { offer_when_expected_wait_above = \"2m\", acceptance = 0.5, within = \"1h\" }",
+        ),
+        &["channels.chat.callback: callbacks are offered on voice channels; \"chat\" is messaging"],
+    );
+}
+
+#[test]
+fn disruptions() {
+    let event = |body: &str| with(&format!("[[events]]\n{body}"));
+    check(
+        &event("kind = \"earthquake\"\nstart = \"mon 09:00\""),
+        &[
+            "events[0].kind: unknown event kind \"earthquake\"; use channel_outage, absence, volume_spike, spam or group_outage",
+        ],
+    );
+    check(
+        &event("kind = \"absence\"\ngroup = \"tier1\"\nshare = 0.2\nstart = \"someday\""),
+        &[
+            "events[0].start: cannot read moment \"someday\"; write a weekday and time (\"tue 11:00\", \"week 2 mon 09:00\") or an offset from the start (\"1d 11h\")",
+        ],
+    );
+    check(
+        &event(
+            "kind = \"absence\"\ngroup = \"tier1\"\nshare = 0.2\nstart = \"mon 09:00\"\nend = \"mon 08:00\"",
+        ),
+        &["events[0].end: ends before it starts; an event's end comes after its start"],
+    );
+    check(
+        &event(
+            "kind = \"absence\"\ngroup = \"tier1\"\nshare = 0.2\nstart = \"mon 09:00\"\nend = \"mon 10:00\"\nduration = \"1h\"",
+        ),
+        &["events[0]: give `end` or `duration`, not both"],
+    );
+    check(
+        &event("kind = \"absence\"\ngroup = \"tier1\"\nshare = 0.2\nstart = \"week 3 mon 09:00\""),
+        &["events[0].start: starts at 14d 9h into the run, at or after the horizon (1d)"],
+    );
+    check(
+        &event("kind = \"absence\"\ngroup = \"tier1\"\nshare = 1.5\nstart = \"mon 09:00\""),
+        &["events[0].share: must be a share from 0 to 1, got 1.5"],
+    );
+    check(
+        &event("kind = \"absence\"\ngroup = \"tier1\"\nstart = \"mon 09:00\""),
+        &["events[0]: an absence needs `share`: the part of the group missing (0.2 = 20%)"],
+    );
+    check(
+        &event(
+            "kind = \"absence\"\ngroup = [\"tier1\", \"tier1\"]\nshare = 0.2\nstart = \"mon 09:00\"",
+        ),
+        &["events[0].group: group \"tier1\" is listed twice"],
+    );
+    check(
+        &event(
+            "kind = \"volume_spike\"\nchannel = \"chat\"\nmultiplier = 2\nshare = 0.1\nstart = \"mon 09:00\"",
+        ),
+        &[
+            "events[0].share: does not apply to a volume_spike event (it takes: channel, multiplier)",
+        ],
+    );
+    check(
+        &event(
+            "kind = \"channel_outage\"\nchannel = \"chat\"\nbackup = \"email\"\nconversion = 0.5\nstart = \"mon 09:00\"",
+        ),
+        &["events[0].backup: no channel named \"email\"; channels are: chat"],
+    );
+    check(
+        &event(
+            "kind = \"channel_outage\"\nchannel = \"chat\"\nbackup = \"chat\"\nconversion = 0.5\nstart = \"mon 09:00\"",
+        ),
+        &["events[0].backup: is the channel that is down; name another channel"],
+    );
+    check(
+        &event(
+            "kind = \"channel_outage\"\nchannel = \"chat\"\nconversion = 0.5\nstart = \"mon 09:00\"",
+        ),
+        &["events[0].conversion: applies only with a `backup` channel"],
+    );
+    check(
+        &event("kind = \"spam\"\nchannel = \"chat\"\nstart = \"mon 09:00\""),
+        &["events[0]: spam needs `bot_share`: the share of arrivals that are bots (0 to below 1)"],
+    );
+    check(
+        &event("kind = \"spam\"\nchannel = \"chat\"\nbot_share = 0.995\nstart = \"mon 09:00\""),
+        &["events[0].bot_share: must be from 0 to 0.99, got 0.995"],
+    );
+    check(
+        &event("kind = \"group_outage\"\ngroup = [\"tier1\", \"tier7\"]\nstart = \"mon 09:00\""),
+        &["events[0].group: no group named \"tier7\"; groups are: tier1"],
+    );
+    check(
+        &event("kind = \"group_outage\"\nstart = \"mon 09:00\""),
+        &["events[0]: names no `group` (a group, or a list of groups)"],
+    );
+    check(
+        &event(
+            "name = \"down\"\nkind = \"channel_outage\"\nchannel = \"chat\"\nstart = \"mon 09:00\"\nduration = \"2h\"\n[[events]]\nname = \"down\"\nkind = \"channel_outage\"\nchannel = \"chat\"\nstart = \"mon 10:00\"\nduration = \"2h\"",
+        ),
+        &[
+            "events[1].name: \"down\" names an earlier event too; event names must differ",
+            "events: outages \"down\" and \"down\" of channel chat overlap; merge them into one",
+        ],
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    check(
+        &replace("target = 0.8", "target = 1.5")
+            .replace("mean = \"3m\"", "mean = \"0s\"")
+            .replace("headcount = 3", "headcount = -1"),
+        &[
+            "channels.chat.sla.target: must be a fraction above 0 and at most 1 (0.8 means 80%), got 1.5",
+            "channels.chat.patience.mean: duration \"0s\" is zero; it must be positive",
+            "groups.tier1.headcount: must be a whole number of agents from 0 to 1000000, got -1",
+        ],
+    );
+}
