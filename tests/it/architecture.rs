@@ -114,7 +114,7 @@ fn imports(source: &Source) -> Vec<(usize, String)> {
                 if !name.is_empty() {
                     found.push((line_idx + 1, name));
                 }
-                rest = &after[..];
+                rest = after;
             }
         }
     }
