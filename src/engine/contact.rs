@@ -6,7 +6,7 @@
 
 use super::event_queue::Event;
 use super::state::{Contact, ContactState, Issue, NO_AGENT, NO_ISSUE, Party, QueueEntry};
-use super::{DrawnContact, Simulation, draw, routing};
+use super::{DrawnContact, Simulation, routing};
 use crate::scenario::{AfterHours, ChannelKind};
 
 impl Simulation<'_> {
@@ -32,17 +32,16 @@ impl Simulation<'_> {
     pub(super) fn on_arrival(&mut self, channel_idx: usize) {
         self.schedule_next_arrival(channel_idx);
         self.contacts_generated += 1;
-        let channel = &self.scenario.channels()[channel_idx];
         let runtime = &mut self.channels[channel_idx];
         // Draw everything about the contact first, from its own streams, so the same contact
         // carries the same attributes, work and patience whatever happens to it.
-        let mix = &channel.mix;
-        let rng = &mut runtime.attribute_rng;
+        let [issue_type_idx, segment_idx, language_idx, urgency_idx] =
+            runtime.attributes.draw(&mut runtime.attribute_rng);
         let drawn = DrawnContact {
-            issue_type_idx: draw(&runtime.issue_type_choice, &mix.issue_type_shares, rng),
-            segment_idx: draw(&runtime.segment_choice, &mix.segment_shares, rng),
-            language_idx: draw(&runtime.language_choice, &mix.language_shares, rng),
-            urgency_idx: draw(&runtime.urgency_choice, &mix.urgency_shares, rng),
+            issue_type_idx,
+            segment_idx,
+            language_idx,
+            urgency_idx,
             work_seconds: runtime
                 .handle_time
                 .as_ref()

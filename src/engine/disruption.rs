@@ -14,7 +14,7 @@ use super::event_queue::{DisruptionEdge, Event};
 use super::rng::{StreamPurpose, stream};
 use super::sampling::Sampler;
 use super::state::Party;
-use super::{DrawnContact, Simulation, draw};
+use super::{DrawnContact, Simulation};
 use crate::scenario::{ArrivalProfile, Disruption, DisruptionKind, Scenario};
 
 /// Extra arrivals of one event on one channel: a volume spike's, or bots'.
@@ -349,15 +349,14 @@ impl Simulation<'_> {
         let extra = &mut self.disruption.streams[stream_idx];
         let (disruption_idx, channel_idx, bot) =
             (extra.disruption_idx, extra.channel_idx, extra.bot);
-        let channel = &self.scenario.channels()[channel_idx];
         let runtime = &self.channels[channel_idx];
-        let mix = &channel.mix;
         let rng = &mut extra.contact_rng;
+        let [issue_type_idx, segment_idx, language_idx, urgency_idx] = runtime.attributes.draw(rng);
         let drawn = DrawnContact {
-            issue_type_idx: draw(&runtime.issue_type_choice, &mix.issue_type_shares, rng),
-            segment_idx: draw(&runtime.segment_choice, &mix.segment_shares, rng),
-            language_idx: draw(&runtime.language_choice, &mix.language_shares, rng),
-            urgency_idx: draw(&runtime.urgency_choice, &mix.urgency_shares, rng),
+            issue_type_idx,
+            segment_idx,
+            language_idx,
+            urgency_idx,
             work_seconds: extra
                 .handle_time
                 .as_ref()

@@ -41,9 +41,7 @@ mod staffing;
 pub mod state;
 pub mod waits;
 
-use rand::distr::weighted::WeightedIndex;
 use rand::rngs::Xoshiro256PlusPlus;
-use rand_distr::Distribution as _;
 
 use crate::scenario::{Scenario, SlaClock};
 use arrivals::ArrivalClock;
@@ -53,7 +51,7 @@ use grid::Grid;
 use layout::RoutingLayout;
 use recorder::Recorder;
 use rng::{StreamPurpose, stream};
-use sampling::Sampler;
+use sampling::{AttributeDraws, Sampler};
 use state::{
     Agent, AgentStatus, ClassQueue, ContactSlab, ContactState, GroupPool, IssueSlab, Membership,
 };
@@ -108,36 +106,12 @@ struct ChannelRuntime {
     handle_time: Option<Sampler>,
     patience: Option<Sampler>,
     mean_handle_seconds: f64,
-    /// `None` when the attribute has a single possible value (no draw needed).
-    issue_type_choice: Option<WeightedIndex<f64>>,
-    segment_choice: Option<WeightedIndex<f64>>,
-    language_choice: Option<WeightedIndex<f64>>,
-    urgency_choice: Option<WeightedIndex<f64>>,
+    attributes: AttributeDraws,
     /// Contacts on this channel may convert (overflow rules or a callback offer).
     may_convert: bool,
     /// Handled contacts on this channel may lead to a handoff.
     may_hand_off: bool,
     business_hours_clock: bool,
-}
-
-fn choice(shares: &[f64]) -> Option<WeightedIndex<f64>> {
-    let nonzero = shares.iter().filter(|share| **share > 0.0).count();
-    (nonzero > 1).then(|| WeightedIndex::new(shares).expect("validated shares"))
-}
-
-fn only_value(shares: &[f64]) -> usize {
-    shares.iter().position(|share| *share > 0.0).unwrap_or(0)
-}
-
-fn draw(
-    choice: &Option<WeightedIndex<f64>>,
-    shares: &[f64],
-    rng: &mut Xoshiro256PlusPlus,
-) -> usize {
-    match choice {
-        Some(choice) => choice.sample(rng),
-        None => only_value(shares),
-    }
 }
 
 /// Runs one replication. `layout` must come from the same scenario.
@@ -236,10 +210,7 @@ impl<'a> Simulation<'a> {
                     handle_time: channel.handle_time.as_ref().map(Sampler::new),
                     patience: channel.patience.as_ref().map(Sampler::new),
                     mean_handle_seconds: channel.handle_time.as_ref().map_or(0.0, |d| d.mean()),
-                    issue_type_choice: choice(&channel.mix.issue_type_shares),
-                    segment_choice: choice(&channel.mix.segment_shares),
-                    language_choice: choice(&channel.mix.language_shares),
-                    urgency_choice: choice(&channel.mix.urgency_shares),
+                    attributes: AttributeDraws::new(&channel.mix),
                     may_convert: channel.callback.is_some()
                         || routing
                             .overflows

@@ -3,9 +3,10 @@
 
 use rand::Rng;
 use rand::distr::Uniform;
+use rand::distr::weighted::WeightedIndex;
 use rand_distr::{Distribution as _, Exp, Gamma, LogNormal};
 
-use crate::scenario::Distribution;
+use crate::scenario::{AttributeMix, Distribution};
 
 #[derive(Debug, Clone)]
 pub enum Sampler {
@@ -53,6 +54,63 @@ impl Sampler {
             Sampler::Fixed(value) => *value,
             Sampler::Empirical { values, index } => values[index.sample(rng)],
         }
+    }
+}
+
+/// One attribute of a new contact: its only possible value, or a draw by the shares.
+#[derive(Debug, Clone)]
+enum AttributeChoice {
+    Only(usize),
+    Weighted(WeightedIndex<f64>),
+}
+
+impl AttributeChoice {
+    fn new(shares: &[f64]) -> AttributeChoice {
+        let nonzero = shares.iter().filter(|share| **share > 0.0).count();
+        if nonzero > 1 {
+            AttributeChoice::Weighted(WeightedIndex::new(shares).expect("validated shares"))
+        } else {
+            AttributeChoice::Only(shares.iter().position(|share| *share > 0.0).unwrap_or(0))
+        }
+    }
+
+    #[inline]
+    fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> usize {
+        match self {
+            AttributeChoice::Only(value) => *value,
+            AttributeChoice::Weighted(choice) => choice.sample(rng),
+        }
+    }
+}
+
+/// A channel's attribute mix, ready to draw from (no draw for an attribute with one value).
+#[derive(Debug, Clone)]
+pub struct AttributeDraws {
+    issue_type: AttributeChoice,
+    segment: AttributeChoice,
+    language: AttributeChoice,
+    urgency: AttributeChoice,
+}
+
+impl AttributeDraws {
+    pub fn new(mix: &AttributeMix) -> AttributeDraws {
+        AttributeDraws {
+            issue_type: AttributeChoice::new(&mix.issue_type_shares),
+            segment: AttributeChoice::new(&mix.segment_shares),
+            language: AttributeChoice::new(&mix.language_shares),
+            urgency: AttributeChoice::new(&mix.urgency_shares),
+        }
+    }
+
+    /// [issue type, segment, language, urgency] indices, drawn in that order.
+    #[inline]
+    pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> [usize; 4] {
+        [
+            self.issue_type.draw(rng),
+            self.segment.draw(rng),
+            self.language.draw(rng),
+            self.urgency.draw(rng),
+        ]
     }
 }
 
