@@ -5,6 +5,7 @@
 //! service are `service.rs`; moves between channels are `flows.rs`.
 
 use super::event_queue::Event;
+use super::rng::{self, StreamPurpose};
 use super::state::{Contact, ContactState, Issue, NO_AGENT, NO_ISSUE, Party, QueueEntry};
 use super::{DrawnContact, Simulation, routing};
 use crate::scenario::{AfterHours, ChannelKind};
@@ -33,8 +34,21 @@ impl Simulation<'_> {
         self.schedule_next_arrival(channel_idx);
         self.contacts_generated += 1;
         let runtime = &mut self.channels[channel_idx];
-        // Draw everything about the contact first, from its own streams, so the same contact
-        // carries the same attributes, work and patience whatever happens to it.
+        // Draw everything about the contact first, from its channel's streams, so the same
+        // contact carries the same attributes, work and patience whatever happens to it; and
+        // fix the lineage its later draws come from.
+        let number = runtime.arrivals_drawn;
+        runtime.arrivals_drawn += 1;
+        let lineage = if self.tracking_issues {
+            rng::lineage(
+                self.scenario.simulation().seed,
+                self.replication,
+                StreamPurpose::Arrivals { channel_idx },
+                number,
+            )
+        } else {
+            0
+        };
         let [issue_type_idx, segment_idx, language_idx, urgency_idx] =
             runtime.attributes.draw(&mut runtime.attribute_rng);
         let drawn = DrawnContact {
@@ -49,6 +63,7 @@ impl Simulation<'_> {
             patience_seconds: runtime.patience.as_ref().map_or(f64::INFINITY, |sampler| {
                 sampler.sample(&mut runtime.patience_rng)
             }),
+            lineage,
         };
         if self.disruption.channel_keep[channel_idx] < 1.0 && self.thinned_away(channel_idx) {
             return;
@@ -89,6 +104,7 @@ impl Simulation<'_> {
             issue_slot: NO_ISSUE,
             combination_idx: combination_idx as u32,
             agent_idx: NO_AGENT,
+            lineage: drawn.lineage,
             service_token: 0,
             channel_idx: channel_idx as u16,
             issue_type_idx: drawn.issue_type_idx as u8,

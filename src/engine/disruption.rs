@@ -11,7 +11,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 
 use super::arrivals::ArrivalClock;
 use super::event_queue::{DisruptionEdge, Event};
-use super::rng::{StreamPurpose, stream};
+use super::rng::{self, ContactDraws, StreamPurpose, stream};
 use super::sampling::Sampler;
 use super::state::Party;
 use super::{DrawnContact, Simulation};
@@ -27,6 +27,8 @@ pub(super) struct ExtraStream {
     end_seconds: f64,
     arrival_rng: Xoshiro256PlusPlus,
     contact_rng: Xoshiro256PlusPlus,
+    /// Contacts the stream has brought so far (each one's number is part of its lineage).
+    contacts_drawn: u64,
     handle_time: Option<Sampler>,
 }
 
@@ -41,7 +43,7 @@ pub(super) struct DisruptionState {
     pub(super) channel_keep: Vec<f64>,
     channel_keep_disruption: Vec<Option<u16>>,
     thinning_rngs: Vec<Xoshiro256PlusPlus>,
-    /// `[disruption_idx]`: outage conversions, bot accounts and filtering.
+    /// `[disruption_idx]`: bot accounts and filtering.
     disruption_rngs: Vec<Xoshiro256PlusPlus>,
     streams: Vec<ExtraStream>,
     /// `[disruption_idx][account]`: (the account's rate-limit window, contacts in it).
@@ -108,6 +110,7 @@ impl DisruptionState {
                     replication,
                     StreamPurpose::DisruptionContacts { disruption_idx },
                 ),
+                contacts_drawn: 0,
                 handle_time: handle_time
                     .or(channel.handle_time.as_ref())
                     .map(Sampler::new),
@@ -307,7 +310,8 @@ impl Simulation<'_> {
         let told = !was_waiting || notify_customers;
         let converts = match backup_channel {
             Some(backup) if told && self.channel_accepts(backup) => {
-                self.disruption.disruption_rngs[disruption_idx].random::<f64>() < conversion
+                rng::contact_stream(contact.lineage, ContactDraws::Outage).random::<f64>()
+                    < conversion
             }
             _ => false,
         };
@@ -349,6 +353,19 @@ impl Simulation<'_> {
         let extra = &mut self.disruption.streams[stream_idx];
         let (disruption_idx, channel_idx, bot) =
             (extra.disruption_idx, extra.channel_idx, extra.bot);
+        let number = extra.contacts_drawn;
+        extra.contacts_drawn += 1;
+        // Bots convert, hand off and move to no backup: nothing is drawn about them later.
+        let lineage = if self.tracking_issues && !bot {
+            rng::lineage(
+                self.scenario.simulation().seed,
+                self.replication,
+                StreamPurpose::DisruptionContacts { disruption_idx },
+                number,
+            )
+        } else {
+            0
+        };
         let runtime = &self.channels[channel_idx];
         let rng = &mut extra.contact_rng;
         let [issue_type_idx, segment_idx, language_idx, urgency_idx] = runtime.attributes.draw(rng);
@@ -369,6 +386,7 @@ impl Simulation<'_> {
                     .as_ref()
                     .map_or(f64::INFINITY, |sampler| sampler.sample(rng))
             },
+            lineage,
         };
         if !bot {
             self.recorder.arrival_added(disruption_idx, self.now);

@@ -14,6 +14,7 @@ use rand::RngExt;
 
 use super::Simulation;
 use super::event_queue::Event;
+use super::rng::{self, ContactDraws};
 use super::routing;
 use super::state::{Contact, ContactState, NO_AGENT, NO_ISSUE, Party};
 
@@ -95,18 +96,20 @@ impl Simulation<'_> {
         if offered_here {
             self.recorder.converted_out(&contact);
         }
-        let runtime = &mut self.channels[to_channel];
+        let runtime = &self.channels[to_channel];
+        let mut rng = rng::contact_stream(contact.lineage, ContactDraws::Conversion);
         let work_seconds = if keep_work {
             contact.work_seconds
         } else {
             runtime
                 .handle_time
                 .as_ref()
-                .map_or(0.0, |sampler| sampler.sample(&mut runtime.followup_rng))
+                .map_or(0.0, |sampler| sampler.sample(&mut rng))
         };
-        let patience_seconds = runtime.patience.as_ref().map_or(f64::INFINITY, |sampler| {
-            sampler.sample(&mut runtime.followup_rng)
-        });
+        let patience_seconds = runtime
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |sampler| sampler.sample(&mut rng));
         let record = &mut self.slab.contacts[slot as usize];
         record.channel_idx = to_channel as u16;
         record.arrival_time = now;
@@ -162,8 +165,9 @@ impl Simulation<'_> {
             && self.channel_accepts(overflows[overflow_idx].to_channel)
         {
             let overflow = &overflows[overflow_idx];
-            let accepted =
-                self.channels[channel_idx].routing_rng.random::<f64>() < overflow.acceptance;
+            let accepted = rng::contact_stream(contact.lineage, ContactDraws::Offer)
+                .random::<f64>()
+                < overflow.acceptance;
             self.recorder
                 .overflow_offered(&contact, overflow_idx, accepted);
             if accepted {
@@ -175,8 +179,9 @@ impl Simulation<'_> {
         if let Some(callback) = self.scenario.channels()[channel_idx].callback
             && expected_wait > callback.offer_when_expected_wait_above_seconds
         {
-            let accepted =
-                self.channels[channel_idx].routing_rng.random::<f64>() < callback.acceptance;
+            let accepted = rng::contact_stream(contact.lineage, ContactDraws::Offer)
+                .random::<f64>()
+                < callback.acceptance;
             self.recorder.callback_offered(&contact, accepted);
             if accepted {
                 self.convert(slot, callback.callback_channel, true, true);
@@ -191,26 +196,29 @@ impl Simulation<'_> {
         let contact = self.slab.contacts[slot as usize];
         let from_channel = contact.channel_idx as usize;
         let handoffs = &self.scenario.routing().handoffs;
-        let runtime = &mut self.channels[from_channel];
-        let u = runtime.handoff_rng.random::<f64>();
+        // Everything about the handoff comes from the contact's own stream, so a contact
+        // handled in two runs leads to the same follow-up in both, whatever the order.
+        let mut rng = rng::contact_stream(contact.lineage, ContactDraws::Handoff);
+        let u = rng.random::<f64>();
         let Some(handoff_idx) = routing::handoff_to_fire(handoffs, from_channel, u) else {
             return;
         };
         let handoff = &handoffs[handoff_idx];
-        let delay = self.handoff_delays[handoff_idx].sample(&mut runtime.handoff_rng);
-        let context_preserved = runtime.handoff_rng.random::<f64>() < handoff.context_preserved;
+        let delay = self.handoff_delays[handoff_idx].sample(&mut rng);
+        let context_preserved = rng.random::<f64>() < handoff.context_preserved;
         let to_channel = handoff.to_channel;
-        let target = &mut self.channels[to_channel];
+        let target = &self.channels[to_channel];
         let mut work_seconds = target
             .handle_time
             .as_ref()
-            .map_or(0.0, |sampler| sampler.sample(&mut target.followup_rng));
+            .map_or(0.0, |sampler| sampler.sample(&mut rng));
         if !context_preserved {
             work_seconds += handoff.rediscovery_seconds;
         }
-        let patience_seconds = target.patience.as_ref().map_or(f64::INFINITY, |sampler| {
-            sampler.sample(&mut target.followup_rng)
-        });
+        let patience_seconds = target
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |sampler| sampler.sample(&mut rng));
         self.recorder
             .handed_off(&contact, to_channel, context_preserved);
         let issue = &mut self.issues.issues[contact.issue_slot as usize];
@@ -224,6 +232,7 @@ impl Simulation<'_> {
             patience_seconds,
             interval_idx: 0,
             agent_idx: NO_AGENT,
+            lineage: rng::child_lineage(contact.lineage),
             channel_idx: to_channel as u16,
             state: ContactState::Pending,
             counted: false,

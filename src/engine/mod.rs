@@ -91,6 +91,8 @@ struct DrawnContact {
     urgency_idx: usize,
     work_seconds: f64,
     patience_seconds: f64,
+    /// The root of its own streams (`rng::lineage`), 0 when nothing is drawn about it later.
+    lineage: u64,
 }
 
 /// Per-channel random streams and samplers.
@@ -100,9 +102,9 @@ struct ChannelRuntime {
     attribute_rng: Xoshiro256PlusPlus,
     handle_rng: Xoshiro256PlusPlus,
     patience_rng: Xoshiro256PlusPlus,
-    routing_rng: Xoshiro256PlusPlus,
-    handoff_rng: Xoshiro256PlusPlus,
-    followup_rng: Xoshiro256PlusPlus,
+    /// Contacts the channel's arrival stream has brought so far (each one's number is part
+    /// of its lineage).
+    arrivals_drawn: u64,
     handle_time: Option<Sampler>,
     patience: Option<Sampler>,
     mean_handle_seconds: f64,
@@ -204,9 +206,7 @@ impl<'a> Simulation<'a> {
                     attribute_rng: rng(StreamPurpose::Attributes { channel_idx }),
                     handle_rng: rng(StreamPurpose::HandleTime { channel_idx }),
                     patience_rng: rng(StreamPurpose::Patience { channel_idx }),
-                    routing_rng: rng(StreamPurpose::Routing { channel_idx }),
-                    handoff_rng: rng(StreamPurpose::Handoff { channel_idx }),
-                    followup_rng: rng(StreamPurpose::FollowUp { channel_idx }),
+                    arrivals_drawn: 0,
                     handle_time: channel.handle_time.as_ref().map(Sampler::new),
                     patience: channel.patience.as_ref().map(Sampler::new),
                     mean_handle_seconds: channel.handle_time.as_ref().map_or(0.0, |d| d.mean()),

@@ -3,6 +3,14 @@
 //! - replications are independent and can run on any thread in any order;
 //! - two scenarios that differ only in routing or staffing see the same arrivals, attributes,
 //!   handle times and patience for the same contacts (common random numbers).
+//!
+//! What happens to a contact later, when routing has had its say (an overflow or callback
+//! offer accepted, the work and patience it brings to another channel, a handoff and its
+//! follow-up, a move to an outage's backup), is drawn from the contact's own stream: its
+//! *lineage* is fixed at arrival from (seed, replication, source stream, arrival number), and
+//! each kind of decision has a stream of its own under it. A routing or staffing change can
+//! change which decisions are taken, in what order, but never the numbers another contact
+//! draws.
 
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
@@ -21,18 +29,6 @@ pub enum StreamPurpose {
         channel_idx: usize,
     },
     Patience {
-        channel_idx: usize,
-    },
-    /// Acceptance draws of overflow and callback offers on the channel.
-    Routing {
-        channel_idx: usize,
-    },
-    /// Handoff decisions after contacts handled on the channel (which, delay, context).
-    Handoff {
-        channel_idx: usize,
-    },
-    /// Work and patience of contacts that reach the channel from another one.
-    FollowUp {
         channel_idx: usize,
     },
     /// Which arrivals a volume dip (a spike multiplier below 1) removes on the channel.
@@ -60,9 +56,8 @@ impl StreamPurpose {
             StreamPurpose::Attributes { channel_idx } => (2, channel_idx),
             StreamPurpose::HandleTime { channel_idx } => (3, channel_idx),
             StreamPurpose::Patience { channel_idx } => (4, channel_idx),
-            StreamPurpose::Routing { channel_idx } => (5, channel_idx),
-            StreamPurpose::Handoff { channel_idx } => (6, channel_idx),
-            StreamPurpose::FollowUp { channel_idx } => (7, channel_idx),
+            // 5, 6 and 7 were per-channel routing, handoff and follow-up streams, before
+            // those draws moved to each contact's own stream.
             StreamPurpose::Thinning { channel_idx } => (8, channel_idx),
             StreamPurpose::DisruptionArrivals { disruption_idx } => (9, disruption_idx),
             StreamPurpose::DisruptionContacts { disruption_idx } => (10, disruption_idx),
@@ -74,8 +69,47 @@ impl StreamPurpose {
 
 /// The generator for one (seed, replication, purpose).
 pub fn stream(seed: u64, replication: u32, purpose: StreamPurpose) -> Xoshiro256PlusPlus {
-    let mixed = splitmix64(seed ^ splitmix64(u64::from(replication) ^ splitmix64(purpose.code())));
-    Xoshiro256PlusPlus::seed_from_u64(mixed)
+    Xoshiro256PlusPlus::seed_from_u64(stream_key(seed, replication, purpose))
+}
+
+fn stream_key(seed: u64, replication: u32, purpose: StreamPurpose) -> u64 {
+    splitmix64(seed ^ splitmix64(u64::from(replication) ^ splitmix64(purpose.code())))
+}
+
+/// The lineage of the `index`-th contact a stream brings (0 first): the root of every draw
+/// made about it after its arrival.
+pub fn lineage(seed: u64, replication: u32, source: StreamPurpose, index: u64) -> u64 {
+    splitmix64(stream_key(seed, replication, source) ^ splitmix64(index.wrapping_add(1)))
+}
+
+/// The lineage of a follow-up contact (a handoff's), from its parent's.
+pub fn child_lineage(parent: u64) -> u64 {
+    splitmix64(parent ^ 0x5A5A_5A5A_0F0F_0F0F)
+}
+
+/// The kinds of decision drawn about one contact, each from a stream of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactDraws {
+    /// Whether it accepts an overflow or callback offer.
+    Offer,
+    /// The work and patience it brings to the channel it is converted to.
+    Conversion,
+    /// After it is handled: which handoff, the delay, the context, the follow-up's work and
+    /// patience.
+    Handoff,
+    /// Whether it moves to an outage's backup channel.
+    Outage,
+}
+
+/// A contact's stream for one kind of decision.
+pub fn contact_stream(lineage: u64, draws: ContactDraws) -> Xoshiro256PlusPlus {
+    let code: u64 = match draws {
+        ContactDraws::Offer => 1,
+        ContactDraws::Conversion => 2,
+        ContactDraws::Handoff => 3,
+        ContactDraws::Outage => 4,
+    };
+    Xoshiro256PlusPlus::seed_from_u64(splitmix64(lineage ^ splitmix64(code << 48)))
 }
 
 /// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective mix of a 64-bit word, so
@@ -104,5 +138,24 @@ mod tests {
         assert_ne!(a, other.random::<u64>());
         // Pinned value: a change here means every past run's numbers change.
         assert_eq!(a, PINNED_FIRST_DRAW, "first draw is {a}");
+    }
+
+    #[test]
+    fn a_contact_stream_depends_only_on_its_lineage_and_purpose() {
+        let source = StreamPurpose::Arrivals { channel_idx: 2 };
+        let first = lineage(7, 0, source, 0);
+        assert_eq!(first, lineage(7, 0, source, 0));
+        let others = [
+            lineage(7, 0, source, 1),
+            lineage(7, 1, source, 0),
+            lineage(8, 0, source, 0),
+            lineage(7, 0, StreamPurpose::Arrivals { channel_idx: 3 }, 0),
+            child_lineage(first),
+        ];
+        assert!(others.iter().all(|other| *other != first));
+        let draw = |draws| contact_stream(first, draws).random::<u64>();
+        assert_eq!(draw(ContactDraws::Handoff), draw(ContactDraws::Handoff));
+        assert_ne!(draw(ContactDraws::Handoff), draw(ContactDraws::Offer));
+        assert_ne!(draw(ContactDraws::Conversion), draw(ContactDraws::Outage));
     }
 }

@@ -70,6 +70,9 @@ pub struct Contact {
     /// Increases whenever the contact's end of service is rescheduled; a `ServiceEnd` with an
     /// older token is stale.
     pub service_token: u32,
+    /// The root of the contact's own random streams (`rng::contact_stream`), fixed at
+    /// arrival; 0 when the scenario has no flows between channels, so nothing is drawn later.
+    pub lineage: u64,
     pub channel_idx: u16,
     pub issue_type_idx: u8,
     pub segment_idx: u8,
