@@ -17,7 +17,7 @@
 //! `metrics` are public for tests, benches and audits, but change more freely.
 //!
 //! ```
-//! use omnisim::metrics::metric::Metric;
+//! use omnisim::metric::Metric;
 //! use omnisim::output::{Charts, run::run_files};
 //! use omnisim::scenario::load_scenario_file;
 //! use omnisim::simulate::{self, Execution};
@@ -36,6 +36,7 @@
 pub mod engine;
 pub mod erlang;
 pub mod error;
+pub mod metric;
 pub mod metrics;
 pub mod output;
 pub mod plan;

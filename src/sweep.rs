@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::error::SimulationError;
-use crate::metrics::metric::Metric;
+use crate::metric::Metric;
 use crate::metrics::summary::summarise;
 use crate::scenario::{Headcount, Scenario};
 use crate::simulate::{Execution, run_replications};

@@ -14,11 +14,11 @@
 
 use serde::Serialize;
 
-use super::metric::{Figures, Metric};
 use super::summary::estimates_of;
 use crate::engine::ReplicationResult;
 use crate::engine::counts::ChannelIntervalCounts;
 use crate::engine::waits::wait_distribution_points_seconds;
+use crate::metric::{Figures, Metric};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, ratio};
 

@@ -12,10 +12,10 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::metric::{Figures, Metric};
 use super::summary::channel_metric_values;
 use crate::engine::ReplicationResult;
 use crate::engine::counts::{ChannelIntervalCounts, DisruptionCounts, GroupIntervalCounts};
+use crate::metric::{Figures, Metric};
 use crate::scenario::{Disruption, DisruptionKind, Scenario};
 use crate::stats::Estimate;
 use crate::units::format_clock;

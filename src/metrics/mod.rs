@@ -6,6 +6,5 @@
 
 pub mod dashboard;
 pub mod disruption_summary;
-pub mod metric;
 pub mod routing_summary;
 pub mod summary;

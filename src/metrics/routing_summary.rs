@@ -6,10 +6,10 @@
 
 use serde::Serialize;
 
-use super::metric::{Figures, Metric};
 use super::summary::estimates;
 use crate::engine::ReplicationResult;
 use crate::engine::counts::ChannelIntervalCounts;
+use crate::metric::{Figures, Metric};
 use crate::scenario::Scenario;
 use crate::stats::ratio;
 use crate::units::format_duration;

@@ -5,9 +5,9 @@
 
 use serde::Serialize;
 
-use super::metric::{Figures, Metric};
 use crate::engine::ReplicationResult;
 use crate::engine::counts::{ChannelIntervalCounts, GroupIntervalCounts};
+use crate::metric::{Figures, Metric};
 use crate::scenario::{ChannelKind, Scenario};
 use crate::stats::{Estimate, ratio};
 use crate::units::format_clock;

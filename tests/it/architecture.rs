@@ -16,7 +16,10 @@ use std::path::{Path, PathBuf};
 
 /// Layers from the bottom: a file may import its own layer and any below.
 const LAYERS: [(&str, &[&str]); 7] = [
-    ("foundation", &["stats", "erlang", "error", "units"]),
+    (
+        "foundation",
+        &["stats", "erlang", "error", "units", "metric"],
+    ),
     ("scenario", &["scenario"]),
     ("engine", &["engine"]),
     ("metrics", &["metrics"]),

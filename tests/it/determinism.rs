@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use omnisim::metrics::metric::Metric;
+use omnisim::metric::Metric;
 use omnisim::metrics::summary::channel_interval_rows;
 use omnisim::output::run::{interval_csv_bytes, summary_json_bytes};
 use omnisim::scenario::load_scenario_file;

@@ -21,7 +21,7 @@ use omnisim::stats::student_t_quantile;
 use omnisim::sweep::{SweepMode, SweepSpec, run_sweep};
 
 use crate::support::{SMALL_RUN, parse, simulate};
-use omnisim::metrics::metric::Metric;
+use omnisim::metric::Metric;
 
 /// The fixed small run.
 fn small_run() -> (Scenario, RunSummary, Vec<ReplicationResult>) {

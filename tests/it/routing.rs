@@ -10,7 +10,7 @@ use omnisim::stats::{Estimate, student_t_quantile};
 
 use crate::markov::SharedPool;
 use crate::support::{check_cross_channel_balance, parse, run_audited, simulate};
-use omnisim::metrics::metric::Metric;
+use omnisim::metric::Metric;
 
 /// Runs `replications` audited replications; fails on any violation or imbalance
 /// (cross-channel included), and returns the results.

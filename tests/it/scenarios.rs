@@ -6,7 +6,7 @@ use std::path::Path;
 use omnisim::scenario::{load_scenario_file, load_with_overlays};
 
 use crate::support::{check_cross_channel_balance, simulate};
-use omnisim::metrics::metric::Metric;
+use omnisim::metric::Metric;
 
 #[track_caller]
 fn check(file: &str, replications: u32) -> omnisim::metrics::summary::RunSummary {

@@ -15,7 +15,7 @@ use omnisim::metrics::summary::RunSummary;
 use omnisim::stats::{Estimate, student_t_quantile};
 
 use crate::support::{parse, simulate};
-use omnisim::metrics::metric::Metric;
+use omnisim::metric::Metric;
 
 const COMPARISON_CONFIDENCE: f64 = 0.999;
 const MAX_RELATIVE_HALF_WIDTH: f64 = 0.08;

@@ -6,7 +6,7 @@ use super::{
     Figure, Orientation, Panel, ReferenceLine, Series, TimeUnit, ValueFormat, clock_unit,
     duration_unit,
 };
-use crate::metrics::metric::Metric;
+use crate::metric::Metric;
 use crate::metrics::summary::{IntervalRow, RunSummary};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;

@@ -3,7 +3,7 @@
 //! resolution rate, SLA), and queues with cost per contact. Each section is plain text of at
 //! most `TERMINAL_WIDTH` columns.
 
-use crate::metrics::metric::Metric;
+use crate::metric::Metric;
 use crate::metrics::summary::{ChannelSummary, RunSummary};
 use crate::output::format::{
     estimate_count as count, estimate_decimal, estimate_duration as seconds,

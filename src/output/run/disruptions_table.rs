@@ -1,8 +1,8 @@
 //! The terminal block on disruption events: what each did, then its effect on each channel
 //! and group it touches, with the event against the same run without it. Pure: returns text.
 
+use crate::metric::{Metric, Unit};
 use crate::metrics::disruption_summary::{DisruptionSummary, PairedEstimate};
-use crate::metrics::metric::{Metric, Unit};
 use crate::output::format::{
     estimate_count as count, estimate_percent as percent, percent as percent_value,
 };

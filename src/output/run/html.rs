@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use crate::metrics::metric::{Figures, Metric, Unit};
+use crate::metric::{Figures, Metric, Unit};
 use crate::metrics::summary::{RunSummary, SLA_FORMULA};
 use crate::output::charts::Figure;
 use crate::output::format::{count_with_separators as count, money, percent, thousands};

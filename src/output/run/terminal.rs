@@ -2,7 +2,7 @@
 //! routing, handoffs, cross-channel figures, events and warnings. Pure: returns the text,
 //! the CLI prints it.
 
-use crate::metrics::metric::Metric;
+use crate::metric::Metric;
 use crate::metrics::summary::RunSummary;
 use crate::output::format::{
     estimate_count as count, estimate_decimal, estimate_duration as seconds,

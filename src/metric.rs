@@ -1,0 +1,222 @@
+//! The names of every reported figure, as a type: a `Metric` is what summary.json, the CSV
+//! columns and the tables call a figure, so a misspelt metric is a compile error, not a
+//! panic at run time. `Figures` maps metrics to their estimates, in the order they were
+//! computed (the order of the JSON and CSV columns). Vocabulary shared by every layer (a
+//! scenario's assertions name metrics too); how each is computed is `metrics/`.
+
+use indexmap::IndexMap;
+use serde::{Serialize, Serializer};
+
+use crate::stats::Estimate;
+
+/// A metric's estimates, in the order computed; serialised as a JSON object keyed by name.
+pub type Figures = IndexMap<Metric, Estimate>;
+
+/// What a figure is reported for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Each channel (summary.json `channels[].metrics`).
+    Channel,
+    /// Each agent group (`groups[].metrics`).
+    Group,
+    /// Channels and groups alike.
+    Both,
+    /// Routing rules, overflows, handoffs, issues or disruptions.
+    Other,
+}
+
+/// Which way a figure gets better, for comparisons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    Higher,
+    Lower,
+    /// Neither way is better in itself (occupancy, volumes).
+    Neither,
+}
+
+/// What a figure measures, for renderers choosing its format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A fraction from 0 to 1 (a rate or a share): shown as a percentage.
+    Share,
+    /// A duration in seconds.
+    Seconds,
+    /// Anything else: a count, an agent level, hours, money.
+    Amount,
+}
+
+macro_rules! metrics {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal, $unit:ident, $scope:ident, $better:ident;)*) => {
+        /// Every figure omnisim reports, by the name outputs give it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Metric {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Metric {
+            /// Every metric, in declaration order.
+            pub const ALL: &'static [Metric] = &[$(Metric::$variant),*];
+
+            /// The name in summary.json and the CSV columns ("sla_attainment").
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Metric::$variant => $name,)*
+                }
+            }
+
+            pub fn unit(self) -> Unit {
+                match self {
+                    $(Metric::$variant => Unit::$unit,)*
+                }
+            }
+
+            pub fn scope(self) -> Scope {
+                match self {
+                    $(Metric::$variant => Scope::$scope,)*
+                }
+            }
+
+            pub fn better(self) -> Better {
+                match self {
+                    $(Metric::$variant => Better::$better,)*
+                }
+            }
+
+            /// The metric summary.json calls `name`.
+            pub fn named(name: &str) -> Option<Metric> {
+                match name {
+                    $($name => Some(Metric::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+metrics! {
+    // Channel counts over a span (per interval, or the reported horizon).
+    /// Contacts that arrived while the channel was open (deflected self-service included).
+    Offered = "offered", Amount, Channel, Neither;
+    ArrivedClosed = "arrived_closed", Amount, Channel, Neither;
+    Deflected = "deflected", Amount, Channel, Neither;
+    Answered = "answered", Amount, Channel, Neither;
+    Handled = "handled", Amount, Both, Neither;
+    Abandoned = "abandoned", Amount, Channel, Lower;
+    AnsweredWithinSla = "answered_within_sla", Amount, Channel, Higher;
+    AbandonedAfterSla = "abandoned_after_sla", Amount, Channel, Lower;
+    WaitingAtEnd = "waiting_at_end", Amount, Channel, Lower;
+    InServiceAtEnd = "in_service_at_end", Amount, Channel, Neither;
+    /// Answered within threshold / (answered + abandoned after threshold).
+    SlaAttainment = "sla_attainment", Share, Channel, Higher;
+    /// Average speed of answer: the mean wait of answered contacts.
+    AsaSeconds = "asa_seconds", Seconds, Channel, Lower;
+    MeanWaitSeconds = "mean_wait_seconds", Seconds, Channel, Lower;
+    AbandonmentRate = "abandonment_rate", Share, Channel, Lower;
+    ProbabilityWait = "probability_wait", Share, Channel, Lower;
+    MeanHandleTimeSeconds = "mean_handle_time_seconds", Seconds, Channel, Lower;
+    MaxQueueLength = "max_queue_length", Amount, Channel, Lower;
+    MeanQueueLength = "mean_queue_length", Amount, Channel, Lower;
+    ConvertedOut = "converted_out", Amount, Channel, Neither;
+    ConvertedIn = "converted_in", Amount, Channel, Neither;
+    FollowupsIn = "followups_in", Amount, Channel, Neither;
+    AfterHoursTickets = "after_hours_tickets", Amount, Channel, Neither;
+    HeldAfterHours = "held_after_hours", Amount, Channel, Neither;
+    CallbacksOffered = "callbacks_offered", Amount, Channel, Neither;
+    CallbacksAccepted = "callbacks_accepted", Amount, Channel, Neither;
+    LostToOutage = "lost_to_outage", Amount, Channel, Lower;
+    // Channel figures over the reported horizon only.
+    WaitP50Seconds = "wait_p50_seconds", Seconds, Channel, Lower;
+    WaitP90Seconds = "wait_p90_seconds", Seconds, Channel, Lower;
+    WaitP95Seconds = "wait_p95_seconds", Seconds, Channel, Lower;
+    WaitP99Seconds = "wait_p99_seconds", Seconds, Channel, Lower;
+    /// The channel's offered contacts over all channels' offered contacts.
+    VolumeShare = "volume_share", Share, Channel, Neither;
+    /// Handled contacts that needed no follow-up contact afterwards.
+    ResolutionRate = "resolution_rate", Share, Channel, Higher;
+    CostPerContact = "cost_per_contact", Amount, Channel, Lower;
+    // Agent groups.
+    ScheduledAgents = "scheduled_agents", Amount, Group, Neither;
+    AvailableAgents = "available_agents", Amount, Group, Neither;
+    LoggedInAgents = "logged_in_agents", Amount, Group, Neither;
+    BusyAgents = "busy_agents", Amount, Group, Neither;
+    Occupancy = "occupancy", Share, Group, Neither;
+    // Routing rules, overflows, callbacks, handoffs, work by group and channel.
+    Routed = "routed", Amount, Other, Neither;
+    Widened = "widened", Amount, Other, Neither;
+    Converted = "converted", Amount, Other, Neither;
+    Declined = "declined", Amount, Other, Neither;
+    Accepted = "accepted", Amount, Other, Neither;
+    AcceptanceRate = "acceptance_rate", Share, Other, Neither;
+    Completed = "completed", Amount, Other, Neither;
+    Handoffs = "handoffs", Amount, Other, Neither;
+    ContextPreservedShare = "context_preserved_share", Share, Other, Higher;
+    HandleHours = "handle_hours", Amount, Other, Neither;
+    // Customer issues across channels.
+    IssuesClosed = "issues_closed", Amount, Other, Neither;
+    IssuesResolved = "issues_resolved", Amount, Other, Neither;
+    IssuesOpenAtEnd = "issues_open_at_end", Amount, Other, Neither;
+    ChannelSwitchRate = "channel_switch_rate", Share, Other, Neither;
+    ChannelsPerResolvedIssue = "channels_per_resolved_issue", Amount, Other, Neither;
+    ResolutionTimeSeconds = "resolution_time_seconds", Seconds, Other, Lower;
+    RepeatContactRate = "repeat_contact_rate", Share, Other, Lower;
+    ReopenRate = "reopen_rate", Share, Other, Lower;
+    // Disruptions.
+    Displaced = "displaced", Amount, Other, Neither;
+    ConvertedToBackup = "converted_to_backup", Amount, Other, Neither;
+    Lost = "lost", Amount, Other, Neither;
+    Notified = "notified", Amount, Other, Neither;
+    ExtendedSlaAttainment = "extended_sla_attainment", Share, Other, Higher;
+    ExtendedSlaContacts = "extended_sla_contacts", Amount, Other, Neither;
+    ExtraArrivals = "extra_arrivals", Amount, Other, Neither;
+    RemovedArrivals = "removed_arrivals", Amount, Other, Neither;
+    BotArrivals = "bot_arrivals", Amount, Other, Neither;
+    BotRateLimited = "bot_rate_limited", Amount, Other, Neither;
+    BotFiltered = "bot_filtered", Amount, Other, Neither;
+    BotRefusedClosed = "bot_refused_closed", Amount, Other, Neither;
+    BotReachedAgents = "bot_reached_agents", Amount, Other, Neither;
+    BotHandled = "bot_handled", Amount, Other, Neither;
+    BotAgentHours = "bot_agent_hours", Amount, Other, Neither;
+}
+
+impl std::fmt::Display for Metric {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Metric {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_distinct_snake_case_and_serialise_as_themselves() {
+        let mut seen = std::collections::BTreeSet::new();
+        for metric in Metric::ALL {
+            let name = metric.name();
+            assert!(seen.insert(name), "{name} twice");
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{name}"
+            );
+            assert_eq!(
+                serde_json::to_string(metric).unwrap(),
+                format!("\"{name}\"")
+            );
+            assert_eq!(Metric::named(name), Some(*metric));
+            // Units follow the names, so renderers can trust either.
+            if name.ends_with("_seconds") {
+                assert_eq!(metric.unit(), Unit::Seconds, "{name}");
+            }
+            if name.ends_with("_rate") || name.ends_with("_share") {
+                assert_eq!(metric.unit(), Unit::Share, "{name}");
+            }
+        }
+    }
+}
