@@ -12,8 +12,22 @@ use crate::stats::Estimate;
 /// A metric's estimates, in the order computed; serialised as a JSON object keyed by name.
 pub type Figures = IndexMap<Metric, Estimate>;
 
+/// Each metric's value in every replication, in replication order; NaN where the metric is
+/// undefined in a replication (a ratio with no denominator). What estimates, comparisons
+/// and regression checks are computed from.
+pub type Samples = IndexMap<Metric, Vec<f64>>;
+
+/// The estimate (mean and 95% half-width) of every metric in `samples`, in the same order.
+pub fn figures_of(samples: &Samples) -> Figures {
+    samples
+        .iter()
+        .map(|(metric, values)| (*metric, Estimate::from_values(values.iter().copied())))
+        .collect()
+}
+
 /// What a figure is reported for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// Each channel (summary.json `channels[].metrics`).
     Channel,
@@ -26,7 +40,8 @@ pub enum Scope {
 }
 
 /// Which way a figure gets better, for comparisons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Better {
     Higher,
     Lower,

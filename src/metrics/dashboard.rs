@@ -14,11 +14,11 @@
 
 use serde::Serialize;
 
-use super::summary::estimates_of;
+use super::summary::samples_of;
 use crate::engine::ReplicationResult;
 use crate::engine::counts::ChannelIntervalCounts;
 use crate::engine::waits::wait_distribution_points_seconds;
-use crate::metric::{Figures, Metric};
+use crate::metric::{Metric, Samples};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, ratio};
 
@@ -42,11 +42,11 @@ pub fn has_costs(scenario: &Scenario) -> bool {
 }
 
 /// Per channel, the dashboard figures `volume_share`, `resolution_rate` and (with costs)
-/// `cost_per_contact`, over the reported period.
-pub fn channel_dashboard_metrics(
+/// `cost_per_contact` in each replication, over the reported period.
+pub fn channel_dashboard_samples(
     scenario: &Scenario,
     results: &[ReplicationResult],
-) -> Vec<Figures> {
+) -> Vec<Samples> {
     let reported = scenario.simulation().reported_intervals();
     let n_channels = scenario.channels().len();
     let with_costs = has_costs(scenario);
@@ -92,11 +92,11 @@ pub fn channel_dashboard_metrics(
     let all_values: Vec<Vec<Vec<(Metric, f64)>>> = results.iter().map(per_channel_values).collect();
     (0..n_channels)
         .map(|channel_idx| {
-            let per_replication: Vec<Vec<(Metric, f64)>> = all_values
-                .iter()
-                .map(|replication| replication[channel_idx].clone())
-                .collect();
-            estimates_of(&per_replication)
+            samples_of(
+                all_values
+                    .iter()
+                    .map(|replication| replication[channel_idx].clone()),
+            )
         })
         .collect()
 }

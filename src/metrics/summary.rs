@@ -3,19 +3,39 @@
 //! replications. The metric definitions live here once and serve the channel totals, the
 //! per-interval rows and the group figures alike.
 
+use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::engine::ReplicationResult;
 use crate::engine::counts::{ChannelIntervalCounts, GroupIntervalCounts};
-use crate::metric::{Figures, Metric};
+use crate::metric::{Figures, Metric, Samples, figures_of};
 use crate::scenario::{ChannelKind, Scenario};
-use crate::stats::{Estimate, ratio};
+use crate::stats::ratio;
 use crate::units::format_clock;
 
 pub use super::routing_summary::{RoutingSummary, routing_summary};
 
 /// The SLA attainment formula, as written in summary.json and the README.
 pub const SLA_FORMULA: &str = "answered within threshold / (answered + abandoned after threshold)";
+
+/// The channel metrics summary.json also gives replication by replication (`per_replication`),
+/// so that a later run can be compared with it replication against replication, and the
+/// metrics `omnisim compare` compares by default. `cost_per_contact` only with costs.
+pub const CHANNEL_HEADLINE_METRICS: &[Metric] = &[
+    Metric::SlaAttainment,
+    Metric::AsaSeconds,
+    Metric::WaitP90Seconds,
+    Metric::AbandonmentRate,
+    Metric::CostPerContact,
+    Metric::WaitingAtEnd,
+];
+
+/// The group metrics given replication by replication, as `CHANNEL_HEADLINE_METRICS`.
+pub const GROUP_HEADLINE_METRICS: &[Metric] = &[Metric::Occupancy];
+
+/// Metric name to its value in each replication, in replication order; `null` where the
+/// metric is undefined in that replication (no contacts to take a ratio over).
+pub type ReplicationValues = IndexMap<Metric, Vec<Option<f64>>>;
 
 /// Everything a run reports. Serialised as summary.json.
 #[derive(Debug, Clone, Serialize)]
@@ -59,12 +79,16 @@ pub struct ChannelSummary {
     pub meets_sla_target: Option<bool>,
     /// Metric name to estimate; names are listed in the README.
     pub metrics: Figures,
+    /// The headline metrics (`CHANNEL_HEADLINE_METRICS`) in each replication.
+    pub per_replication: ReplicationValues,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupSummary {
     pub name: String,
     pub metrics: Figures,
+    /// The headline metrics (`GROUP_HEADLINE_METRICS`) in each replication.
+    pub per_replication: ReplicationValues,
 }
 
 /// One row of intervals.csv or group_intervals.csv before formatting.
@@ -158,39 +182,44 @@ pub(crate) fn estimates(
     results: &[ReplicationResult],
     per_replication: impl Fn(&ReplicationResult) -> Vec<(Metric, f64)>,
 ) -> Figures {
-    let values: Vec<Vec<(Metric, f64)>> = results.iter().map(per_replication).collect();
-    estimates_of(&values)
+    figures_of(&samples_of(results.iter().map(per_replication)))
 }
 
-/// Estimates of metrics from their values, one list per replication (each list names the
-/// same metrics in the same order).
-pub(crate) fn estimates_of(values: &[Vec<(Metric, f64)>]) -> Figures {
-    let Some(first) = values.first() else {
-        return Figures::new();
-    };
-    first
+/// Samples from one list of values per replication (each list names the same metrics in the
+/// same order).
+pub(crate) fn samples_of(per_replication: impl Iterator<Item = Vec<(Metric, f64)>>) -> Samples {
+    let mut samples = Samples::new();
+    for values in per_replication {
+        for (metric, value) in values {
+            samples.entry(metric).or_default().push(value);
+        }
+    }
+    samples
+}
+
+/// The `metrics` of `samples` replication by replication, NaN written as absent.
+pub fn replication_values(samples: &Samples, metrics: &[Metric]) -> ReplicationValues {
+    metrics
         .iter()
-        .enumerate()
-        .map(|(metric_idx, (metric, _))| {
-            (
-                *metric,
-                Estimate::from_values(values.iter().map(|v| v[metric_idx].1)),
-            )
+        .filter_map(|metric| {
+            let values = samples.get(metric)?;
+            let values = values.iter().map(|v| v.is_finite().then_some(*v)).collect();
+            Some((*metric, values))
         })
         .collect()
 }
 
-/// Summarises replications (in replication order) into the run's reported figures.
-pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSummary {
+/// Per channel, every channel metric of summary.json in each replication (reported period).
+pub fn channel_samples(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Samples> {
     let settings = scenario.simulation();
     let reported = settings.reported_intervals();
     let reported_seconds = settings.horizon_seconds - settings.warmup_seconds;
-    let channels: Vec<ChannelSummary> = scenario
-        .channels()
-        .iter()
+    let dashboard = super::dashboard::channel_dashboard_samples(scenario, results);
+    dashboard
+        .into_iter()
         .enumerate()
-        .map(|(channel_idx, channel)| {
-            let metrics = estimates(results, |result| {
+        .map(|(channel_idx, dashboard_samples)| {
+            let mut samples = samples_of(results.iter().map(|result| {
                 let mut values = channel_metric_values(
                     &ChannelIntervalCounts::total(
                         result.channel_intervals.span(channel_idx, reported.clone()),
@@ -205,7 +234,41 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
                     (Metric::WaitP99Seconds, quantiles[3]),
                 ]);
                 values
-            });
+            }));
+            samples.extend(dashboard_samples);
+            samples
+        })
+        .collect()
+}
+
+/// Per group, every group metric of summary.json in each replication (reported period).
+pub fn group_samples(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Samples> {
+    let settings = scenario.simulation();
+    let reported = settings.reported_intervals();
+    let reported_seconds = settings.horizon_seconds - settings.warmup_seconds;
+    (0..scenario.groups().len())
+        .map(|group_idx| {
+            samples_of(results.iter().map(|result| {
+                group_metric_values(
+                    &GroupIntervalCounts::total(
+                        result.group_intervals.span(group_idx, reported.clone()),
+                    ),
+                    reported_seconds,
+                )
+            }))
+        })
+        .collect()
+}
+
+/// Summarises replications (in replication order) into the run's reported figures.
+pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSummary {
+    let settings = scenario.simulation();
+    let channels: Vec<ChannelSummary> = scenario
+        .channels()
+        .iter()
+        .zip(channel_samples(scenario, results))
+        .map(|(channel, samples)| {
+            let metrics = figures_of(&samples);
             let meets_sla_target = channel.sla.and_then(|sla| {
                 metrics[&Metric::SlaAttainment]
                     .mean
@@ -218,23 +281,18 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
                 sla_target: channel.sla.map(|sla| sla.target),
                 meets_sla_target,
                 metrics,
+                per_replication: replication_values(&samples, CHANNEL_HEADLINE_METRICS),
             }
         })
         .collect();
     let groups = scenario
         .groups()
         .iter()
-        .enumerate()
-        .map(|(group_idx, group)| GroupSummary {
+        .zip(group_samples(scenario, results))
+        .map(|(group, samples)| GroupSummary {
             name: group.name.clone(),
-            metrics: estimates(results, |result| {
-                group_metric_values(
-                    &GroupIntervalCounts::total(
-                        result.group_intervals.span(group_idx, reported.clone()),
-                    ),
-                    reported_seconds,
-                )
-            }),
+            metrics: figures_of(&samples),
+            per_replication: replication_values(&samples, GROUP_HEADLINE_METRICS),
         })
         .collect();
     let flow_conservation_holds = results
@@ -257,10 +315,6 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
         disruptions: super::disruption_summary::disruption_summaries(scenario, results, None),
         wait_distributions: super::dashboard::wait_distributions(scenario, results),
     };
-    let dashboard = super::dashboard::channel_dashboard_metrics(scenario, results);
-    for (channel, figures) in summary.channels.iter_mut().zip(dashboard) {
-        channel.metrics.extend(figures);
-    }
     summary.warnings = overload_warnings(scenario, &summary);
     summary
 }
