@@ -97,7 +97,7 @@ mod tests {
         let replications = 400;
         let mut counts = vec![0.0; windows.len()];
         for replication in 0..replications {
-            let mut rng = stream(3, replication, StreamPurpose::Arrivals { channel_idx: 0 });
+            let mut rng = stream(3, replication, StreamPurpose::Arrivals { channel: "test" });
             let mut clock = ArrivalClock::new();
             let mut now = 0.0;
             while let Some(arrival) = clock.next_arrival(profile, now, horizon, &mut rng) {
@@ -159,7 +159,7 @@ mod tests {
         let (from, to) = (140.0, 260.0);
         let mut total = 0.0;
         for replication in 0..replications {
-            let mut rng = stream(5, replication, StreamPurpose::Arrivals { channel_idx: 0 });
+            let mut rng = stream(5, replication, StreamPurpose::Arrivals { channel: "test" });
             let mut clock = ArrivalClock::positioned(&profile, from);
             let mut now = from;
             while let Some(arrival) = clock.next_arrival(&profile, now, to, &mut rng) {
@@ -184,7 +184,7 @@ mod tests {
             segment_starts: vec![0.0, 10.0],
             rates_per_second: vec![0.0, 5.0],
         };
-        let mut rng = stream(1, 0, StreamPurpose::Arrivals { channel_idx: 0 });
+        let mut rng = stream(1, 0, StreamPurpose::Arrivals { channel: "test" });
         let mut clock = ArrivalClock::new();
         let mut now = 0.0;
         while let Some(arrival) = clock.next_arrival(&profile, now, 200.0, &mut rng) {

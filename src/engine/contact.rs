@@ -5,7 +5,7 @@
 //! service are `service.rs`; moves between channels are `flows.rs`.
 
 use super::event_queue::Event;
-use super::rng::{self, StreamPurpose};
+use super::rng;
 use super::state::{Contact, ContactState, Issue, NO_AGENT, NO_ISSUE, Party, QueueEntry};
 use super::{DrawnContact, Simulation, routing};
 use crate::scenario::{AfterHours, ChannelKind};
@@ -40,12 +40,7 @@ impl Simulation<'_> {
         let number = runtime.arrivals_drawn;
         runtime.arrivals_drawn += 1;
         let lineage = if self.tracking_issues {
-            rng::lineage(
-                self.scenario.simulation().seed,
-                self.replication,
-                StreamPurpose::Arrivals { channel_idx },
-                number,
-            )
+            rng::lineage(runtime.lineage_root, number)
         } else {
             0
         };

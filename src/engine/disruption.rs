@@ -27,6 +27,8 @@ pub(super) struct ExtraStream {
     end_seconds: f64,
     arrival_rng: Xoshiro256PlusPlus,
     contact_rng: Xoshiro256PlusPlus,
+    /// Where the lineages of its contacts start (`rng::lineage_root`).
+    lineage_root: u64,
     /// Contacts the stream has brought so far (each one's number is part of its lineage).
     contacts_drawn: u64,
     handle_time: Option<Sampler>,
@@ -103,12 +105,23 @@ impl DisruptionState {
                 arrival_rng: stream(
                     seed,
                     replication,
-                    StreamPurpose::DisruptionArrivals { disruption_idx },
+                    StreamPurpose::DisruptionArrivals {
+                        disruption: &disruption.name,
+                    },
                 ),
                 contact_rng: stream(
                     seed,
                     replication,
-                    StreamPurpose::DisruptionContacts { disruption_idx },
+                    StreamPurpose::DisruptionContacts {
+                        disruption: &disruption.name,
+                    },
+                ),
+                lineage_root: rng::lineage_root(
+                    seed,
+                    replication,
+                    StreamPurpose::DisruptionContacts {
+                        disruption: &disruption.name,
+                    },
                 ),
                 contacts_drawn: 0,
                 handle_time: handle_time
@@ -121,17 +134,29 @@ impl DisruptionState {
             channel_extension: vec![None; n_channels],
             channel_keep: vec![1.0; n_channels],
             channel_keep_disruption: vec![None; n_channels],
-            thinning_rngs: (0..n_channels)
-                .map(|channel_idx| {
-                    stream(seed, replication, StreamPurpose::Thinning { channel_idx })
-                })
-                .collect(),
-            disruption_rngs: (0..scenario.disruptions().len())
-                .map(|disruption_idx| {
+            thinning_rngs: scenario
+                .channels()
+                .iter()
+                .map(|channel| {
                     stream(
                         seed,
                         replication,
-                        StreamPurpose::DisruptionDecisions { disruption_idx },
+                        StreamPurpose::Thinning {
+                            channel: &channel.name,
+                        },
+                    )
+                })
+                .collect(),
+            disruption_rngs: scenario
+                .disruptions()
+                .iter()
+                .map(|disruption| {
+                    stream(
+                        seed,
+                        replication,
+                        StreamPurpose::DisruptionDecisions {
+                            disruption: &disruption.name,
+                        },
                     )
                 })
                 .collect(),
@@ -357,12 +382,7 @@ impl Simulation<'_> {
         extra.contacts_drawn += 1;
         // Bots convert, hand off and move to no backup: nothing is drawn about them later.
         let lineage = if self.tracking_issues && !bot {
-            rng::lineage(
-                self.scenario.simulation().seed,
-                self.replication,
-                StreamPurpose::DisruptionContacts { disruption_idx },
-                number,
-            )
+            rng::lineage(extra.lineage_root, number)
         } else {
             0
         };

@@ -102,6 +102,8 @@ struct ChannelRuntime {
     attribute_rng: Xoshiro256PlusPlus,
     handle_rng: Xoshiro256PlusPlus,
     patience_rng: Xoshiro256PlusPlus,
+    /// Where the lineages of the channel's arrivals start (`rng::lineage_root`).
+    lineage_root: u64,
     /// Contacts the channel's arrival stream has brought so far (each one's number is part
     /// of its lineage).
     arrivals_drawn: u64,
@@ -200,12 +202,18 @@ impl<'a> Simulation<'a> {
             .enumerate()
             .map(|(channel_idx, channel)| {
                 let rng = |purpose| stream(seed, replication, purpose);
+                let name = channel.name.as_str();
                 ChannelRuntime {
                     clock: ArrivalClock::new(),
-                    arrival_rng: rng(StreamPurpose::Arrivals { channel_idx }),
-                    attribute_rng: rng(StreamPurpose::Attributes { channel_idx }),
-                    handle_rng: rng(StreamPurpose::HandleTime { channel_idx }),
-                    patience_rng: rng(StreamPurpose::Patience { channel_idx }),
+                    arrival_rng: rng(StreamPurpose::Arrivals { channel: name }),
+                    attribute_rng: rng(StreamPurpose::Attributes { channel: name }),
+                    handle_rng: rng(StreamPurpose::HandleTime { channel: name }),
+                    patience_rng: rng(StreamPurpose::Patience { channel: name }),
+                    lineage_root: rng::lineage_root(
+                        seed,
+                        replication,
+                        StreamPurpose::Arrivals { channel: name },
+                    ),
                     arrivals_drawn: 0,
                     handle_time: channel.handle_time.as_ref().map(Sampler::new),
                     patience: channel.patience.as_ref().map(Sampler::new),

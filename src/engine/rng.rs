@@ -1,8 +1,10 @@
 //! Random streams. Every stream is a `Xoshiro256PlusPlus` (value-stable across rand versions,
-//! unlike `StdRng`) seeded from (scenario seed, replication, purpose), so that
+//! unlike `StdRng`) seeded from (scenario seed, replication, purpose, channel or event name),
+//! so that
 //! - replications are independent and can run on any thread in any order;
 //! - two scenarios that differ only in routing or staffing see the same arrivals, attributes,
-//!   handle times and patience for the same contacts (common random numbers).
+//!   handle times and patience for the same contacts (common random numbers), and a channel
+//!   added or removed changes no other channel's draws.
 //!
 //! What happens to a contact later, when routing has had its say (an overflow or callback
 //! offer accepted, the work and patience it brings to another channel, a handoff and its
@@ -15,71 +17,86 @@
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 
-/// What a stream is used for. One stream per purpose and channel, so adding a channel or
-/// changing how one is served leaves every other channel's draws unchanged.
+/// What a stream is used for. One stream per purpose and channel (or event), keyed by the
+/// channel's (or event's) *name*, not its position: adding, removing or reordering channels
+/// or events leaves every other one's draws unchanged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StreamPurpose {
+pub enum StreamPurpose<'a> {
     Arrivals {
-        channel_idx: usize,
+        channel: &'a str,
     },
     Attributes {
-        channel_idx: usize,
+        channel: &'a str,
     },
     HandleTime {
-        channel_idx: usize,
+        channel: &'a str,
     },
     Patience {
-        channel_idx: usize,
+        channel: &'a str,
     },
     /// Which arrivals a volume dip (a spike multiplier below 1) removes on the channel.
     Thinning {
-        channel_idx: usize,
+        channel: &'a str,
     },
     /// Extra arrivals a disruption event adds (spike or bots): times.
     DisruptionArrivals {
-        disruption_idx: usize,
+        disruption: &'a str,
     },
     /// Extra arrivals' attributes, work and patience.
     DisruptionContacts {
-        disruption_idx: usize,
+        disruption: &'a str,
     },
     /// The event's decisions: outage conversions, bot accounts and filtering.
     DisruptionDecisions {
-        disruption_idx: usize,
+        disruption: &'a str,
     },
 }
 
-impl StreamPurpose {
+impl StreamPurpose<'_> {
     fn code(self) -> u64 {
-        let (kind, index) = match self {
-            StreamPurpose::Arrivals { channel_idx } => (1, channel_idx),
-            StreamPurpose::Attributes { channel_idx } => (2, channel_idx),
-            StreamPurpose::HandleTime { channel_idx } => (3, channel_idx),
-            StreamPurpose::Patience { channel_idx } => (4, channel_idx),
+        let (kind, name) = match self {
+            StreamPurpose::Arrivals { channel } => (1, channel),
+            StreamPurpose::Attributes { channel } => (2, channel),
+            StreamPurpose::HandleTime { channel } => (3, channel),
+            StreamPurpose::Patience { channel } => (4, channel),
             // 5, 6 and 7 were per-channel routing, handoff and follow-up streams, before
             // those draws moved to each contact's own stream.
-            StreamPurpose::Thinning { channel_idx } => (8, channel_idx),
-            StreamPurpose::DisruptionArrivals { disruption_idx } => (9, disruption_idx),
-            StreamPurpose::DisruptionContacts { disruption_idx } => (10, disruption_idx),
-            StreamPurpose::DisruptionDecisions { disruption_idx } => (11, disruption_idx),
+            StreamPurpose::Thinning { channel } => (8, channel),
+            StreamPurpose::DisruptionArrivals { disruption } => (9, disruption),
+            StreamPurpose::DisruptionContacts { disruption } => (10, disruption),
+            StreamPurpose::DisruptionDecisions { disruption } => (11, disruption),
         };
-        (kind << 32) | index as u64
+        splitmix64(kind) ^ name_key(name)
     }
 }
 
+/// FNV-1a over the name's bytes: a fixed function of the name, whatever the Rust version
+/// (`std`'s hashers promise no stable values).
+fn name_key(name: &str) -> u64 {
+    name.bytes().fold(0xCBF2_9CE4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01B3)
+    })
+}
+
 /// The generator for one (seed, replication, purpose).
-pub fn stream(seed: u64, replication: u32, purpose: StreamPurpose) -> Xoshiro256PlusPlus {
+pub fn stream(seed: u64, replication: u32, purpose: StreamPurpose<'_>) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(stream_key(seed, replication, purpose))
 }
 
-fn stream_key(seed: u64, replication: u32, purpose: StreamPurpose) -> u64 {
+fn stream_key(seed: u64, replication: u32, purpose: StreamPurpose<'_>) -> u64 {
     splitmix64(seed ^ splitmix64(u64::from(replication) ^ splitmix64(purpose.code())))
+}
+
+/// The root of the lineages of the contacts a stream brings, computed once per replication
+/// (so that no contact's lineage hashes a name).
+pub fn lineage_root(seed: u64, replication: u32, source: StreamPurpose<'_>) -> u64 {
+    stream_key(seed, replication, source)
 }
 
 /// The lineage of the `index`-th contact a stream brings (0 first): the root of every draw
 /// made about it after its arrival.
-pub fn lineage(seed: u64, replication: u32, source: StreamPurpose, index: u64) -> u64 {
-    splitmix64(stream_key(seed, replication, source) ^ splitmix64(index.wrapping_add(1)))
+pub fn lineage(root: u64, index: u64) -> u64 {
+    splitmix64(root ^ splitmix64(index.wrapping_add(1)))
 }
 
 /// The lineage of a follow-up contact (a handoff's), from its parent's.
@@ -126,30 +143,39 @@ mod tests {
     use super::*;
     use rand::RngExt;
 
-    const PINNED_FIRST_DRAW: u64 = 6_294_538_935_533_337_567;
+    const PINNED_FIRST_DRAW: u64 = 13_536_346_280_536_638_307;
 
     #[test]
     fn streams_are_value_stable_and_distinct() {
-        let mut first = stream(7, 0, StreamPurpose::Arrivals { channel_idx: 0 });
-        let mut again = stream(7, 0, StreamPurpose::Arrivals { channel_idx: 0 });
-        let mut other = stream(7, 1, StreamPurpose::Arrivals { channel_idx: 0 });
+        let chat = StreamPurpose::Arrivals { channel: "chat" };
+        let mut first = stream(7, 0, chat);
+        let mut again = stream(7, 0, chat);
+        let mut other = stream(7, 1, chat);
+        let mut email = stream(7, 0, StreamPurpose::Arrivals { channel: "email" });
+        let mut chat_work = stream(7, 0, StreamPurpose::HandleTime { channel: "chat" });
         let a: u64 = first.random();
         assert_eq!(a, again.random::<u64>());
         assert_ne!(a, other.random::<u64>());
+        assert_ne!(a, email.random::<u64>());
+        assert_ne!(a, chat_work.random::<u64>());
         // Pinned value: a change here means every past run's numbers change.
         assert_eq!(a, PINNED_FIRST_DRAW, "first draw is {a}");
     }
 
     #[test]
     fn a_contact_stream_depends_only_on_its_lineage_and_purpose() {
-        let source = StreamPurpose::Arrivals { channel_idx: 2 };
-        let first = lineage(7, 0, source, 0);
-        assert_eq!(first, lineage(7, 0, source, 0));
+        let source = StreamPurpose::Arrivals { channel: "chat" };
+        let root = lineage_root(7, 0, source);
+        let first = lineage(root, 0);
+        assert_eq!(first, lineage(lineage_root(7, 0, source), 0));
         let others = [
-            lineage(7, 0, source, 1),
-            lineage(7, 1, source, 0),
-            lineage(8, 0, source, 0),
-            lineage(7, 0, StreamPurpose::Arrivals { channel_idx: 3 }, 0),
+            lineage(root, 1),
+            lineage(lineage_root(7, 1, source), 0),
+            lineage(lineage_root(8, 0, source), 0),
+            lineage(
+                lineage_root(7, 0, StreamPurpose::Arrivals { channel: "email" }),
+                0,
+            ),
             child_lineage(first),
         ];
         assert!(others.iter().all(|other| *other != first));

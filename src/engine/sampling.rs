@@ -122,7 +122,7 @@ mod tests {
     #[track_caller]
     fn check(distribution: Distribution) {
         let sampler = Sampler::new(&distribution);
-        let mut rng = stream(1, 0, StreamPurpose::HandleTime { channel_idx: 0 });
+        let mut rng = stream(1, 0, StreamPurpose::HandleTime { channel: "test" });
         let n = 200_000;
         let draws: Vec<f64> = (0..n).map(|_| sampler.sample(&mut rng)).collect();
         let mean = draws.iter().sum::<f64>() / n as f64;

@@ -249,3 +249,48 @@ fn follow_ups_keep_their_draws_when_the_routing_changes() {
         }
     }
 }
+
+#[test]
+fn a_channel_added_in_front_leaves_the_others_draws_alone() {
+    // Streams are keyed by channel name, not position: a candidate that declares a new channel
+    // before chat (with its own team) offers chat the same contacts, so chat's figures are equal
+    // replication by replication.
+    let chat = r#"
+        [channels.chat]
+        kind = "messaging"
+        sla = { within = "2m", target = 0.8 }
+        handle_time = { distribution = "lognormal", mean = "6m", cv = 0.5 }
+        patience = { distribution = "exponential", mean = "4m" }
+        [arrivals.chat]
+        rate_per_hour = 40
+        [groups.chat_team]
+        headcount = 3
+        concurrency = 2
+        channels = ["chat"]
+    "#;
+    let settings = "[simulation]\nhorizon = \"1d\"\nreplications = 4\nseed = 5\n";
+    let sms = r#"
+        [channels.sms]
+        kind = "messaging"
+        sla = { within = "30m", target = 0.8 }
+        handle_time = { distribution = "exponential", mean = "4m" }
+        [arrivals.sms]
+        rate_per_hour = 10
+        [groups.sms_team]
+        headcount = 2
+        channels = ["sms"]
+    "#;
+    let alone = crate::support::parse(&format!("{settings}{chat}"));
+    let with_sms_first = crate::support::parse(&format!("{settings}{sms}{chat}"));
+    assert_eq!(with_sms_first.channel_index("chat"), Some(1));
+    let chat_figures = |scenario: &omnisim::scenario::Scenario| {
+        let chat_idx = scenario.channel_index("chat").unwrap();
+        let samples =
+            omnisim::metrics::summary::channel_samples(scenario, &simulate(scenario, Some(1)).1);
+        samples[chat_idx].clone()
+    };
+    let (a, b) = (chat_figures(&alone), chat_figures(&with_sms_first));
+    for metric in [Metric::Offered, Metric::Answered, Metric::AsaSeconds] {
+        assert_eq!(a[&metric], b[&metric], "{metric}");
+    }
+}

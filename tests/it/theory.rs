@@ -50,7 +50,7 @@ impl Model {
             concurrency: 1,
             horizon_hours,
             warmup_hours,
-            replications: 10,
+            replications: 20,
         }
     }
 
@@ -157,14 +157,14 @@ fn erlang_c_light_to_heavy_load() {
     check_erlang_c(&Model::voice(3.5, 5, 700, 5), 20);
     check_erlang_c(&Model::voice(18.0, 20, 400, 5), 20);
     check_erlang_c(&Model::voice(47.5, 50, 500, 5), 15);
-    check_erlang_c(&Model::voice(196.0, 200, 200, 4), 10);
+    check_erlang_c(&Model::voice(196.0, 200, 400, 4), 10);
 }
 
 #[test]
 fn mm1_at_rho_0_9_matches_the_reference_and_its_wait_quantiles() {
     // shared/reference: M/M/1, lambda 0.9, mu 1: Wq = 9, Lq = 8.1; P(Wq > t) = rho exp(-(mu - lambda) t).
     let mut model = Model::voice(0.9, 1, 5000, 50);
-    model.replications = 20;
+    model.replications = 40;
     let summary = model.simulate(60);
     let exact_wait = mm1_mean_wait(0.9 / 60.0, 60.0).unwrap();
     assert!((exact_wait - 9.0 * 60.0).abs() < 1e-9);
