@@ -7,11 +7,13 @@
 //!   terminal dashboard of `omnisim run`;
 //! - `sweep.rs`, `plan.rs`, `erlang.rs`: the files and text of those commands;
 //! - `charts/`: figures as data, drawn as SVG and PNG;
+//! - `html_page.rs`: the style and parts every HTML page shares;
 //! - `format.rs`: every cell formatter (percentages, durations, counts, CSV numbers), once.
 
 pub mod charts;
 pub mod erlang;
 pub mod format;
+pub mod html_page;
 pub mod plan;
 pub mod run;
 pub mod sweep;

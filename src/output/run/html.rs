@@ -11,52 +11,10 @@ use crate::metric::{Figures, Metric, Unit};
 use crate::metrics::summary::{RunSummary, SLA_FORMULA};
 use crate::output::charts::Figure;
 use crate::output::format::{count_with_separators as count, money, percent, thousands};
+use crate::output::html_page::{escape_html, figure_html, page_head};
 use crate::scenario::{Headcount, OperatingHours, Scenario};
 use crate::stats::Estimate;
 use crate::units::format_duration;
-
-/// Text made safe for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
-}
-
-const STYLE: &str = "
-body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif;
-  color: #1b1b1b; margin: 0 auto; max-width: 1240px; padding: 24px 32px; line-height: 1.4; }
-h1 { font-size: 1.7em; margin-bottom: 0.1em; }
-h2 { font-size: 1.25em; border-bottom: 2px solid #0072b2; padding-bottom: 4px; margin-top: 2em; }
-h3 { font-size: 1.05em; margin-bottom: 0.3em; }
-.meta { color: #555; margin-top: 0; }
-table { border-collapse: collapse; margin: 0.5em 0 1em; font-variant-numeric: tabular-nums; }
-th, td { white-space: nowrap; padding: 4px 10px; border-bottom: 1px solid #ddd; text-align: right; vertical-align: top; }
-th { background: #f2f5f8; font-weight: 600; }
-th:first-child, td:first-child { text-align: left; }
-td.text, th.text { text-align: left; }
-.ci { color: #666; font-size: 0.85em; }
-.bar { display: inline-block; height: 0.9em; background: #0072b2; vertical-align: middle; }
-.bar.self { background: #009e73; }
-.miss { color: #b00020; font-weight: 600; }
-.met { color: #00734f; }
-.warning { background: #fff4e0; border-left: 4px solid #e69f00; padding: 8px 12px; margin: 8px 0; }
-figure { margin: 1.5em 0; }
-figure svg { max-width: 100%; height: auto; border: 1px solid #e3e3e3; }
-figcaption { color: #444; font-size: 0.92em; margin-top: 4px; }
-nav { font-size: 0.9em; margin: 8px 0; } nav a { color: #0072b2; margin-right: 10px; text-decoration: none; }
-@media print { nav { display: none; } }
-footer { color: #666; font-size: 0.85em; margin-top: 3em; border-top: 1px solid #ddd; padding-top: 8px; }
-@media print { body { max-width: none; padding: 0; } figure { break-inside: avoid; } }
-";
 
 /// A figure's mean and, in a smaller grey span, its half-width, formatted by `format`.
 fn estimate_cell(estimate: &Estimate, format: impl Fn(f64) -> String) -> String {
@@ -79,12 +37,7 @@ pub fn run_report_html(
 ) -> String {
     let mut html = String::new();
     let name = escape_html(&summary.scenario);
-    let _ = write!(
-        html,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>omnisim report: {name}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-    );
+    html.push_str(&page_head(&format!("omnisim report: {}", summary.scenario)));
     let _ = writeln!(html, "<h1>Omnichannel performance: {name}</h1>");
     let _ = writeln!(
         html,
@@ -139,13 +92,7 @@ pub fn run_report_html(
     disruptions_table(&mut html, summary);
     html.push_str("<h2 id=\"charts\">Charts</h2>\n");
     for (figure, svg) in charts {
-        let _ = writeln!(
-            html,
-            "<figure id=\"{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
-            figure.file_stem,
-            responsive_svg(svg),
-            escape_html(&figure.caption)
-        );
+        html.push_str(&figure_html(figure, svg));
     }
     settings_section(&mut html, scenario, summary);
     let _ = writeln!(
@@ -158,34 +105,6 @@ pub fn run_report_html(
         summary.seed
     );
     html
-}
-
-/// An SVG from plotters made to scale with the page: a viewBox from its width and height,
-/// and no XML declaration.
-fn responsive_svg(svg: &str) -> String {
-    let body = match svg.find("<svg") {
-        Some(start) => &svg[start..],
-        None => svg,
-    };
-    let attribute = |name: &str| -> Option<String> {
-        let tag_end = body.find('>')?;
-        let tag = &body[..tag_end];
-        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-        let end = tag[start..].find('"')? + start;
-        Some(tag[start..end].to_string())
-    };
-    match (
-        attribute("width"),
-        attribute("height"),
-        attribute("viewBox"),
-    ) {
-        (Some(width), Some(height), None) => body.replacen(
-            "<svg",
-            &format!("<svg viewBox=\"0 0 {width} {height}\" role=\"img\""),
-            1,
-        ),
-        _ => body.to_string(),
-    }
 }
 
 fn volume_table(html: &mut String, summary: &RunSummary) {
