@@ -103,6 +103,68 @@ impl PooledRatio {
     }
 }
 
+/// The difference of two independent means (candidate − base) with Welch's interval: what
+/// two runs on unrelated random numbers can say, beside the paired interval of the same runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct WelchDifference {
+    /// Absent unless both samples have a defined value.
+    pub mean: Option<f64>,
+    /// Half-width of the interval at the confidence it was computed with; absent unless both
+    /// samples have two or more values.
+    pub ci95: Option<f64>,
+    /// Welch-Satterthwaite degrees of freedom (absent when both samples are constant).
+    pub degrees_of_freedom: Option<f64>,
+}
+
+impl WelchDifference {
+    /// From each sample's values; non-finite values are left out.
+    pub fn from_values(base: &[f64], candidate: &[f64], confidence: f64) -> WelchDifference {
+        let finite = |values: &[f64]| -> Vec<f64> {
+            values.iter().copied().filter(|v| v.is_finite()).collect()
+        };
+        let (base, candidate) = (finite(base), finite(candidate));
+        let mean_and_variance = |values: &[f64]| {
+            let n = values.len() as f64;
+            let mean = values.iter().sum::<f64>() / n;
+            let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+            (mean, variance / n)
+        };
+        if base.is_empty() || candidate.is_empty() {
+            return WelchDifference {
+                mean: None,
+                ci95: None,
+                degrees_of_freedom: None,
+            };
+        }
+        let (base_mean, base_se2) = mean_and_variance(&base);
+        let (candidate_mean, candidate_se2) = mean_and_variance(&candidate);
+        let mean = Some(candidate_mean - base_mean);
+        if base.len() < 2 || candidate.len() < 2 {
+            return WelchDifference {
+                mean,
+                ci95: None,
+                degrees_of_freedom: None,
+            };
+        }
+        let se2 = base_se2 + candidate_se2;
+        if se2 <= 0.0 {
+            return WelchDifference {
+                mean,
+                ci95: Some(0.0),
+                degrees_of_freedom: None,
+            };
+        }
+        let degrees = se2.powi(2)
+            / (base_se2.powi(2) / (base.len() - 1) as f64
+                + candidate_se2.powi(2) / (candidate.len() - 1) as f64);
+        WelchDifference {
+            mean,
+            ci95: Some(student_t_quantile_real(degrees, 0.5 + confidence / 2.0) * se2.sqrt()),
+            degrees_of_freedom: Some(degrees),
+        }
+    }
+}
+
 /// numerator / denominator per replication; NaN (undefined, so left out of an `Estimate`)
 /// without a denominator.
 pub fn ratio(numerator: f64, denominator: f64) -> f64 {
@@ -115,8 +177,13 @@ pub fn ratio(numerator: f64, denominator: f64) -> f64 {
 
 /// The `probability` quantile of Student's t with `degrees_of_freedom`.
 pub fn student_t_quantile(degrees_of_freedom: usize, probability: f64) -> f64 {
-    StudentsT::new(0.0, 1.0, degrees_of_freedom as f64)
-        .expect("degrees of freedom >= 1")
+    student_t_quantile_real(degrees_of_freedom as f64, probability)
+}
+
+/// As `student_t_quantile`, for the fractional degrees of freedom of Welch's interval.
+pub fn student_t_quantile_real(degrees_of_freedom: f64, probability: f64) -> f64 {
+    StudentsT::new(0.0, 1.0, degrees_of_freedom)
+        .expect("degrees of freedom > 0")
         .inverse_cdf(probability)
 }
 
@@ -140,6 +207,31 @@ mod tests {
         assert!((estimate.ci95.unwrap() - 4.303 / 3f64.sqrt()).abs() < 1e-3);
         assert_eq!(Estimate::from_values([5.0]).ci95, None);
         assert_eq!(Estimate::from_values([]).mean, None);
+    }
+
+    #[test]
+    fn welch_difference_of_known_values() {
+        // base 1, 2, 3 (mean 2, s² 1); candidate 2, 4, 6, 8 (mean 5, s² 20/3).
+        let welch = WelchDifference::from_values(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0, 8.0], 0.95);
+        assert_eq!(welch.mean, Some(3.0));
+        let (se2_base, se2_candidate) = (1.0 / 3.0, 20.0 / 3.0 / 4.0);
+        let se2: f64 = se2_base + se2_candidate;
+        let degrees = se2 * se2 / (se2_base * se2_base / 2.0 + se2_candidate * se2_candidate / 3.0);
+        assert!((welch.degrees_of_freedom.unwrap() - degrees).abs() < 1e-12);
+        // df = 4.03...: between the table's 2.776 (4) and 2.571 (5).
+        let half_width = welch.ci95.unwrap();
+        assert!(half_width > 2.571 * se2.sqrt() && half_width < 2.776 * se2.sqrt());
+        // Constant samples: an exact difference; too few values: no interval.
+        let exact = WelchDifference::from_values(&[1.0, 1.0], &[3.0, 3.0, f64::NAN], 0.95);
+        assert_eq!((exact.mean, exact.ci95), (Some(2.0), Some(0.0)));
+        assert_eq!(
+            WelchDifference::from_values(&[1.0], &[2.0, 3.0], 0.95).ci95,
+            None
+        );
+        assert_eq!(
+            WelchDifference::from_values(&[], &[2.0, 3.0], 0.95).mean,
+            None
+        );
     }
 
     #[test]

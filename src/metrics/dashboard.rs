@@ -14,7 +14,7 @@
 
 use serde::Serialize;
 
-use super::summary::samples_of;
+use super::samples::samples_of;
 use crate::engine::ReplicationResult;
 use crate::engine::counts::ChannelIntervalCounts;
 use crate::engine::waits::wait_distribution_points_seconds;

@@ -12,7 +12,7 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::summary::channel_metric_values;
+use super::samples::channel_metric_values;
 use crate::engine::ReplicationResult;
 use crate::engine::counts::{ChannelIntervalCounts, DisruptionCounts, GroupIntervalCounts};
 use crate::metric::{Figures, Metric};
@@ -174,7 +174,7 @@ fn figure_estimates(
     disruption_idx: usize,
     kind: &DisruptionKind,
 ) -> Figures {
-    super::summary::estimates(results, |result| {
+    super::samples::estimates(results, |result| {
         figure_values(&result.disruptions[disruption_idx], kind)
     })
 }

@@ -1,4 +1,5 @@
-//! Statistics: `metric` names every reported figure; `summary` turns many replications into means with confidence intervals;
+//! Statistics: `samples` computes every channel and group metric replication by replication;
+//! `summary` turns many replications into means with confidence intervals;
 //! `routing_summary` does the same for routing, handoff and issue figures; `disruption_summary`
 //! for disruption events, against the same run without them; `dashboard` the weekly
 //! dashboard's volume shares, resolution rates, costs per contact and waiting-time
@@ -7,4 +8,5 @@
 pub mod dashboard;
 pub mod disruption_summary;
 pub mod routing_summary;
+pub mod samples;
 pub mod summary;

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::summary::estimates;
+use super::samples::estimates;
 use crate::engine::ReplicationResult;
 use crate::engine::counts::ChannelIntervalCounts;
 use crate::metric::{Figures, Metric};

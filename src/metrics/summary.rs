@@ -3,39 +3,22 @@
 //! replications. The metric definitions live here once and serve the channel totals, the
 //! per-interval rows and the group figures alike.
 
-use indexmap::IndexMap;
 use serde::Serialize;
 
+use super::samples::{
+    CHANNEL_HEADLINE_METRICS, CHANNEL_INTERVAL_METRICS, GROUP_HEADLINE_METRICS, ReplicationValues,
+    channel_metric_values, channel_samples, estimates, group_metric_values, group_samples,
+    replication_values,
+};
 use crate::engine::ReplicationResult;
-use crate::engine::counts::{ChannelIntervalCounts, GroupIntervalCounts};
-use crate::metric::{Figures, Metric, Samples, figures_of};
+use crate::metric::{Figures, Metric, figures_of};
 use crate::scenario::{ChannelKind, Scenario};
-use crate::stats::ratio;
 use crate::units::format_clock;
 
 pub use super::routing_summary::{RoutingSummary, routing_summary};
 
 /// The SLA attainment formula, as written in summary.json and the README.
 pub const SLA_FORMULA: &str = "answered within threshold / (answered + abandoned after threshold)";
-
-/// The channel metrics summary.json also gives replication by replication (`per_replication`),
-/// so that a later run can be compared with it replication against replication, and the
-/// metrics `omnisim compare` compares by default. `cost_per_contact` only with costs.
-pub const CHANNEL_HEADLINE_METRICS: &[Metric] = &[
-    Metric::SlaAttainment,
-    Metric::AsaSeconds,
-    Metric::WaitP90Seconds,
-    Metric::AbandonmentRate,
-    Metric::CostPerContact,
-    Metric::WaitingAtEnd,
-];
-
-/// The group metrics given replication by replication, as `CHANNEL_HEADLINE_METRICS`.
-pub const GROUP_HEADLINE_METRICS: &[Metric] = &[Metric::Occupancy];
-
-/// Metric name to its value in each replication, in replication order; `null` where the
-/// metric is undefined in that replication (no contacts to take a ratio over).
-pub type ReplicationValues = IndexMap<Metric, Vec<Option<f64>>>;
 
 /// Everything a run reports. Serialised as summary.json.
 #[derive(Debug, Clone, Serialize)]
@@ -102,162 +85,6 @@ pub struct IntervalRow {
     /// Disruption events active during the interval, ';'-separated.
     pub active_disruptions: String,
     pub metrics: Figures,
-}
-
-/// Channel metrics of one replication over some counts covering `seconds` of time.
-pub(crate) fn channel_metric_values(
-    counts: &ChannelIntervalCounts,
-    seconds: f64,
-) -> Vec<(Metric, f64)> {
-    let c = counts;
-    let (answered, abandoned, offered) = (c.answered as f64, c.abandoned as f64, c.offered as f64);
-    vec![
-        (Metric::Offered, offered),
-        (Metric::ArrivedClosed, c.arrived_closed as f64),
-        (Metric::Deflected, c.deflected as f64),
-        (Metric::Answered, answered),
-        (Metric::Handled, c.handled as f64),
-        (Metric::Abandoned, abandoned),
-        (Metric::AnsweredWithinSla, c.answered_within_sla as f64),
-        (Metric::AbandonedAfterSla, c.abandoned_after_sla as f64),
-        (Metric::WaitingAtEnd, c.waiting_at_end as f64),
-        (Metric::InServiceAtEnd, c.in_service_at_end as f64),
-        (
-            Metric::SlaAttainment,
-            ratio(
-                c.answered_within_sla as f64,
-                answered + c.abandoned_after_sla as f64,
-            ),
-        ),
-        (Metric::AsaSeconds, ratio(c.wait_sum_answered, answered)),
-        (
-            Metric::MeanWaitSeconds,
-            ratio(
-                c.wait_sum_answered + c.wait_sum_abandoned,
-                answered + abandoned,
-            ),
-        ),
-        (
-            Metric::AbandonmentRate,
-            ratio(abandoned, offered - c.deflected as f64),
-        ),
-        (
-            Metric::ProbabilityWait,
-            ratio(c.delayed as f64, offered - c.deflected as f64),
-        ),
-        (
-            Metric::MeanHandleTimeSeconds,
-            ratio(c.handle_time_sum, c.handled as f64),
-        ),
-        (Metric::MaxQueueLength, f64::from(c.max_queue_length)),
-        (Metric::MeanQueueLength, c.queue_area / seconds),
-        (Metric::ConvertedOut, c.converted_out as f64),
-        (Metric::ConvertedIn, c.converted_in as f64),
-        (Metric::FollowupsIn, c.followups_in as f64),
-        (Metric::AfterHoursTickets, c.after_hours_tickets as f64),
-        (Metric::HeldAfterHours, c.held_after_hours as f64),
-        (Metric::CallbacksOffered, c.callbacks_offered as f64),
-        (Metric::CallbacksAccepted, c.callbacks_accepted as f64),
-        (Metric::LostToOutage, c.lost_to_outage as f64),
-    ]
-}
-
-/// Group metrics of one replication over counts covering `seconds` of time.
-fn group_metric_values(counts: &GroupIntervalCounts, seconds: f64) -> Vec<(Metric, f64)> {
-    vec![
-        (Metric::ScheduledAgents, counts.scheduled_area / seconds),
-        (Metric::AvailableAgents, counts.available_area / seconds),
-        (Metric::LoggedInAgents, counts.logged_in_area / seconds),
-        (Metric::BusyAgents, counts.busy_area / seconds),
-        (
-            Metric::Occupancy,
-            ratio(counts.busy_area, counts.logged_in_area),
-        ),
-        (Metric::Handled, counts.handled as f64),
-    ]
-}
-
-/// Estimates across replications of metrics computed by `per_replication` on each.
-pub(crate) fn estimates(
-    results: &[ReplicationResult],
-    per_replication: impl Fn(&ReplicationResult) -> Vec<(Metric, f64)>,
-) -> Figures {
-    figures_of(&samples_of(results.iter().map(per_replication)))
-}
-
-/// Samples from one list of values per replication (each list names the same metrics in the
-/// same order).
-pub(crate) fn samples_of(per_replication: impl Iterator<Item = Vec<(Metric, f64)>>) -> Samples {
-    let mut samples = Samples::new();
-    for values in per_replication {
-        for (metric, value) in values {
-            samples.entry(metric).or_default().push(value);
-        }
-    }
-    samples
-}
-
-/// The `metrics` of `samples` replication by replication, NaN written as absent.
-pub fn replication_values(samples: &Samples, metrics: &[Metric]) -> ReplicationValues {
-    metrics
-        .iter()
-        .filter_map(|metric| {
-            let values = samples.get(metric)?;
-            let values = values.iter().map(|v| v.is_finite().then_some(*v)).collect();
-            Some((*metric, values))
-        })
-        .collect()
-}
-
-/// Per channel, every channel metric of summary.json in each replication (reported period).
-pub fn channel_samples(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Samples> {
-    let settings = scenario.simulation();
-    let reported = settings.reported_intervals();
-    let reported_seconds = settings.horizon_seconds - settings.warmup_seconds;
-    let dashboard = super::dashboard::channel_dashboard_samples(scenario, results);
-    dashboard
-        .into_iter()
-        .enumerate()
-        .map(|(channel_idx, dashboard_samples)| {
-            let mut samples = samples_of(results.iter().map(|result| {
-                let mut values = channel_metric_values(
-                    &ChannelIntervalCounts::total(
-                        result.channel_intervals.span(channel_idx, reported.clone()),
-                    ),
-                    reported_seconds,
-                );
-                let quantiles = result.wait_quantiles_seconds[channel_idx];
-                values.extend([
-                    (Metric::WaitP50Seconds, quantiles[0]),
-                    (Metric::WaitP90Seconds, quantiles[1]),
-                    (Metric::WaitP95Seconds, quantiles[2]),
-                    (Metric::WaitP99Seconds, quantiles[3]),
-                ]);
-                values
-            }));
-            samples.extend(dashboard_samples);
-            samples
-        })
-        .collect()
-}
-
-/// Per group, every group metric of summary.json in each replication (reported period).
-pub fn group_samples(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Samples> {
-    let settings = scenario.simulation();
-    let reported = settings.reported_intervals();
-    let reported_seconds = settings.horizon_seconds - settings.warmup_seconds;
-    (0..scenario.groups().len())
-        .map(|group_idx| {
-            samples_of(results.iter().map(|result| {
-                group_metric_values(
-                    &GroupIntervalCounts::total(
-                        result.group_intervals.span(group_idx, reported.clone()),
-                    ),
-                    reported_seconds,
-                )
-            }))
-        })
-        .collect()
 }
 
 /// Summarises replications (in replication order) into the run's reported figures.
@@ -411,28 +238,9 @@ pub fn channel_interval_rows(
         |result, cell| {
             let values =
                 channel_metric_values(&result.channel_intervals[cell], settings.interval_seconds);
-            let keep = [
-                Metric::Offered,
-                Metric::ArrivedClosed,
-                Metric::Answered,
-                Metric::Abandoned,
-                Metric::Handled,
-                Metric::SlaAttainment,
-                Metric::AsaSeconds,
-                Metric::MeanWaitSeconds,
-                Metric::AbandonmentRate,
-                Metric::MaxQueueLength,
-                Metric::MeanQueueLength,
-                Metric::WaitingAtEnd,
-                Metric::ConvertedOut,
-                Metric::ConvertedIn,
-                Metric::FollowupsIn,
-                Metric::CallbacksAccepted,
-                Metric::LostToOutage,
-            ];
             values
                 .into_iter()
-                .filter(|(name, _)| keep.contains(name))
+                .filter(|(name, _)| CHANNEL_INTERVAL_METRICS.contains(name))
                 .collect()
         },
         results,

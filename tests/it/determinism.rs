@@ -286,7 +286,7 @@ fn a_channel_added_in_front_leaves_the_others_draws_alone() {
     let chat_figures = |scenario: &omnisim::scenario::Scenario| {
         let chat_idx = scenario.channel_index("chat").unwrap();
         let samples =
-            omnisim::metrics::summary::channel_samples(scenario, &simulate(scenario, Some(1)).1);
+            omnisim::metrics::samples::channel_samples(scenario, &simulate(scenario, Some(1)).1);
         samples[chat_idx].clone()
     };
     let (a, b) = (chat_figures(&alone), chat_figures(&with_sms_first));
