@@ -3,7 +3,9 @@
 //! A `ScenarioError` carries every problem found in a scenario file, each naming the TOML key
 //! path (`channels.chat.sla.target`) and the reason, with line and column where the TOML parser
 //! gives one. Exit codes: 0 success, 1 a failure while running or writing (I/O), 2 bad input
-//! (an invalid scenario, a missing file, or bad command-line arguments).
+//! (an invalid scenario, a missing file, or bad command-line arguments), 3 the run finished
+//! but the CI gate failed (an assertion failed, a regression against the baseline, a
+//! compared metric worse).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -12,6 +14,9 @@ use std::path::PathBuf;
 pub const EXIT_BAD_INPUT: u8 = 2;
 /// Exit code for a failure while running or writing outputs.
 pub const EXIT_FAILURE: u8 = 1;
+/// Exit code for a finished run whose checks failed (`[[assert]]`, `--baseline`,
+/// `compare --fail-on-worse`; inconclusive checks too with `--strict`).
+pub const EXIT_CHECK_FAILED: u8 = 3;
 
 /// One problem in a scenario file.
 #[derive(Debug, Clone, PartialEq, Eq)]

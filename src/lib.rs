@@ -33,9 +33,11 @@
 //! # }
 //! ```
 
+pub mod compare;
 pub mod engine;
 pub mod erlang;
 pub mod error;
+pub mod gate;
 pub mod metric;
 pub mod metrics;
 pub mod output;

@@ -7,6 +7,7 @@
 //! Each replication owns its random streams and results are collected in replication order,
 //! so the report is the same whatever the number of threads.
 
+use std::ops::Range;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -83,10 +84,6 @@ pub fn run(scenario: &Scenario, execution: Execution<'_>) -> Result<RunReport, S
     } else {
         Some(run_replications(&scenario.without_disruptions(), execution)?.0)
     };
-    let all_results = results.iter().chain(base_results.iter().flatten());
-    if let Some(failure) = all_results.flat_map(|r| &r.conservation_failures).next() {
-        return Err(SimulationError::Conservation(failure.clone()));
-    }
     let mut summary = summarise(scenario, &results);
     if let Some(base_results) = &base_results {
         summary.disruptions = disruption_summaries(scenario, &results, Some(base_results));
@@ -104,11 +101,22 @@ pub fn run_replications(
     scenario: &Scenario,
     execution: Execution<'_>,
 ) -> Result<(Vec<ReplicationResult>, RunCounters), SimulationError> {
+    run_replication_range(scenario, 0..scenario.simulation().replications, execution)
+}
+
+/// Runs replications `range` of the scenario, in replication order. Replication `r` is the
+/// same whichever range it runs in (its streams come from (seed, r)), so replications can be
+/// added in batches. A replication that breaks flow conservation is an error, never a result.
+pub fn run_replication_range(
+    scenario: &Scenario,
+    range: Range<u32>,
+    execution: Execution<'_>,
+) -> Result<(Vec<ReplicationResult>, RunCounters), SimulationError> {
     let started = Instant::now();
     let layout = RoutingLayout::new(scenario);
-    let replications = scenario.simulation().replications;
     let work = || -> Vec<ReplicationResult> {
-        (0..replications)
+        range
+            .clone()
             .into_par_iter()
             .map(|replication| {
                 let result = run_replication(scenario, &layout, replication);
@@ -127,6 +135,9 @@ pub fn run_replications(
         }
         None => (work(), rayon::current_num_threads()),
     };
+    if let Some(failure) = results.iter().flat_map(|r| &r.conservation_failures).next() {
+        return Err(SimulationError::Conservation(failure.clone()));
+    }
     let counters = RunCounters {
         events_processed: results.iter().map(|r| r.events_processed).sum(),
         contacts_generated: results.iter().map(|r| r.contacts_generated).sum(),

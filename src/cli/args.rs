@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
     name = "omnisim",
     version,
     about = "Simulate an omnichannel contact center: queue waits, SLA attainment and staffing, with confidence intervals.",
-    after_help = "Examples:\n  omnisim init my_center.toml          # a commented starter scenario to edit\n  omnisim run scenarios/retail_week.toml\n  omnisim run scenarios/erlang_c.toml --replications 30 --out /tmp/erlang\n  omnisim validate scenarios/retail_week.toml\n\nA run prints a dashboard and writes report.html (open it in a browser), charts (PNG, SVG),\nsummary.json and per-interval CSV files to output/<scenario>/.\n\nExit codes: 0 success, 1 failure while running or writing, 2 invalid input."
+    after_help = "Examples:\n  omnisim init my_center.toml          # a commented starter scenario to edit\n  omnisim run scenarios/retail_week.toml\n  omnisim run scenarios/erlang_c.toml --replications 30 --out /tmp/erlang\n  omnisim validate scenarios/retail_week.toml\n\nA run prints a dashboard and writes report.html (open it in a browser), charts (PNG, SVG),\nsummary.json and per-interval CSV files to output/<scenario>/.\n\nExit codes: 0 success, 1 failure while running or writing, 2 invalid input, 3 a check failed\n([[assert]], --baseline, compare --fail-on-worse)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -25,6 +25,10 @@ pub enum Command {
         after_help = "Examples:\n  omnisim run scenarios/retail_week.toml --replications 20 --seed 7\n  # an outage layered on the week, measured against the same week without it\n  omnisim run scenarios/retail_week.toml --with scenarios/outage_chat.toml\n  # for scripts and CI: JSON on stdout, no charts\n  omnisim run scenarios/erlang_c.toml --format json --no-charts --quiet\n\nWrites summary.json, intervals.csv, group_intervals.csv, report.html and charts (volume,\nsla_attainment, queue_length, asa, wait_distribution, occupancy; PNG and SVG) to\noutput/<scenario>/ (or --out). The same scenario and seed give byte-identical files at any\n--threads."
     )]
     Run(RunArgs),
+    /// Run a base scenario and a candidate (another file, or the base --with an overlay) on
+    /// the same customers, and report each metric's change with its paired 95% interval.
+    #[command(after_help = COMPARE_EXAMPLES)]
+    Compare(CompareArgs),
     /// Check a scenario file and report every problem, without running it.
     #[command(
         after_help = "Examples:\n  omnisim validate scenarios/retail_week.toml\n  # the base with an overlay, printed as one merged scenario\n  omnisim validate scenarios/retail_week.toml --with scenarios/outage_chat.toml --print\n\nExit code 2 and one line per problem (file:line:column: key: reason) when it is invalid."
@@ -62,6 +66,69 @@ pub enum Command {
     /// simulation from an Erlang start, with the Erlang figures beside it.
     #[command(after_help = PLAN_EXAMPLES)]
     Plan(PlanArgs),
+}
+
+const COMPARE_EXAMPLES: &str = "Examples:
+  # does sending chat to email earlier help? (the candidate is the base plus an overlay)
+  omnisim compare scenarios/retail_week.toml --with scenarios/chat_overflow_early.toml
+
+  # two scenario files; keep adding replications until every verdict is decided
+  omnisim compare before.toml after.toml --until-decided --max-replications 200
+
+  # a plan's staffing against today's, on SLA and occupancy only
+  omnisim compare scenarios/retail_week.toml --staffing output/retail_week/plan/staffing.toml \\
+      --metric sla_attainment --metric occupancy
+
+  # in CI: exit 3 when any metric is significantly worse, with JUnit XML for the CI server
+  omnisim compare main.toml --with change.toml --fail-on-worse --junit compare.xml --no-charts
+
+Both run the base's seed and replications. Replication r of both offers the same customers
+(arrivals, attributes, work, patience; random streams are keyed by seed, replication and
+channel name, and whatever is drawn about a contact after it arrives comes from its own
+stream), so each metric's candidate - base is taken replication by replication: the paired
+interval, far narrower than the unpaired one printed beside it. Verdicts: better, worse
+(in the metric's better direction), higher or lower (occupancy), no significant difference,
+same (identical in every replication), undefined. Compared by default: per channel
+sla_attainment, asa_seconds, wait_p90_seconds, abandonment_rate, cost_per_contact (with costs)
+and waiting_at_end; per group occupancy. Writes compare.json, compare.csv,
+compare_intervals.csv, compare.md (a table for a pull request), compare.html and the
+compare_intervals chart to output/<base>/compare_<candidate>/ (or --out).
+
+Exit codes: 0 done, 1 failure while running or writing, 2 invalid input, 3 --fail-on-worse
+found a metric worse.";
+
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// The base scenario; --with overlays and --staffing apply to the candidate only, and
+    /// --replications and --seed to both.
+    #[command(flatten)]
+    pub simulation: SimulationArgs,
+    /// A candidate scenario file [default: the base, with --with and --staffing applied].
+    #[arg(value_name = "CANDIDATE")]
+    pub candidate: Option<PathBuf>,
+    /// Compare this metric (a channel or group metric of summary.json); repeat for several
+    /// [default: the headline metrics].
+    #[arg(long = "metric", value_name = "NAME")]
+    pub metrics: Vec<String>,
+    /// Add replications in batches (as many as the scenario has) until no verdict is "no
+    /// significant difference", or --max-replications is reached.
+    #[arg(long)]
+    pub until_decided: bool,
+    /// Cap for --until-decided [default: 10 times the scenario's replications].
+    #[arg(long, requires = "until_decided")]
+    pub max_replications: Option<u32>,
+    /// Exit with code 3 when any compared metric is significantly worse.
+    #[arg(long)]
+    pub fail_on_worse: bool,
+    /// Write every compared metric as a JUnit testcase (failed when worse) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Folder for the comparison files [default: output/<base>/compare_<candidate>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// What to print on stdout: a table, or compare.json for scripts.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 const PLAN_EXAMPLES: &str = "Examples:
@@ -174,6 +241,14 @@ fn duration_argument(text: &str) -> Result<f64, String> {
     omnisim::units::parse_duration_seconds(text)
 }
 
+/// A number of 0 or more.
+fn non_negative_argument(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if value.is_finite() && value >= 0.0 => Ok(value),
+        _ => Err(format!("expected a number of 0 or more, got {text:?}")),
+    }
+}
+
 /// A fraction argument from 0 to 1.
 fn fraction_argument(text: &str) -> Result<f64, String> {
     let value: f64 = text
@@ -229,8 +304,8 @@ pub struct ErlangArgs {
     pub json: bool,
 }
 
-/// What every simulating command (run, sweep, plan) takes: the scenario and how to run it.
-#[derive(Debug, clap::Args)]
+/// What every simulating command (run, compare, sweep, plan) takes: the scenario and how to run it.
+#[derive(Debug, Clone, clap::Args)]
 pub struct SimulationArgs {
     /// The scenario TOML file.
     pub scenario: PathBuf,
@@ -270,10 +345,34 @@ impl SimulationArgs {
     }
 }
 
+/// The CI gate's options of `omnisim run`.
+#[derive(Debug, clap::Args)]
+pub struct GateArgs {
+    /// A file of [[assert]] tables to check besides the scenario's own; repeat for several.
+    #[arg(long = "assert", value_name = "FILE")]
+    pub assert_files: Vec<PathBuf>,
+    /// An earlier run's summary.json: fail on any headline metric significantly worse than in
+    /// it by more than --tolerance.
+    #[arg(long, value_name = "SUMMARY_JSON")]
+    pub baseline: Option<PathBuf>,
+    /// Worsening allowed against --baseline: points of a share (0.01 = 1 point of SLA), or a
+    /// fraction of the baseline's value for waits, counts and costs (0.01 = 1%).
+    #[arg(long, default_value_t = 0.01, value_parser = non_negative_argument, requires = "baseline")]
+    pub tolerance: f64,
+    /// Inconclusive checks (an interval across the threshold) fail the gate too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Write the checks as JUnit XML (one testcase each) to this file, for GitLab and Jenkins.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
     #[command(flatten)]
     pub simulation: SimulationArgs,
+    #[command(flatten)]
+    pub gate: GateArgs,
     /// Folder for the output files [default: output/<scenario name>].
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -293,6 +392,7 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Command::Run(_) => "run",
+            Command::Compare(_) => "compare",
             Command::Validate { .. } => "validate",
             Command::Erlang(_) => "erlang",
             Command::Sweep(_) => "sweep",

@@ -5,8 +5,10 @@
 //! printed once, with a hint.
 
 mod args;
+mod compare;
 mod erlang;
 mod files;
+mod gate;
 mod init;
 mod plan;
 mod progress;
@@ -48,6 +50,7 @@ fn run_command(command: Command) -> Result<(), CliError> {
             print,
         } => validate::validate(&scenario, &overlays, print),
         Command::Run(args) => run::run(&args),
+        Command::Compare(args) => compare::compare(&args),
         Command::Erlang(args) => erlang::erlang(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Plan(args) => plan::plan(&args),

@@ -1,17 +1,32 @@
-//! `omnisim run`: load, simulate (with the paired base run when the scenario has
-//! disruptions), write the files, print the dashboard or the JSON, then the counters line.
+//! `omnisim run`: load (with `--assert` files), simulate (with the paired base run when the
+//! scenario has disruptions), write the files, print the dashboard or the JSON, then the
+//! counters line; then the CI gate: assertions and `--baseline` checked, printed, written as
+//! checks.json (and `--junit`), exit code 3 when it fails.
 
+use omnisim::gate::{GateReport, assertion_checks, baseline_checks};
+use omnisim::output::OutputFile;
+use omnisim::output::gate::{checks_json_bytes, checks_markdown};
 use omnisim::output::run::run_files;
 use omnisim::output::run::terminal::summary_table;
+use omnisim::scenario::load_assertions_file;
 use omnisim::simulate::{self, replications_to_run};
 
 use super::args::RunArgs;
 use super::files::{file_bytes, print_result, write_outputs};
 use super::scenario_args::{load_scenario, output_folder, with_progress};
-use super::{CliError, chart_failure};
+use super::{CliError, chart_failure, gate};
 
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
-    let scenario = load_scenario(&args.simulation)?;
+    let mut scenario = load_scenario(&args.simulation)?;
+    for path in &args.gate.assert_files {
+        scenario = load_assertions_file(scenario, path)?;
+    }
+    let baseline = args
+        .gate
+        .baseline
+        .as_deref()
+        .map(gate::read_baseline)
+        .transpose()?;
     let out_dir = output_folder(args.out.as_deref(), scenario.name(), None);
     let report = with_progress(
         &args.simulation,
@@ -19,7 +34,24 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         "replications",
         |execution| simulate::run(&scenario, execution),
     )?;
-    let files = run_files(&scenario, &report, args.simulation.charts()).map_err(chart_failure)?;
+    let mut files =
+        run_files(&scenario, &report, args.simulation.charts()).map_err(chart_failure)?;
+    let mut checks = assertion_checks(&scenario, &report.summary);
+    if let Some(baseline) = &baseline {
+        checks.extend(baseline_checks(
+            &report.summary,
+            baseline,
+            args.gate.tolerance,
+        ));
+    }
+    let gated = !checks.is_empty() || args.gate.junit.is_some();
+    let gate_report = GateReport::new(scenario.name(), checks, args.gate.strict);
+    if gated {
+        files.push(OutputFile::new(
+            "checks.json",
+            checks_json_bytes(&gate_report),
+        ));
+    }
     let written = write_outputs(&out_dir, &files)?;
     print_result(
         args.format,
@@ -27,6 +59,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         || summary_table(&report.summary),
         &written,
     )?;
+    if gated {
+        gate::append_step_summary(&checks_markdown(&gate_report))?;
+    }
     if !args.simulation.quiet {
         let counters = report.counters;
         let per_second = |n: f64| n / counters.wall_seconds.max(1e-9);
@@ -41,6 +76,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             per_second(counters.events_processed as f64) / 1e6,
             counters.peak_live_contacts
         );
+    }
+    if gated {
+        gate::finish(&gate_report, args.gate.junit.as_deref(), args.format)?;
     }
     Ok(())
 }

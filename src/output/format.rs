@@ -3,6 +3,7 @@
 //! calculator's text and in report.html. A renderer that needs a new way to write a number
 //! adds it here, so two tables never disagree on how a percentage looks.
 
+use crate::metric::Unit;
 use crate::stats::Estimate;
 use crate::units::{format_duration, format_wait};
 
@@ -103,6 +104,48 @@ pub fn estimate_mean_duration(estimate: &Estimate) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
+/// A metric's value in its unit: "81.5%", "12.5s" or "4m 10s", "1,247" or "3.42"; "-" when
+/// undefined.
+pub fn metric_value(unit: Unit, value: Option<f64>) -> String {
+    let Some(value) = value else {
+        return "-".into();
+    };
+    match unit {
+        Unit::Share => percent(value),
+        Unit::Seconds => format_wait(value),
+        Unit::Amount if value.abs() >= 100.0 => thousands(value),
+        Unit::Amount => format!("{value:.2}"),
+    }
+}
+
+/// A signed difference of a metric in its unit: "+6.3 pts" (percentage points for shares),
+/// "-24.0s", "+1.50"; "-" when undefined.
+pub fn metric_difference(unit: Unit, value: Option<f64>) -> String {
+    let Some(value) = value else {
+        return "-".into();
+    };
+    let sign = if value < 0.0 { "-" } else { "+" };
+    let size = value.abs();
+    match unit {
+        Unit::Share => format!("{sign}{:.1} pts", 100.0 * size),
+        Unit::Seconds => format!("{sign}{}", format_wait(size)),
+        Unit::Amount => format!("{sign}{size:.2}"),
+    }
+}
+
+/// A half-width in the metric's unit, without a sign: "±0.9 pts", "±3.2s", "±0.40"; "-"
+/// when undefined.
+pub fn metric_half_width(unit: Unit, half_width: Option<f64>) -> String {
+    let Some(half_width) = half_width else {
+        return "-".into();
+    };
+    match unit {
+        Unit::Share => format!("±{:.1} pts", 100.0 * half_width),
+        Unit::Seconds => format!("±{}", format_wait(half_width)),
+        Unit::Amount => format!("±{half_width:.2}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +171,13 @@ mod tests {
             estimate_decimal(&estimate(1.0812, Some(0.02))),
             "1.08 ±0.02"
         );
+        assert_eq!(metric_value(Unit::Share, Some(0.8154)), "81.5%");
+        assert_eq!(metric_value(Unit::Amount, Some(1247.0)), "1,247");
+        assert_eq!(metric_difference(Unit::Share, Some(0.063)), "+6.3 pts");
+        assert_eq!(metric_difference(Unit::Seconds, Some(-24.04)), "-24.0s");
+        assert_eq!(metric_difference(Unit::Amount, Some(0.0)), "+0.00");
+        assert_eq!(metric_half_width(Unit::Seconds, Some(75.0)), "±1m 15s");
+        assert_eq!(metric_half_width(Unit::Share, None), "-");
         assert_eq!(
             estimate_percent(&Estimate {
                 mean: None,

@@ -5,14 +5,16 @@
 //!
 //! - `run/`: summary.json, intervals.csv, group_intervals.csv, events.csv, report.html and the
 //!   terminal dashboard of `omnisim run`;
-//! - `sweep.rs`, `plan.rs`, `erlang.rs`: the files and text of those commands;
+//! - `sweep.rs`, `plan.rs`, `erlang.rs`, `compare.rs`: the files and text of those commands;
 //! - `charts/`: figures as data, drawn as SVG and PNG;
 //! - `html_page.rs`: the style and parts every HTML page shares;
 //! - `format.rs`: every cell formatter (percentages, durations, counts, CSV numbers), once.
 
 pub mod charts;
+pub mod compare;
 pub mod erlang;
 pub mod format;
+pub mod gate;
 pub mod html_page;
 pub mod plan;
 pub mod run;

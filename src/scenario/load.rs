@@ -1,6 +1,6 @@
 //! The only code that reads scenario files from disk: a scenario file, the overlays layered
 //! on it, the headcount CSV files its groups name (relative to the base scenario's folder),
-//! and staffing files. Everything read is handed, as text, to the pure parsing, merging and
+//! staffing files and assertion files. Everything read is handed, as text, to the pure parsing, merging and
 //! validation functions, so nothing under `validate/` touches the file system.
 
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use super::Scenario;
 use super::overlay::merge_tables;
 use super::raw::RawScenario;
 use super::staffing::apply_staffing_str;
-use super::validate::{SideFile, SideFiles, line_column, parse_raw, validate};
+use super::validate::{SideFile, SideFiles, line_column, parse_assertions, parse_raw, validate};
 use crate::error::{ScenarioError, ScenarioProblem};
 
 /// Largest headcount CSV file read (rows of a year at 5-minute intervals fit easily).
@@ -97,6 +97,18 @@ pub fn apply_staffing_file(scenario: Scenario, path: &Path) -> Result<Scenario, 
         path: path.to_path_buf(),
         problems,
     })
+}
+
+/// Reads a file of `[[assert]]` tables (`--assert FILE`) and adds its assertions to
+/// `scenario`, after the scenario's own. Problems name the key in that file.
+pub fn load_assertions_file(scenario: Scenario, path: &Path) -> Result<Scenario, ScenarioError> {
+    let text = read_text(path)?;
+    let assertions =
+        parse_assertions(&text, &scenario).map_err(|problems| ScenarioError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        })?;
+    Ok(scenario.with_assertions(assertions))
 }
 
 /// Parses scenario text, reads the files it names (relative to `folder`), and validates.

@@ -15,13 +15,16 @@ pub mod staffing;
 pub mod validate;
 mod weekly;
 
-pub use load::{MergedScenario, apply_staffing_file, load_scenario_file, load_with_overlays};
+pub use load::{
+    MergedScenario, apply_staffing_file, load_assertions_file, load_scenario_file,
+    load_with_overlays,
+};
 pub use routing_rules::{
     AfterHours, AgentSelection, Callback, ChannelOverflow, ClassRoute, ContactKey, ContactMatch,
     Handoff, RoutingConfig, RoutingRule, SlaClock,
 };
 pub use schedule::{Disruption, DisruptionKind, InServiceAtShiftEnd, Roster, Shift};
-pub use validate::{SideFile, SideFiles, parse_scenario, parse_scenario_str};
+pub use validate::{SideFile, SideFiles, parse_assertions, parse_scenario, parse_scenario_str};
 pub use weekly::{ArrivalProfile, OperatingHours};
 
 use crate::error::ScenarioProblem;
@@ -68,6 +71,43 @@ pub struct Scenario {
     routing: RoutingConfig,
     /// The user's `[[events]]`, in the order written.
     disruptions: Vec<Disruption>,
+    /// `[[assert]]` conditions, then those of `--assert` files.
+    assertions: Vec<Assertion>,
+}
+
+/// A condition a run must meet (`[[assert]]`), checked by the CI gate after the run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assertion {
+    pub metric: crate::metric::Metric,
+    pub subject: Subject,
+    pub at_least: Option<f64>,
+    pub at_most: Option<f64>,
+    pub level: AssertionLevel,
+}
+
+/// What an assertion is about: a channel or an agent group, by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Channel(usize),
+    Group(usize),
+}
+
+/// How sure a run must be that an assertion holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssertionLevel {
+    /// The 95% confidence bound on the safe side must hold (the default).
+    Bound,
+    /// The mean must hold.
+    Mean,
+}
+
+impl AssertionLevel {
+    pub fn name(self) -> &'static str {
+        match self {
+            AssertionLevel::Bound => "bound",
+            AssertionLevel::Mean => "mean",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -329,6 +369,26 @@ impl Scenario {
     /// The user's `[[events]]`, in the order written.
     pub fn disruptions(&self) -> &[Disruption] {
         &self.disruptions
+    }
+
+    /// The assertions the CI gate checks, the scenario's first.
+    pub fn assertions(&self) -> &[Assertion] {
+        &self.assertions
+    }
+
+    /// The scenario with more assertions (validated against it by
+    /// `validate::parse_assertions`).
+    pub fn with_assertions(mut self, more: Vec<Assertion>) -> Scenario {
+        self.assertions.extend(more);
+        self
+    }
+
+    /// The name of an assertion's channel or group.
+    pub fn subject_name(&self, subject: Subject) -> &str {
+        match subject {
+            Subject::Channel(idx) => &self.channels[idx].name,
+            Subject::Group(idx) => &self.groups[idx].name,
+        }
     }
 
     /// The scenario with another number of replications (from 1 to

@@ -32,6 +32,33 @@ pub struct RawScenario {
     #[serde(default)]
     #[serde(rename = "events")]
     pub disruptions: Vec<RawDisruption>,
+    /// Conditions a run must meet (`[[assert]]`), for the CI gate.
+    #[serde(default)]
+    #[serde(rename = "assert")]
+    pub assertions: Vec<RawAssertion>,
+}
+
+/// A file of assertions alone, given with `--assert FILE`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssertionsFile {
+    #[serde(default)]
+    #[serde(rename = "assert")]
+    pub assertions: Vec<RawAssertion>,
+}
+
+/// `[[assert]] metric = "sla_attainment", channel = "chat", at_least = 0.8`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssertion {
+    /// A metric name as in summary.json.
+    pub metric: String,
+    pub channel: Option<String>,
+    pub group: Option<String>,
+    pub at_least: Option<f64>,
+    pub at_most: Option<f64>,
+    /// "bound" (default: the 95% bound must hold) or "mean" (the point estimate must).
+    pub level: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,8 +1,9 @@
 //! Charts. A chart is data first (`Figure`: panels of series, bands and reference lines,
-//! built by `run_figures` and `plan_figures` from a command's results) and pixels second:
+//! built by `run_figures`, `plan_figures` and `compare_figures` from a command's results) and pixels second:
 //! `render.rs` draws any `Figure` with plotters, so every chart looks alike and the figure
 //! builders stay pure and testable. Only `render.rs` knows plotters.
 
+pub mod compare_figures;
 pub mod plan_figures;
 mod render;
 pub mod run_figures;

@@ -101,7 +101,8 @@ fn draw_figure<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The x and y ranges a panel needs: its data, bands and reference lines, y from 0.
+/// The x and y ranges a panel needs: its data, bands and reference lines, y from 0 (or below
+/// it, for negative values).
 fn panel_ranges(panel: &Panel) -> ((f64, f64), (f64, f64)) {
     let mut x_min = f64::INFINITY;
     let mut x_max = f64::NEG_INFINITY;
@@ -138,10 +139,14 @@ fn panel_ranges(panel: &Panel) -> ((f64, f64), (f64, f64)) {
     if x_max <= x_min {
         x_max = x_min + 1.0;
     }
-    let fitted = if y_max <= y_min {
+    // A margin above the data, and below it when it goes negative (a difference chart).
+    let span = y_max - y_min;
+    let fitted = if span <= 0.0 {
         (y_min, y_min + 1.0)
+    } else if y_min < 0.0 {
+        (y_min - 0.08 * span, y_max + 0.08 * span)
     } else {
-        (y_min, y_max * 1.08)
+        (y_min, y_max + 0.08 * span)
     };
     let y_range = panel.y_range.unwrap_or(fitted);
     ((x_min, x_max), y_range)

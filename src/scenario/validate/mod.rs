@@ -6,12 +6,13 @@
 //!
 //! The layers inside: this file orders the sections; each section (`simulation.rs`,
 //! `attributes.rs`, `channels.rs`, `arrivals.rs`, `groups.rs`, `routing.rs`,
-//! `disruptions.rs`, `coverage.rs`) validates its part of the TOML and calls only down, to
+//! `disruptions.rs`, `assertions.rs`, `coverage.rs`) validates its part of the TOML and calls only down, to
 //! the shared values (`values.rs`: distributions, headcounts, policies; `staffing.rs`: a
 //! group's headcount, CSV column or shifts) and to `checker.rs`, which collects problems,
 //! checks single values and holds the one name lookup.
 
 mod arrivals;
+mod assertions;
 mod attributes;
 mod channels;
 pub(crate) mod checker;
@@ -66,6 +67,27 @@ pub fn validate(
             }
             Err(checker.problems)
         }
+    }
+}
+
+/// Parses and validates a file of `[[assert]]` tables against `scenario` (its channel and
+/// group names, whether it has costs).
+pub fn parse_assertions(
+    text: &str,
+    scenario: &Scenario,
+) -> Result<Vec<super::Assertion>, Vec<ScenarioProblem>> {
+    let raw: super::raw::RawAssertionsFile = parse_raw(text)?;
+    let mut checker = Checker::default();
+    let assertions = assertions::assertions(
+        &mut checker,
+        "assert",
+        &raw.assertions,
+        scenario.channels(),
+        scenario.groups(),
+    );
+    match assertions {
+        Some(assertions) if checker.problems.is_empty() => Ok(assertions),
+        _ => Err(checker.problems),
     }
 }
 
@@ -187,6 +209,8 @@ fn scenario(
     let routing = routing::routing(checker, &raw, &channels, &groups, &attribute_names)?;
     let disruptions =
         disruptions::disruptions(checker, &raw.disruptions, &channels, &groups, &simulation)?;
+    let assertions =
+        assertions::assertions(checker, "assert", &raw.assertions, &channels, &groups)?;
     let scenario = Scenario {
         name,
         simulation,
@@ -195,6 +219,7 @@ fn scenario(
         attribute_names,
         routing,
         disruptions,
+        assertions,
     };
     simulation::sizes(checker, &scenario);
     if scenario.channels().len() * scenario.n_attribute_combinations()

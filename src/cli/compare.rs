@@ -1,0 +1,145 @@
+//! `omnisim compare`: load the base and the candidate (another file, or the base with
+//! `--with` overlays and `--staffing`), check they measure the same period, run both on the
+//! base's seed and replications (batch after batch with `--until-decided`), write the
+//! comparison files, print the table or compare.json; with `--fail-on-worse` or `--junit`,
+//! the gate: JUnit XML, and exit code 3 when a metric is worse.
+
+use std::path::Path;
+
+use omnisim::compare::{CompareSettings, compare as run_comparison, incomparable};
+use omnisim::gate::{GateReport, comparison_checks};
+use omnisim::metric::{Metric, Scope};
+use omnisim::output::compare::{compare_files, compare_table};
+use omnisim::output::gate::checks_markdown;
+use omnisim::scenario::Limits;
+
+use super::args::{CompareArgs, SimulationArgs};
+use super::files::{file_bytes, print_result, write_outputs};
+use super::scenario_args::{directory_name, load_scenario, output_folder, with_progress};
+use super::{CliError, chart_failure, gate};
+
+/// How many times the scenario's replications `--until-decided` runs at most by default.
+const DEFAULT_CAP_FACTOR: u32 = 10;
+
+pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
+    let simulation = &args.simulation;
+    if args.candidate.is_none() && simulation.overlays.is_empty() && simulation.staffing.is_none() {
+        return Err(CliError::bad_input(
+            "nothing to compare: give a CANDIDATE scenario file, --with OVERLAY or --staffing FILE",
+        ));
+    }
+    let base = load_scenario(&SimulationArgs {
+        overlays: Vec::new(),
+        staffing: None,
+        ..simulation.clone()
+    })?;
+    let candidate = load_scenario(&SimulationArgs {
+        scenario: args
+            .candidate
+            .clone()
+            .unwrap_or_else(|| simulation.scenario.clone()),
+        ..simulation.clone()
+    })?;
+    let problems = incomparable(&base, &candidate);
+    if !problems.is_empty() {
+        return Err(CliError::bad_input(problems.join("\n")).with_hint(
+            "compare scenarios over the same horizon, interval and warm-up (an overlay should change routing or staffing, not [simulation])",
+        ));
+    }
+    let metrics = args
+        .metrics
+        .iter()
+        .map(|name| compared_metric(name))
+        .collect::<Result<Vec<_>, _>>()?;
+    let replications = base.simulation().replications;
+    let until_decided = if args.until_decided {
+        let cap = args
+            .max_replications
+            .unwrap_or(replications.saturating_mul(DEFAULT_CAP_FACTOR))
+            .min(Limits::MAX_REPLICATIONS);
+        if cap < replications {
+            return Err(CliError::bad_input(format!(
+                "--max-replications {cap} is below the scenario's {replications} replications"
+            )));
+        }
+        Some(cap)
+    } else {
+        None
+    };
+    let settings = CompareSettings {
+        metrics,
+        until_decided,
+    };
+    let steps = 2 * u64::from(until_decided.unwrap_or(replications));
+    let mut comparison = with_progress(
+        simulation,
+        steps,
+        "replications (base and candidate)",
+        |execution| run_comparison(&base, &candidate, &settings, execution),
+    )?;
+    if comparison.candidate == comparison.base {
+        comparison.candidate = match &simulation.staffing {
+            Some(path) => format!("{}+{}", comparison.base, stem(path)),
+            None => format!("{} (candidate)", comparison.base),
+        };
+    }
+    let out_dir = output_folder(
+        args.out.as_deref(),
+        base.name(),
+        Some(&format!(
+            "compare_{}",
+            directory_name(&comparison.candidate)
+        )),
+    );
+    let files = compare_files(&comparison, simulation.charts()).map_err(chart_failure)?;
+    let written = write_outputs(&out_dir, &files)?;
+    print_result(
+        args.format,
+        file_bytes(&files, "compare.json"),
+        || compare_table(&comparison),
+        &written,
+    )?;
+    let markdown = String::from_utf8_lossy(file_bytes(&files, "compare.md")).into_owned();
+    gate::append_step_summary(&markdown)?;
+    if args.fail_on_worse || args.junit.is_some() {
+        let name = format!("{} → {}", comparison.base, comparison.candidate);
+        let report = GateReport::new(name, comparison_checks(&comparison), false);
+        if let Some(path) = &args.junit {
+            gate::write_single_file(path, omnisim::output::gate::junit_xml(&report))?;
+        }
+        if args.fail_on_worse && !report.passed {
+            gate::append_step_summary(&checks_markdown(&report))?;
+            return Err(gate::failed(&report).with_hint(
+                "the metrics marked worse above got significantly worse with the candidate",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A metric named on the command line, if `compare` can compare it.
+fn compared_metric(name: &str) -> Result<Metric, CliError> {
+    match Metric::named(name) {
+        Some(metric) if metric.scope() != Scope::Other => Ok(metric),
+        Some(_) => Err(CliError::bad_input(format!(
+            "--metric {name}: not a channel or group metric; compare covers the metrics of summary.json's channels and groups"
+        ))),
+        None => {
+            let names: Vec<&str> = Metric::ALL
+                .iter()
+                .filter(|m| m.scope() != Scope::Other)
+                .map(|m| m.name())
+                .collect();
+            Err(CliError::bad_input(format!(
+                "--metric {name}: unknown metric; metrics are: {}",
+                names.join(", ")
+            )))
+        }
+    }
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "staffing".into())
+}
