@@ -528,3 +528,76 @@ fn comparison(
         intervals,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(better: Better, mean: Option<f64>, ci95: Option<f64>, want: Verdict) {
+        let paired = Estimate { mean, ci95, n: 10 };
+        assert_eq!(
+            verdict(better, &paired),
+            want,
+            "{better:?} {mean:?} ± {ci95:?}"
+        );
+    }
+
+    #[test]
+    fn verdicts_at_their_boundaries() {
+        use Better::{Higher, Lower, Neither};
+        // The interval must exclude zero: touching it is not enough.
+        check(
+            Higher,
+            Some(0.5),
+            Some(0.5),
+            Verdict::NoSignificantDifference,
+        );
+        check(Higher, Some(0.5), Some(0.499_999), Verdict::Better);
+        check(Higher, Some(-0.5), Some(0.499_999), Verdict::Worse);
+        check(
+            Higher,
+            Some(-0.5),
+            Some(0.5),
+            Verdict::NoSignificantDifference,
+        );
+        check(Lower, Some(0.5), Some(0.499_999), Verdict::Worse);
+        check(Lower, Some(-0.5), Some(0.499_999), Verdict::Better);
+        check(Neither, Some(0.5), Some(0.1), Verdict::Higher);
+        check(Neither, Some(-0.5), Some(0.1), Verdict::Lower);
+        check(
+            Neither,
+            Some(0.05),
+            Some(0.1),
+            Verdict::NoSignificantDifference,
+        );
+        // Identical in every replication (a zero mean with a zero width), and one pair equal.
+        check(Higher, Some(0.0), Some(0.0), Verdict::Same);
+        check(Lower, Some(0.0), None, Verdict::Same);
+        // A constant non-zero difference is as significant as it gets.
+        check(Lower, Some(2.0), Some(0.0), Verdict::Worse);
+        // One pair that differs gives no interval; no pair gives nothing.
+        check(Higher, Some(0.3), None, Verdict::NoSignificantDifference);
+        check(Higher, None, None, Verdict::Undefined);
+        assert!(!Verdict::NoSignificantDifference.is_decided());
+        assert!(Verdict::Undefined.is_decided() && Verdict::Same.is_decided());
+    }
+
+    #[test]
+    fn a_comparison_pairs_replications_and_drops_undefined_ones() {
+        // Replication 2 is undefined in the candidate: the pairs are (1, 2) and (3, 5).
+        let comparison = MetricComparison::from_values(
+            Metric::AsaSeconds,
+            &[1.0, 9.0, 3.0],
+            &[2.0, f64::NAN, 5.0],
+        );
+        assert_eq!(comparison.paired.n, 2);
+        assert_eq!(comparison.paired.mean, Some(1.5));
+        assert_eq!(comparison.base.n, 3);
+        assert_eq!(comparison.candidate.n, 2);
+        // Welch over all defined values: 3.5 - 13/3.
+        let unpaired = comparison.unpaired.mean.unwrap();
+        assert!((unpaired - (3.5 - 13.0 / 3.0)).abs() < 1e-12);
+        assert_eq!(comparison.better, Better::Lower);
+    }
+}

@@ -316,6 +316,10 @@ pub fn baseline_checks(summary: &RunSummary, baseline: &Baseline, tolerance: f64
                 let baseline_estimate = Estimate::with_confidence(base.iter().copied(), CONFIDENCE);
                 let current_estimate =
                     Estimate::with_confidence(current.iter().copied(), CONFIDENCE);
+                if baseline_estimate.mean.is_none() && current_estimate.mean.is_none() {
+                    // Undefined in both (a self-service channel's waits): nothing to check.
+                    continue;
+                }
                 let (difference_mean, difference_ci95) = if paired {
                     let difference = Estimate::with_confidence(
                         current.iter().zip(&base).map(|(c, b)| c - b),
@@ -403,4 +407,87 @@ pub fn comparison_checks(comparison: &Comparison) -> Vec<Check> {
             },
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOUND: AssertionLevel = AssertionLevel::Bound;
+    const MEAN: AssertionLevel = AssertionLevel::Mean;
+
+    #[track_caller]
+    fn check(
+        (mean, ci95): (Option<f64>, Option<f64>),
+        at_least: Option<f64>,
+        at_most: Option<f64>,
+        level: AssertionLevel,
+        want: Outcome,
+    ) {
+        let estimate = Estimate { mean, ci95, n: 5 };
+        assert_eq!(
+            assertion_outcome(&estimate, at_least, at_most, level),
+            want,
+            "{mean:?} ± {ci95:?} in [{at_least:?}, {at_most:?}] by {level:?}"
+        );
+    }
+
+    #[test]
+    fn assertions_at_their_boundaries() {
+        use Outcome::{Fail, Inconclusive, Pass};
+        // 0.75 ± 0.25: the interval is [0.5, 1.0], exactly.
+        let estimate = (Some(0.75), Some(0.25));
+        // at_least: the lower bound must reach it; the upper bound missing it fails.
+        check(estimate, Some(0.5), None, BOUND, Pass);
+        check(estimate, Some(0.51), None, BOUND, Inconclusive);
+        check(estimate, Some(1.0), None, BOUND, Inconclusive);
+        check(estimate, Some(1.01), None, BOUND, Fail);
+        // at_most, mirrored.
+        check(estimate, None, Some(1.0), BOUND, Pass);
+        check(estimate, None, Some(0.99), BOUND, Inconclusive);
+        check(estimate, None, Some(0.5), BOUND, Inconclusive);
+        check(estimate, None, Some(0.49), BOUND, Fail);
+        // Both: the worse of the two.
+        check(estimate, Some(0.4), Some(1.1), BOUND, Pass);
+        check(estimate, Some(0.4), Some(0.9), BOUND, Inconclusive);
+        check(estimate, Some(1.05), Some(1.2), BOUND, Fail);
+        // level = "mean": the point estimate alone, never inconclusive.
+        check(estimate, Some(0.75), None, MEAN, Pass);
+        check(estimate, Some(0.76), None, MEAN, Fail);
+        check(estimate, None, Some(0.74), MEAN, Fail);
+        check((Some(0.8), None), Some(0.7), None, MEAN, Pass);
+        // No interval (one replication) or no value: the bound cannot be judged.
+        check((Some(0.8), None), Some(0.7), None, BOUND, Inconclusive);
+        check((None, None), Some(0.7), None, MEAN, Inconclusive);
+    }
+
+    #[test]
+    fn regressions_at_their_boundaries() {
+        use Better::{Higher, Lower, Neither};
+        use Outcome::{Fail, Inconclusive, Pass};
+        let check = |better, mean: f64, half_width: f64, allowed: f64, want: Outcome| {
+            let got = regression_outcome(better, Some(mean), Some(half_width), allowed);
+            assert_eq!(
+                got, want,
+                "{better:?} {mean} ± {half_width}, {allowed} allowed"
+            );
+        };
+        // SLA (higher is better) 3 points down ± 1, 1 point allowed: significantly beyond.
+        check(Higher, -0.03, 0.01, 0.01, Fail);
+        // The interval's end exactly at the allowance is not beyond it.
+        check(Higher, -3.0, 2.0, 1.0, Inconclusive);
+        check(Higher, -3.0, 1.5, 1.0, Fail);
+        check(Higher, -1.0, 0.5, 1.0, Pass);
+        check(Higher, -0.015, 0.01, 0.01, Inconclusive);
+        check(Higher, -0.005, 0.001, 0.01, Pass);
+        check(Higher, 0.05, 0.001, 0.01, Pass);
+        // Waits (lower is better): up is worse.
+        check(Lower, 30.0, 10.0, 15.0, Fail);
+        check(Lower, 20.0, 10.0, 15.0, Inconclusive);
+        check(Lower, -30.0, 1.0, 0.0, Pass);
+        check(Neither, 100.0, 1.0, 0.0, Pass);
+        assert_eq!(regression_outcome(Lower, None, None, 0.0), Inconclusive);
+        assert_eq!(allowed_worsening(Metric::SlaAttainment, 0.9, 0.01), 0.01);
+        assert_eq!(allowed_worsening(Metric::AsaSeconds, 200.0, 0.01), 2.0);
+    }
 }

@@ -216,16 +216,27 @@ fn strictness(report: &GateReport) -> &'static str {
     }
 }
 
-/// The checks for the terminal: a line per check, then the verdict.
+/// The checks for the terminal: every assertion, every baseline or comparison check that did
+/// not pass (those that did are counted; checks.json lists them all), then the verdict.
 pub fn checks_text(report: &GateReport) -> String {
     let mut text = format!("\nchecks ({}):\n", report.name);
-    for check in &report.checks {
+    let shown = |check: &&Check| {
+        check.outcome != Outcome::Pass || matches!(check.detail, Detail::Assertion { .. })
+    };
+    let quiet = report.checks.iter().filter(|c| !shown(c)).count();
+    for check in report.checks.iter().filter(shown) {
         let _ = writeln!(
             text,
             "  {:<12} {}\n               {}",
             outcome_word(check.outcome),
             check_name(check),
             check_reason(check)
+        );
+    }
+    if quiet > 0 {
+        let _ = writeln!(
+            text,
+            "  PASS         {quiet} more comparison(s) within tolerance (checks.json lists every check)"
         );
     }
     let _ = writeln!(

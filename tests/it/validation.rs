@@ -856,6 +856,136 @@ fn disruptions() {
 }
 
 #[test]
+fn assertions() {
+    let assert = |body: &str| with(&format!("[[assert]]\n{body}"));
+    check(
+        &assert("metric = \"sla_attainment\"\nchannel = \"chat\"\nat_least = 0.8"),
+        &[],
+    );
+    check(
+        &assert("metric = \"occupancy\"\ngroup = \"tier1\"\nat_most = 0.9\nlevel = \"mean\""),
+        &[],
+    );
+    check(
+        &assert("metric = \"asa_seconds\"\nchannel = \"chat\"\nat_least = 10\nat_most = 60"),
+        &[],
+    );
+    check(
+        &assert("metric = \"sla\"\nchannel = \"chat\"\nat_least = 0.8"),
+        &[&format!(
+            "assert[0].metric: unknown metric \"sla\"; metrics are: {}",
+            omnisim::metric::Metric::ALL
+                .iter()
+                .filter(|m| m.scope() != omnisim::metric::Scope::Other)
+                .map(|m| m.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )],
+    );
+    check(
+        &assert("metric = \"sla_attainment\"\nchannel = \"chta\"\nat_least = 0.8"),
+        &["assert[0].channel: no channel named \"chta\"; channels are: chat"],
+    );
+    check(
+        &assert("metric = \"occupancy\"\ngroup = \"tier2\"\nat_most = 0.9"),
+        &["assert[0].group: no group named \"tier2\"; groups are: tier1"],
+    );
+    check(
+        &assert("metric = \"occupancy\"\nchannel = \"chat\"\nat_most = 0.9"),
+        &["assert[0].channel: \"occupancy\" is a group metric; name a group (group = \"...\")"],
+    );
+    check(
+        &assert("metric = \"asa_seconds\"\ngroup = \"tier1\"\nat_most = 60"),
+        &[
+            "assert[0].group: \"asa_seconds\" is a channel metric; name a channel (channel = \"...\")",
+        ],
+    );
+    check(
+        &assert("metric = \"asa_seconds\"\nat_most = 60"),
+        &[
+            "assert[0]: say which channel or group \"asa_seconds\" is asserted for (channel = \"...\")",
+        ],
+    );
+    check(
+        &assert("metric = \"handled\"\nchannel = \"chat\"\ngroup = \"tier1\"\nat_least = 1"),
+        &["assert[0]: give channel or group, not both"],
+    );
+    check(
+        &assert("metric = \"channel_switch_rate\"\nchannel = \"chat\"\nat_most = 0.1"),
+        &[
+            "assert[0].metric: \"channel_switch_rate\" is not a channel or group metric; assertions cover the metrics of summary.json's channels and groups",
+        ],
+    );
+    check(
+        &assert("metric = \"sla_attainment\"\nchannel = \"chat\""),
+        &[
+            "assert[0]: give at_least or at_most (or both): the value the metric must reach or stay under",
+        ],
+    );
+    check(
+        &assert("metric = \"sla_attainment\"\nchannel = \"chat\"\nat_least = 80"),
+        &["assert[0].at_least: sla_attainment is a share from 0 to 1 (0.8 for 80%), got 80"],
+    );
+    check(
+        &assert("metric = \"asa_seconds\"\nchannel = \"chat\"\nat_least = 60\nat_most = 30"),
+        &["assert[0]: at_least (60) is above at_most (30); nothing could pass"],
+    );
+    check(
+        &assert("metric = \"asa_seconds\"\nchannel = \"chat\"\nat_most = 30\nlevel = \"lower\""),
+        &[
+            "assert[0].level: expected \"bound\" (the 95% confidence bound must hold) or \"mean\", got \"lower\"",
+        ],
+    );
+    check(
+        &assert("metric = \"cost_per_contact\"\nchannel = \"chat\"\nat_most = 5"),
+        &[
+            "assert[0].metric: cost_per_contact is reported only when the scenario gives a cost (a group's cost_per_hour or a channel's cost_per_contact)",
+        ],
+    );
+    check(
+        &assert("metric = \"asa_seconds\"\nchannel = \"chat\"\nat_mots = 30"),
+        &[
+            "28:1: assert[0].at_mots: unknown field `at_mots`, expected one of `metric`, `channel`, `group`, `at_least`, `at_most`, `level`",
+        ],
+    );
+    check(
+        &with(
+            "[channels.portal]\nkind = \"self_service\"\n[[assert]]\nmetric = \"asa_seconds\"\nchannel = \"portal\"\nat_most = 30",
+        ),
+        &[
+            "assert[0].metric: channel \"portal\" is self-service (no agents), so \"asa_seconds\" is undefined there",
+        ],
+    );
+}
+
+#[test]
+fn an_assertions_file_is_checked_against_the_scenario() {
+    let scenario = parse_scenario_str(VALID, "test").unwrap();
+    let check_file = |text: &str, expected: &[&str]| {
+        let got: Vec<String> = match omnisim::scenario::parse_assertions(text, &scenario) {
+            Ok(assertions) => {
+                assert_eq!(assertions.len(), 1);
+                Vec::new()
+            }
+            Err(problems) => problems.iter().map(describe).collect(),
+        };
+        assert_eq!(got, expected, "{text}");
+    };
+    check_file(
+        "[[assert]]\nmetric = \"sla_attainment\"\nchannel = \"chat\"\nat_least = 0.8",
+        &[],
+    );
+    check_file(
+        "[[assert]]\nmetric = \"sla_attainment\"\nchannel = \"email\"\nat_least = 0.8",
+        &["assert[0].channel: no channel named \"email\"; channels are: chat"],
+    );
+    check_file(
+        "[simulation]\nhorizon = \"1d\"",
+        &["1:2: simulation: unknown field `simulation`, expected `assert`"],
+    );
+}
+
+#[test]
 fn every_problem_is_reported_at_once() {
     check(
         &replace("target = 0.8", "target = 1.5")
