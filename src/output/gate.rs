@@ -216,15 +216,18 @@ fn strictness(report: &GateReport) -> &'static str {
     }
 }
 
+/// Whether a check gets a line of its own: every assertion (the user wrote each), and every
+/// baseline or comparison check that did not pass (those that did are only counted).
+fn is_shown(check: &Check) -> bool {
+    check.outcome != Outcome::Pass || matches!(check.detail, Detail::Assertion { .. })
+}
+
 /// The checks for the terminal: every assertion, every baseline or comparison check that did
 /// not pass (those that did are counted; checks.json lists them all), then the verdict.
 pub fn checks_text(report: &GateReport) -> String {
     let mut text = format!("\nchecks ({}):\n", report.name);
-    let shown = |check: &&Check| {
-        check.outcome != Outcome::Pass || matches!(check.detail, Detail::Assertion { .. })
-    };
-    let quiet = report.checks.iter().filter(|c| !shown(c)).count();
-    for check in report.checks.iter().filter(shown) {
+    let quiet = report.checks.iter().filter(|c| !is_shown(c)).count();
+    for check in report.checks.iter().filter(|c| is_shown(c)) {
         let _ = writeln!(
             text,
             "  {:<12} {}\n               {}",
@@ -262,7 +265,8 @@ pub fn checks_markdown(report: &GateReport) -> String {
         counts(report),
         strictness(report)
     );
-    for check in &report.checks {
+    let quiet = report.checks.iter().filter(|c| !is_shown(c)).count();
+    for check in report.checks.iter().filter(|c| is_shown(c)) {
         let result = match check.outcome {
             Outcome::Pass => "pass",
             Outcome::Fail => "**FAIL**",
@@ -273,6 +277,12 @@ pub fn checks_markdown(report: &GateReport) -> String {
             "| {result} | {} | {} |",
             check_name(check).replace('|', "\\|"),
             check_reason(check).replace('|', "\\|")
+        );
+    }
+    if quiet > 0 {
+        let _ = writeln!(
+            text,
+            "| pass | {quiet} more comparison(s) within tolerance | checks.json lists every check |"
         );
     }
     text

@@ -1,4 +1,4 @@
-//! report.html in a real browser: headless Chromium loads the page, saves a screenshot
+//! report.html (and compare.html) in a real browser: headless Chromium loads the page, saves a screenshot
 //! (kept at `target/tmp/report-screenshot.png` for a person to look at), and a copy of the
 //! page with a checking script reports broken images, empty charts and console errors.
 //!
@@ -160,4 +160,39 @@ fn report_html_renders_in_headless_chromium() {
         messages[0],
         screenshot.display()
     );
+
+    // compare.html: the same look, its one chart drawn, nothing overflowing.
+    let output = Command::new(env!("CARGO_BIN_EXE_omnisim"))
+        .args([
+            "compare",
+            "scenarios/retail_week.toml",
+            "--with",
+            "scenarios/chat_overflow_early.toml",
+            "--replications",
+            "3",
+            "--quiet",
+            "--out",
+        ])
+        .arg(directory.path().join("compare"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let html = std::fs::read_to_string(directory.path().join("compare/compare.html")).unwrap();
+    let checked = directory.path().join("compare_checked.html");
+    std::fs::write(&checked, html.replacen("</body>", CHECK_SCRIPT, 1)).unwrap();
+    let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("compare-screenshot.png");
+    let messages = console_messages(&load_in_chromium(&chromium, &checked, &screenshot));
+    assert_eq!(messages.len(), 1, "console: {messages:#?}");
+    assert!(
+        messages[0].contains("omnisim-check images=0 broken=0 charts=1 empty=0")
+            && messages[0].contains("overflows=false"),
+        "{}",
+        messages[0]
+    );
+    eprintln!("compare.html in Chromium: {}", messages[0]);
 }

@@ -138,6 +138,51 @@ fn every_chart_type_renders_as_png_and_svg() {
 }
 
 #[test]
+fn the_compare_chart_and_page() {
+    // The small run against one more chat agent: a difference panel per channel and group the
+    // change touched (email's SLA stays 100%, so its waits are drawn; the portal is left
+    // out), negative values below the zero line, and compare.html as self-contained as
+    // report.html.
+    let base = parse(SMALL_RUN);
+    let candidate = parse(&SMALL_RUN.replace(
+        "headcount = 3\nconcurrency = 2",
+        "headcount = 4\nconcurrency = 2",
+    ));
+    let comparison = omnisim::compare::compare(
+        &base,
+        &candidate,
+        &omnisim::compare::CompareSettings::default(),
+        Execution::silent(Some(1)),
+    )
+    .unwrap();
+    let figure = omnisim::output::charts::compare_figures::compare_interval_figure(&comparison)
+        .expect("a per-interval metric is compared");
+    let titles: Vec<&str> = figure.panels.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "channel chat: sla_attainment",
+            "channel email: asa_seconds",
+            "group chat_team: occupancy",
+            "group email_team: occupancy"
+        ]
+    );
+    check(&figure);
+    let svg = render_svg(&figure).unwrap();
+    let html = omnisim::output::compare::compare_html(&comparison, &[(figure, svg)]);
+    for forbidden in [
+        "<script", "<link", "<img", "src=", "@import", "url(", "https://",
+    ] {
+        assert!(
+            !html.contains(forbidden),
+            "compare.html contains {forbidden:?}"
+        );
+    }
+    assert_eq!(html.matches("<svg").count(), 1);
+    assert!(html.contains("<h2>Group chat_team</h2>"));
+}
+
+#[test]
 fn rendering_is_deterministic() {
     let figure = &small_run_figures().2[1];
     assert_eq!(render_png(figure).unwrap(), render_png(figure).unwrap());

@@ -2,14 +2,18 @@
 //! (`simulate::run`, `plan`, `run_sweep`, `erlang_report`, then `output::*`), as insta
 //! snapshots in `tests/it/snapshots/`: a small run; the same run with disruptions, so the
 //! paired run without them (and events.csv) is covered; a plan and a sweep of it; the
-//! Erlang calculator. Charts are pictures, checked image by image in `reports`; here their
+//! Erlang calculator; a comparison (one more agent) and the CI gate's checks in every format. Charts are pictures, checked image by image in `reports`; here their
 //! file names are pinned and report.html's inline SVGs are replaced by a placeholder. After an
 //! intended change, review the difference and accept it with `INSTA_UPDATE=always cargo test`
 //! (or `cargo insta review`).
 
+use omnisim::compare::{CompareSettings, compare};
 use omnisim::erlang::report::{ErlangQuestion, erlang_report};
 use omnisim::erlang::staffing::{QueueModel, StaffingTarget};
+use omnisim::gate::{GateReport, assertion_checks, baseline_checks, parse_baseline};
+use omnisim::output::compare::{compare_files, compare_table};
 use omnisim::output::erlang::{erlang_json_bytes, erlang_text};
+use omnisim::output::gate::{checks_json_bytes, checks_markdown, checks_text, junit_xml};
 use omnisim::output::plan::{plan_files, plan_text};
 use omnisim::output::run::run_files;
 use omnisim::output::run::terminal::summary_table;
@@ -157,6 +161,75 @@ fn sweep_files_and_table() {
     check("sweep", &files);
     settings().bind(|| {
         insta::assert_snapshot!("sweep_terminal", sweep_table(&report));
+    });
+}
+
+#[test]
+fn compare_files_and_table() {
+    // The small run against the same run with one more chat agent.
+    let base = parse(SMALL_RUN);
+    let candidate = parse(&SMALL_RUN.replace(
+        "headcount = 3\nconcurrency = 2",
+        "headcount = 4\nconcurrency = 2",
+    ));
+    let comparison = compare(
+        &base,
+        &candidate,
+        &CompareSettings::default(),
+        Execution::silent(Some(1)),
+    )
+    .unwrap();
+    let files = compare_files(&comparison, Charts::Draw).unwrap();
+    check("compare", &files);
+    settings().bind(|| {
+        insta::assert_snapshot!("compare_terminal", compare_table(&comparison));
+        let markdown = files.iter().find(|f| f.name == "compare.md").unwrap();
+        insta::assert_snapshot!(
+            "compare_markdown",
+            String::from_utf8(markdown.bytes.clone()).unwrap()
+        );
+    });
+}
+
+#[test]
+fn gate_checks_in_every_format() {
+    // Assertions that pass, fail and are inconclusive, and a baseline with one agent more.
+    let scenario = parse(&format!(
+        "{SMALL_RUN}
+[[assert]]
+metric = \"sla_attainment\"
+channel = \"chat\"
+at_least = 0.5
+[[assert]]
+metric = \"asa_seconds\"
+channel = \"chat\"
+at_most = 1
+[[assert]]
+metric = \"occupancy\"
+group = \"chat_team\"
+at_most = 0.9
+level = \"mean\"
+"
+    ));
+    let report = simulate::run(&scenario, Execution::silent(Some(1))).unwrap();
+    let better = parse(&SMALL_RUN.replace(
+        "headcount = 3\nconcurrency = 2",
+        "headcount = 4\nconcurrency = 2",
+    ));
+    let baseline_report = simulate::run(&better, Execution::silent(Some(1))).unwrap();
+    let baseline_json = omnisim::output::run::summary_json_bytes(&baseline_report.summary);
+    let baseline = parse_baseline(std::str::from_utf8(&baseline_json).unwrap()).unwrap();
+    let mut checks = assertion_checks(&scenario, &report.summary);
+    checks.extend(baseline_checks(&report.summary, &baseline, 0.01));
+    let gate = GateReport::new(scenario.name(), checks, false);
+    settings().bind(|| {
+        insta::assert_snapshot!("gate_text", checks_text(&gate));
+        insta::assert_snapshot!("gate_markdown", checks_markdown(&gate));
+        insta::assert_snapshot!("gate_junit", junit_xml(&gate));
+        insta::assert_snapshot!(
+            "gate_checks_json",
+            String::from_utf8(checks_json_bytes(&gate)).unwrap()
+        );
     });
 }
 

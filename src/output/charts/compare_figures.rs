@@ -1,11 +1,12 @@
 //! The chart of `omnisim compare`, as data: candidate − base per reporting interval, one
-//! panel per channel (its first compared per-interval metric, SLA attainment by default) and
-//! per group (occupancy), each a line with its paired 95% band around a zero line.
+//! panel per channel (its first compared per-interval metric that changed, SLA attainment by
+//! default) and per group (occupancy), each a line with its paired 95% band around a zero
+//! line. Channels and groups the change left alone in every interval get no panel.
 
 use super::{
     Figure, Orientation, Panel, ReferenceLine, Series, ValueFormat, clock_unit, duration_unit,
 };
-use crate::compare::{Comparison, IntervalComparison};
+use crate::compare::{Comparison, IntervalComparison, Verdict};
 use crate::metric::{Metric, Unit};
 
 /// Most panels drawn (the CSV holds every interval of every channel and group).
@@ -14,16 +15,36 @@ const MAX_PANELS: usize = 12;
 /// The difference-per-interval figure, or `None` when no metric is compared per interval.
 pub fn compare_interval_figure(comparison: &Comparison) -> Option<Figure> {
     let unit = clock_unit(comparison.horizon_seconds);
-    // Entities in the order the CSV lists them, each with its first metric.
-    let mut subjects: Vec<(&'static str, &str, Metric)> = Vec::new();
+    // Entities in the order the CSV lists them, each with its first metric (in the order
+    // compared) that changed in some interval; an entity the change left alone gets no panel.
+    let mut entities: Vec<(&'static str, &str)> = Vec::new();
     for row in &comparison.intervals {
-        if !subjects
-            .iter()
-            .any(|(kind, name, _)| *kind == row.kind && *name == row.name)
-        {
-            subjects.push((row.kind, &row.name, row.comparison.metric));
+        if !entities.contains(&(row.kind, row.name.as_str())) {
+            entities.push((row.kind, &row.name));
         }
     }
+    let subjects: Vec<(&'static str, &str, Metric)> = entities
+        .into_iter()
+        .filter_map(|(kind, name)| {
+            let rows = comparison
+                .intervals
+                .iter()
+                .filter(|row| row.kind == kind && row.name == name);
+            let mut metrics: Vec<Metric> = Vec::new();
+            for row in rows.clone() {
+                if !metrics.contains(&row.comparison.metric) {
+                    metrics.push(row.comparison.metric);
+                }
+            }
+            let metric = metrics.into_iter().find(|metric| {
+                rows.clone().any(|row| {
+                    row.comparison.metric == *metric
+                        && !matches!(row.comparison.verdict, Verdict::Same | Verdict::Undefined)
+                })
+            })?;
+            Some((kind, name, metric))
+        })
+        .collect();
     let panels: Vec<Panel> = subjects
         .iter()
         .take(MAX_PANELS)
@@ -62,7 +83,11 @@ fn difference_panel(
     colour_idx: usize,
 ) -> Panel {
     let (scale, y_label, y_format) = match metric.unit() {
-        Unit::Share => (1.0, format!("{metric} difference"), ValueFormat::Percent),
+        Unit::Share => (
+            1.0,
+            format!("{metric} difference (points)"),
+            ValueFormat::Percent,
+        ),
         Unit::Seconds => {
             let largest = rows
                 .iter()
@@ -85,7 +110,16 @@ fn difference_panel(
         let mean = row.comparison.paired.mean.map_or(f64::NAN, |m| m / scale);
         let half_width = row.comparison.paired.ci95.unwrap_or(0.0) / scale;
         points.push((x, mean));
-        band.push((x, mean - half_width, mean + half_width));
+        // A share cannot change by more than 100 points; an interval with two replications
+        // would otherwise stretch the axis far beyond that.
+        // (f64::max would turn an undefined interval's NaN into a full-height band.)
+        let (low, high) = match metric.unit() {
+            Unit::Share if mean.is_finite() => {
+                ((mean - half_width).max(-1.0), (mean + half_width).min(1.0))
+            }
+            _ => (mean - half_width, mean + half_width),
+        };
+        band.push((x, low, high));
     }
     Panel {
         title: format!("{kind} {name}: {metric}"),

@@ -114,6 +114,8 @@ impl ValueFormat {
                     format!("{value:.1}")
                 }
             }
+            // A tick a hair below zero is still "0%", not "-0%".
+            ValueFormat::Percent if (value * 100.0).abs() < 0.5 => "0%".into(),
             ValueFormat::Percent => format!("{:.0}%", value * 100.0),
             ValueFormat::Clock => format_clock(value * 3600.0, false),
             ValueFormat::Day => {
