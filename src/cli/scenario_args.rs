@@ -50,22 +50,22 @@ pub fn output_folder(out: Option<&Path>, scenario_name: &str, under: Option<&str
     }
 }
 
-/// A folder name from a scenario name: letters, digits, '-', '_' and '.'; others become '_'.
+/// A folder name from a scenario name: letters, digits, '-', '_' and '.'; each run of other
+/// characters becomes one '_' ("retail_week (candidate)" -> "retail_week_candidate").
 pub fn directory_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut cleaned = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+            cleaned.push(c);
+        } else if !cleaned.ends_with('_') {
+            cleaned.push('_');
+        }
+    }
+    let cleaned = cleaned.trim_end_matches('_');
     if cleaned.trim_matches('.').is_empty() {
         "scenario".into()
     } else {
-        cleaned
+        cleaned.to_string()
     }
 }
 
@@ -85,4 +85,20 @@ pub fn with_progress<T>(
     });
     progress.finish();
     result
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn directory_names() {
+        for (name, folder) in [
+            ("retail_week", "retail_week"),
+            ("retail_week+outage_chat", "retail_week_outage_chat"),
+            ("retail_week (candidate)", "retail_week_candidate"),
+            ("..", "scenario"),
+            ("été", "_t"),
+        ] {
+            assert_eq!(super::directory_name(name), folder, "{name}");
+        }
+    }
 }

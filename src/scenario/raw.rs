@@ -55,10 +55,18 @@ pub struct RawAssertion {
     pub metric: String,
     pub channel: Option<String>,
     pub group: Option<String>,
-    pub at_least: Option<f64>,
-    pub at_most: Option<f64>,
+    pub at_least: Option<RawBound>,
+    pub at_most: Option<RawBound>,
     /// "bound" (default: the 95% bound must hold) or "mean" (the point estimate must).
     pub level: Option<String>,
+}
+
+/// An assertion's bound: a number, or a duration ("4h") for a metric in seconds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawBound {
+    Number(f64),
+    Duration(String),
 }
 
 #[derive(Debug, Deserialize)]

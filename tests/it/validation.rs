@@ -871,6 +871,14 @@ fn assertions() {
         &[],
     );
     check(
+        &assert("metric = \"wait_p90_seconds\"\nchannel = \"chat\"\nat_most = \"2m 30s\""),
+        &[],
+    );
+    check(
+        &assert("metric = \"sla_attainment\"\nchannel = \"chat\"\nat_least = \"80%\""),
+        &["assert[0].at_least: sla_attainment is not a duration; give a number, not \"80%\""],
+    );
+    check(
         &assert("metric = \"sla\"\nchannel = \"chat\"\nat_least = 0.8"),
         &[&format!(
             "assert[0].metric: unknown metric \"sla\"; metrics are: {}",

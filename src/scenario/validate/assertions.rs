@@ -1,11 +1,12 @@
 //! `[[assert]]` (in the scenario or a `--assert` file): a metric of summary.json, the channel
-//! or group it is about, `at_least` and/or `at_most`, and `level` ("bound", the default, or
+//! or group it is about, `at_least` and/or `at_most` (numbers; durations such as "4h" for
+//! metrics in seconds), and `level` ("bound", the default, or
 //! "mean"). Every name is checked here, so a misspelt metric or channel fails before the
 //! run, naming its key, and the gate only ever evaluates assertions that can mean something.
 
 use super::checker::{Checker, names_of};
 use crate::metric::{Metric, Scope, Unit};
-use crate::scenario::raw::RawAssertion;
+use crate::scenario::raw::{RawAssertion, RawBound};
 use crate::scenario::{AgentGroup, Assertion, AssertionLevel, Channel, Subject};
 
 /// Metrics that need agents: undefined on a self-service channel.
@@ -126,8 +127,18 @@ fn assertion(
         );
         return None;
     }
-    let at_least = bound(checker, &format!("{key}.at_least"), raw.at_least, metric);
-    let at_most = bound(checker, &format!("{key}.at_most"), raw.at_most, metric);
+    let at_least = bound(
+        checker,
+        &format!("{key}.at_least"),
+        raw.at_least.as_ref(),
+        metric,
+    );
+    let at_most = bound(
+        checker,
+        &format!("{key}.at_most"),
+        raw.at_most.as_ref(),
+        metric,
+    );
     if raw.at_least.is_none() && raw.at_most.is_none() {
         checker.fail(
             key,
@@ -205,9 +216,27 @@ fn metric(checker: &mut Checker, key: &str, raw: &RawAssertion) -> Option<Metric
     }
 }
 
-/// A finite bound; a share's from 0 to 1 (so "80" for 80% is caught).
-fn bound(checker: &mut Checker, key: &str, value: Option<f64>, metric: Metric) -> Option<f64> {
-    let value = value?;
+/// A finite bound; a share's from 0 to 1 (so "80" for 80% is caught); a duration string
+/// ("4h") for a metric in seconds.
+fn bound(
+    checker: &mut Checker,
+    key: &str,
+    value: Option<&RawBound>,
+    metric: Metric,
+) -> Option<f64> {
+    let value = match value? {
+        RawBound::Number(value) => *value,
+        RawBound::Duration(text) if metric.unit() == Unit::Seconds => {
+            return checker.offset(key, text);
+        }
+        RawBound::Duration(text) => {
+            checker.fail(
+                key,
+                format!("{metric} is not a duration; give a number, not \"{text}\""),
+            );
+            return None;
+        }
+    };
     if !value.is_finite() {
         checker.fail(key, format!("must be a number, got {value}"));
         return None;
