@@ -198,3 +198,50 @@ fn the_shift_variant_staffs_from_shifts_and_a_csv_file() {
         assert!(available <= scheduled, "{}", group.name);
     }
 }
+
+#[test]
+fn retail_week_overflows_chat_to_email_and_the_early_overlay_more() {
+    // The shipped rule fires (it converted nothing when it waited for 5 chats in the queue),
+    // and the overlay that offers email from a 1-minute expected wait converts more.
+    let converted = |summary: &omnisim::metrics::summary::RunSummary| {
+        summary
+            .routing
+            .overflows
+            .iter()
+            .map(|overflow| overflow.metrics[&Metric::Converted].mean.unwrap())
+            .sum::<f64>()
+    };
+    let base = check("retail_week.toml", 4);
+    let early = check_with("retail_week.toml", &["chat_overflow_early.toml"], 4);
+    assert!(converted(&base) >= 5.0, "{}", converted(&base));
+    assert!(
+        converted(&early) > 1.5 * converted(&base),
+        "{} against {}",
+        converted(&early),
+        converted(&base)
+    );
+    assert_eq!(early.routing.overflows.len(), 2);
+}
+
+#[test]
+fn retail_weeks_checks_are_valid_and_hold() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let scenario = load_scenario_file(&folder.join("retail_week.toml")).unwrap();
+    let scenario = omnisim::scenario::load_assertions_file(
+        scenario,
+        &folder.join("retail_week_checks.toml"),
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(scenario.assertions().len(), 5);
+    let (summary, _) = simulate(&scenario, None);
+    let checks = omnisim::gate::assertion_checks(&scenario, &summary);
+    for check in &checks {
+        assert_eq!(
+            check.outcome,
+            omnisim::gate::Outcome::Pass,
+            "{} {}",
+            check.subject,
+            check.metric
+        );
+    }
+}
