@@ -37,6 +37,8 @@ pub struct CompareSettings {
     /// `Some(cap)`: after the base's replications, add as many again, batch after batch,
     /// until every verdict is decided or `cap` replications have run.
     pub until_decided: Option<u32>,
+    /// Channels and groups to compare, by name; empty for all of them.
+    pub subjects: Vec<String>,
 }
 
 impl CompareSettings {
@@ -345,6 +347,7 @@ pub fn compare(
             &base_samples,
             &candidate_samples,
             &metrics,
+            &settings.subjects,
             done,
         );
         comparison.notes.splice(0..0, notes.iter().cloned());
@@ -375,6 +378,7 @@ fn comparison(
     base_samples: &SideSamples,
     candidate_samples: &SideSamples,
     metrics: &[Metric],
+    subjects: &[String],
     replications: u32,
 ) -> Comparison {
     let settings = base.simulation();
@@ -425,8 +429,14 @@ fn comparison(
             .filter_map(|(idx, name)| Some((idx, theirs.iter().position(|t| t == name)?)))
             .collect()
     };
-    let channel_pairs = matched(&base_channels, &candidate_channels);
-    let group_pairs = matched(&base_groups, &candidate_groups);
+    let wanted = |pairs: Vec<(usize, usize)>, names: &[&str]| -> Vec<(usize, usize)> {
+        pairs
+            .into_iter()
+            .filter(|&(b, _)| subjects.is_empty() || subjects.iter().any(|s| s == names[b]))
+            .collect()
+    };
+    let channel_pairs = wanted(matched(&base_channels, &candidate_channels), &base_channels);
+    let group_pairs = wanted(matched(&base_groups, &candidate_groups), &base_groups);
     let entity =
         |name: &str, base: &Samples, candidate: &Samples, metrics: &[Metric]| EntityComparison {
             name: name.to_string(),

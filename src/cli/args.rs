@@ -72,8 +72,8 @@ const COMPARE_EXAMPLES: &str = "Examples:
   # does sending chat to email earlier help? (the candidate is the base plus an overlay)
   omnisim compare scenarios/retail_week.toml --with scenarios/chat_overflow_early.toml
 
-  # two scenario files; keep adding replications until every verdict is decided
-  omnisim compare before.toml after.toml --until-decided --max-replications 200
+  # two scenario files; chat's waits only, adding replications until the verdict is decided
+  omnisim compare before.toml after.toml --channel chat --metric asa_seconds --until-decided
 
   # a plan's staffing against today's, on SLA and occupancy only
   omnisim compare scenarios/retail_week.toml --staffing output/retail_week/plan/staffing.toml \\
@@ -110,6 +110,12 @@ pub struct CompareArgs {
     /// [default: the headline metrics].
     #[arg(long = "metric", value_name = "NAME")]
     pub metrics: Vec<String>,
+    /// Compare only this channel; repeat for several [default: every channel and group].
+    #[arg(long = "channel", value_name = "NAME")]
+    pub channels: Vec<String>,
+    /// Compare only this agent group; repeat for several [default: every channel and group].
+    #[arg(long = "group", value_name = "NAME")]
+    pub groups: Vec<String>,
     /// Add replications in batches (as many as the scenario has) until no verdict is "no
     /// significant difference", or --max-replications is reached.
     #[arg(long)]

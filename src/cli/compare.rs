@@ -66,9 +66,37 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     } else {
         None
     };
+    let mut subjects = Vec::new();
+    for (flag, names, known) in [
+        (
+            "--channel",
+            &args.channels,
+            base.channels()
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "--group",
+            &args.groups,
+            base.groups().iter().map(|g| g.name.as_str()).collect(),
+        ),
+    ] {
+        for name in names {
+            if !known.contains(&name.as_str()) {
+                return Err(CliError::bad_input(format!(
+                    "{flag} {name}: the base scenario has no such {}; it has: {}",
+                    &flag[2..],
+                    known.join(", ")
+                )));
+            }
+            subjects.push(name.clone());
+        }
+    }
     let settings = CompareSettings {
         metrics,
         until_decided,
+        subjects,
     };
     let steps = 2 * u64::from(until_decided.unwrap_or(replications));
     let mut comparison = with_progress(

@@ -195,8 +195,21 @@ fn until_decided_equals_running_its_replications_at_once() {
     let settings = CompareSettings {
         metrics: vec![Metric::SlaAttainment, Metric::WaitingAtEnd],
         until_decided: Some(12),
+        subjects: vec!["phone".into(), "phone_team".into()],
     };
     let batched = run(&base, &candidate, &settings);
+    let compared: Vec<(&str, &str, Metric)> = batched
+        .all_metrics()
+        .map(|(kind, name, metric)| (kind, name, metric.metric))
+        .collect();
+    assert_eq!(
+        compared,
+        [
+            ("channel", "phone", Metric::SlaAttainment),
+            ("channel", "phone", Metric::WaitingAtEnd)
+        ],
+        "only the subjects asked for, only their kind's metrics"
+    );
     let until = batched.until_decided.as_ref().unwrap();
     assert_eq!((until.cap, until.batch), (12, 4));
     assert_eq!(batched.replications % 4, 0);

@@ -492,4 +492,10 @@ fn compare_fails_on_worse_only_when_asked_and_explains_bad_arguments() {
     let unknown = compare("more.toml", &["--metric", "speed"]);
     check_exit(&unknown, 2);
     assert!(text(&unknown.stderr).contains("--metric speed: unknown metric"));
+    let unknown = compare("more.toml", &["--channel", "chat"]);
+    check_exit(&unknown, 2);
+    assert!(
+        text(&unknown.stderr)
+            .contains("--channel chat: the base scenario has no such channel; it has: phone")
+    );
 }

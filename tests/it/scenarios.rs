@@ -227,11 +227,9 @@ fn retail_week_overflows_chat_to_email_and_the_early_overlay_more() {
 fn retail_weeks_checks_are_valid_and_hold() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let scenario = load_scenario_file(&folder.join("retail_week.toml")).unwrap();
-    let scenario = omnisim::scenario::load_assertions_file(
-        scenario,
-        &folder.join("retail_week_checks.toml"),
-    )
-    .unwrap_or_else(|error| panic!("{error}"));
+    let scenario =
+        omnisim::scenario::load_assertions_file(scenario, &folder.join("retail_week_checks.toml"))
+            .unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(scenario.assertions().len(), 5);
     let (summary, _) = simulate(&scenario, None);
     let checks = omnisim::gate::assertion_checks(&scenario, &summary);
