@@ -5,16 +5,17 @@
 //! (`scenario::validate`); the `engine` runs one replication of it, consulting pure routing
 //! decisions and streaming its statistics into a recorder; `metrics` turns replications into
 //! estimates with confidence intervals; `simulate` runs a whole scenario (in parallel, with
-//! the paired run without disruptions), `sweep` and `plan` run searches over staffings; and
-//! `output` renders what they found as the bytes of files and the text of the terminal.
-//! `erlang` holds the analytic queueing results the simulator is checked against; `stats`,
-//! `units` and `error` are shared by every layer. The `omnisim` binary's command line lives
-//! beside this library, not in it.
+//! the paired run without disruptions), `sweep` and `plan` run searches over staffings,
+//! `compare` runs two scenarios on the same customers and differences them, `gate` turns a
+//! run into the CI gate's checks; and `output` renders what they found as the bytes of files
+//! and the text of the terminal. `erlang` holds the analytic queueing results the simulator
+//! is checked against; `metric`, `stats`, `units` and `error` are shared by every layer. The
+//! `omnisim` binary's command line lives beside this library, not in it.
 //!
 //! The API boundary: `scenario::{load_scenario_file, load_with_overlays, parse_scenario_str,
-//! Scenario}` in, `simulate::run`, `sweep::run_sweep`, `plan::plan` and
-//! `erlang::report::erlang_report` to compute, `output::*` to render. `engine` and
-//! `metrics` are public for tests, benches and audits, but change more freely.
+//! Scenario}` in, `simulate::run`, `compare::compare`, `gate::*`, `sweep::run_sweep`,
+//! `plan::plan` and `erlang::report::erlang_report` to compute, `output::*` to render.
+//! `engine` and `metrics` are public for tests, benches and audits, but change more freely.
 //!
 //! ```
 //! use omnisim::metric::Metric;
