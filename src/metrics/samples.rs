@@ -219,25 +219,14 @@ pub fn channel_interval_samples(
     results: &[ReplicationResult],
     metrics: &[Metric],
 ) -> Vec<Vec<Samples>> {
-    let settings = scenario.simulation();
-    (0..scenario.channels().len())
-        .map(|channel_idx| {
-            settings
-                .reported_intervals()
-                .map(|interval_idx| {
-                    samples_of(results.iter().map(|result| {
-                        channel_metric_values(
-                            &result.channel_intervals[(channel_idx, interval_idx)],
-                            settings.interval_seconds,
-                        )
-                        .into_iter()
-                        .filter(|(metric, _)| metrics.contains(metric))
-                        .collect()
-                    }))
-                })
-                .collect()
-        })
-        .collect()
+    let seconds = scenario.simulation().interval_seconds;
+    interval_samples(
+        scenario,
+        scenario.channels().len(),
+        results,
+        metrics,
+        |result, cell| channel_metric_values(&result.channel_intervals[cell], seconds),
+    )
 }
 
 /// Per group, then per reported interval: `metrics` in each replication.
@@ -246,20 +235,36 @@ pub fn group_interval_samples(
     results: &[ReplicationResult],
     metrics: &[Metric],
 ) -> Vec<Vec<Samples>> {
-    let settings = scenario.simulation();
-    (0..scenario.groups().len())
-        .map(|group_idx| {
-            settings
+    let seconds = scenario.simulation().interval_seconds;
+    interval_samples(
+        scenario,
+        scenario.groups().len(),
+        results,
+        metrics,
+        |result, cell| group_metric_values(&result.group_intervals[cell], seconds),
+    )
+}
+
+/// Per entity (0..`entities`), then per reported interval: the `metrics` of
+/// `values(result, (entity, interval))` in each replication.
+fn interval_samples(
+    scenario: &Scenario,
+    entities: usize,
+    results: &[ReplicationResult],
+    metrics: &[Metric],
+    values: impl Fn(&ReplicationResult, (usize, usize)) -> Vec<(Metric, f64)>,
+) -> Vec<Vec<Samples>> {
+    (0..entities)
+        .map(|entity_idx| {
+            scenario
+                .simulation()
                 .reported_intervals()
                 .map(|interval_idx| {
                     samples_of(results.iter().map(|result| {
-                        group_metric_values(
-                            &result.group_intervals[(group_idx, interval_idx)],
-                            settings.interval_seconds,
-                        )
-                        .into_iter()
-                        .filter(|(metric, _)| metrics.contains(metric))
-                        .collect()
+                        values(result, (entity_idx, interval_idx))
+                            .into_iter()
+                            .filter(|(metric, _)| metrics.contains(metric))
+                            .collect()
                     }))
                 })
                 .collect()
