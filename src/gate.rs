@@ -42,7 +42,9 @@ pub struct Check {
     /// "channel" or "group".
     pub subject_kind: &'static str,
     pub subject: String,
-    pub metric: Metric,
+    /// Absent for a subject missing from one run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metric: Option<Metric>,
     pub outcome: Outcome,
     pub detail: Detail,
 }
@@ -168,7 +170,7 @@ pub fn assertion_checks(scenario: &Scenario, summary: &RunSummary) -> Vec<Check>
             Check {
                 subject_kind,
                 subject: scenario.subject_name(assertion.subject).to_string(),
-                metric: assertion.metric,
+                metric: Some(assertion.metric),
                 outcome: assertion_outcome(
                     &estimate,
                     assertion.at_least,
@@ -293,7 +295,7 @@ pub fn baseline_checks(summary: &RunSummary, baseline: &Baseline, tolerance: f64
                 checks.push(Check {
                     subject_kind,
                     subject: name.clone(),
-                    metric: Metric::Offered,
+                    metric: None,
                     outcome: Outcome::Inconclusive,
                     detail: Detail::Missing {
                         reason: format!("{subject_kind} {name} is not in the baseline"),
@@ -335,7 +337,7 @@ pub fn baseline_checks(summary: &RunSummary, baseline: &Baseline, tolerance: f64
                 checks.push(Check {
                     subject_kind,
                     subject: name.clone(),
-                    metric: *metric,
+                    metric: Some(*metric),
                     outcome: regression_outcome(
                         metric.better(),
                         difference_mean,
@@ -374,7 +376,7 @@ pub fn baseline_checks(summary: &RunSummary, baseline: &Baseline, tolerance: f64
             checks.push(Check {
                 subject_kind,
                 subject: subject.name.clone(),
-                metric: Metric::Offered,
+                metric: None,
                 outcome: Outcome::Inconclusive,
                 detail: Detail::Missing {
                     reason: format!(
@@ -395,7 +397,7 @@ pub fn comparison_checks(comparison: &Comparison) -> Vec<Check> {
         .map(|(subject_kind, name, metric)| Check {
             subject_kind,
             subject: name.to_string(),
-            metric: metric.metric,
+            metric: Some(metric.metric),
             outcome: if metric.verdict == Verdict::Worse {
                 Outcome::Fail
             } else {

@@ -11,13 +11,14 @@ use super::format::{metric_difference, metric_half_width, metric_value};
 use super::html_page::escape_html;
 use super::json_bytes;
 use crate::gate::{Check, Detail, GateReport, Outcome};
-use crate::metric::{Better, Unit};
+use crate::metric::{Better, Metric, Unit};
 use crate::scenario::AssertionLevel;
 
 /// A check's one-line name: what was checked.
 pub fn check_name(check: &Check) -> String {
     let subject = format!("{} {}", check.subject_kind, check.subject);
-    let unit = check.metric.unit();
+    let unit = check.metric.map_or(Unit::Amount, Metric::unit);
+    let metric = check.metric.map_or("", Metric::name);
     match &check.detail {
         Detail::Assertion {
             at_least,
@@ -36,21 +37,17 @@ pub fn check_name(check: &Check) -> String {
                 AssertionLevel::Bound => "95% bound",
                 AssertionLevel::Mean => "mean",
             };
-            format!(
-                "{subject}: {} {} ({how})",
-                check.metric,
-                bounds.join(" and ")
-            )
+            format!("{subject}: {metric} {} ({how})", bounds.join(" and "))
         }
-        Detail::Regression { .. } => format!("{subject}: {} against the baseline", check.metric),
-        Detail::Comparison { .. } => format!("{subject}: {} not worse", check.metric),
+        Detail::Regression { .. } => format!("{subject}: {metric} against the baseline"),
+        Detail::Comparison { .. } => format!("{subject}: {metric} not worse"),
         Detail::Missing { .. } => subject,
     }
 }
 
 /// Why the check came out as it did, with the numbers.
 pub fn check_reason(check: &Check) -> String {
-    let unit = check.metric.unit();
+    let unit = check.metric.map_or(Unit::Amount, Metric::unit);
     let value = |v: f64| metric_value(unit, Some(v));
     let straddles = |low: f64, high: f64, limit: f64| {
         format!(

@@ -237,7 +237,7 @@ fn retail_weeks_checks_are_valid_and_hold() {
         assert_eq!(
             check.outcome,
             omnisim::gate::Outcome::Pass,
-            "{} {}",
+            "{} {:?}",
             check.subject,
             check.metric
         );
