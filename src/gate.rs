@@ -11,8 +11,8 @@
 //!   interval. A metric fails when it is significantly worse by more than the tolerance
 //!   (points of a share, or a fraction of the baseline's mean for anything else), and is
 //!   inconclusive when its mean is worse by more than the tolerance but not significantly.
-//! - A comparison (`omnisim compare --fail-on-worse`): a metric fails when its verdict is
-//!   "worse".
+//! - A comparison (`omnisim compare --fail-on-worse`): the candidate against the base, with
+//!   the same tolerance rule as a baseline, on the paired differences.
 //!
 //! Checks carry their numbers, not sentences; `output::gate` words them.
 
@@ -73,10 +73,12 @@ pub enum Detail {
         allowed: f64,
         better: Better,
     },
-    /// A compared metric's verdict (`omnisim compare --fail-on-worse`).
+    /// A compared metric's paired difference and verdict (`omnisim compare --fail-on-worse`),
+    /// and how much worse (in the metric's units) the tolerance allows.
     Comparison {
         difference: Estimate,
         verdict: Verdict,
+        allowed: f64,
     },
     /// The subject or metric is in one run and not the other.
     Missing { reason: String },
@@ -390,23 +392,36 @@ pub fn baseline_checks(summary: &RunSummary, baseline: &Baseline, tolerance: f64
     checks
 }
 
-/// A comparison's metrics as checks: "worse" fails, everything else passes.
-pub fn comparison_checks(comparison: &Comparison) -> Vec<Check> {
+/// A comparison's metrics as checks: a metric fails when the candidate is significantly worse
+/// than the base by more than `tolerance` (as for a baseline), and is inconclusive when it is
+/// worse by more than that on average but not significantly.
+pub fn comparison_checks(comparison: &Comparison, tolerance: f64) -> Vec<Check> {
     comparison
         .all_metrics()
-        .map(|(subject_kind, name, metric)| Check {
-            subject_kind,
-            subject: name.to_string(),
-            metric: Some(metric.metric),
-            outcome: if metric.verdict == Verdict::Worse {
-                Outcome::Fail
-            } else {
-                Outcome::Pass
-            },
-            detail: Detail::Comparison {
-                difference: metric.paired,
-                verdict: metric.verdict,
-            },
+        .map(|(subject_kind, name, metric)| {
+            let allowed =
+                allowed_worsening(metric.metric, metric.base.mean.unwrap_or(0.0), tolerance);
+            let outcome = match metric.paired.mean {
+                // Undefined in both (a self-service channel's waits): nothing to fail.
+                None => Outcome::Pass,
+                Some(_) => regression_outcome(
+                    metric.better,
+                    metric.paired.mean,
+                    Some(metric.paired.ci95.unwrap_or(0.0)),
+                    allowed,
+                ),
+            };
+            Check {
+                subject_kind,
+                subject: name.to_string(),
+                metric: Some(metric.metric),
+                outcome,
+                detail: Detail::Comparison {
+                    difference: metric.paired,
+                    verdict: metric.verdict,
+                    allowed,
+                },
+            }
         })
         .collect()
 }

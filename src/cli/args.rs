@@ -95,7 +95,8 @@ compare_intervals.csv, compare.md (a table for a pull request), compare.html and
 compare_intervals chart to output/<base>/compare_<candidate>/ (or --out).
 
 Exit codes: 0 done, 1 failure while running or writing, 2 invalid input, 3 --fail-on-worse
-found a metric worse.";
+found a metric significantly worse by more than --tolerance (default: 1 point of a share, 1% of
+anything else).";
 
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
@@ -123,10 +124,20 @@ pub struct CompareArgs {
     /// Cap for --until-decided [default: 10 times the scenario's replications].
     #[arg(long, requires = "until_decided")]
     pub max_replications: Option<u32>,
-    /// Exit with code 3 when any compared metric is significantly worse.
+    /// Exit with code 3 when any compared metric is significantly worse by more than
+    /// --tolerance.
     #[arg(long)]
     pub fail_on_worse: bool,
-    /// Write every compared metric as a JUnit testcase (failed when worse) to this file.
+    /// Worsening --fail-on-worse allows: points of a share (0.01 = 1 point of SLA), or a
+    /// fraction of the base's value for waits, counts and costs (0.01 = 1%).
+    #[arg(long, default_value_t = 0.01, value_parser = non_negative_argument)]
+    pub tolerance: f64,
+    /// With --fail-on-worse: a metric worse beyond --tolerance on average but not
+    /// significantly (inconclusive) fails too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Write every compared metric as a JUnit testcase (failed when worse beyond --tolerance)
+    /// to this file.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
     /// Folder for the comparison files [default: output/<base>/compare_<candidate>].

@@ -9,8 +9,9 @@ use std::path::Path;
 use omnisim::compare::{CompareSettings, compare as run_comparison, incomparable};
 use omnisim::gate::{GateReport, comparison_checks};
 use omnisim::metric::{Metric, Scope};
+use omnisim::output::OutputFile;
 use omnisim::output::compare::{compare_files, compare_table};
-use omnisim::output::gate::checks_markdown;
+use omnisim::output::gate::{checks_json_bytes, checks_markdown, junit_xml};
 use omnisim::scenario::Limits;
 
 use super::args::{CompareArgs, SimulationArgs};
@@ -119,7 +120,16 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             directory_name(&comparison.candidate)
         )),
     );
-    let files = compare_files(&comparison, simulation.charts()).map_err(chart_failure)?;
+    let mut files = compare_files(&comparison, simulation.charts()).map_err(chart_failure)?;
+    let gated = args.fail_on_worse || args.junit.is_some();
+    let report = GateReport::new(
+        format!("{} → {}", comparison.base, comparison.candidate),
+        comparison_checks(&comparison, args.tolerance),
+        args.strict,
+    );
+    if gated {
+        files.push(OutputFile::new("checks.json", checks_json_bytes(&report)));
+    }
     let written = write_outputs(&out_dir, &files)?;
     print_result(
         args.format,
@@ -129,18 +139,14 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     )?;
     let markdown = String::from_utf8_lossy(file_bytes(&files, "compare.md")).into_owned();
     gate::append_step_summary(&markdown)?;
-    if args.fail_on_worse || args.junit.is_some() {
-        let name = format!("{} → {}", comparison.base, comparison.candidate);
-        let report = GateReport::new(name, comparison_checks(&comparison), false);
-        if let Some(path) = &args.junit {
-            gate::write_single_file(path, omnisim::output::gate::junit_xml(&report))?;
-        }
-        if args.fail_on_worse && !report.passed {
+    if args.fail_on_worse {
+        if !report.passed {
             gate::append_step_summary(&checks_markdown(&report))?;
-            return Err(gate::failed(&report).with_hint(
-                "the metrics marked worse above got significantly worse with the candidate",
-            ));
         }
+        gate::finish(&report, args.junit.as_deref(), args.format)?;
+    } else if let Some(path) = &args.junit {
+        // JUnit alone: the record, without the gate.
+        gate::write_single_file(path, junit_xml(&report))?;
     }
     Ok(())
 }

@@ -152,10 +152,7 @@ pub fn check_reason(check: &Check) -> String {
                 metric_difference(unit, *difference_mean),
                 metric_half_width(unit, *difference_ci95),
             );
-            let allowed_text = match unit {
-                Unit::Share => format!("{:.1} pts", 100.0 * allowed),
-                _ => metric_value(unit, Some(*allowed)),
-            };
+            let allowed_text = allowed_amount(unit, *allowed);
             let direction = match better {
                 Better::Higher => "lower",
                 _ => "higher",
@@ -176,13 +173,35 @@ pub fn check_reason(check: &Check) -> String {
         Detail::Comparison {
             difference,
             verdict,
-        } => format!(
-            "{}: {} {}",
-            verdict.words(),
-            metric_difference(unit, difference.mean),
-            metric_half_width(unit, difference.ci95)
-        ),
+            allowed,
+        } => {
+            let allowed_text = allowed_amount(unit, *allowed);
+            let change = format!(
+                "{}: {} {}",
+                verdict.words(),
+                metric_difference(unit, difference.mean),
+                metric_half_width(unit, difference.ci95)
+            );
+            match check.outcome {
+                _ if difference.mean.is_none() => change,
+                Outcome::Fail => {
+                    format!("{change}; significantly worse by more than the {allowed_text} allowed")
+                }
+                Outcome::Inconclusive => format!(
+                    "{change}; worse by more than the {allowed_text} allowed on average, but not significantly"
+                ),
+                Outcome::Pass => format!("{change}; within the {allowed_text} allowed"),
+            }
+        }
         Detail::Missing { reason } => reason.clone(),
+    }
+}
+
+/// The worsening a tolerance allows, in the metric's units: "1.0 pts", "22.4s".
+fn allowed_amount(unit: Unit, allowed: f64) -> String {
+    match unit {
+        Unit::Share => format!("{:.1} pts", 100.0 * allowed),
+        _ => metric_value(unit, Some(allowed)),
     }
 }
 

@@ -472,7 +472,17 @@ fn compare_fails_on_worse_only_when_asked_and_explains_bad_arguments() {
     ] {
         assert!(dir.path().join("cmp").join(file).exists(), "{file}");
     }
+    assert!(
+        text(&worse.stdout).contains("FAIL         channel phone: sla_attainment not worse"),
+        "{}",
+        text(&worse.stdout)
+    );
     check_exit(&compare("fewer.toml", &[]), 0);
+    // Worse, but within a generous tolerance (50 points, 5000%): the gate lets it through.
+    check_exit(
+        &compare("fewer.toml", &["--fail-on-worse", "--tolerance", "50"]),
+        0,
+    );
     check_exit(&compare("more.toml", &["--fail-on-worse"]), 0);
     // Nothing to compare, a different horizon, an unknown metric: exit 2.
     let alone = omnisim(dir.path(), &["compare", "gate.toml"], &[]);
