@@ -17,6 +17,18 @@ pub type Figures = IndexMap<Metric, Estimate>;
 /// and regression checks are computed from.
 pub type Samples = IndexMap<Metric, Vec<f64>>;
 
+/// Samples from one list of values per replication (each list names the same metrics in the
+/// same order).
+pub fn samples_of(per_replication: impl Iterator<Item = Vec<(Metric, f64)>>) -> Samples {
+    let mut samples = Samples::new();
+    for values in per_replication {
+        for (metric, value) in values {
+            samples.entry(metric).or_default().push(value);
+        }
+    }
+    samples
+}
+
 /// The estimate (mean and 95% half-width) of every metric in `samples`, in the same order.
 pub fn figures_of(samples: &Samples) -> Figures {
     samples

@@ -14,11 +14,10 @@
 
 use serde::Serialize;
 
-use super::samples::samples_of;
 use crate::engine::ReplicationResult;
 use crate::engine::counts::ChannelIntervalCounts;
 use crate::engine::waits::wait_distribution_points_seconds;
-use crate::metric::{Metric, Samples};
+use crate::metric::{Metric, Samples, samples_of};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, ratio};
 

@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 
 use crate::engine::ReplicationResult;
 use crate::engine::counts::{ChannelIntervalCounts, GroupIntervalCounts};
-use crate::metric::{Figures, Metric, Samples, figures_of};
+use crate::metric::{Figures, Metric, Samples, figures_of, samples_of};
 use crate::scenario::Scenario;
 use crate::stats::ratio;
 
@@ -135,18 +135,6 @@ pub(crate) fn estimates(
     per_replication: impl Fn(&ReplicationResult) -> Vec<(Metric, f64)>,
 ) -> Figures {
     figures_of(&samples_of(results.iter().map(per_replication)))
-}
-
-/// Samples from one list of values per replication (each list names the same metrics in the
-/// same order).
-pub(crate) fn samples_of(per_replication: impl Iterator<Item = Vec<(Metric, f64)>>) -> Samples {
-    let mut samples = Samples::new();
-    for values in per_replication {
-        for (metric, value) in values {
-            samples.entry(metric).or_default().push(value);
-        }
-    }
-    samples
 }
 
 /// The `metrics` of `samples` replication by replication, NaN written as absent.
