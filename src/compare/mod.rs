@@ -178,17 +178,19 @@ impl SideSamples {
         let (results, _) = run_replication_range(scenario, range, execution)?;
         append_each(&mut self.channels, channel_samples(scenario, &results));
         append_each(&mut self.groups, group_samples(scenario, &results));
-        let channel_intervals = channel_interval_samples(scenario, &results, interval_metrics);
-        let group_intervals = group_interval_samples(scenario, &results, interval_metrics);
-        if self.channel_intervals.is_empty() {
-            self.channel_intervals = channel_intervals;
-            self.group_intervals = group_intervals;
-        } else {
-            for (all, batch) in self.channel_intervals.iter_mut().zip(channel_intervals) {
-                append_each(all, batch);
-            }
-            for (all, batch) in self.group_intervals.iter_mut().zip(group_intervals) {
-                append_each(all, batch);
+        for (all, batch) in [
+            (
+                &mut self.channel_intervals,
+                channel_interval_samples(scenario, &results, interval_metrics),
+            ),
+            (
+                &mut self.group_intervals,
+                group_interval_samples(scenario, &results, interval_metrics),
+            ),
+        ] {
+            all.resize_with(batch.len(), Vec::new);
+            for (entity, new) in all.iter_mut().zip(batch) {
+                append_each(entity, new);
             }
         }
         Ok(())
@@ -287,6 +289,7 @@ fn comparison(
         .collect();
     let base_groups: Vec<&str> = base.groups().iter().map(|g| g.name.as_str()).collect();
     let candidate_groups: Vec<&str> = candidate.groups().iter().map(|g| g.name.as_str()).collect();
+    let mut channels_differ = false;
     for (kind, ours, theirs, side) in [
         ("channel", &base_channels, &candidate_channels, "base"),
         ("channel", &candidate_channels, &base_channels, "candidate"),
@@ -295,15 +298,10 @@ fn comparison(
     ] {
         for name in ours.iter().filter(|name| !theirs.contains(name)) {
             notes.push(format!("{kind} {name} is only in the {side}; not compared"));
+            channels_differ |= kind == "channel";
         }
     }
-    if base_channels
-        .iter()
-        .any(|name| !candidate_channels.contains(name))
-        || candidate_channels
-            .iter()
-            .any(|name| !base_channels.contains(name))
-    {
+    if channels_differ {
         notes.push(
             "random streams are keyed by channel name: the channels both have still see the same arrivals, attributes, work and patience".into(),
         );

@@ -152,48 +152,51 @@ pub fn check_reason(check: &Check) -> String {
                 metric_difference(unit, *difference_mean),
                 metric_half_width(unit, *difference_ci95),
             );
-            let allowed_text = allowed_amount(unit, *allowed);
-            let direction = match better {
-                Better::Higher => "lower",
-                _ => "higher",
-            };
-            match check.outcome {
-                Outcome::Fail => format!(
-                    "{change}; significantly {direction} (worse) by more than the {allowed_text} allowed"
-                ),
-                Outcome::Inconclusive if difference_mean.is_none() => {
-                    format!("{change}; undefined in one of the runs")
-                }
-                Outcome::Inconclusive => format!(
-                    "{change}; worse by more than the {allowed_text} allowed on average, but not significantly; more replications would decide"
-                ),
-                Outcome::Pass => format!("{change}; within the {allowed_text} allowed"),
+            if difference_mean.is_none() {
+                return format!("{change}; undefined in one of the runs");
             }
+            let worse = match better {
+                Better::Higher => "lower (worse)",
+                _ => "higher (worse)",
+            };
+            format!(
+                "{change}; {}",
+                tolerance_verdict(check.outcome, worse, allowed_amount(unit, *allowed))
+            )
         }
         Detail::Comparison {
             difference,
             verdict,
             allowed,
         } => {
-            let allowed_text = allowed_amount(unit, *allowed);
             let change = format!(
                 "{}: {} {}",
                 verdict.words(),
                 metric_difference(unit, difference.mean),
                 metric_half_width(unit, difference.ci95)
             );
-            match check.outcome {
-                _ if difference.mean.is_none() => change,
-                Outcome::Fail => {
-                    format!("{change}; significantly worse by more than the {allowed_text} allowed")
-                }
-                Outcome::Inconclusive => format!(
-                    "{change}; worse by more than the {allowed_text} allowed on average, but not significantly"
-                ),
-                Outcome::Pass => format!("{change}; within the {allowed_text} allowed"),
+            if difference.mean.is_none() {
+                return change;
             }
+            format!(
+                "{change}; {}",
+                tolerance_verdict(check.outcome, "worse", allowed_amount(unit, *allowed))
+            )
         }
         Detail::Missing { reason } => reason.clone(),
+    }
+}
+
+/// What a tolerance check concluded, in words: the same for a baseline and a comparison.
+fn tolerance_verdict(outcome: Outcome, worse: &str, allowed: String) -> String {
+    match outcome {
+        Outcome::Fail => {
+            format!("significantly {worse} by more than the {allowed} allowed")
+        }
+        Outcome::Inconclusive => format!(
+            "worse by more than the {allowed} allowed on average, but not significantly; more replications would decide"
+        ),
+        Outcome::Pass => format!("within the {allowed} allowed"),
     }
 }
 
