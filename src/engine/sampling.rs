@@ -154,3 +154,34 @@ mod tests {
         });
     }
 }
+
+#[cfg(test)]
+mod limits {
+    use super::*;
+    use crate::engine::rng::{StreamPurpose, stream};
+    use crate::scenario::Limits;
+
+    /// Every distribution validation lets through builds and draws finite, non-negative
+    /// durations, at the corners of the allowed CVs and of the durations a scenario can
+    /// write (a nanosecond to the largest `humantime` value). A CV of 1e200 used to panic here.
+    #[test]
+    fn samplers_build_at_the_validated_limits() {
+        let (low_cv, high_cv) = Limits::CV_RANGE;
+        let mut rng = stream(1, 0, StreamPurpose::HandleTime { channel: "limits" });
+        for mean in [1e-9, 1.0, 3.0e7, 1.8e19] {
+            for cv in [low_cv, 1.0, high_cv] {
+                for distribution in [
+                    Distribution::LogNormal { mean, cv },
+                    Distribution::Gamma { mean, cv },
+                    Distribution::Exponential { mean },
+                ] {
+                    let sampler = Sampler::new(&distribution);
+                    for _ in 0..1_000 {
+                        let draw = sampler.sample(&mut rng);
+                        assert!(draw.is_finite() && draw >= 0.0, "{distribution:?}: {draw}");
+                    }
+                }
+            }
+        }
+    }
+}

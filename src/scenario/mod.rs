@@ -55,6 +55,15 @@ impl Limits {
     pub const MAX_DISRUPTIONS: usize = 200;
     /// Shift patterns per group.
     pub const MAX_SHIFTS: usize = 1_000;
+    /// A channel's arrival rate at any moment, per hour (about 2,800 a second).
+    pub const MAX_RATE_PER_HOUR: f64 = 1.0e7;
+    /// A daily or weekly volume.
+    pub const MAX_VOLUME: f64 = 1.0e9;
+    /// A distribution's coefficient of variation: below it use `fixed`; above it the mean
+    /// says nothing (rand_distr cannot even build the lognormal near 1e154).
+    pub const CV_RANGE: (f64, f64) = (1.0e-3, 100.0);
+    /// A cost per hour or per contact, in any currency.
+    pub const MAX_COST: f64 = 1.0e6;
 }
 
 /// A validated scenario. Its fields are private: only validation builds one, and the few

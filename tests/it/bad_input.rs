@@ -87,6 +87,11 @@ fn one_mistake_per_section_exits_2_and_writes_nothing() {
     );
     check(
         &replace("daily_volume = 100", "daily_volume = 1e12"),
+        &["arrivals.chat.daily_volume", "at most 1e9; got 1e12"],
+    );
+    check(
+        &replace("daily_volume = 100", "daily_volume = 1e9")
+            .replace("horizon = \"1d\"", "horizon = \"30d\""),
         &["arrivals", "contacts per replication"],
     );
     check(

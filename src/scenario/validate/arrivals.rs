@@ -3,7 +3,7 @@
 
 use super::checker::Checker;
 use crate::scenario::raw::RawArrivals;
-use crate::scenario::{ArrivalProfile, SimulationSettings};
+use crate::scenario::{ArrivalProfile, Limits, SimulationSettings};
 use crate::units::{SECONDS_PER_DAY, SECONDS_PER_WEEK};
 
 pub(crate) fn arrivals(
@@ -51,8 +51,12 @@ pub(crate) fn arrivals(
     };
     match chosen[0] {
         "rate_per_hour" => {
-            let rate =
-                checker.positive_number(&format!("{key}.rate_per_hour"), raw.rate_per_hour?)?;
+            let rate = checker.number_in(
+                &format!("{key}.rate_per_hour"),
+                raw.rate_per_hour?,
+                (f64::MIN_POSITIVE, Limits::MAX_RATE_PER_HOUR),
+                "contacts per hour",
+            )?;
             Some(ArrivalProfile {
                 cycle_seconds: SECONDS_PER_WEEK,
                 segment_starts: vec![0.0],
@@ -62,6 +66,8 @@ pub(crate) fn arrivals(
         "per_interval" => {
             let counts = raw.per_interval.as_deref().unwrap_or(&[]);
             let sub_key = format!("{key}.per_interval");
+            let interval = simulation.interval_seconds;
+            let most = Limits::MAX_RATE_PER_HOUR * interval / 3600.0;
             if counts.is_empty()
                 || counts.iter().any(|c| !c.is_finite() || *c < 0.0)
                 || counts.iter().sum::<f64>() <= 0.0
@@ -69,7 +75,17 @@ pub(crate) fn arrivals(
                 checker.fail(&sub_key, "give the expected contacts per reporting interval: non-negative numbers, not all zero");
                 return None;
             }
-            let interval = simulation.interval_seconds;
+            if let Some(idx) = counts.iter().position(|c| *c > most) {
+                checker.fail(
+                    &format!("{sub_key}[{idx}]"),
+                    format!(
+                        "{} contacts in one interval is more than {most} ({} an hour)",
+                        counts[idx],
+                        Limits::MAX_RATE_PER_HOUR
+                    ),
+                );
+                return None;
+            }
             Some(ArrivalProfile {
                 cycle_seconds: interval * counts.len() as f64,
                 segment_starts: (0..counts.len()).map(|idx| idx as f64 * interval).collect(),
@@ -77,13 +93,21 @@ pub(crate) fn arrivals(
             })
         }
         "daily_volume" => {
-            let volume =
-                checker.positive_number(&format!("{key}.daily_volume"), raw.daily_volume?)?;
+            let volume = checker.number_in(
+                &format!("{key}.daily_volume"),
+                raw.daily_volume?,
+                (f64::MIN_POSITIVE, Limits::MAX_VOLUME),
+                "contacts a day",
+            )?;
             Some(shaped_profile(volume, &[1.0], &intraday?, SECONDS_PER_DAY))
         }
         _ => {
-            let volume =
-                checker.positive_number(&format!("{key}.weekly_volume"), raw.weekly_volume?);
+            let volume = checker.number_in(
+                &format!("{key}.weekly_volume"),
+                raw.weekly_volume?,
+                (f64::MIN_POSITIVE, Limits::MAX_VOLUME),
+                "contacts a week",
+            );
             let day_shares = match &raw.day_shares {
                 Some(values) if values.len() != 7 => {
                     checker.fail(

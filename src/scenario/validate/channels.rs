@@ -117,14 +117,10 @@ pub(crate) fn channel(
         }
     };
     let cost_per_contact = match raw.cost_per_contact {
-        Some(cost) if !(cost.is_finite() && cost >= 0.0) => {
-            checker.fail(
-                &format!("{key}.cost_per_contact"),
-                format!("must be a cost of 0 or more per contact, got {cost}"),
-            );
-            None
-        }
-        cost => Some(cost),
+        Some(cost) => checker
+            .cost(&format!("{key}.cost_per_contact"), Some(cost), "contact")
+            .map(Some),
+        None => Some(None),
     };
     let (sla, handle_time) = if needs_agents {
         (Some(sla?), Some(handle_time?))

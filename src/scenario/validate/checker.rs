@@ -1,9 +1,10 @@
 //! The bottom of validation: `Checker` collects every problem (key path and reason) and
-//! checks single values (durations, positive numbers, shares, probabilities), and it holds
+//! checks single values (durations, bounded numbers, shares, probabilities, costs), and it holds
 //! the one way a name written in a scenario is looked up among the names the scenario
 //! defines. It imports nothing else of validation.
 
 use crate::error::ScenarioProblem;
+use crate::scenario::Limits;
 use crate::units::parse_duration_seconds;
 
 /// How far from 1 a list of shares may sum (rounding in hand-written decimals).
@@ -48,11 +49,27 @@ impl Checker {
         }
     }
 
-    pub(crate) fn positive_number(&mut self, key: &str, value: f64) -> Option<f64> {
-        if value.is_finite() && value > 0.0 {
+    /// A finite number in `low..=high` (`what` describes it, `hint` says what to do instead
+    /// when it is out of range), or a problem at `key`.
+    pub(crate) fn number_in(
+        &mut self,
+        key: &str,
+        value: f64,
+        (low, high): (f64, f64),
+        what: &str,
+    ) -> Option<f64> {
+        if value.is_finite() && value >= low && value <= high {
             Some(value)
         } else {
-            self.fail(key, format!("must be a positive number, got {value}"));
+            let range = if low == f64::MIN_POSITIVE {
+                format!("more than 0 and at most {}", shown_number(high))
+            } else {
+                format!("from {} to {}", shown_number(low), shown_number(high))
+            };
+            self.fail(
+                key,
+                format!("must be {what}, {range}; got {}", shown_number(value)),
+            );
             None
         }
     }
@@ -99,10 +116,14 @@ impl Checker {
     /// A cost of 0 or more (`per` says per what, for the message).
     pub(crate) fn cost(&mut self, key: &str, value: Option<f64>, per: &str) -> Option<f64> {
         match value {
-            Some(cost) if !(cost.is_finite() && cost >= 0.0) => {
+            Some(cost) if !(cost.is_finite() && (0.0..=Limits::MAX_COST).contains(&cost)) => {
                 self.fail(
                     key,
-                    format!("must be a cost of 0 or more per {per}, got {cost}"),
+                    format!(
+                        "must be a cost from 0 to {} per {per}, got {}",
+                        shown_number(Limits::MAX_COST),
+                        shown_number(cost)
+                    ),
                 );
                 None
             }
@@ -173,6 +194,17 @@ impl Checker {
             flags[idx] = true;
         }
         Some(flags)
+    }
+}
+
+/// A number as a message shows it: as written for everyday sizes, in scientific notation
+/// for the huge and tiny ones a fuzzer writes (1e300, not 301 digits).
+pub(crate) fn shown_number(value: f64) -> String {
+    let magnitude = value.abs();
+    if value.is_finite() && magnitude != 0.0 && !(1e-4..1e9).contains(&magnitude) {
+        format!("{value:e}")
+    } else {
+        format!("{value}")
     }
 }
 

@@ -94,7 +94,8 @@ pub(crate) fn sizes(checker: &mut Checker, scenario: &Scenario) {
             ),
         );
     }
-    if expected > Limits::MAX_EXPECTED_CONTACTS {
+    // NaN (an overflowing rate) fails too.
+    if expected.is_nan() || expected > Limits::MAX_EXPECTED_CONTACTS {
         checker.fail(
             "arrivals",
             format!(

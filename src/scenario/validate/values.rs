@@ -95,7 +95,12 @@ pub(crate) fn distribution(
         Family::LogNormal => {
             let mean = mean(checker);
             let cv = match raw.cv {
-                Some(cv) => checker.positive_number(&format!("{key}.cv"), cv),
+                Some(cv) => checker.number_in(
+                    &format!("{key}.cv"),
+                    cv,
+                    Limits::CV_RANGE,
+                    "a coefficient of variation (use distribution = \"fixed\" for none)",
+                ),
                 None => {
                     checker.fail(
                         &format!("{key}.cv"),
@@ -112,10 +117,23 @@ pub(crate) fn distribution(
         Family::Gamma => {
             let mean = mean(checker);
             let cv = match (raw.cv, raw.shape) {
-                (Some(cv), None) => checker.positive_number(&format!("{key}.cv"), cv),
-                (None, Some(shape)) => checker
-                    .positive_number(&format!("{key}.shape"), shape)
-                    .map(|shape| 1.0 / shape.sqrt()),
+                (Some(cv), None) => checker.number_in(
+                    &format!("{key}.cv"),
+                    cv,
+                    Limits::CV_RANGE,
+                    "a coefficient of variation (use distribution = \"fixed\" for none)",
+                ),
+                (None, Some(shape)) => {
+                    let (low_cv, high_cv) = Limits::CV_RANGE;
+                    checker
+                        .number_in(
+                            &format!("{key}.shape"),
+                            shape,
+                            (1.0 / (high_cv * high_cv), 1.0 / (low_cv * low_cv)),
+                            "a gamma shape",
+                        )
+                        .map(|shape| 1.0 / shape.sqrt())
+                }
                 _ => {
                     checker.fail(key, "gamma needs exactly one of cv or shape");
                     None
