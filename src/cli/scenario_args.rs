@@ -77,18 +77,57 @@ pub fn with_progress<T>(
     what: &str,
     work: impl FnOnce(Execution<'_>) -> T,
 ) -> T {
+    let threads = args.threads.map(|requested| {
+        let (threads, note) = clamp_threads(requested, available_cores());
+        if let Some(note) = note
+            && !args.quiet
+        {
+            eprintln!("note: {note}");
+        }
+        threads
+    });
     let progress = Progress::new(steps, what, args.quiet);
     let step = || progress.step();
     let result = work(Execution {
-        threads: args.threads,
+        threads,
         on_replication: &step,
     });
     progress.finish();
     result
 }
 
+/// The cores this process may use (1 when the system cannot say).
+fn available_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// `--threads` as used: more threads than cores only adds switching (and 10,000 of them
+/// once exhausted memory), so a count above `cores` is lowered to it, with a note. Results
+/// never depend on the thread count, so nothing but speed changes.
+fn clamp_threads(requested: usize, cores: usize) -> (usize, Option<String>) {
+    if requested > cores {
+        (
+            cores,
+            Some(format!(
+                "--threads {requested} is more than the {cores} core(s) this machine has; using {cores}"
+            )),
+        )
+    } else {
+        (requested, None)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn thread_counts_above_the_cores_are_clamped() {
+        assert_eq!(super::clamp_threads(2, 2), (2, None));
+        assert_eq!(super::clamp_threads(1, 8), (1, None));
+        let (threads, note) = super::clamp_threads(10_000, 2);
+        assert_eq!(threads, 2);
+        assert!(note.unwrap().contains("--threads 10000"));
+    }
+
     #[test]
     fn directory_names() {
         for (name, folder) in [
