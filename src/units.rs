@@ -125,6 +125,35 @@ pub fn parse_time_point_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
+/// A count with thousands separators ("1,247").
+pub fn thousands(value: f64) -> String {
+    let digits = format!("{:.0}", value.max(0.0));
+    let mut grouped = String::new();
+    for (idx, digit) in digits.chars().enumerate() {
+        if idx > 0 && (digits.len() - idx) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+/// A size in bytes as people read it: "640 KB", "3.1 GB" (powers of 1000).
+pub fn format_bytes(bytes: f64) -> String {
+    let units = ["bytes", "KB", "MB", "GB", "TB", "PB"];
+    let mut value = bytes.max(0.0);
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < units.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 || value >= 10.0 {
+        format!("{value:.0} {}", units[unit])
+    } else {
+        format!("{value:.1} {}", units[unit])
+    }
+}
+
 /// Formats seconds compactly for messages and reports: "45s", "4m", "2h 30m", "7d".
 pub fn format_duration(seconds: f64) -> String {
     if !seconds.is_finite() {

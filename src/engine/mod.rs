@@ -80,6 +80,24 @@ pub struct ReplicationResult {
     pub contacts_generated: u64,
     /// Most contacts alive at once: the size of the contact slab.
     pub peak_live_contacts: usize,
+    /// Set when the replication was stopped before the horizon because more than
+    /// `MAX_CONTACTS_IN_SYSTEM` contacts were in the system at once (an unstable system).
+    pub stopped_early: Option<EarlyStop>,
+}
+
+/// Contacts in the system (waiting or in service) at which a replication stops: the queue of
+/// an overloaded system without abandonment grows without bound, and past this point
+/// (about 300 MB per replication running) it would only exhaust memory. Documented in
+/// README; the report says which replications stopped and when.
+pub const MAX_CONTACTS_IN_SYSTEM: usize = 2_000_000;
+
+/// Where and why a replication stopped before its horizon.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EarlyStop {
+    /// Simulated time of the stop, seconds from the start.
+    pub time_seconds: f64,
+    /// Contacts in the system at that moment.
+    pub contacts_in_system: usize,
 }
 
 /// What is drawn about a new contact before it arrives.
@@ -177,6 +195,8 @@ struct Simulation<'a> {
     stale_events: usize,
     /// Reused buffer of agents to dispatch when a channel opens.
     scratch_agents: Vec<u32>,
+    /// Reused buffer of agents coming on shift (`set_headcount`).
+    scratch_joining: Vec<u32>,
     /// Contacts can move between channels, so customer issues are tracked.
     tracking_issues: bool,
     /// Agents' busy time is tracked (for least-occupied selection).
@@ -189,6 +209,8 @@ struct Simulation<'a> {
     disruption: disruption::DisruptionState,
     /// Invariant checks, in audited runs only.
     audit: Option<audit::Audit>,
+    /// Set when the run stopped at `MAX_CONTACTS_IN_SYSTEM`.
+    stopped_early: Option<EarlyStop>,
 }
 
 impl<'a> Simulation<'a> {
@@ -237,11 +259,7 @@ impl<'a> Simulation<'a> {
         let mut conversations = Vec::new();
         for (group_idx, group) in scenario.groups().iter().enumerate() {
             let n_agents = group.headcount.max();
-            pools.push(GroupPool {
-                first_agent: agents.len() as u32,
-                n_agents,
-                ..GroupPool::default()
-            });
+            pools.push(GroupPool::new(agents.len() as u32, n_agents));
             let capacity_units = group.concurrency as u16;
             for _ in 0..n_agents {
                 let conversation_offset = (group.concurrency_slowdown > 0.0).then(|| {
@@ -301,6 +319,7 @@ impl<'a> Simulation<'a> {
             contacts_generated: 0,
             stale_events: 0,
             scratch_agents: Vec::new(),
+            scratch_joining: Vec::new(),
             tracking_issues: !scenario.channel_flows().is_empty(),
             tracking_occupancy: routing.agent_selection
                 == crate::scenario::AgentSelection::LeastOccupied,
@@ -317,6 +336,7 @@ impl<'a> Simulation<'a> {
             staffing: staffing::StaffingState::new(scenario),
             disruption: disruption::DisruptionState::new(scenario, replication),
             audit: None,
+            stopped_early: None,
         }
     }
 
@@ -370,9 +390,21 @@ impl<'a> Simulation<'a> {
             if self.audit.is_some() {
                 self.audit_after_event();
             }
+            // The slab only grows when every slot is taken, so its length is the number in
+            // the system at its peak: one comparison per event.
+            if self.slab.contacts.len() > MAX_CONTACTS_IN_SYSTEM {
+                self.stopped_early = Some(EarlyStop {
+                    time_seconds: self.now,
+                    contacts_in_system: self.slab.contacts.len(),
+                });
+                break;
+            }
         }
-        self.now = self.horizon;
-        self.recorder.roll_interval(self.horizon, None);
+        let end = self
+            .stopped_early
+            .map_or(self.horizon, |stop| stop.time_seconds);
+        self.now = end;
+        self.recorder.roll_interval(end, None);
     }
 
     #[inline]
@@ -479,6 +511,7 @@ impl<'a> Simulation<'a> {
             events_processed: self.events_processed,
             contacts_generated: self.contacts_generated,
             peak_live_contacts: self.slab.contacts.len(),
+            stopped_early: self.stopped_early,
         }
     }
 }

@@ -174,6 +174,7 @@ impl Simulation<'_> {
         pool.busy_units -= u32::from(units);
         if leaves {
             pool.logged_in -= 1;
+            pool.note_status(agent_idx, AgentStatus::Off);
         }
         self.recorder
             .group_changed(group_idx, now, pool.logged_in, pool.busy_units);

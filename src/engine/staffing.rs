@@ -131,28 +131,20 @@ impl Simulation<'_> {
     /// contacts (`finish`) or hands them back to the queues (`requeue`). Agents coming on
     /// shift are those still finishing work first, then the first agents off shift.
     fn set_headcount(&mut self, group_idx: usize, target: u32, policy: InServiceAtShiftEnd) {
-        let agent_range = {
-            let pool = &self.pools[group_idx];
-            pool.first_agent..pool.first_agent + pool.n_agents
-        };
-        let mut joining = Vec::new();
+        let mut joining = std::mem::take(&mut self.scratch_joining);
         while self.pools[group_idx].on_shift < target {
-            let pick = agent_range
-                .clone()
-                .find(|&a| self.agents[a as usize].status == AgentStatus::Leaving)
-                .or_else(|| {
-                    agent_range
-                        .clone()
-                        .find(|&a| self.agents[a as usize].status == AgentStatus::Off)
-                })
+            let pool = &mut self.pools[group_idx];
+            let pick = pool
+                .first_with(&self.agents, AgentStatus::Leaving)
+                .or_else(|| pool.first_with(&self.agents, AgentStatus::Off))
                 .expect("headcount never exceeds the group's largest headcount");
             let agent = &mut self.agents[pick as usize];
-            let pool = &mut self.pools[group_idx];
             if agent.status == AgentStatus::Off {
                 pool.logged_in += 1;
                 agent.logged_in_since = self.now;
             }
             agent.status = AgentStatus::On;
+            pool.note_status(pick, AgentStatus::On);
             pool.on_shift += 1;
             joining.push(pick);
         }
@@ -167,9 +159,7 @@ impl Simulation<'_> {
             {
                 partial
             } else {
-                agent_range
-                    .clone()
-                    .find(|&a| self.agents[a as usize].status == AgentStatus::On)
+                pool.first_with(&self.agents, AgentStatus::On)
                     .expect("on_shift counts On agents")
             };
             self.take_from_availability(pick);
@@ -186,14 +176,17 @@ impl Simulation<'_> {
             } else {
                 agent.status = AgentStatus::Leaving;
             }
+            pool.note_status(pick, agent.status);
         }
         let pool = &self.pools[group_idx];
         self.recorder
             .group_changed(group_idx, self.now, pool.logged_in, pool.busy_units);
         self.offer_requeued();
-        for agent_idx in joining {
+        for &agent_idx in &joining {
             self.dispatch(agent_idx);
         }
+        joining.clear();
+        self.scratch_joining = joining;
     }
 
     /// Takes every contact an agent is serving back from it (`requeue` policy); they are

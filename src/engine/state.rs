@@ -183,6 +183,18 @@ pub enum AgentStatus {
     Leaving,
 }
 
+impl AgentStatus {
+    /// A dense index, for per-status tables.
+    #[inline]
+    pub fn index(self) -> usize {
+        match self {
+            AgentStatus::Off => 0,
+            AgentStatus::On => 1,
+            AgentStatus::Leaving => 2,
+        }
+    }
+}
+
 /// Which availability set the agent is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Membership {
@@ -288,4 +300,38 @@ pub struct GroupPool {
     /// Agents with status On or Leaving (logged in).
     pub logged_in: u32,
     pub busy_units: u32,
+    /// `[status.index()]`: no agent of the group below this index has that status (a lower
+    /// bound, raised as `first_with` scans and lowered by `note_status`). Finding the first
+    /// Off, On or Leaving agent costs amortised O(1) instead of a scan of the whole group,
+    /// so bringing a million agents on shift is linear, not quadratic.
+    pub first_possibly: [u32; 3],
+}
+
+impl GroupPool {
+    /// A pool of `n_agents` agents numbered from `first_agent`, all off shift.
+    pub fn new(first_agent: u32, n_agents: u32) -> GroupPool {
+        GroupPool {
+            first_agent,
+            n_agents,
+            first_possibly: [first_agent; 3],
+            ..GroupPool::default()
+        }
+    }
+
+    /// Records that agent `agent_idx` of this group now has `status`.
+    #[inline]
+    pub fn note_status(&mut self, agent_idx: u32, status: AgentStatus) {
+        let hint = &mut self.first_possibly[status.index()];
+        *hint = (*hint).min(agent_idx);
+    }
+
+    /// The lowest-numbered agent of the group with `status`, if any.
+    pub fn first_with(&mut self, agents: &[Agent], status: AgentStatus) -> Option<u32> {
+        let end = self.first_agent + self.n_agents;
+        let hint = &mut self.first_possibly[status.index()];
+        while *hint < end && agents[*hint as usize].status != status {
+            *hint += 1;
+        }
+        (*hint < end).then_some(*hint)
+    }
 }

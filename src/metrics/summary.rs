@@ -38,6 +38,11 @@ pub struct RunSummary {
     pub flow_conservation_holds: bool,
     /// Overload and backlog findings, in words.
     pub warnings: Vec<String>,
+    /// Replications stopped before the horizon because the system held more than
+    /// `engine::MAX_CONTACTS_IN_SYSTEM` contacts at once: the load is above what can be
+    /// served. Absent when none stopped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stopped_replications: Vec<StoppedReplication>,
     pub channels: Vec<ChannelSummary>,
     pub groups: Vec<GroupSummary>,
     /// Routing rules, overflows, callbacks, handoffs, cross-channel issue figures and work
@@ -49,6 +54,14 @@ pub struct RunSummary {
     pub disruptions: Vec<super::disruption_summary::DisruptionSummary>,
     /// Per channel with agents: the waiting-time distribution of answered contacts.
     pub wait_distributions: Vec<super::dashboard::WaitDistribution>,
+}
+
+/// A replication the engine stopped early (see `RunSummary::stopped_replications`).
+#[derive(Debug, Clone, Serialize)]
+pub struct StoppedReplication {
+    pub replication: u32,
+    pub stopped_at_seconds: f64,
+    pub contacts_in_system: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -136,76 +149,139 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
         sla_attainment_formula: SLA_FORMULA,
         flow_conservation_holds,
         warnings: Vec::new(),
+        stopped_replications: results
+            .iter()
+            .filter_map(|result| {
+                result.stopped_early.map(|stop| StoppedReplication {
+                    replication: result.replication,
+                    stopped_at_seconds: stop.time_seconds,
+                    contacts_in_system: stop.contacts_in_system,
+                })
+            })
+            .collect(),
         channels,
         groups,
         routing: routing_summary(scenario, results),
         disruptions: super::disruption_summary::disruption_summaries(scenario, results, None),
         wait_distributions: super::dashboard::wait_distributions(scenario, results),
     };
-    summary.warnings = overload_warnings(scenario, &summary);
+    summary.warnings = unstable_warning(&summary)
+        .into_iter()
+        .chain(overload_warnings(scenario, &summary))
+        .collect();
     summary
 }
 
-/// Plain-words findings: offered work above staffed capacity, and backlogs left at the end.
+/// The first warning when replications stopped early: the figures after the stop count
+/// nothing, and why.
+fn unstable_warning(summary: &RunSummary) -> Option<String> {
+    let first = summary.stopped_replications.first()?;
+    let long = summary.horizon_seconds > 7.0 * 86_400.0;
+    Some(format!(
+        "unstable: {} of {} replications stopped early because more than {} contacts were in the system at once (replication {} at {}); the offered work exceeds what the agents can serve and, without abandonment, the queue grows without bound. Figures after the stop count nothing; add agents, patience or a shorter horizon",
+        summary.stopped_replications.len(),
+        summary.replications,
+        crate::engine::MAX_CONTACTS_IN_SYSTEM,
+        first.replication,
+        format_clock(first.stopped_at_seconds, long),
+    ))
+}
+
+/// Plain-words findings: offered work above the capacity that can serve it (per channel, per
+/// group and overall), and backlogs left at the end.
+///
+/// Work and capacity are the run's own figures over the reported period, so disruptions
+/// count: a channel's work is its offered contacts (spikes included, those it passed to
+/// another channel excluded) times its mean handle time, per agent's concurrency; a group's
+/// capacity is its available agent-hours (absences, shrinkage and outages taken off).
 fn overload_warnings(scenario: &Scenario, summary: &RunSummary) -> Vec<String> {
     let settings = scenario.simulation();
-    let mut warnings = Vec::new();
-    let (from, to) = (settings.warmup_seconds, settings.horizon_seconds);
-    let mut work_hours = 0.0;
-    for channel in scenario.channels() {
-        let (Some(arrivals), Some(handle_time)) = (&channel.arrivals, &channel.handle_time) else {
-            continue;
-        };
-        let mut open_arrivals = arrivals.expected_arrivals(from, to);
-        if channel.hours != crate::scenario::OperatingHours::Always {
-            // Approximate the open share by sampling the rate-weighted week on a 1-minute grid.
-            let (mut open, mut all) = (0.0, 0.0);
-            let mut time = from;
-            while time < to {
-                let step = 60.0f64.min(to - time);
-                let expected = arrivals.expected_arrivals(time, time + step);
-                all += expected;
-                if channel.hours.is_open(time) {
-                    open += expected;
-                }
-                time += step;
-            }
-            open_arrivals = if all > 0.0 {
-                open_arrivals * open / all
-            } else {
-                0.0
-            };
-        }
-        let per_agent = if channel.kind == ChannelKind::Messaging {
-            scenario
-                .groups()
-                .iter()
-                .filter(|g| g.serves_channel[scenario.channel_index(&channel.name).unwrap_or(0)])
-                .map(|g| g.concurrency)
-                .max()
-                .unwrap_or(1)
-        } else {
-            1
-        };
-        work_hours += open_arrivals * handle_time.mean() / 3600.0 / f64::from(per_agent);
-    }
-    let first = settings.first_reported_interval();
-    let staffed_hours: f64 = scenario
-        .groups()
+    let reported_hours =
+        settings.reported_intervals().len() as f64 * settings.interval_seconds / 3600.0;
+    let mean_of = |figures: &Figures, metric: Metric| figures[&metric].mean.unwrap_or(0.0);
+    let capacity: Vec<f64> = summary
+        .groups
         .iter()
-        .map(|g| {
-            (first..settings.n_intervals())
-                .map(|i| {
-                    g.headcount.mean_in_interval(i, settings.interval_seconds) * (1.0 - g.shrinkage)
-                })
-                .sum::<f64>()
-                * settings.interval_seconds
-                / 3600.0
+        .map(|group| mean_of(&group.metrics, Metric::AvailableAgents) * reported_hours)
+        .collect();
+    let work: Vec<f64> = scenario
+        .channels()
+        .iter()
+        .zip(&summary.channels)
+        .enumerate()
+        .map(|(channel_idx, (channel, figures))| {
+            let Some(handle_time) = &channel.handle_time else {
+                return 0.0;
+            };
+            let per_agent = if channel.kind == ChannelKind::Messaging {
+                scenario
+                    .groups()
+                    .iter()
+                    .filter(|g| g.serves_channel[channel_idx])
+                    .map(|g| g.concurrency)
+                    .max()
+                    .unwrap_or(1)
+            } else {
+                1
+            };
+            let kept = mean_of(&figures.metrics, Metric::Offered)
+                - mean_of(&figures.metrics, Metric::ConvertedOut)
+                - mean_of(&figures.metrics, Metric::Deflected);
+            kept.max(0.0) * handle_time.mean() / 3600.0 / f64::from(per_agent)
         })
-        .sum();
-    if work_hours > staffed_hours {
+        .collect();
+    let servers = |channel_idx: usize| -> Vec<usize> {
+        (0..scenario.groups().len())
+            .filter(|g| scenario.groups()[*g].serves_channel[channel_idx])
+            .collect()
+    };
+    let names = |groups: &[usize]| -> String {
+        groups
+            .iter()
+            .map(|g| scenario.groups()[*g].name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut warnings = Vec::new();
+    for (channel_idx, channel) in scenario.channels().iter().enumerate() {
+        let groups = servers(channel_idx);
+        let available: f64 = groups.iter().map(|g| capacity[*g]).sum();
+        if work[channel_idx] > available && work[channel_idx] >= 1.0 {
+            warnings.push(format!(
+                "overloaded channel {}: about {:.0} agent-hours of work arrive but the groups that can serve it ({}) are available for only {:.0} agent-hours in all ({:.0}% of the work); the excess abandons or queues, and waiting_at_end reports any backlog",
+                channel.name,
+                work[channel_idx],
+                if groups.is_empty() { "none".to_string() } else { names(&groups) },
+                available,
+                100.0 * available / work[channel_idx],
+            ));
+        }
+    }
+    let per_channel_found = !warnings.is_empty();
+    for (group_idx, group) in scenario.groups().iter().enumerate() {
+        // The channels only this group serves: their work has nowhere else to go.
+        let only_here: Vec<usize> = (0..scenario.channels().len())
+            .filter(|c| servers(*c) == [group_idx])
+            .collect();
+        let own_work: f64 = only_here.iter().map(|c| work[*c]).sum();
+        if only_here.len() > 1 && own_work > capacity[group_idx] {
+            warnings.push(format!(
+                "overloaded group {}: the channels only it serves ({}) bring about {:.0} agent-hours of work but it is available for only {:.0}",
+                group.name,
+                only_here
+                    .iter()
+                    .map(|c| scenario.channels()[*c].name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                own_work,
+                capacity[group_idx],
+            ));
+        }
+    }
+    let (work_hours, staffed_hours): (f64, f64) = (work.iter().sum(), capacity.iter().sum());
+    if !per_channel_found && work_hours > staffed_hours {
         warnings.push(format!(
-            "overloaded: the offered work is about {work_hours:.0} agent-hours but only {staffed_hours:.0} agent-hours are staffed; queues grow and waiting_at_end reports the backlog"
+            "overloaded: the offered work is about {work_hours:.0} agent-hours but only {staffed_hours:.0} agent-hours are available; queues grow and waiting_at_end reports the backlog"
         ));
     }
     for channel in &summary.channels {

@@ -38,18 +38,7 @@ pub fn money(value: f64) -> String {
     format!("{value:.2}")
 }
 
-/// A count with thousands separators ("1,247").
-pub fn thousands(value: f64) -> String {
-    let digits = format!("{:.0}", value.max(0.0));
-    let mut grouped = String::new();
-    for (idx, digit) in digits.chars().enumerate() {
-        if idx > 0 && (digits.len() - idx) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
-}
+pub use crate::units::thousands;
 
 /// A mean count in a report: thousands separators from 100 up, one decimal below.
 pub fn count_with_separators(value: f64) -> String {
