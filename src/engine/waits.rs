@@ -32,8 +32,9 @@ pub fn wait_distribution_points_seconds(sla_threshold_seconds: f64) -> Vec<f64> 
 /// Bytes of one channel's wait histogram over `horizon_seconds` (for the resource budget).
 pub fn histogram_bytes(horizon_seconds: f64) -> usize {
     let highest_ms = (horizon_seconds * 1000.0).ceil() as u64 + 1;
-    Histogram::<u64>::new_with_bounds(1, highest_ms.max(2), 3)
-        .map_or(0, |histogram| histogram.distinct_values() * std::mem::size_of::<u64>())
+    Histogram::<u64>::new_with_bounds(1, highest_ms.max(2), 3).map_or(0, |histogram| {
+        histogram.distinct_values() * std::mem::size_of::<u64>()
+    })
 }
 
 /// One histogram of answered waits per channel.

@@ -1,7 +1,14 @@
 //! The only code that reads scenario files from disk: a scenario file, the overlays layered
 //! on it, the headcount CSV files its groups name (relative to the base scenario's folder),
-//! staffing files and assertion files. Everything read is handed, as text, to the pure parsing, merging and
-//! validation functions, so nothing under `validate/` touches the file system.
+//! staffing files and assertion files. Everything read is handed, as text, to the pure
+//! parsing, merging and validation functions, so nothing under `validate/` touches the file
+//! system.
+//!
+//! What may be read: regular files only (a FIFO would hang, `/dev/zero` never ends), each
+//! under a size cap, read no further than the cap. A file the scenario names (a
+//! `headcount_file`) must lie inside the scenario's folder, links resolved, unless the
+//! caller allows `FileAccess::Anywhere` (`--allow-outside`): a scenario from elsewhere
+//! cannot make omnisim read, or quote in an error, any file of the user's.
 
 use std::path::{Path, PathBuf};
 
@@ -14,13 +21,33 @@ use crate::error::{ScenarioError, ScenarioProblem};
 
 /// Largest headcount CSV file read (rows of a year at 5-minute intervals fit easily).
 const MAX_HEADCOUNT_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest scenario, overlay, staffing or assertions file read (a year of per-interval
+/// arrivals, or a million empirical durations, fit).
+pub const MAX_SCENARIO_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Where the files a scenario names may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FileAccess {
+    /// Inside the scenario's folder (links resolved): the default.
+    #[default]
+    ScenarioFolder,
+    /// Anywhere (`--allow-outside`).
+    Anywhere,
+}
 
 /// Reads and validates a scenario file. The scenario's name defaults to the file stem.
 pub fn load_scenario_file(path: &Path) -> Result<Scenario, ScenarioError> {
+    load_scenario_file_with(path, FileAccess::ScenarioFolder)
+}
+
+/// `load_scenario_file`, with the files the scenario names read as `access` allows.
+pub fn load_scenario_file_with(path: &Path, access: FileAccess) -> Result<Scenario, ScenarioError> {
     let text = read_text(path)?;
-    parse_with_files(&text, &stem(path), path.parent()).map_err(|problems| ScenarioError::Invalid {
-        path: path.to_path_buf(),
-        problems,
+    parse_with_files(&text, &stem(path), path.parent(), access).map_err(|problems| {
+        ScenarioError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        }
     })
 }
 
@@ -37,6 +64,15 @@ pub struct MergedScenario {
 pub fn load_with_overlays(
     base: &Path,
     overlays: &[PathBuf],
+) -> Result<MergedScenario, ScenarioError> {
+    load_with_overlays_with(base, overlays, FileAccess::ScenarioFolder)
+}
+
+/// `load_with_overlays`, with the files the scenario names read as `access` allows.
+pub fn load_with_overlays_with(
+    base: &Path,
+    overlays: &[PathBuf],
+    access: FileAccess,
 ) -> Result<MergedScenario, ScenarioError> {
     let mut merged = read_table(base)?;
     let base_name = match merged.get("name") {
@@ -73,7 +109,7 @@ pub fn load_with_overlays(
         }
         PathBuf::from(shown)
     };
-    match parse_with_files(&text, &stem(base), base.parent()) {
+    match parse_with_files(&text, &stem(base), base.parent(), access) {
         Ok(scenario) => Ok(MergedScenario { scenario, text }),
         Err(mut problems) => {
             if !overlays.is_empty() {
@@ -116,39 +152,26 @@ fn parse_with_files(
     text: &str,
     default_name: &str,
     folder: Option<&Path>,
+    access: FileAccess,
 ) -> Result<Scenario, Vec<ScenarioProblem>> {
     let raw: RawScenario = parse_raw(text)?;
-    let side_files = read_side_files(&raw, folder);
+    let side_files = read_side_files(&raw, folder, access);
     validate(raw, default_name, &side_files)
 }
 
 /// The text of every headcount file the groups name, or why it could not be read.
-fn read_side_files(raw: &RawScenario, folder: Option<&Path>) -> SideFiles {
+fn read_side_files(raw: &RawScenario, folder: Option<&Path>, access: FileAccess) -> SideFiles {
     let mut side_files = SideFiles::default();
+    let folder = folder.filter(|dir| !dir.as_os_str().is_empty());
     for file in raw
         .groups
         .values()
         .filter_map(|g| g.headcount_file.as_deref())
     {
-        let path = match folder {
-            Some(dir) if Path::new(file).is_relative() => dir.join(file),
-            _ => Path::new(file).to_path_buf(),
-        };
-        let too_big = std::fs::metadata(&path)
-            .map(|m| m.len() > MAX_HEADCOUNT_FILE_BYTES)
-            .unwrap_or(false);
-        let text = if too_big {
-            Err(format!(
-                "larger than {} MiB",
-                MAX_HEADCOUNT_FILE_BYTES >> 20
-            ))
-        } else {
-            std::fs::read_to_string(&path).map_err(|error| match error.kind() {
-                std::io::ErrorKind::NotFound => "no such file".to_string(),
-                std::io::ErrorKind::InvalidData => "not UTF-8 text".to_string(),
-                _ => error.to_string(),
-            })
-        };
+        let path = folder.map_or_else(|| PathBuf::from(file), |dir| dir.join(file));
+        let folder = folder.unwrap_or(Path::new("."));
+        let text = outside_reason(folder, &path, access)
+            .map_or_else(|| read_capped(&path, MAX_HEADCOUNT_FILE_BYTES), Err);
         side_files.insert(
             file,
             SideFile {
@@ -160,15 +183,63 @@ fn read_side_files(raw: &RawScenario, folder: Option<&Path>) -> SideFiles {
     side_files
 }
 
+/// Why `path` may not be read under `access` (outside the scenario's `folder`), if so.
+fn outside_reason(folder: &Path, path: &Path, access: FileAccess) -> Option<String> {
+    if access == FileAccess::Anywhere {
+        return None;
+    }
+    let inside = match (std::fs::canonicalize(folder), std::fs::canonicalize(path)) {
+        (Ok(folder), Ok(path)) => path.starts_with(folder),
+        // A file that does not exist is reported as missing by the read.
+        (Ok(_), Err(_)) => {
+            !Path::new(path).is_absolute()
+                && !path
+                    .components()
+                    .any(|c| c == std::path::Component::ParentDir)
+        }
+        _ => false,
+    };
+    (!inside).then(|| {
+        "it is outside the scenario's folder; put it beside the scenario, or pass --allow-outside if you mean it".to_string()
+    })
+}
+
+/// A regular file's text, read no further than `cap` bytes, or why it cannot be read.
+fn read_capped(path: &Path, cap: u64) -> Result<String, String> {
+    use std::io::Read as _;
+    let describe = |error: std::io::Error| match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::InvalidData => "not UTF-8 text".to_string(),
+        _ => error.to_string(),
+    };
+    // The type is checked before opening: opening a FIFO would wait for a writer.
+    let metadata = std::fs::metadata(path).map_err(describe)?;
+    if !metadata.is_file() {
+        return Err(if metadata.is_dir() {
+            "a folder, not a file".to_string()
+        } else {
+            "not a regular file (a device, FIFO or socket)".to_string()
+        });
+    }
+    if metadata.len() > cap {
+        return Err(format!("larger than {} MiB", cap >> 20));
+    }
+    let file = std::fs::File::open(path).map_err(describe)?;
+    let mut bytes = Vec::new();
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(describe)?;
+    if bytes.len() as u64 > cap {
+        return Err(format!("larger than {} MiB", cap >> 20));
+    }
+    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
+}
+
 /// A file's text, or the error naming it.
 fn read_text(path: &Path) -> Result<String, ScenarioError> {
-    std::fs::read_to_string(path).map_err(|error| ScenarioError::Unreadable {
+    read_capped(path, MAX_SCENARIO_FILE_BYTES).map_err(|reason| ScenarioError::Unreadable {
         path: path.to_path_buf(),
-        reason: match error.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            std::io::ErrorKind::InvalidData => "not UTF-8 text".to_string(),
-            _ => error.to_string(),
-        },
+        reason,
     })
 }
 

@@ -16,8 +16,8 @@ pub mod validate;
 mod weekly;
 
 pub use load::{
-    MergedScenario, apply_staffing_file, load_assertions_file, load_scenario_file,
-    load_with_overlays,
+    FileAccess, MAX_SCENARIO_FILE_BYTES, MergedScenario, apply_staffing_file, load_assertions_file,
+    load_scenario_file, load_scenario_file_with, load_with_overlays, load_with_overlays_with,
 };
 pub use routing_rules::{
     AfterHours, AgentSelection, Callback, ChannelOverflow, ClassRoute, ContactKey, ContactMatch,

@@ -261,7 +261,7 @@ fn channels_and_their_distributions() {
     );
     check(
         &replace("target = 0.8 }", "target = 0.8 }\ncost_per_contact = -1"),
-        &["channels.chat.cost_per_contact: must be a cost of 0 or more per contact, got -1"],
+        &["channels.chat.cost_per_contact: must be a cost from 0 to 1000000 per contact, got -1"],
     );
     check(
         &replace("target = 0.8 }", "target = 0.8 }\nsla_clock = \"sundial\""),
@@ -343,11 +343,15 @@ fn operating_hours_and_after_hours() {
 fn arrivals_and_attribute_shares() {
     check(
         &replace("daily_volume = 100", "daily_volume = -3"),
-        &["arrivals.chat.daily_volume: must be a positive number, got -3"],
+        &[
+            "arrivals.chat.daily_volume: must be contacts a day, more than 0 and at most 1e9; got -3",
+        ],
     );
     check(
         &replace("daily_volume = 100", "rate_per_hour = 0"),
-        &["arrivals.chat.rate_per_hour: must be a positive number, got 0"],
+        &[
+            "arrivals.chat.rate_per_hour: must be contacts per hour, more than 0 and at most 10000000; got 0",
+        ],
     );
     check(
         &replace(
@@ -389,7 +393,26 @@ fn arrivals_and_attribute_shares() {
     );
     check(
         &replace("daily_volume = 100", "daily_volume = 1e12"),
-        &["arrivals: about 1.000e12 contacts per replication; at most 2e9 are supported"],
+        &[
+            "arrivals.chat.daily_volume: must be contacts a day, more than 0 and at most 1e9; got 1e12",
+        ],
+    );
+    check(
+        &replace("daily_volume = 100", "rate_per_hour = 1e307"),
+        &[
+            "arrivals.chat.rate_per_hour: must be contacts per hour, more than 0 and at most 10000000; got 1e307",
+        ],
+    );
+    check(
+        &replace("daily_volume = 100", "per_interval = [1e308, 1]"),
+        &[
+            "arrivals.chat.per_interval[0]: 1e308 contacts in one interval is more than 5000000 (10000000 an hour)",
+        ],
+    );
+    check(
+        &replace("daily_volume = 100", "daily_volume = 1e9")
+            .replace("horizon = \"1d\"", "horizon = \"30d\""),
+        &["arrivals: about 3.000e10 contacts per replication; at most 2e9 are supported"],
     );
     check(
         &replace("[arrivals.chat]", "[arrivals.chatt]"),
@@ -487,7 +510,7 @@ fn groups_and_who_they_serve() {
     );
     check(
         &replace("concurrency = 2", "concurrency = 2\ncost_per_hour = -5"),
-        &["groups.tier1.cost_per_hour: must be a cost of 0 or more per agent-hour, got -5"],
+        &["groups.tier1.cost_per_hour: must be a cost from 0 to 1000000 per agent-hour, got -5"],
     );
     check(
         &with(

@@ -1,7 +1,7 @@
 //! `[arrivals.NAME]`: a channel's Poisson arrival rate, from a weekly or daily volume shaped
 //! by day and intraday shares, a rate per hour, or expected contacts per interval.
 
-use super::checker::Checker;
+use super::checker::{Checker, shown_number};
 use crate::scenario::raw::RawArrivals;
 use crate::scenario::{ArrivalProfile, Limits, SimulationSettings};
 use crate::units::{SECONDS_PER_DAY, SECONDS_PER_WEEK};
@@ -79,9 +79,10 @@ pub(crate) fn arrivals(
                 checker.fail(
                     &format!("{sub_key}[{idx}]"),
                     format!(
-                        "{} contacts in one interval is more than {most} ({} an hour)",
-                        counts[idx],
-                        Limits::MAX_RATE_PER_HOUR
+                        "{} contacts in one interval is more than {} ({} an hour)",
+                        shown_number(counts[idx]),
+                        shown_number(most),
+                        shown_number(Limits::MAX_RATE_PER_HOUR)
                     ),
                 );
                 return None;

@@ -120,12 +120,30 @@ pub(crate) fn headcount_file(
         }
     };
     let Some(column_idx) = headers.iter().position(|h| h == column) else {
+        // The names are listed only when the first line looks like a CSV header, so a
+        // file that is not one is never quoted.
+        let looks_like_header = headers.len() <= 20
+            && headers.iter().all(|h| {
+                h.len() <= 40
+                    && h.chars()
+                        .all(|c| c.is_alphanumeric() || " _-.()".contains(c))
+            });
+        let columns = if looks_like_header {
+            format!(
+                "its columns: {}",
+                headers.iter().collect::<Vec<_>>().join(", ")
+            )
+        } else {
+            format!(
+                "its first line, with {} field(s), is not a header of names",
+                headers.len()
+            )
+        };
         checker.fail(
             key,
             format!(
-                "{} has no column \"{column}\" (its columns: {}); name it with `headcount_column`",
+                "{} has no column \"{column}\" ({columns}); name it with `headcount_column`",
                 path,
-                headers.iter().collect::<Vec<_>>().join(", ")
             ),
         );
         return None;
@@ -144,10 +162,12 @@ pub(crate) fn headcount_file(
         match cell.parse::<u64>() {
             Ok(count) if count <= Limits::MAX_AGENTS => counts.push(count as u32),
             _ => {
+                let shown: String = cell.chars().take(40).collect();
+                let cut = if shown.len() < cell.len() { "..." } else { "" };
                 checker.fail(
                     key,
                     format!(
-                        "{} line {line}, column \"{column}\": \"{cell}\" is not a whole number of agents from 0 to {}",
+                        "{} line {line}, column \"{column}\": \"{shown}{cut}\" is not a whole number of agents from 0 to {}",
                         path,
                         Limits::MAX_AGENTS
                     ),
