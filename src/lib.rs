@@ -34,6 +34,7 @@
 //! # }
 //! ```
 
+pub mod budget;
 pub mod compare;
 pub mod engine;
 pub mod erlang;

@@ -42,6 +42,9 @@ pub enum Command {
         /// Print the merged scenario as TOML.
         #[arg(long)]
         print: bool,
+        /// Let the scenario read files outside its own folder (see `run --help`).
+        #[arg(long)]
+        allow_outside: bool,
     },
     /// Erlang B, C and A calculator: waits, service level and abandonment for a staffing
     /// level, or the fewest agents that meet your targets.
@@ -349,6 +352,14 @@ pub struct SimulationArgs {
     /// Skip the charts (PNG and SVG) and report.html: faster, for scripts and CI.
     #[arg(long)]
     pub no_charts: bool,
+    /// Run even when the estimate is above the default budget (4 GB or half the machine's
+    /// memory, one hour); still refuses more than 90% of the memory available now.
+    #[arg(long)]
+    pub allow_large: bool,
+    /// Let the scenario read files outside its own folder (a headcount_file given as an
+    /// absolute path or with ../); by default it may not.
+    #[arg(long)]
+    pub allow_outside: bool,
 }
 
 impl SimulationArgs {

@@ -15,9 +15,12 @@ use omnisim::output::gate::{checks_json_bytes, checks_markdown, junit_xml};
 use omnisim::scenario::Limits;
 
 use super::args::{CompareArgs, SimulationArgs};
-use super::files::{file_bytes, print_result, write_outputs};
-use super::scenario_args::{directory_name, load_scenario, output_folder, with_progress};
+use super::files::{check_output_folder, file_bytes, print_result, write_outputs};
+use super::scenario_args::{
+    check_budget, directory_name, load_scenario, output_folder, with_progress,
+};
 use super::{CliError, chart_failure, gate};
+use omnisim::budget::Workload;
 
 /// How many times the scenario's replications `--until-decided` runs at most by default.
 const DEFAULT_CAP_FACTOR: u32 = 10;
@@ -41,6 +44,8 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             .unwrap_or_else(|| simulation.scenario.clone()),
         ..simulation.clone()
     })?;
+    check_budget(simulation, &base, Workload::run)?;
+    check_budget(simulation, &candidate, Workload::run)?;
     let problems = incomparable(&base, &candidate);
     if !problems.is_empty() {
         return Err(CliError::bad_input(problems.join("\n")).with_hint(
@@ -99,6 +104,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         until_decided,
         subjects,
     };
+    if let Some(out) = &args.out {
+        check_output_folder(out)?;
+    }
     let steps = 2 * u64::from(until_decided.unwrap_or(replications));
     let mut comparison = with_progress(
         simulation,
@@ -146,7 +154,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         gate::finish(&report, args.junit.as_deref(), args.format)?;
     } else if let Some(path) = &args.junit {
         // JUnit alone: the record, without the gate.
-        gate::write_single_file(path, junit_xml(&report))?;
+        super::files::write_single_file(path, junit_xml(&report).as_bytes())?;
     }
     Ok(())
 }

@@ -1,6 +1,16 @@
-//! The one place that touches the file system for output and prints results: each output
-//! file is written under a temporary name in its folder and renamed into place, so a reader
-//! never sees a partial file; results go to stdout, everything else to stderr.
+//! The one place that touches the file system for output and prints results; results go
+//! to stdout, everything else to stderr.
+//!
+//! An output folder is replaced as a whole: the new set of files is written into a fresh
+//! folder beside it (unpredictable name, created exclusively, so a planted link is never
+//! followed), then swapped with the old folder in one step (`renameat2` with
+//! `RENAME_EXCHANGE` on Linux; elsewhere two renames, with a moment of no folder). A reader
+//! sees the previous complete set or the new complete set, never a mix; a failed write or
+//! an interrupt (`interrupt.rs`) leaves the previous set untouched, and a temporary left by
+//! a killed run is removed by the next one. Files in the folder that the previous run did
+//! not write (a JUnit report, another command's subfolder) are carried over; a folder
+//! holding anything that does not look like omnisim's output is refused, so `--out ~`
+//! cannot sweep a home folder away.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -9,37 +19,289 @@ use omnisim::output::OutputFile;
 
 use super::CliError;
 use super::args::Format;
+use super::interrupt;
 
-/// Writes each file into `directory` (created if needed) atomically: a temporary name, then
-/// a rename. Returns the paths written, in order.
-pub fn write_outputs(directory: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, CliError> {
-    write_files(directory, files).map_err(|error| {
-        CliError::failure(
-            format!("cannot write outputs to {}: {error}", directory.display()),
-            Some("choose a folder you can write to with --out"),
+/// The list of files omnisim wrote, kept in each output folder.
+const MANIFEST: &str = ".omnisim-outputs";
+/// Marks a temporary folder or file; followed by the writer's process id and a random part.
+const TEMPORARY_MARK: &str = ".omnisim-tmp-";
+/// Extensions of the files omnisim writes; other files in an output folder are not ours.
+const OUTPUT_EXTENSIONS: [&str; 9] = [
+    "json", "csv", "png", "svg", "html", "xml", "md", "toml", "txt",
+];
+
+/// Checks, before any work, that `directory` can be replaced as an output folder: not the
+/// current folder or one holding it, not a file, and holding nothing but outputs.
+pub fn check_output_folder(directory: &Path) -> Result<(), CliError> {
+    let refuse = |reason: String| {
+        CliError::bad_input(format!("--out {}: {reason}", directory.display())).with_hint(
+            "give --out a folder of its own (omnisim replaces its output folder as a whole), e.g. --out output/my_run",
         )
-    })
+    };
+    let Ok(metadata) = std::fs::metadata(directory) else {
+        return Ok(());
+    };
+    if !metadata.is_dir() {
+        return Err(refuse("exists and is not a folder".into()));
+    }
+    let real = std::fs::canonicalize(directory).map_err(|error| refuse(error.to_string()))?;
+    if let Ok(current) = std::env::current_dir().and_then(std::fs::canonicalize)
+        && current.starts_with(&real)
+    {
+        return Err(refuse("is the current folder or holds it".into()));
+    }
+    if let Some(foreign) = foreign_entry(&real, 0) {
+        return Err(refuse(format!(
+            "holds {}, which omnisim did not write",
+            foreign.display()
+        )));
+    }
+    Ok(())
 }
 
-fn write_files(directory: &Path, files: &[OutputFile]) -> std::io::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(directory)?;
-    let mut written = Vec::new();
-    for file in files {
-        let target = directory.join(&file.name);
-        let temporary = directory.join(format!(".{}.tmp-{}", file.name, std::process::id()));
-        let result = (|| {
-            let mut handle = std::fs::File::create(&temporary)?;
-            handle.write_all(&file.bytes)?;
-            handle.sync_all()?;
-            std::fs::rename(&temporary, &target)
-        })();
-        if let Err(error) = result {
-            let _ = std::fs::remove_file(&temporary);
-            return Err(error);
+/// The first entry of `folder` that is not an output: not a regular file with an output
+/// extension, and not a folder of outputs (two levels deep at most).
+fn foreign_entry(folder: &Path, depth: usize) -> Option<PathBuf> {
+    let entries = std::fs::read_dir(folder).ok()?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Ok(file_type) = entry.file_type() else {
+            return Some(path);
+        };
+        let ours = if file_type.is_file() {
+            name == MANIFEST
+                || name.contains(TEMPORARY_MARK)
+                || Path::new(&name)
+                    .extension()
+                    .is_some_and(|ext| OUTPUT_EXTENSIONS.contains(&ext.to_string_lossy().as_ref()))
+        } else if file_type.is_dir() {
+            name.contains(TEMPORARY_MARK)
+                || (depth < 2 && foreign_entry(&path, depth + 1).is_none())
+        } else {
+            false
+        };
+        if !ours {
+            return Some(path);
         }
-        written.push(target);
     }
-    Ok(written)
+    None
+}
+
+/// Writes `files` as the new content of `directory` (created if needed), replacing the set
+/// written before in one step (see the module comment). Returns the paths written, in order.
+pub fn write_outputs(directory: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, CliError> {
+    check_output_folder(directory)?;
+    replace_folder(directory, files).map_err(|error| {
+        CliError::failure(
+            format!("cannot write outputs to {}: {error}", directory.display()),
+            Some("choose a folder you can write to with --out; the previous outputs are unchanged"),
+        )
+    })?;
+    Ok(files
+        .iter()
+        .map(|file| directory.join(&file.name))
+        .collect())
+}
+
+fn replace_folder(directory: &Path, files: &[OutputFile]) -> std::io::Result<()> {
+    // A link to a folder is followed once, here: the real folder is replaced, the link kept.
+    let target = match std::fs::symlink_metadata(directory) {
+        Ok(metadata) if metadata.file_type().is_symlink() => std::fs::canonicalize(directory)?,
+        _ => directory.to_path_buf(),
+    };
+    let parent = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = target
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    std::fs::create_dir_all(&parent)?;
+    remove_stale_temporaries(&parent, &name);
+    let temporary = tempfile::Builder::new()
+        .prefix(&format!(".{name}{TEMPORARY_MARK}{}-", std::process::id()))
+        .tempdir_in(&parent)?
+        .keep();
+    interrupt::pending().push(temporary.clone());
+    let result = fill_and_swap(&temporary, &target, files);
+    let mut pending = interrupt::pending();
+    pending.retain(|path| path != &temporary);
+    drop(pending);
+    // After a swap the temporary path holds the previous set; after a failure, the new one.
+    let _ = std::fs::remove_dir_all(&temporary);
+    result
+}
+
+/// Writes the files into `temporary`, carries over what the previous set did not own, and
+/// swaps `temporary` with `target` under the interrupt lock.
+fn fill_and_swap(temporary: &Path, target: &Path, files: &[OutputFile]) -> std::io::Result<()> {
+    for file in files {
+        let path = temporary.join(&file.name);
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder)?;
+        }
+        let mut handle = std::fs::File::create_new(&path)?;
+        handle.write_all(&file.bytes)?;
+        handle.sync_all()?;
+    }
+    let manifest: String = files
+        .iter()
+        .map(|file| format!("{}\n", file.name))
+        .collect();
+    std::fs::write(temporary.join(MANIFEST), &manifest)?;
+    let _pending = interrupt::pending();
+    let exists = std::fs::symlink_metadata(target).is_ok();
+    let mut carried = Vec::new();
+    if exists {
+        #[cfg(unix)]
+        {
+            let mode = std::fs::metadata(target)?.permissions();
+            std::fs::set_permissions(temporary, mode)?;
+        }
+        let previous: Vec<String> = std::fs::read_to_string(target.join(MANIFEST))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        for entry in std::fs::read_dir(target)? {
+            let entry = entry?;
+            let entry_name = entry.file_name().to_string_lossy().into_owned();
+            let replaced = entry_name == MANIFEST
+                || files.iter().any(|file| file.name == entry_name)
+                || previous.contains(&entry_name);
+            if replaced && !entry.file_type()?.is_dir() {
+                continue;
+            }
+            if let Err(error) = std::fs::rename(entry.path(), temporary.join(&entry_name)) {
+                for name in &carried {
+                    let _ = std::fs::rename(temporary.join(name), target.join(name));
+                }
+                return Err(error);
+            }
+            carried.push(entry_name);
+        }
+    } else {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(temporary, std::fs::Permissions::from_mode(0o755))?;
+        }
+    }
+    let swapped = swap(temporary, target, exists);
+    if swapped.is_err() {
+        for name in &carried {
+            let _ = std::fs::rename(temporary.join(name), target.join(name));
+        }
+    }
+    swapped
+}
+
+/// Puts `temporary` at `target`; when `target` exists, the old folder ends at `temporary`.
+fn swap(temporary: &Path, target: &Path, exists: bool) -> std::io::Result<()> {
+    if !exists {
+        return std::fs::rename(temporary, target);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, temporary, CWD, target, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(()),
+            // File systems without the exchange fall through to two renames.
+            Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    let aside = PathBuf::from(format!("{}-previous", temporary.display()));
+    std::fs::rename(target, &aside)?;
+    if let Err(error) = std::fs::rename(temporary, target) {
+        let _ = std::fs::rename(&aside, target);
+        return Err(error);
+    }
+    std::fs::rename(&aside, temporary)
+}
+
+/// Removes temporaries of `name` in `parent` left by runs that were killed (their process
+/// is gone; where the system cannot say, those older than a day).
+fn remove_stale_temporaries(parent: &Path, name: &str) {
+    let prefix = format!(".{name}{TEMPORARY_MARK}");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let entry_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = entry_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = rest.split(['-', '.']).next().unwrap_or("");
+        let stale = if Path::new("/proc/self").exists() {
+            pid != std::process::id().to_string() && !Path::new("/proc").join(pid).exists()
+        } else {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|modified| modified.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 86_400)
+        };
+        if stale {
+            let path = entry.path();
+            let _ = match entry.file_type() {
+                Ok(kind) if kind.is_dir() => std::fs::remove_dir_all(&path),
+                _ => std::fs::remove_file(&path),
+            };
+        }
+    }
+}
+
+/// Writes one file (a JUnit report, a starter scenario) atomically: a temporary of
+/// unpredictable name created exclusively in its folder, then a rename over `path`.
+pub fn write_single_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .ok_or_else(|| CliError::bad_input(format!("{} is not a file name", path.display())))?;
+    let result = (|| -> std::io::Result<()> {
+        std::fs::create_dir_all(&folder)?;
+        remove_stale_temporaries(&folder, &name);
+        let mut temporary = tempfile::Builder::new()
+            .prefix(&format!(".{name}{TEMPORARY_MARK}{}-", std::process::id()))
+            .tempfile_in(&folder)?;
+        interrupt::pending().push(temporary.path().to_path_buf());
+        let written = (|| {
+            temporary.write_all(bytes)?;
+            temporary.as_file().sync_all()?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt as _;
+                temporary
+                    .as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+            }
+            Ok(())
+        })();
+        let temporary_path = temporary.path().to_path_buf();
+        let persisted = written.and_then(|()| {
+            let _pending = interrupt::pending();
+            temporary
+                .persist(path)
+                .map(|_| ())
+                .map_err(|error| error.error)
+        });
+        interrupt::pending().retain(|pending| pending != &temporary_path);
+        persisted
+    })();
+    result.map_err(|error| {
+        CliError::failure(
+            format!("cannot write {}: {error}", path.display()),
+            Some("choose a path you can write to"),
+        )
+    })
 }
 
 /// The bytes of the file called `name` among `files` (a command's JSON, to print).

@@ -7,12 +7,11 @@ use std::path::Path;
 
 use omnisim::error::EXIT_CHECK_FAILED;
 use omnisim::gate::{Baseline, GateReport, Outcome, parse_baseline};
-use omnisim::output::OutputFile;
 use omnisim::output::gate::{checks_text, junit_xml};
 
 use super::CliError;
 use super::args::Format;
-use super::files::write_outputs;
+use super::files::write_single_file;
 
 /// Reads and parses `--baseline`.
 pub fn read_baseline(path: &Path) -> Result<Baseline, CliError> {
@@ -24,20 +23,6 @@ pub fn read_baseline(path: &Path) -> Result<Baseline, CliError> {
         CliError::bad_input(format!("--baseline {}: {reason}", path.display()))
             .with_hint("give the summary.json an earlier `omnisim run` wrote")
     })
-}
-
-/// Writes `text` to `path` atomically (a temporary name in its folder, then a rename).
-pub fn write_single_file(path: &Path, text: String) -> Result<(), CliError> {
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .ok_or_else(|| CliError::bad_input(format!("{} is not a file name", path.display())))?;
-    write_outputs(folder, &[OutputFile::new(name, text.into_bytes())])?;
-    Ok(())
 }
 
 /// Appends Markdown to the file GitHub Actions names in `$GITHUB_STEP_SUMMARY`, if any.
@@ -70,7 +55,7 @@ pub fn finish(report: &GateReport, junit: Option<&Path>, format: Format) -> Resu
         Format::Json => eprint!("{text}"),
     }
     if let Some(path) = junit {
-        write_single_file(path, junit_xml(report))?;
+        write_single_file(path, junit_xml(report).as_bytes())?;
     }
     if report.passed {
         return Ok(());

@@ -1,12 +1,10 @@
 //! `omnisim init`: writes the commented starter scenario (compiled in from `starter.toml`),
 //! refusing to overwrite a file unless `--force`.
 
-use std::path::{Path, PathBuf};
-
-use omnisim::output::OutputFile;
+use std::path::Path;
 
 use super::CliError;
-use super::files::{print_stdout, write_outputs};
+use super::files::{print_stdout, write_single_file};
 
 /// The starter scenario `omnisim init` writes.
 pub const STARTER_SCENARIO: &str = include_str!("starter.toml");
@@ -19,21 +17,7 @@ pub fn init(path: &Path, force: bool) -> Result<(), CliError> {
         ))
         .with_hint("give another path, or --force to replace it"));
     }
-    let file_name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .ok_or_else(|| CliError::bad_input(format!("{} is not a file path", path.display())))?;
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    write_outputs(
-        &folder,
-        &[OutputFile::new(
-            file_name,
-            STARTER_SCENARIO.as_bytes().to_vec(),
-        )],
-    )?;
+    write_single_file(path, STARTER_SCENARIO.as_bytes())?;
     let shown = path.display();
     print_stdout(
         format!(

@@ -10,6 +10,7 @@ mod erlang;
 mod files;
 mod gate;
 mod init;
+mod interrupt;
 mod plan;
 mod progress;
 mod run;
@@ -28,6 +29,7 @@ use args::{Cli, Command};
 /// Parses arguments, runs the command, prints any error, and returns the exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    interrupt::install();
     let command_name = cli.command.name();
     match run_command(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -48,7 +50,8 @@ fn run_command(command: Command) -> Result<(), CliError> {
             scenario,
             overlays,
             print,
-        } => validate::validate(&scenario, &overlays, print),
+            allow_outside,
+        } => validate::validate(&scenario, &overlays, print, allow_outside),
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Erlang(args) => erlang::erlang(&args),

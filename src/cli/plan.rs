@@ -8,12 +8,18 @@ use omnisim::plan::{PlanOptions, plan as find_plan};
 use omnisim::scenario::Limits;
 
 use super::args::PlanArgs;
-use super::files::{file_bytes, print_result, write_outputs};
-use super::scenario_args::{load_scenario, output_folder, with_progress};
+use super::files::{check_output_folder, file_bytes, print_result, write_outputs};
+use super::scenario_args::{check_budget, load_scenario, output_folder, with_progress};
 use super::{CliError, chart_failure};
+use omnisim::budget::Workload;
 
 pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
     let scenario = load_scenario(&args.simulation)?;
+    // Memory is that of one evaluation; time is per evaluation too (the search's count
+    // depends on what it finds).
+    check_budget(&args.simulation, &scenario, |scenario, threads| {
+        Workload::levels(scenario, 1, threads)
+    })?;
     if !(0.5..1.0).contains(&args.confidence) {
         return Err(CliError::bad_input(format!(
             "--confidence must be from 0.5 (on average) to below 1, got {}",
@@ -52,6 +58,8 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
     let started = Instant::now();
     // The number of simulations is not known in advance; the bar counts replications against
     // the budget and finishes early when the search does.
+    let out_dir = output_folder(args.out.as_deref(), scenario.name(), Some("plan"));
+    check_output_folder(&out_dir)?;
     let plan = with_progress(
         &args.simulation,
         u64::from(args.max_evaluations) * u64::from(scenario.simulation().replications),
@@ -59,7 +67,6 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
         |execution| find_plan(&scenario, &options, execution),
     )?;
     let report = plan_report(&scenario, &plan);
-    let out_dir = output_folder(args.out.as_deref(), scenario.name(), Some("plan"));
     let files =
         plan_files(&scenario, &plan, &report, args.simulation.charts()).map_err(chart_failure)?;
     let written = write_outputs(&out_dir, &files)?;

@@ -12,9 +12,10 @@ use omnisim::scenario::load_assertions_file;
 use omnisim::simulate::{self, replications_to_run};
 
 use super::args::RunArgs;
-use super::files::{file_bytes, print_result, write_outputs};
-use super::scenario_args::{load_scenario, output_folder, with_progress};
+use super::files::{check_output_folder, file_bytes, print_result, write_outputs};
+use super::scenario_args::{check_budget, load_scenario, output_folder, with_progress};
 use super::{CliError, chart_failure, gate};
+use omnisim::budget::Workload;
 
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let mut scenario = load_scenario(&args.simulation)?;
@@ -27,7 +28,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .as_deref()
         .map(gate::read_baseline)
         .transpose()?;
+    check_budget(&args.simulation, &scenario, Workload::run)?;
     let out_dir = output_folder(args.out.as_deref(), scenario.name(), None);
+    check_output_folder(&out_dir)?;
     let report = with_progress(
         &args.simulation,
         replications_to_run(&scenario),

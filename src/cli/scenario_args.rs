@@ -4,7 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use omnisim::scenario::{Scenario, apply_staffing_file, load_scenario_file, load_with_overlays};
+use omnisim::budget::{self, Budget, Workload};
+use omnisim::scenario::{
+    FileAccess, Scenario, apply_staffing_file, load_scenario_file_with, load_with_overlays_with,
+};
 use omnisim::simulate::Execution;
 
 use super::CliError;
@@ -14,10 +17,11 @@ use super::progress::Progress;
 /// Loads the scenario, applies a staffing file and the command-line overrides, and checks
 /// the thread count: everything a simulating command needs before it starts.
 pub fn load_scenario(args: &SimulationArgs) -> Result<Scenario, CliError> {
+    let access = file_access(args.allow_outside);
     let mut scenario = if args.overlays.is_empty() {
-        load_scenario_file(&args.scenario)?
+        load_scenario_file_with(&args.scenario, access)?
     } else {
-        load_with_overlays(&args.scenario, &args.overlays)?.scenario
+        load_with_overlays_with(&args.scenario, &args.overlays, access)?.scenario
     };
     if let Some(path) = &args.staffing {
         scenario = apply_staffing_file(scenario, path)?;
@@ -34,6 +38,15 @@ pub fn load_scenario(args: &SimulationArgs) -> Result<Scenario, CliError> {
         return Err(CliError::bad_input("--threads must be at least 1"));
     }
     Ok(scenario)
+}
+
+/// What `--allow-outside` means for the files a scenario names.
+pub fn file_access(allow_outside: bool) -> FileAccess {
+    if allow_outside {
+        FileAccess::Anywhere
+    } else {
+        FileAccess::ScenarioFolder
+    }
 }
 
 /// `--out`, or `output/<scenario name>/<under>`.
@@ -67,6 +80,52 @@ pub fn directory_name(name: &str) -> String {
     } else {
         cleaned.to_string()
     }
+}
+
+/// Refuses (exit 2) a run whose estimated memory or time is over budget: the default one,
+/// or with `--allow-large` the machine's available memory. `held` and `levels` describe
+/// the command (see `budget::Workload`).
+pub fn check_budget(
+    args: &SimulationArgs,
+    scenario: &Scenario,
+    workload: impl FnOnce(&Scenario, usize) -> Workload,
+) -> Result<(), CliError> {
+    let threads = args.threads.map_or_else(available_cores, |requested| {
+        clamp_threads(requested, available_cores()).0
+    });
+    let estimate = budget::estimate(scenario, workload(scenario, threads));
+    let (total, available) = machine_memory();
+    let limits = if args.allow_large {
+        Budget::large_for(available)
+    } else {
+        Budget::default_for(total)
+    };
+    budget::check(scenario, &estimate, &limits).map_err(|message| {
+        CliError::bad_input(message).with_hint(
+            "`omnisim validate FILE` prints the estimate; README.md (Limits) explains the budget",
+        )
+    })
+}
+
+/// This machine's total and available memory in bytes, from /proc/meminfo (`None` where
+/// the system does not say).
+pub fn machine_memory() -> (Option<f64>, Option<f64>) {
+    let Ok(text) = std::fs::read_to_string("/proc/meminfo") else {
+        return (None, None);
+    };
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| {
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+            })
+            .map(|kib| kib * 1024.0)
+    };
+    (field("MemTotal:"), field("MemAvailable:"))
 }
 
 /// Runs `work` on the command's threads under a progress bar of `steps` replications

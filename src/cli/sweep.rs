@@ -6,9 +6,12 @@ use omnisim::scenario::Limits;
 use omnisim::sweep::{SweepMode, SweepSpec, run_sweep};
 
 use super::args::SweepArgs;
-use super::files::{file_bytes, print_result, write_outputs};
-use super::scenario_args::{directory_name, load_scenario, output_folder, with_progress};
+use super::files::{check_output_folder, file_bytes, print_result, write_outputs};
+use super::scenario_args::{
+    check_budget, directory_name, load_scenario, output_folder, with_progress,
+};
 use super::{CliError, chart_failure};
+use omnisim::budget::Workload;
 
 /// The most levels one sweep runs.
 const MAX_LEVELS: usize = 500;
@@ -97,17 +100,21 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         mode,
         levels,
     };
+    check_budget(&args.simulation, &scenario, |scenario, threads| {
+        Workload::levels(scenario, spec.levels.len() as u64, threads)
+    })?;
+    let out_dir = output_folder(
+        args.out.as_deref(),
+        scenario.name(),
+        Some(&format!("sweep_{}", directory_name(&args.group))),
+    );
+    check_output_folder(&out_dir)?;
     let report = with_progress(
         &args.simulation,
         spec.levels.len() as u64 * u64::from(scenario.simulation().replications),
         "sweep (levels x replications)",
         |execution| run_sweep(&scenario, &spec, execution),
     )?;
-    let out_dir = output_folder(
-        args.out.as_deref(),
-        scenario.name(),
-        Some(&format!("sweep_{}", directory_name(&args.group))),
-    );
     let files = sweep_files(&report, args.simulation.charts()).map_err(chart_failure)?;
     let written = write_outputs(&out_dir, &files)?;
     print_result(

@@ -23,7 +23,10 @@ const LAYERS: [(&str, &[&str]); 7] = [
     ("scenario", &["scenario"]),
     ("engine", &["engine"]),
     ("metrics", &["metrics"]),
-    ("studies", &["simulate", "sweep", "plan", "compare", "gate"]),
+    (
+        "studies",
+        &["simulate", "sweep", "plan", "compare", "gate", "budget"],
+    ),
     ("output", &["output"]),
     ("cli", &["cli"]),
 ];

@@ -1,0 +1,361 @@
+//! The resources a run will need, estimated from the validated scenario before anything is
+//! simulated, and the budget it must fit. A 279-byte scenario can ask for a year at 16-second
+//! intervals (2 million intervals of counters per replication) or ten thousand replications;
+//! the estimate names the keys that drive it, so the refusal says what to change instead of
+//! the machine running out of memory an hour in.
+//!
+//! Memory is what the run holds at its peak: every replication's interval counters (kept
+//! until they are summarised), the report's interval rows, CSVs and charts, and what each
+//! running replication holds (agents, wait histograms, contacts in the system; an
+//! overloaded system without abandonment is assumed to fill the engine's cap,
+//! `MAX_CONTACTS_IN_SYSTEM`). Time is the expected contacts times a conservative cost per
+//! contact, spread over the threads. The constants were measured on the example scenarios
+//! (README, "Limits") and err on the large side.
+
+use crate::engine::MAX_CONTACTS_IN_SYSTEM;
+use crate::engine::counts::{ChannelIntervalCounts, GroupIntervalCounts};
+use crate::engine::state::{Agent, Contact};
+use crate::engine::waits::histogram_bytes;
+use crate::scenario::Scenario;
+use crate::units::{format_bytes, format_duration, thousands};
+
+/// Bytes of one reported (entity, interval) in the report: its interval row with every
+/// metric's estimate, its CSV line and its chart points (measured: about 1.5 KB, plus
+/// 0.4 KB of charts).
+const REPORT_BYTES_PER_CELL: f64 = 2_000.0;
+/// Bytes per contact in the system beyond its record: its queue entry and pending events.
+const QUEUE_BYTES_PER_CONTACT: f64 = 64.0;
+/// Seconds of CPU per simulated contact: measured 0.3 us on M/M/c and 0.9 us on 50 channels
+/// and 20 groups; 1 us errs on the slow side.
+const CPU_SECONDS_PER_CONTACT: f64 = 1.0e-6;
+/// Seconds of CPU per (entity, interval) per replication to summarise, and per reported
+/// (entity, interval) to render.
+const CPU_SECONDS_PER_CELL_REPLICATION: f64 = 1.0e-6;
+const CPU_SECONDS_PER_CELL: f64 = 3.0e-6;
+/// Memory a run may use without `--allow-large` (less on a machine with under 4 GB).
+pub const DEFAULT_MEMORY_BYTES: f64 = 2.0e9;
+/// Wall time a run may take without `--allow-large`.
+pub const DEFAULT_WALL_SECONDS: f64 = 3600.0;
+/// The fixed cost of the process (binary, scenario, thread stacks).
+const BASE_BYTES: f64 = 20.0e6;
+
+/// What the run is asked to do, beyond the scenario: how many replications it simulates in
+/// all (a paired run without disruptions counts twice, a sweep once per level), how many it
+/// holds at once, and on how many threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Workload {
+    pub replications_simulated: u64,
+    pub replications_held: u64,
+    pub threads: usize,
+}
+
+impl Workload {
+    /// `omnisim run` and each side of `omnisim compare`: every replication (and its paired
+    /// one without disruptions) is held until summarised.
+    pub fn run(scenario: &Scenario, threads: usize) -> Workload {
+        let replications = crate::simulate::replications_to_run(scenario);
+        Workload {
+            replications_simulated: replications,
+            replications_held: replications,
+            threads,
+        }
+    }
+
+    /// A sweep of `levels` staffing levels or a plan's evaluation (`levels` = 1): one level's
+    /// replications are held at a time.
+    pub fn levels(scenario: &Scenario, levels: u64, threads: usize) -> Workload {
+        let replications = u64::from(scenario.simulation().replications);
+        Workload {
+            replications_simulated: replications * levels.max(1),
+            replications_held: replications,
+            threads,
+        }
+    }
+}
+
+/// One contributor to the memory estimate, in words a user can act on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemoryPart {
+    pub bytes: f64,
+    /// What it is and which keys drive it.
+    pub what: String,
+}
+
+/// The estimate for a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceEstimate {
+    pub memory_bytes: f64,
+    /// The contributors, largest first.
+    pub memory_parts: Vec<MemoryPart>,
+    /// Share of the memory that scales with the number of reporting intervals.
+    pub interval_share: f64,
+    pub cpu_seconds: f64,
+    pub wall_seconds: f64,
+    pub expected_contacts: f64,
+    pub workload: Workload,
+}
+
+/// What a run may use: memory in bytes and wall time in seconds (`None`: no time limit).
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    pub memory_bytes: f64,
+    /// Where the memory limit comes from, for the message ("half of this machine's 24 GB").
+    pub memory_source: &'static str,
+    pub wall_seconds: Option<f64>,
+}
+
+impl Budget {
+    /// Without `--allow-large`: at most 2 GB and half the machine's memory, one hour.
+    pub fn default_for(machine_total_bytes: Option<f64>) -> Budget {
+        let half = machine_total_bytes.map_or(f64::INFINITY, |total| total / 2.0);
+        Budget {
+            memory_bytes: half.min(DEFAULT_MEMORY_BYTES),
+            memory_source: if half < DEFAULT_MEMORY_BYTES {
+                "half of this machine's memory"
+            } else {
+                "the default without --allow-large"
+            },
+            wall_seconds: Some(DEFAULT_WALL_SECONDS),
+        }
+    }
+
+    /// With `--allow-large`: 90% of the memory available now, and no time limit.
+    pub fn large_for(machine_available_bytes: Option<f64>) -> Budget {
+        Budget {
+            memory_bytes: machine_available_bytes.map_or(f64::INFINITY, |bytes| 0.9 * bytes),
+            memory_source: "90% of the memory this machine has available",
+            wall_seconds: None,
+        }
+    }
+}
+
+/// Estimates what running `scenario` as `workload` needs.
+pub fn estimate(scenario: &Scenario, workload: Workload) -> ResourceEstimate {
+    let settings = scenario.simulation();
+    let n_intervals = settings.n_intervals() as f64;
+    let n_reported = settings.reported_intervals().len() as f64;
+    let n_channels = scenario.channels().len() as f64;
+    let n_groups = scenario.groups().len() as f64;
+    let entities = n_channels + n_groups;
+    let running = workload
+        .threads
+        .max(1)
+        .min(workload.replications_simulated.max(1) as usize) as f64;
+    let interval_text = format!(
+        "simulation.interval = \"{}\" over simulation.horizon = \"{}\" gives {} intervals",
+        format_duration(settings.interval_seconds),
+        format_duration(settings.horizon_seconds),
+        thousands(n_intervals)
+    );
+
+    let mut parts = Vec::new();
+    let cell_bytes = n_channels * std::mem::size_of::<ChannelIntervalCounts>() as f64
+        + n_groups * std::mem::size_of::<GroupIntervalCounts>() as f64;
+    let counter_bytes = n_intervals * cell_bytes * workload.replications_held as f64;
+    parts.push(MemoryPart {
+        bytes: counter_bytes,
+        what: format!(
+            "{interval_text} x {} channels and groups x {} replications held (simulation.replications{}) of interval counters",
+            entities,
+            thousands(workload.replications_held as f64),
+            if workload.replications_held > u64::from(settings.replications) {
+                ", twice over for the run without [[events]]"
+            } else {
+                ""
+            }
+        ),
+    });
+    let report_bytes = n_reported * entities * REPORT_BYTES_PER_CELL;
+    parts.push(MemoryPart {
+        bytes: report_bytes,
+        what: format!(
+            "{} reported intervals x {entities} channels and groups of interval rows, CSV lines and chart points (simulation.interval)",
+            thousands(n_reported)
+        ),
+    });
+    let agents: f64 = scenario
+        .groups()
+        .iter()
+        .map(|group| f64::from(group.headcount.max()))
+        .sum();
+    let per_running = agents * std::mem::size_of::<Agent>() as f64
+        + n_channels * histogram_bytes(settings.horizon_seconds) as f64;
+    parts.push(MemoryPart {
+        bytes: per_running * running,
+        what: format!(
+            "{} agents (groups.*.headcount) and {} channels' wait histograms, in each of {running} replications running at once (--threads)",
+            thousands(agents),
+            n_channels
+        ),
+    });
+    let expected_contacts: f64 = scenario
+        .channels()
+        .iter()
+        .filter_map(|channel| channel.arrivals.as_ref())
+        .map(|arrivals| arrivals.expected_arrivals(0.0, settings.horizon_seconds))
+        .sum();
+    if let Some((work_hours, staffed_hours)) = unbounded_queue(scenario) {
+        let in_system = expected_contacts.min(MAX_CONTACTS_IN_SYSTEM as f64);
+        let contact_bytes = std::mem::size_of::<Contact>() as f64 + QUEUE_BYTES_PER_CONTACT;
+        parts.push(MemoryPart {
+            bytes: in_system * contact_bytes * running,
+            what: format!(
+                "an overloaded system: about {work_hours:.0} agent-hours of work for {staffed_hours:.0} staffed, on channels without patience, so up to {} contacts wait at once (the engine's cap) in each of {running} replications running",
+                thousands(in_system)
+            ),
+        });
+    }
+    parts.sort_by(|a, b| b.bytes.total_cmp(&a.bytes));
+    let memory_bytes = BASE_BYTES + parts.iter().map(|part| part.bytes).sum::<f64>();
+    let interval_share = (counter_bytes + report_bytes) / memory_bytes;
+
+    let cpu_seconds =
+        expected_contacts * workload.replications_simulated as f64 * CPU_SECONDS_PER_CONTACT
+            + n_intervals
+                * entities
+                * workload.replications_simulated as f64
+                * CPU_SECONDS_PER_CELL_REPLICATION
+            + n_reported * entities * CPU_SECONDS_PER_CELL;
+    ResourceEstimate {
+        memory_bytes,
+        memory_parts: parts,
+        interval_share,
+        cpu_seconds,
+        wall_seconds: cpu_seconds / running,
+        expected_contacts,
+        workload,
+    }
+}
+
+/// Checks `estimate` against `budget`: `Err` with a message that names the keys driving the
+/// estimate and what to change.
+pub fn check(
+    scenario: &Scenario,
+    estimate: &ResourceEstimate,
+    budget: &Budget,
+) -> Result<(), String> {
+    if estimate.memory_bytes > budget.memory_bytes {
+        let mut message = format!(
+            "this run would need about {} of memory, more than the {} allowed ({}):",
+            format_bytes(estimate.memory_bytes),
+            format_bytes(budget.memory_bytes),
+            budget.memory_source
+        );
+        for part in estimate
+            .memory_parts
+            .iter()
+            .filter(|part| part.bytes >= 0.05 * estimate.memory_bytes)
+        {
+            message.push_str(&format!(
+                "\n  - {}: about {}",
+                part.what,
+                format_bytes(part.bytes)
+            ));
+        }
+        message.push_str(&format!("\n{}", memory_remedy(scenario, estimate, budget)));
+        return Err(message);
+    }
+    if let Some(limit) = budget.wall_seconds
+        && estimate.wall_seconds > limit
+    {
+        return Err(format!(
+            "this run would take about {} ({} contacts per replication from [arrivals] x {} replications simulated, at about {} contacts a second on {} thread(s)), more than the {} allowed without --allow-large; lower simulation.replications or shorten simulation.horizon, or pass --allow-large to run it anyway",
+            format_duration(estimate.wall_seconds.round()),
+            thousands(estimate.expected_contacts),
+            thousands(estimate.workload.replications_simulated as f64),
+            thousands(1.0 / CPU_SECONDS_PER_CONTACT),
+            estimate.workload.threads.max(1),
+            format_duration(limit),
+        ));
+    }
+    Ok(())
+}
+
+/// What to change when memory is over budget: the shortest common interval and the most
+/// replications that would fit (each alone), when the intervals drive the estimate.
+fn memory_remedy(scenario: &Scenario, estimate: &ResourceEstimate, budget: &Budget) -> String {
+    let settings = scenario.simulation();
+    let interval_bytes = estimate.memory_bytes * estimate.interval_share;
+    let room = budget.memory_bytes - (estimate.memory_bytes - interval_bytes);
+    let mut ways = Vec::new();
+    if estimate.interval_share > 0.5 && room > 0.0 {
+        let needed = settings.interval_seconds * interval_bytes / room;
+        let nice = [60.0, 300.0, 900.0, 1800.0, 3600.0, 7200.0, 86_400.0];
+        if let Some(suggested) = nice.iter().find(|candidate| **candidate >= needed) {
+            ways.push(format!(
+                "simulation.interval = \"{}\" or longer",
+                format_duration(*suggested)
+            ));
+        }
+        let counters = estimate
+            .memory_parts
+            .iter()
+            .find(|part| part.what.contains("interval counters"))
+            .map_or(0.0, |part| part.bytes);
+        let report = interval_bytes - counters;
+        let per_replication = counters / estimate.workload.replications_held.max(1) as f64;
+        if per_replication > 0.0 && room > report {
+            let fit = ((room - report) / per_replication).floor();
+            if fit >= 2.0 {
+                ways.push(format!(
+                    "at most {} replications (simulation.replications or --replications)",
+                    thousands(
+                        fit / (estimate.workload.replications_held as f64
+                            / f64::from(settings.replications))
+                    )
+                ));
+            }
+        }
+    }
+    if ways.is_empty() {
+        ways.push(
+            "fewer replications, a shorter simulation.horizon, a longer simulation.interval or fewer --threads"
+                .into(),
+        );
+    }
+    format!(
+        "to fit, use {}; or pass --allow-large, which still refuses more than 90% of the memory available",
+        ways.join(", or ")
+    )
+}
+
+/// `Some((work, staffed))` agent-hours when the offered work of channels whose customers
+/// never abandon exceeds every group's staffed hours: their queue grows without bound.
+fn unbounded_queue(scenario: &Scenario) -> Option<(f64, f64)> {
+    let settings = scenario.simulation();
+    let (from, to) = (0.0, settings.horizon_seconds);
+    let work: f64 = scenario
+        .channels()
+        .iter()
+        .filter(|channel| channel.patience.is_none())
+        .filter_map(|channel| {
+            let arrivals = channel.arrivals.as_ref()?;
+            let handle = channel.handle_time.as_ref()?;
+            Some(arrivals.expected_arrivals(from, to) * handle.mean() / 3600.0)
+        })
+        .sum();
+    // At most about 10,000 intervals looked at per group, so the estimate stays instant
+    // for a year of 16-second intervals.
+    let n_intervals = settings.n_intervals();
+    let stride = n_intervals.div_ceil(10_000).max(1);
+    let staffed: f64 = scenario
+        .groups()
+        .iter()
+        .map(|group| {
+            (0..n_intervals)
+                .step_by(stride)
+                .map(|i| {
+                    group
+                        .headcount
+                        .mean_in_interval(i, settings.interval_seconds)
+                })
+                .sum::<f64>()
+                * stride as f64
+                * f64::from(group.concurrency)
+                * (1.0 - group.shrinkage)
+                * settings.interval_seconds
+                / 3600.0
+        })
+        .sum();
+    (work > staffed * 1.05).then_some((work, staffed))
+}
