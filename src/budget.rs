@@ -359,3 +359,208 @@ fn unbounded_queue(scenario: &Scenario) -> Option<(f64, f64)> {
         .sum();
     (work > staffed * 1.05).then_some((work, staffed))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse_scenario_str;
+
+    const BASE: &str = r#"
+[simulation]
+horizon = "1d"
+interval = "30m"
+replications = 2
+seed = 1
+
+[channels.chat]
+kind = "messaging"
+sla = { within = "2m", target = 0.8 }
+handle_time = { distribution = "exponential", mean = "5m" }
+patience = { distribution = "exponential", mean = "3m" }
+
+[arrivals.chat]
+daily_volume = 100
+
+[groups.tier1]
+headcount = 3
+channels = ["chat"]
+concurrency = 2
+"#;
+
+    /// A 24 GB machine with 20 GB available, as `omnisim run` would see it on two threads.
+    const TOTAL: f64 = 24.0e9;
+    const AVAILABLE: f64 = 20.0e9;
+
+    fn scenario(edits: &[(&str, &str)]) -> Scenario {
+        let mut text = BASE.to_string();
+        for (from, to) in edits {
+            assert!(text.contains(from), "{from}");
+            text = text.replacen(from, to, 1);
+        }
+        parse_scenario_str(&text, "budget").unwrap_or_else(|problems| panic!("{problems:#?}"))
+    }
+
+    /// Estimates the scenario with `edits` for `omnisim run` on two threads, checks it
+    /// against the default budget (or the large one), and compares with `want`: `Ok` or the
+    /// fragments the refusal must contain. Returns the refusal, if any.
+    #[track_caller]
+    fn check(edits: &[(&str, &str)], large: bool, want: Result<(), &[&str]>) -> Option<String> {
+        let scenario = scenario(edits);
+        let estimate = estimate(&scenario, Workload::run(&scenario, 2));
+        let budget = if large {
+            Budget::large_for(Some(AVAILABLE))
+        } else {
+            Budget::default_for(Some(TOTAL))
+        };
+        let got = super::check(&scenario, &estimate, &budget);
+        match (&got, want) {
+            (Ok(()), Ok(())) => None,
+            (Err(message), Err(fragments)) => {
+                for fragment in fragments {
+                    assert!(message.contains(fragment), "lacks {fragment:?}:\n{message}");
+                }
+                Some(message.clone())
+            }
+            (got, want) => panic!("{edits:?}: got {got:?}, want {want:?}"),
+        }
+    }
+
+    #[test]
+    fn runs_within_and_beyond_the_budget() {
+        check(&[], false, Ok(()));
+        // A year of 16-second intervals: the interval rows dominate.
+        check(
+            &[
+                ("horizon = \"1d\"", "horizon = \"366d\""),
+                ("interval = \"30m\"", "interval = \"16s\""),
+            ],
+            false,
+            Err(&[
+                "simulation.interval = \"16s\" over simulation.horizon = \"366d\"",
+                "more than the 2.0 GB allowed",
+            ]),
+        );
+        // Held replications: the counters dominate; --allow-large admits 3.4 GB on this machine.
+        let many = [
+            ("replications = 2", "replications = 10000"),
+            ("interval = \"30m\"", "interval = \"1m\""),
+        ];
+        check(
+            &many,
+            false,
+            Err(&[
+                "10,000 replications held (simulation.replications)",
+                "at most",
+            ]),
+        );
+        check(&many, true, Ok(()));
+        // A billion contacts in each of 10 replications: about 10,000 CPU-seconds on two
+        // threads is over the hour; --allow-large has no time limit.
+        let long = [
+            ("daily_volume = 100", "daily_volume = 100000000"),
+            ("horizon = \"1d\"", "horizon = \"10d\""),
+            ("replications = 2", "replications = 10"),
+            ("interval = \"30m\"", "interval = \"1d\""),
+            ("headcount = 3", "headcount = 1000000"),
+        ];
+        check(
+            &long,
+            false,
+            Err(&[
+                "would take about",
+                "1,000,000,000 contacts per replication",
+                "10 replications simulated",
+            ]),
+        );
+        check(&long, true, Ok(()));
+    }
+
+    /// The remedies the refusal suggests are real: applying one makes the run fit.
+    #[test]
+    fn the_suggested_remedy_fits() {
+        let year = [
+            ("horizon = \"1d\"", "horizon = \"366d\""),
+            ("interval = \"30m\"", "interval = \"16s\""),
+        ];
+        let message = check(&year, false, Err(&["to fit, use simulation.interval = \""])).unwrap();
+        let suggested = message
+            .split("to fit, use simulation.interval = \"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap();
+        let interval = format!("interval = \"{suggested}\"");
+        check(&[year[0], ("interval = \"30m\"", &interval)], false, Ok(()));
+
+        let many = [
+            ("replications = 2", "replications = 10000"),
+            ("interval = \"30m\"", "interval = \"1m\""),
+        ];
+        let message = check(&many, false, Err(&["at most "])).unwrap();
+        let fit: String = message
+            .split("at most ")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == ',')
+            .filter(char::is_ascii_digit)
+            .collect();
+        let fit: u32 = fit.parse().unwrap();
+        assert!((100..10_000).contains(&fit), "{fit}");
+        let fitting = format!("replications = {fit}");
+        check(&[("replications = 2", &fitting), many[1]], false, Ok(()));
+        let over = format!("replications = {}", fit + fit / 20 + 1);
+        check(
+            &[("replications = 2", &over), many[1]],
+            false,
+            Err(&["at most"]),
+        );
+    }
+
+    #[test]
+    fn the_estimate_grows_with_what_drives_it() {
+        let memory = |edits: &[(&str, &str)], threads: usize| {
+            let scenario = scenario(edits);
+            estimate(&scenario, Workload::run(&scenario, threads)).memory_bytes
+        };
+        let base = memory(&[], 2);
+        assert!(memory(&[("replications = 2", "replications = 200")], 2) > base);
+        assert!(memory(&[("interval = \"30m\"", "interval = \"1m\"")], 2) > base);
+        assert!(memory(&[("headcount = 3", "headcount = 1000000")], 2) > base);
+        assert!(
+            memory(&[("headcount = 3", "headcount = 1000000")], 2)
+                > memory(&[("headcount = 3", "headcount = 1000000")], 1)
+        );
+        // Without patience an overloaded channel may fill the engine's cap.
+        let overloaded = [
+            ("daily_volume = 100", "daily_volume = 100000000"),
+            (
+                "patience = { distribution = \"exponential\", mean = \"3m\" }",
+                "",
+            ),
+        ];
+        let scenario = scenario(&overloaded);
+        let estimate = estimate(&scenario, Workload::run(&scenario, 2));
+        assert!(
+            estimate
+                .memory_parts
+                .iter()
+                .any(|part| part.what.starts_with("an overloaded system")),
+            "{:#?}",
+            estimate.memory_parts
+        );
+    }
+
+    #[test]
+    fn the_default_budget_is_half_a_small_machine() {
+        let small = Budget::default_for(Some(2.0e9));
+        assert_eq!(small.memory_bytes, 1.0e9);
+        assert_eq!(small.memory_source, "half of this machine's memory");
+        let big = Budget::default_for(Some(TOTAL));
+        assert_eq!(big.memory_bytes, DEFAULT_MEMORY_BYTES);
+        assert_eq!(big.wall_seconds, Some(DEFAULT_WALL_SECONDS));
+        let unknown = Budget::default_for(None);
+        assert_eq!(unknown.memory_bytes, DEFAULT_MEMORY_BYTES);
+        assert_eq!(Budget::large_for(Some(AVAILABLE)).memory_bytes, 18.0e9);
+        assert_eq!(Budget::large_for(Some(AVAILABLE)).wall_seconds, None);
+    }
+}

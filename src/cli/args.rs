@@ -352,8 +352,9 @@ pub struct SimulationArgs {
     /// Skip the charts (PNG and SVG) and report.html: faster, for scripts and CI.
     #[arg(long)]
     pub no_charts: bool,
-    /// Run even when the estimate is above the default budget (4 GB or half the machine's
-    /// memory, one hour); still refuses more than 90% of the memory available now.
+    /// Run even when the estimate is above the default budget (2 GB of memory, or half the
+    /// machine's if that is less, and one hour); still refuses more than 90% of the memory
+    /// available now. `omnisim validate` prints the estimate.
     #[arg(long)]
     pub allow_large: bool,
     /// Let the scenario read files outside its own folder (a headcount_file given as an

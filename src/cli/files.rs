@@ -51,9 +51,12 @@ pub fn check_output_folder(directory: &Path) -> Result<(), CliError> {
         return Err(refuse("is the current folder or holds it".into()));
     }
     if let Some(foreign) = foreign_entry(&real, 0) {
+        let link = std::fs::symlink_metadata(&foreign)
+            .is_ok_and(|metadata| metadata.file_type().is_symlink());
         return Err(refuse(format!(
-            "holds {}, which omnisim did not write",
-            foreign.display()
+            "holds {}{}, which omnisim did not write",
+            foreign.display(),
+            if link { " (a link)" } else { "" }
         )));
     }
     Ok(())
@@ -151,7 +154,7 @@ fn fill_and_swap(temporary: &Path, target: &Path, files: &[OutputFile]) -> std::
         .map(|file| format!("{}\n", file.name))
         .collect();
     std::fs::write(temporary.join(MANIFEST), &manifest)?;
-    let _pending = interrupt::pending();
+    let mut pending = interrupt::pending();
     let exists = std::fs::symlink_metadata(target).is_ok();
     let mut carried = Vec::new();
     if exists {
@@ -190,9 +193,15 @@ fn fill_and_swap(temporary: &Path, target: &Path, files: &[OutputFile]) -> std::
         }
     }
     let swapped = swap(temporary, target, exists);
-    if swapped.is_err() {
-        for name in &carried {
-            let _ = std::fs::rename(temporary.join(name), target.join(name));
+    match swapped {
+        // The new set is in place: an interrupt from here on must not report "no output
+        // was changed"; the previous set left at `temporary` is removed by the caller (or,
+        // if the process dies first, by the next run).
+        Ok(()) => pending.retain(|path| path != temporary),
+        Err(_) => {
+            for name in &carried {
+                let _ = std::fs::rename(temporary.join(name), target.join(name));
+            }
         }
     }
     swapped

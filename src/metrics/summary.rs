@@ -13,7 +13,7 @@ use super::samples::{
 use crate::engine::ReplicationResult;
 use crate::metric::{Figures, Metric, figures_of};
 use crate::scenario::{ChannelKind, Scenario};
-use crate::units::format_clock;
+use crate::units::{format_clock, thousands};
 
 pub use super::routing_summary::{RoutingSummary, routing_summary};
 
@@ -181,7 +181,7 @@ fn unstable_warning(summary: &RunSummary) -> Option<String> {
         "unstable: {} of {} replications stopped early because more than {} contacts were in the system at once (replication {} at {}); the offered work exceeds what the agents can serve and, without abandonment, the queue grows without bound. Figures after the stop count nothing; add agents, patience or a shorter horizon",
         summary.stopped_replications.len(),
         summary.replications,
-        crate::engine::MAX_CONTACTS_IN_SYSTEM,
+        thousands(crate::engine::MAX_CONTACTS_IN_SYSTEM as f64),
         first.replication,
         format_clock(first.stopped_at_seconds, long),
     ))
@@ -248,11 +248,11 @@ fn overload_warnings(scenario: &Scenario, summary: &RunSummary) -> Vec<String> {
         let available: f64 = groups.iter().map(|g| capacity[*g]).sum();
         if work[channel_idx] > available && work[channel_idx] >= 1.0 {
             warnings.push(format!(
-                "overloaded channel {}: about {:.0} agent-hours of work arrive but the groups that can serve it ({}) are available for only {:.0} agent-hours in all ({:.0}% of the work); the excess abandons or queues, and waiting_at_end reports any backlog",
+                "overloaded channel {}: about {} agent-hours of work arrive but the groups that can serve it ({}) are available for only {} agent-hours in all ({:.0}% of the work); the excess abandons or queues, and waiting_at_end reports any backlog",
                 channel.name,
-                work[channel_idx],
+                thousands(work[channel_idx]),
                 if groups.is_empty() { "none".to_string() } else { names(&groups) },
-                available,
+                thousands(available),
                 100.0 * available / work[channel_idx],
             ));
         }
@@ -266,22 +266,24 @@ fn overload_warnings(scenario: &Scenario, summary: &RunSummary) -> Vec<String> {
         let own_work: f64 = only_here.iter().map(|c| work[*c]).sum();
         if only_here.len() > 1 && own_work > capacity[group_idx] {
             warnings.push(format!(
-                "overloaded group {}: the channels only it serves ({}) bring about {:.0} agent-hours of work but it is available for only {:.0}",
+                "overloaded group {}: the channels only it serves ({}) bring about {} agent-hours of work but it is available for only {}",
                 group.name,
                 only_here
                     .iter()
                     .map(|c| scenario.channels()[*c].name.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),
-                own_work,
-                capacity[group_idx],
+                thousands(own_work),
+                thousands(capacity[group_idx]),
             ));
         }
     }
     let (work_hours, staffed_hours): (f64, f64) = (work.iter().sum(), capacity.iter().sum());
     if !per_channel_found && work_hours > staffed_hours {
         warnings.push(format!(
-            "overloaded: the offered work is about {work_hours:.0} agent-hours but only {staffed_hours:.0} agent-hours are available; queues grow and waiting_at_end reports the backlog"
+            "overloaded: the offered work is about {} agent-hours but only {} agent-hours are available; queues grow and waiting_at_end reports the backlog",
+            thousands(work_hours),
+            thousands(staffed_hours)
         ));
     }
     for channel in &summary.channels {
@@ -289,7 +291,8 @@ fn overload_warnings(scenario: &Scenario, summary: &RunSummary) -> Vec<String> {
         let offered = channel.metrics[&Metric::Offered].mean.unwrap_or(0.0);
         if waiting >= 10.0 && waiting > 0.01 * offered {
             warnings.push(format!(
-                "backlog: {waiting:.0} {} contacts still waiting at the end ({:.1}% of offered); the channel is understaffed or the horizon cuts a busy period",
+                "backlog: {} {} contacts still waiting at the end ({:.1}% of offered); the channel is understaffed or the horizon cuts a busy period",
+                thousands(waiting),
                 channel.name,
                 100.0 * waiting / offered.max(1.0)
             ));

@@ -4,6 +4,9 @@
 //!   Little's law, concurrency as c*k servers);
 //! - `determinism`: byte-identical outputs for a seed, whatever the thread count;
 //! - `bad_input`: every class of invalid scenario exits 2, names the key, writes nothing;
+//! - `limits`: absurd sizes refused before any work, files never read from outside, an
+//!   overloaded system that finishes, and an output folder that always holds one complete
+//!   set (planted links, failed writes, Ctrl-C, kill);
 //! - `scenarios`: the shipped example scenarios validate and run, and conserve flow;
 //! - `plan`: staffing plans against the Erlang minimum, on fresh seeds, and minimal;
 //! - `commands`: the planning commands (`erlang`, `sweep`, `plan`) through the binary;
@@ -22,6 +25,7 @@ mod commands;
 mod compare;
 mod determinism;
 mod gate;
+mod limits;
 mod markov;
 mod plan;
 mod reports;
