@@ -7,6 +7,7 @@
 //! - `limits`: absurd sizes refused before any work, files never read from outside, an
 //!   overloaded system that finishes, and an output folder that always holds one complete
 //!   set (planted links, failed writes, Ctrl-C, kill);
+//! - `properties`: random valid scenarios (proptest) run under the audit and conserve flow;
 //! - `scenarios`: the shipped example scenarios validate and run, and conserve flow;
 //! - `plan`: staffing plans against the Erlang minimum, on fresh seeds, and minimal;
 //! - `commands`: the planning commands (`erlang`, `sweep`, `plan`) through the binary;
@@ -28,6 +29,7 @@ mod gate;
 mod limits;
 mod markov;
 mod plan;
+mod properties;
 mod reports;
 mod routing;
 mod scenarios;
