@@ -2,6 +2,9 @@
 //! routing rules: what unused routing costs), one replication of retail_week (with the
 //! seed's rules, callbacks, overflow and handoffs on), and one of routing_rules (every rule
 //! kind, concurrency slowdown, proficiency). Throughput is reported in contacts per second.
+//! `one_million_agents_setup` is one short replication with the largest headcount validation
+//! allows (1,000,000 agents, about 100 contacts), so it times the set-up, in agents per
+//! second: it was quadratic in agents before the pools were built in one pass.
 //!
 //! Run: `cargo bench --bench engine`
 
@@ -33,6 +36,29 @@ rate_per_hour = 1080
 [groups.agents]
 headcount = 20
 channels = ["phone"]
+"#;
+
+/// The most agents a group may have, for an hour with a hundred contacts: the set-up is all.
+const ONE_MILLION_AGENTS: &str = r#"
+[simulation]
+horizon = "1h"
+interval = "30m"
+replications = 1
+seed = 1
+
+[channels.chat]
+kind = "messaging"
+sla = { within = "2m", target = 0.8 }
+handle_time = { distribution = "exponential", mean = "5m" }
+patience = { distribution = "exponential", mean = "3m" }
+
+[arrivals.chat]
+rate_per_hour = 100
+
+[groups.everyone]
+headcount = 1000000
+channels = ["chat"]
+concurrency = 2
 "#;
 
 fn engine(criterion: &mut Criterion) {
@@ -67,6 +93,13 @@ fn engine(criterion: &mut Criterion) {
     group.throughput(Throughput::Elements(contacts));
     group.bench_function("routing_rules_one_replication", |bench| {
         bench.iter(|| run_replication(&rules, &rules_layout, 0))
+    });
+
+    let crowd = parse_scenario_str(ONE_MILLION_AGENTS, "crowd").expect("valid");
+    let crowd_layout = RoutingLayout::new(&crowd);
+    group.throughput(Throughput::Elements(1_000_000));
+    group.bench_function("one_million_agents_setup", |bench| {
+        bench.iter(|| run_replication(&crowd, &crowd_layout, 0))
     });
     group.finish();
 }
