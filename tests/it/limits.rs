@@ -516,3 +516,97 @@ fn an_overloaded_system_without_patience_finishes_and_says_so() {
         assert!(at > 0.0 && at < 86_400.0, "{stop}");
     }
 }
+
+#[test]
+fn an_overloaded_channel_beside_an_idle_team_is_named() {
+    // Phone at 1.5 times its team's capacity; the email team has little to do, so the
+    // whole center has spare hours and only a per-channel comparison finds the overload.
+    let scenario = r#"
+[simulation]
+horizon = "1d"
+interval = "1h"
+replications = 2
+seed = 1
+
+[channels.phone]
+kind = "voice"
+sla = { within = "20s", target = 0.8 }
+handle_time = { distribution = "exponential", mean = "5m" }
+patience = { distribution = "exponential", mean = "2m" }
+
+[channels.email]
+kind = "async"
+sla = { within = "4h", target = 0.9 }
+handle_time = { distribution = "exponential", mean = "5m" }
+
+[arrivals.phone]
+rate_per_hour = 180
+
+[arrivals.email]
+rate_per_hour = 12
+
+[groups.phone_team]
+headcount = 10
+channels = ["phone"]
+
+[groups.email_team]
+headcount = 30
+channels = ["email"]
+"#;
+    let directory = tempfile::tempdir().unwrap();
+    std::fs::write(directory.path().join("scenario.toml"), scenario).unwrap();
+    let output = omnisim(
+        directory.path(),
+        &[
+            "run",
+            "scenario.toml",
+            "--out",
+            "out",
+            "--no-charts",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let warnings: Vec<&str> = summary["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|warning| warning.as_str().unwrap())
+        .collect();
+    let phone: Vec<&&str> = warnings
+        .iter()
+        .filter(|warning| warning.starts_with("overloaded channel phone"))
+        .collect();
+    assert_eq!(phone.len(), 1, "{warnings:#?}");
+    // 180 an hour x 5 minutes = 15 agent-hours an hour for 10 agents: about 150% of capacity.
+    assert!(
+        phone[0].contains("(phone_team)") && phone[0].contains("% of the work"),
+        "{}",
+        phone[0]
+    );
+    assert!(
+        !warnings.iter().any(|warning| warning.contains("email")),
+        "{warnings:#?}"
+    );
+}
+
+#[test]
+fn a_scenario_file_over_the_size_cap_is_refused_unread() {
+    let directory = tempfile::tempdir().unwrap();
+    // A valid scenario padded with comments to just over 32 MiB.
+    let mut text = VALID.to_string();
+    let line = format!("# {}\n", "x".repeat(1022));
+    while text.len() <= 32 * 1024 * 1024 {
+        text.push_str(&line);
+    }
+    std::fs::write(directory.path().join("huge.toml"), text).unwrap();
+    let output = omnisim(directory.path(), &["validate", "huge.toml"]);
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("huge.toml") && stderr.contains("MiB"),
+        "{stderr}"
+    );
+}
