@@ -296,11 +296,14 @@ pub fn write_single_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         })();
         let temporary_path = temporary.path().to_path_buf();
         let persisted = written.and_then(|()| {
-            let _pending = interrupt::pending();
-            temporary
+            // Under the lock, so an interrupt sees the file either not yet written or written.
+            let mut pending = interrupt::pending();
+            let persisted = temporary
                 .persist(path)
                 .map(|_| ())
-                .map_err(|error| error.error)
+                .map_err(|error| error.error);
+            pending.retain(|pending| pending != &temporary_path);
+            persisted
         });
         interrupt::pending().retain(|pending| pending != &temporary_path);
         persisted

@@ -73,8 +73,11 @@ pub struct CliError {
 impl From<ScenarioError> for CliError {
     fn from(error: ScenarioError) -> CliError {
         let hint = match &error {
-            ScenarioError::Unreadable { .. } => {
+            ScenarioError::Unreadable { reason, .. } if reason == "no such file" => {
                 "check the path; `omnisim init my_scenario.toml` writes a commented starter scenario"
+            }
+            ScenarioError::Unreadable { .. } => {
+                "a scenario, overlay or staffing file is a regular UTF-8 TOML file of at most 32 MiB; check that the path names one (README.md, Limits)"
             }
             ScenarioError::Invalid { .. } => {
                 "fix the keys named above (`omnisim validate FILE` lists every problem); scenarios/ holds working examples"
