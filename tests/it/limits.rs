@@ -74,6 +74,20 @@ fn absurd_sizes_are_refused_before_any_work() {
         &["--replications", "10000"],
         &["replications held", "--replications"],
     );
+    // A billion contacts in each of ten replications: hours of work, refused for time.
+    check_refused(
+        &replace("daily_volume = 100", "daily_volume = 100000000")
+            .replace("horizon = \"1d\"", "horizon = \"10d\"")
+            .replace("interval = \"30m\"", "interval = \"1d\"")
+            .replace("replications = 2", "replications = 10")
+            .replace("headcount = 3", "headcount = 1000000"),
+        &["--threads", "1"],
+        &[
+            "this run would take about",
+            "1,000,000,000 contacts per replication from [arrivals] x 10 replications",
+            "--allow-large",
+        ],
+    );
     // Numbers the engine would turn into a panic or an endless run.
     check_refused(
         &replace(
