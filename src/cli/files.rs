@@ -123,22 +123,25 @@ fn replace_folder(directory: &Path, files: &[OutputFile]) -> std::io::Result<()>
         .unwrap_or_else(|| "output".into());
     std::fs::create_dir_all(&parent)?;
     remove_stale_temporaries(&parent, &name);
+    // The whole replacement runs under the interrupt lock: an interrupt waits for it (a
+    // write takes well under a second), then finds the temporary listed or gone, never
+    // half-removed while files are still being written into it.
+    let mut pending = interrupt::pending();
     let temporary = tempfile::Builder::new()
         .prefix(&format!(".{name}{TEMPORARY_MARK}{}-", std::process::id()))
         .tempdir_in(&parent)?
         .keep();
-    interrupt::pending().push(temporary.clone());
+    pending.push(temporary.clone());
     let result = fill_and_swap(&temporary, &target, files);
-    let mut pending = interrupt::pending();
-    pending.retain(|path| path != &temporary);
-    drop(pending);
     // After a swap the temporary path holds the previous set; after a failure, the new one.
     let _ = std::fs::remove_dir_all(&temporary);
+    pending.retain(|path| path != &temporary);
+    drop(pending);
     result
 }
 
 /// Writes the files into `temporary`, carries over what the previous set did not own, and
-/// swaps `temporary` with `target` under the interrupt lock.
+/// swaps `temporary` with `target` (the caller holds the interrupt lock).
 fn fill_and_swap(temporary: &Path, target: &Path, files: &[OutputFile]) -> std::io::Result<()> {
     for file in files {
         let path = temporary.join(&file.name);
@@ -154,7 +157,6 @@ fn fill_and_swap(temporary: &Path, target: &Path, files: &[OutputFile]) -> std::
         .map(|file| format!("{}\n", file.name))
         .collect();
     std::fs::write(temporary.join(MANIFEST), &manifest)?;
-    let mut pending = interrupt::pending();
     let exists = std::fs::symlink_metadata(target).is_ok();
     let mut carried = Vec::new();
     if exists {
@@ -194,10 +196,9 @@ fn fill_and_swap(temporary: &Path, target: &Path, files: &[OutputFile]) -> std::
     }
     let swapped = swap(temporary, target, exists);
     match swapped {
-        // The new set is in place: an interrupt from here on must not report "no output
-        // was changed"; the previous set left at `temporary` is removed by the caller (or,
-        // if the process dies first, by the next run).
-        Ok(()) => pending.retain(|path| path != temporary),
+        // The new set is in place; `temporary` now holds the previous one, which stays
+        // listed so an interrupt before the caller removes it removes it.
+        Ok(()) => interrupt::note_replaced(),
         Err(_) => {
             for name in &carried {
                 let _ = std::fs::rename(temporary.join(name), target.join(name));
@@ -278,11 +279,15 @@ pub fn write_single_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     let result = (|| -> std::io::Result<()> {
         std::fs::create_dir_all(&folder)?;
         remove_stale_temporaries(&folder, &name);
+        // Under the interrupt lock throughout, as for a folder: an interrupt finds the
+        // temporary listed (and removes it) or the file in place.
+        let mut pending = interrupt::pending();
         let mut temporary = tempfile::Builder::new()
             .prefix(&format!(".{name}{TEMPORARY_MARK}{}-", std::process::id()))
             .tempfile_in(&folder)?;
-        interrupt::pending().push(temporary.path().to_path_buf());
-        let written = (|| {
+        let temporary_path = temporary.path().to_path_buf();
+        pending.push(temporary_path.clone());
+        let persisted = (|| {
             temporary.write_all(bytes)?;
             temporary.as_file().sync_all()?;
             #[cfg(unix)]
@@ -292,20 +297,15 @@ pub fn write_single_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
                     .as_file()
                     .set_permissions(std::fs::Permissions::from_mode(0o644))?;
             }
-            Ok(())
-        })();
-        let temporary_path = temporary.path().to_path_buf();
-        let persisted = written.and_then(|()| {
-            // Under the lock, so an interrupt sees the file either not yet written or written.
-            let mut pending = interrupt::pending();
-            let persisted = temporary
+            temporary
                 .persist(path)
                 .map(|_| ())
-                .map_err(|error| error.error);
-            pending.retain(|pending| pending != &temporary_path);
-            persisted
-        });
-        interrupt::pending().retain(|pending| pending != &temporary_path);
+                .map_err(|error| error.error)
+        })();
+        if persisted.is_ok() {
+            interrupt::note_replaced();
+        }
+        pending.retain(|pending| pending != &temporary_path);
         persisted
     })();
     result.map_err(|error| {
