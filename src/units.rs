@@ -44,12 +44,46 @@ pub fn parse_duration_seconds(text: &str) -> Result<f64, String> {
             "duration \"{text}\" has no unit; write e.g. \"{trimmed}s\" or \"{trimmed}m\""
         ));
     }
+    if let Some(reason) = month_unit(trimmed) {
+        return Err(reason);
+    }
     match humantime::parse_duration(trimmed) {
         Ok(duration) => Ok(duration.as_secs_f64()),
         Err(error) => Err(format!(
             "cannot read duration \"{text}\" ({error}); write e.g. \"90s\", \"4m\", \"2h\", \"7d\" or \"1h 30m\""
         )),
     }
+}
+
+/// Why a duration written in months is refused: humantime reads "2M" as two months, one
+/// shift key away from "2m", two minutes, and a month has no fixed length in a contact
+/// center's calendar anyway. `None` when no unit is a month.
+fn month_unit(text: &str) -> Option<String> {
+    let mut units = Vec::new();
+    let mut current = String::new();
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            current.push(c);
+        } else if !current.is_empty() {
+            units.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        units.push(current);
+    }
+    let month = units
+        .iter()
+        .find(|unit| matches!(unit.as_str(), "M" | "month" | "months"))?;
+    Some(if month == "M" {
+        format!(
+            "duration \"{text}\" is in months (M); did you mean \"{}\" (m is minutes)? Longer spans are written in days, e.g. \"30d\"",
+            text.replace('M', "m")
+        )
+    } else {
+        format!(
+            "duration \"{text}\" is in months, which have no fixed length; write days, e.g. \"30d\""
+        )
+    })
 }
 
 /// Parses a time of day "HH:MM" (00:00 to 24:00) into seconds after midnight.
@@ -238,6 +272,13 @@ mod tests {
         check_duration("-5m", Err("negative"));
         check_duration("", Err("empty"));
         check_duration("soon", Err("cannot read duration"));
+        // Months: "2M" is one shift key from "2m" and was read as two months.
+        check_duration("2M", Err("did you mean \"2m\" (m is minutes)?"));
+        check_duration("1h 2M", Err("did you mean \"1h 2m\""));
+        check_duration("3 months", Err("months, which have no fixed length"));
+        check_duration("1month", Err("write days"));
+        check_duration("2m", Ok(120.0));
+        check_duration("1y", Ok(31_557_600.0));
     }
 
     #[test]

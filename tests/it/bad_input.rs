@@ -117,6 +117,19 @@ fn one_mistake_per_section_exits_2_and_writes_nothing() {
 }
 
 #[test]
+fn durations_that_parse_but_cannot_be_meant_are_refused() {
+    // "2M" was read as two months and the dashboard showed a target of 80%/60d 21h 7m.
+    check(
+        &replace("within = \"2m\"", "within = \"2M\""),
+        &["channels.chat.sla.within", "did you mean \"2m\""],
+    );
+    check(
+        &replace("within = \"2m\"", "within = \"2d\""),
+        &["channels.chat.sla.within", "longer than the whole run"],
+    );
+}
+
+#[test]
 fn missing_file_and_every_problem_reported() {
     let output = Command::new(env!("CARGO_BIN_EXE_omnisim"))
         .args(["validate", "no/such/scenario.toml"])

@@ -83,7 +83,7 @@ fn group() -> impl Strategy<Value = RandomGroup> {
 
 fn scenario() -> impl Strategy<Value = RandomScenario> {
     (
-        1u32..16,
+        4u32..24,
         prop_oneof![Just("15m"), Just("30m"), Just("1h")],
         any::<u64>(),
         [channel(), channel(), channel(), channel()],

@@ -200,6 +200,32 @@ fn channels_and_their_distributions() {
             "channels.chat.handle_time.mean: duration \"-5m\" is negative; durations must be positive",
         ],
     );
+    // Durations that parse but cannot be meant: months (one shift key from minutes), and
+    // an SLA window or a handle time longer than the whole run.
+    check(
+        &replace("within = \"2m\"", "within = \"2M\""),
+        &[
+            "channels.chat.sla.within: duration \"2M\" is in months (M); did you mean \"2m\" (m is minutes)? Longer spans are written in days, e.g. \"30d\"",
+        ],
+    );
+    check(
+        &replace("within = \"2m\"", "within = \"2d\""),
+        &[
+            "channels.chat.sla.within: 2d is longer than the whole run (simulation.horizon = \"1d\"), so no contact could miss it; check the unit (m is minutes, M months, h hours, d days)",
+        ],
+    );
+    check(
+        &replace("mean = \"5m\"", "mean = \"5d\""),
+        &[
+            "channels.chat.handle_time: a mean of 5d is longer than the whole run (simulation.horizon = \"1d\"), so no contact could be finished; check the unit",
+        ],
+    );
+    check(
+        &replace("mean = \"3m\"", "mean = \"3 months\""),
+        &[
+            "channels.chat.patience.mean: duration \"3 months\" is in months, which have no fixed length; write days, e.g. \"30d\"",
+        ],
+    );
     check(
         &replace("mean = \"5m\"", "mean = \"5\""),
         &[

@@ -9,7 +9,9 @@ use crate::scenario::{
     AfterHours, AttributeMix, Callback, Channel, ChannelKind, OperatingHours, ServiceLevel,
     SlaClock,
 };
-use crate::units::{SECONDS_PER_DAY, SECONDS_PER_WEEK, WEEKDAY_NAMES, parse_time_range_seconds};
+use crate::units::{
+    SECONDS_PER_DAY, SECONDS_PER_WEEK, WEEKDAY_NAMES, format_duration, parse_time_range_seconds,
+};
 
 /// The name of the derived channel that holds a voice channel's callbacks.
 pub(crate) fn callback_channel_name(channel_name: &str) -> String {
@@ -372,5 +374,46 @@ pub(crate) fn callback_channels(
             _ => None,
         };
         channels.push(derived);
+    }
+}
+
+/// Durations that parse but cannot be meant: an SLA window or a mean handle time longer
+/// than the whole horizon (an SLA no contact could miss, work no agent could finish). They
+/// are almost always a unit slip ("2h" for "2m", "20d" for "20s"), so the problem says so.
+pub(crate) fn plausible_durations(
+    checker: &mut Checker,
+    channels: &[Channel],
+    simulation: &crate::scenario::SimulationSettings,
+) {
+    let horizon = simulation.horizon_seconds;
+    for channel in channels
+        .iter()
+        .filter(|channel| channel.callback_of.is_none())
+    {
+        let key = format!("channels.{}", channel.name);
+        if let Some(sla) = &channel.sla
+            && sla.threshold_seconds > horizon
+        {
+            checker.fail(
+                &format!("{key}.sla.within"),
+                format!(
+                    "{} is longer than the whole run (simulation.horizon = \"{}\"), so no contact could miss it; check the unit (m is minutes, M months, h hours, d days)",
+                    format_duration(sla.threshold_seconds),
+                    format_duration(horizon)
+                ),
+            );
+        }
+        if let Some(handle_time) = &channel.handle_time
+            && handle_time.mean() > horizon
+        {
+            checker.fail(
+                &format!("{key}.handle_time"),
+                format!(
+                    "a mean of {} is longer than the whole run (simulation.horizon = \"{}\"), so no contact could be finished; check the unit",
+                    format_duration(handle_time.mean()),
+                    format_duration(horizon)
+                ),
+            );
+        }
     }
 }

@@ -197,6 +197,7 @@ fn scenario(
     );
     let simulation = simulation?;
     let channels: Vec<Channel> = channels.into_iter().collect::<Option<_>>()?;
+    channels::plausible_durations(checker, &channels, &simulation);
     let mut groups = groups?;
     for (channel_idx, channel) in channels.iter().enumerate() {
         if let Some(source_idx) = channel.callback_of {
