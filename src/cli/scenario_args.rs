@@ -37,6 +37,11 @@ pub fn load_scenario(args: &SimulationArgs) -> Result<Scenario, CliError> {
     if args.threads == Some(0) {
         return Err(CliError::bad_input("--threads must be at least 1"));
     }
+    if !args.quiet {
+        for note in scenario.notes() {
+            eprintln!("note: {note}");
+        }
+    }
     Ok(scenario)
 }
 

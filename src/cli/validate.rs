@@ -45,6 +45,9 @@ pub fn validate(
         settings.replications,
         scenario.disruptions().len()
     );
+    for note in scenario.notes() {
+        println!("note: {note}");
+    }
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let estimate = budget::estimate(&scenario, Workload::run(&scenario, threads));
     let fits = budget::check(

@@ -28,6 +28,7 @@ pub use validate::{SideFile, SideFiles, parse_assertions, parse_scenario, parse_
 pub use weekly::{ArrivalProfile, OperatingHours};
 
 use crate::error::ScenarioProblem;
+use crate::units;
 
 /// Hard limits that keep an absurd scenario from exhausting memory or running for days.
 pub struct Limits;
@@ -82,6 +83,9 @@ pub struct Scenario {
     disruptions: Vec<Disruption>,
     /// `[[assert]]` conditions, then those of `--assert` files.
     assertions: Vec<Assertion>,
+    /// What validation accepted but changed, for `validate` and `run` to say: "key: what"
+    /// (shares within 0.001 of 1, normalised).
+    notes: Vec<String>,
 }
 
 /// A condition a run must meet (`[[assert]]`), checked by the CI gate after the run.
@@ -140,6 +144,42 @@ impl SimulationSettings {
     /// The intervals statistics report: from the end of the warm-up to the horizon.
     pub fn reported_intervals(&self) -> std::ops::Range<usize> {
         self.first_reported_interval()..self.n_intervals()
+    }
+
+    /// The lengths a per-interval list (a headcount, a CSV's rows) may have: one interval
+    /// of a day, of a week or of the whole run, repeated; as (length, what it covers).
+    pub fn per_interval_lengths(&self) -> Vec<(usize, &'static str)> {
+        let mut lengths = Vec::new();
+        for (span, what) in [
+            (units::SECONDS_PER_DAY, "a day"),
+            (units::SECONDS_PER_WEEK, "a week"),
+        ] {
+            let per_span = span / self.interval_seconds;
+            if per_span >= 1.0 && (per_span - per_span.round()).abs() < 1e-9 {
+                lengths.push((per_span.round() as usize, what));
+            }
+        }
+        lengths.push((self.n_intervals(), "the whole run"));
+        lengths
+    }
+
+    /// Why a per-interval list of `len` entries does not fit the interval grid, if it does
+    /// not: a list of another length would repeat out of step with the days (38 rows for
+    /// the 48 half-hours of a day drifts ten intervals a day).
+    pub fn per_interval_length_problem(&self, len: usize) -> Option<String> {
+        let lengths = self.per_interval_lengths();
+        if len <= 1 || lengths.iter().any(|(fits, _)| *fits == len) {
+            return None;
+        }
+        let spans: Vec<String> = lengths
+            .iter()
+            .map(|(fits, what)| format!("{fits} for {what}"))
+            .collect();
+        Some(format!(
+            "{len} entries do not match the interval grid (simulation.interval = \"{}\"): give one per interval of a day, a week or the whole run ({}); a list of another length repeats out of step with the days",
+            units::format_duration(self.interval_seconds),
+            spans.join(", ")
+        ))
     }
 }
 
@@ -353,6 +393,11 @@ impl Headcount {
 }
 
 impl Scenario {
+    /// What validation accepted but changed ("arrivals.chat.intraday: ... normalised").
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
     /// The display name (outputs go to `output/<name>/`).
     pub fn name(&self) -> &str {
         &self.name
@@ -437,13 +482,16 @@ impl Scenario {
     ) -> Result<Scenario, ScenarioProblem> {
         for (group_idx, headcount) in headcounts {
             let key = format!("groups.{}.headcount", self.groups[group_idx].name);
-            if let Headcount::PerInterval(counts) = &headcount
-                && counts.is_empty()
-            {
-                return Err(ScenarioProblem::new(
-                    key,
-                    "give at least one headcount (one per reporting interval)",
-                ));
+            if let Headcount::PerInterval(counts) = &headcount {
+                if counts.is_empty() {
+                    return Err(ScenarioProblem::new(
+                        key,
+                        "give at least one headcount (one per reporting interval)",
+                    ));
+                }
+                if let Some(problem) = self.simulation.per_interval_length_problem(counts.len()) {
+                    return Err(ScenarioProblem::new(key, problem));
+                }
             }
             if u64::from(headcount.max()) > Limits::MAX_AGENTS {
                 return Err(ScenarioProblem::new(

@@ -188,3 +188,32 @@ fn a_bad_headcount_file_names_its_line() {
     assert!(stderr.contains("staff.csv line 3"), "{stderr}");
     assert!(stderr.contains("\"three\""), "{stderr}");
 }
+
+#[test]
+fn shares_pasted_from_a_spreadsheet_are_normalised_with_a_note() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("pasted.toml");
+    std::fs::write(
+        &path,
+        replace(
+            "daily_volume = 100",
+            "weekly_volume = 700\nday_shares = [0.1429, 0.1429, 0.1429, 0.1429, 0.1429, 0.1429, 0.1429]",
+        ),
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_omnisim"))
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("note: arrivals.chat.day_shares: the shares sum to 1.0003; each was divided by that so they sum to 1"),
+        "{stdout}"
+    );
+}

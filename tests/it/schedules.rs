@@ -264,9 +264,13 @@ fn staffing_per_interval_is_the_schedule_less_shrinkage() {
 #[test]
 fn a_csv_headcount_file_staffs_a_group() {
     let directory = tempfile::tempdir().unwrap();
+    // One row per half-hour of a day (the CSV repeats daily), 4, 10, 7 agents in turn.
+    let rows: String = (0..48)
+        .map(|row| format!("{row},{},1\n", [4, 10, 7][row % 3]))
+        .collect();
     std::fs::write(
         directory.path().join("staff.csv"),
-        "interval,voice,other\n0,4,1\n1,10,1\n2,7,1\n",
+        format!("interval,voice,other\n{rows}"),
     )
     .unwrap();
     let text = format!(

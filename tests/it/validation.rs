@@ -388,12 +388,36 @@ fn arrivals_and_attribute_shares() {
             "arrivals.chat: give exactly one of weekly_volume, daily_volume, per_interval or rate_per_hour (found daily_volume, rate_per_hour)",
         ],
     );
+    // Shares pasted from a spreadsheet (1/7 to four places, 7 times: 1.0003) are normalised,
+    // and validation says so; 1.01 is refused.
+    let pasted = crate::support::parse(&replace(
+        "daily_volume = 100",
+        "weekly_volume = 700\nday_shares = [0.1429, 0.1429, 0.1429, 0.1429, 0.1429, 0.1429, 0.1429]",
+    ));
+    assert_eq!(
+        pasted.notes(),
+        [
+            "arrivals.chat.day_shares: the shares sum to 1.0003; each was divided by that so they sum to 1"
+        ]
+    );
+    assert!(crate::support::parse(VALID).notes().is_empty());
+    check(
+        &replace(
+            "daily_volume = 100",
+            "weekly_volume = 700\nday_shares = [0.15, 0.15, 0.15, 0.15, 0.15, 0.15, 0.11]",
+        ),
+        &[
+            "arrivals.chat.day_shares: shares must sum to 1, they sum to 1.01 (sums within 0.001 of 1 are normalised)",
+        ],
+    );
     check(
         &replace(
             "daily_volume = 100",
             "daily_volume = 100\nintraday = [0.5, 0.4]",
         ),
-        &["arrivals.chat.intraday: shares must sum to 1, they sum to 0.9"],
+        &[
+            "arrivals.chat.intraday: shares must sum to 1, they sum to 0.9 (sums within 0.001 of 1 are normalised)",
+        ],
     );
     check(
         &replace(
@@ -449,7 +473,9 @@ fn arrivals_and_attribute_shares() {
             "billing = 0.5, technical = 0.5",
             "billing = 0.5, technical = 0.6",
         ),
-        &["attributes.issue_types: shares must sum to 1, they sum to 1.1"],
+        &[
+            "attributes.issue_types: shares must sum to 1, they sum to 1.1 (sums within 0.001 of 1 are normalised)",
+        ],
     );
     check(
         &replace(
@@ -658,13 +684,91 @@ fn side_files(files: &[(&str, Result<&str, &str>)]) -> SideFiles {
     side_files
 }
 
+/// A headcount CSV for the base's day of half-hours: a `start,tier1` header and one row per
+/// row index `0..rows` that `row` gives (None leaves it out).
+fn day_csv(rows: usize, row: impl Fn(usize) -> Option<String>) -> String {
+    let mut text = String::from("start,tier1\n");
+    for idx in 0..rows {
+        if let Some(line) = row(idx) {
+            text.push_str(&line);
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// "HH:MM" of half-hour `idx`.
+fn half_hour(idx: usize) -> String {
+    format!("{:02}:{:02}", idx / 2, 30 * (idx % 2))
+}
+
 #[test]
 fn headcount_files() {
     let scenario = with_staffing("headcount_file = \"staff.csv\"");
+    let good = day_csv(48, |idx| Some(format!("{},3", half_hour(idx))));
+    check_with_files(&scenario, &side_files(&[("staff.csv", Ok(&good))]), &[]);
+    // A start written as a moment of the week is read as one.
+    let moments = day_csv(48, |idx| Some(format!("mon {},3", half_hour(idx))));
+    check_with_files(&scenario, &side_files(&[("staff.csv", Ok(&moments))]), &[]);
+    // 38 rows for a 48-interval day drifted ten intervals a day; now refused.
+    let short: String = good
+        .lines()
+        .take(39)
+        .map(|line| format!("{line}\n"))
+        .collect();
     check_with_files(
         &scenario,
-        &side_files(&[("staff.csv", Ok("start,tier1\n00:00,3\n00:30,4\n"))]),
-        &[],
+        &side_files(&[("staff.csv", Ok(&short))]),
+        &[
+            "groups.tier1.headcount_file: 38 entries do not match the interval grid (simulation.interval = \"30m\"): give one per interval of a day, a week or the whole run (48 for a day, 336 for a week, 48 for the whole run); a list of another length repeats out of step with the days",
+        ],
+    );
+    // A row left out: every later row starts at the wrong time, and each is reported (ten,
+    // then a count), with its line.
+    let missing = day_csv(48, |idx| {
+        (idx != 3).then(|| format!("{},3", half_hour(idx)))
+    });
+    check_with_files(
+        &scenario,
+        &side_files(&[("staff.csv", Ok(&missing))]),
+        &[
+            "groups.tier1.headcount_file: /scenarios/staff.csv line 5, column \"start\": \"02:00\" but this row is interval 4 of the grid, which starts at Mon 01:30 (simulation.interval = \"30m\"); rows must follow the intervals one by one, with none missing",
+            "groups.tier1.headcount_file: /scenarios/staff.csv line 6, column \"start\": \"02:30\" but this row is interval 5 of the grid, which starts at Mon 02:00 (simulation.interval = \"30m\"); rows must follow the intervals one by one, with none missing",
+            "groups.tier1.headcount_file: /scenarios/staff.csv line 7, column \"start\": \"03:00\" but this row is interval 6 of the grid, which starts at Mon 02:30 (simulation.interval = \"30m\"); rows must follow the intervals one by one, with none missing",
+            "groups.tier1.headcount_file: /scenarios/staff.csv line 8, column \"start\": \"03:30\" but this row is interval 7 of the grid, which starts at Mon 03:00 (simulation.interval = \"30m\"); rows must follow the intervals one by one, with none missing",
+            "groups.tier1.headcount_file: /scenarios/staff.csv line 9, column \"start\": \"04:00\" but this row is interval 8 of the grid, which starts at Mon 03:30 (simulation.interval = \"30m\"); rows must follow the intervals one by one, with none missing",
+            "groups.tier1.headcount_file: /scenarios/staff.csv line 10, column \"start\": \"04:30\" but this row is interval 9 of the grid, which starts at Mon 04:00 (simulation.interval = \"30m\"); rows must follow the intervals one by one, with none missing",
+            "groups.tier1.headcount_file: /scenarios/staff.csv line 11, column \"start\": \"05:00\" but this row is interval 10 of the grid, which starts at Mon 04:30 (simulation.interval = \"30m\"); rows must follow the intervals one by one, with none missing",
+            "groups.tier1.headcount_file: /scenarios/staff.csv line 12, column \"start\": \"05:30\" but this row is interval 11 of the grid, which starts at Mon 05:00 (simulation.interval = \"30m\"); rows must follow the intervals one by one, with none missing",
+            "groups.tier1.headcount_file: /scenarios/staff.csv line 13, column \"start\": \"06:00\" but this row is interval 12 of the grid, which starts at Mon 05:30 (simulation.interval = \"30m\"); rows must follow the intervals one by one, with none missing",
+            "groups.tier1.headcount_file: /scenarios/staff.csv line 14, column \"start\": \"06:30\" but this row is interval 13 of the grid, which starts at Mon 06:00 (simulation.interval = \"30m\"); rows must follow the intervals one by one, with none missing",
+            "groups.tier1.headcount_file: /scenarios/staff.csv: 34 more row(s) with problems",
+        ],
+    );
+    // Bad counts and bad starts on several rows: all of them, in line order.
+    let several = day_csv(48, |idx| {
+        Some(match idx {
+            1 => "00:30,three".to_string(),
+            5 => "noon,2".to_string(),
+            9 => format!("{},-1", half_hour(idx)),
+            _ => format!("{},3", half_hour(idx)),
+        })
+    });
+    check_with_files(
+        &scenario,
+        &side_files(&[("staff.csv", Ok(&several))]),
+        &[
+            "groups.tier1.headcount_file: /scenarios/staff.csv line 3, column \"tier1\": \"three\" is not a whole number of agents from 0 to 1000000",
+            "groups.tier1.headcount_file: /scenarios/staff.csv line 7, column \"start\": \"noon\" is not a start time; write \"HH:MM\" or a moment such as \"tue 09:30\"",
+            "groups.tier1.headcount_file: /scenarios/staff.csv line 11, column \"tier1\": \"-1\" is not a whole number of agents from 0 to 1000000",
+        ],
+    );
+    // Inline lists follow the same grid.
+    check(
+        &with_staffing("headcount = [3, 4, 5]"),
+        &[
+            "groups.tier1.headcount: 3 entries do not match the interval grid (simulation.interval = \"30m\"): give one per interval of a day, a week or the whole run (48 for a day, 336 for a week, 48 for the whole run); a list of another length repeats out of step with the days",
+        ],
     );
     check(
         &scenario,
@@ -676,13 +780,6 @@ fn headcount_files() {
         &scenario,
         &side_files(&[("staff.csv", Err("no such file"))]),
         &["groups.tier1.headcount_file: cannot read /scenarios/staff.csv (no such file)"],
-    );
-    check_with_files(
-        &scenario,
-        &side_files(&[("staff.csv", Ok("start,tier1\n00:00,3\n00:30,three\n"))]),
-        &[
-            "groups.tier1.headcount_file: /scenarios/staff.csv line 3, column \"tier1\": \"three\" is not a whole number of agents from 0 to 1000000",
-        ],
     );
     check_with_files(
         &scenario,

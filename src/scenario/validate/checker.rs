@@ -7,12 +7,17 @@ use crate::error::ScenarioProblem;
 use crate::scenario::Limits;
 use crate::units::parse_duration_seconds;
 
-/// How far from 1 a list of shares may sum (rounding in hand-written decimals).
-const SHARE_SUM_TOLERANCE: f64 = 1e-6;
+/// How far from 1 a list of shares may sum and be taken as meant to (a curve pasted from a
+/// spreadsheet: 0.1429 x 7 = 1.0003). Within it the shares are normalised, with a note;
+/// within `SHARE_SUM_SILENT` (the rounding of hand-written decimals) without one.
+const SHARE_SUM_TOLERANCE: f64 = 1e-3;
+const SHARE_SUM_SILENT: f64 = 1e-9;
 
 #[derive(Debug, Default)]
 pub(crate) struct Checker {
     pub(crate) problems: Vec<ScenarioProblem>,
+    /// What was accepted but changed, as "key: what", for the user to hear.
+    pub(crate) notes: Vec<String>,
 }
 
 impl Checker {
@@ -85,9 +90,21 @@ impl Checker {
             return None;
         }
         let sum: f64 = values.iter().sum();
+        // Shown to six decimals, so 0.1 + 0.2 + ... reads as written, not 1.0499999999999998.
+        let shown_sum = format!("{}", (sum * 1e6).round() / 1e6);
         if (sum - 1.0).abs() > SHARE_SUM_TOLERANCE {
-            self.fail(key, format!("shares must sum to 1, they sum to {sum}"));
+            self.fail(
+                key,
+                format!(
+                    "shares must sum to 1, they sum to {shown_sum} (sums within 0.001 of 1 are normalised)"
+                ),
+            );
             return None;
+        }
+        if (sum - 1.0).abs() > SHARE_SUM_SILENT {
+            self.notes.push(format!(
+                "{key}: the shares sum to {shown_sum}; each was divided by that so they sum to 1"
+            ));
         }
         Some(values.iter().map(|v| v / sum).collect())
     }

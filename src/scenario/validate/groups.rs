@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 
 use super::checker::{Checker, names_of};
-use super::staffing::{SideFiles, group_staffing, shrinkage};
+use super::staffing::{StaffingContext, group_staffing, shrinkage};
 use super::values::in_service_policy;
 use crate::scenario::raw::RawGroup;
 use crate::scenario::{
@@ -20,7 +20,7 @@ pub(crate) fn groups(
     n_declared: usize,
     channels: &[Option<Channel>],
     names: &AttributeNames,
-    side_files: &SideFiles,
+    context: StaffingContext<'_>,
 ) -> Option<Vec<AgentGroup>> {
     if raw_groups.len() > Limits::MAX_GROUPS {
         checker.fail(
@@ -39,7 +39,7 @@ pub(crate) fn groups(
     for (group_name, raw) in raw_groups {
         let key = format!("groups.{group_name}");
         let problems_before = checker.problems.len();
-        let headcount = group_staffing(checker, &key, raw, side_files);
+        let headcount = group_staffing(checker, &key, raw, context);
         let shrinkage = shrinkage(checker, &format!("{key}.shrinkage"), raw.shrinkage.as_ref());
         let in_service_at_shift_end = in_service_policy(
             checker,

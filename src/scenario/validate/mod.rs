@@ -193,12 +193,29 @@ fn scenario(
         raw.channels.len(),
         &channels,
         &attribute_names,
-        side_files,
+        staffing::StaffingContext {
+            side_files,
+            interval_seconds: simulation
+                .as_ref()
+                .map(|settings| settings.interval_seconds),
+        },
     );
     let simulation = simulation?;
     let channels: Vec<Channel> = channels.into_iter().collect::<Option<_>>()?;
     channels::plausible_durations(checker, &channels, &simulation);
     let mut groups = groups?;
+    for (group, raw_group) in groups.iter().zip(raw.groups.values()) {
+        if let super::Headcount::PerInterval(counts) = &group.headcount
+            && let Some(problem) = simulation.per_interval_length_problem(counts.len())
+        {
+            let field = if raw_group.headcount_file.is_some() {
+                "headcount_file"
+            } else {
+                "headcount"
+            };
+            checker.fail(&format!("groups.{}.{field}", group.name), problem);
+        }
+    }
     for (channel_idx, channel) in channels.iter().enumerate() {
         if let Some(source_idx) = channel.callback_of {
             for group in &mut groups {
@@ -221,6 +238,7 @@ fn scenario(
         routing,
         disruptions,
         assertions,
+        notes: checker.notes.clone(),
     };
     simulation::sizes(checker, &scenario);
     if scenario.channels().len() * scenario.n_attribute_combinations()

@@ -9,7 +9,10 @@ use super::values::headcount;
 use crate::scenario::raw::{RawBreak, RawGroup, RawNames, RawShift};
 use crate::scenario::schedule::{Roster, Shift};
 use crate::scenario::{Headcount, Limits};
-use crate::units::{SECONDS_PER_DAY, WEEKDAY_NAMES, format_duration, parse_time_of_day_seconds};
+use crate::units::{
+    SECONDS_PER_DAY, SECONDS_PER_WEEK, WEEKDAY_NAMES, format_clock, format_duration,
+    parse_time_of_day_seconds, parse_time_point_seconds,
+};
 
 /// The text of each file a scenario names (a group's `headcount_file`), as `load.rs` read
 /// it, keyed by the name as the scenario writes it.
@@ -34,13 +37,21 @@ impl SideFiles {
     }
 }
 
+/// What a group's staffing is checked against beyond its own table: the files the scenario
+/// names, and the interval grid (when the simulation section is valid).
+#[derive(Clone, Copy)]
+pub(crate) struct StaffingContext<'a> {
+    pub side_files: &'a SideFiles,
+    pub interval_seconds: Option<f64>,
+}
+
 /// A group's scheduled headcount from exactly one of `headcount`, `headcount_file` and
 /// `shifts`.
 pub(crate) fn group_staffing(
     checker: &mut Checker,
     key: &str,
     raw: &RawGroup,
-    side_files: &SideFiles,
+    context: StaffingContext<'_>,
 ) -> Option<Headcount> {
     let given: Vec<&str> = [
         raw.headcount.as_ref().map(|_| "headcount"),
@@ -79,20 +90,28 @@ pub(crate) fn group_staffing(
             &format!("{key}.headcount_file"),
             file,
             column,
-            side_files,
+            context.side_files,
+            context.interval_seconds,
         );
     }
     shifts(checker, &format!("{key}.shifts"), &raw.shifts).map(Headcount::Shifts)
 }
 
+/// The most problems one headcount file reports row by row; the rest are counted.
+const MAX_ROW_PROBLEMS: usize = 10;
+
 /// A per-interval headcount from a CSV column: a header row naming the columns, then one
-/// row per reporting interval (cycled like a headcount list).
+/// row per reporting interval (cycled like a headcount list). A `start` column, when there
+/// is one, is checked against the interval grid (`interval_seconds`, when the simulation
+/// section is valid): "HH:MM" is a time of day, "tue 09:30" a moment of the week. Every
+/// bad row is reported, up to `MAX_ROW_PROBLEMS`.
 pub(crate) fn headcount_file(
     checker: &mut Checker,
     key: &str,
     file: &str,
     column: &str,
     side_files: &SideFiles,
+    interval_seconds: Option<f64>,
 ) -> Option<Headcount> {
     let Some(side_file) = side_files.files.get(file) else {
         checker.fail(
@@ -148,7 +167,9 @@ pub(crate) fn headcount_file(
         );
         return None;
     };
+    let start_idx = headers.iter().position(|h| h.eq_ignore_ascii_case("start"));
     let mut counts = Vec::new();
+    let mut row_problems = Vec::new();
     for (row_idx, record) in reader.records().enumerate() {
         let line = row_idx + 2;
         let record = match record {
@@ -158,23 +179,34 @@ pub(crate) fn headcount_file(
                 return None;
             }
         };
+        if let (Some(start_idx), Some(interval)) = (start_idx, interval_seconds)
+            && let Some(problem) =
+                start_problem(record.get(start_idx).unwrap_or(""), row_idx, interval)
+        {
+            row_problems.push(format!("{path} line {line}, column \"start\": {problem}"));
+        }
         let cell = record.get(column_idx).unwrap_or("");
         match cell.parse::<u64>() {
             Ok(count) if count <= Limits::MAX_AGENTS => counts.push(count as u32),
             _ => {
-                let shown: String = cell.chars().take(40).collect();
-                let cut = if shown.len() < cell.len() { "..." } else { "" };
-                checker.fail(
-                    key,
-                    format!(
-                        "{} line {line}, column \"{column}\": \"{shown}{cut}\" is not a whole number of agents from 0 to {}",
-                        path,
-                        Limits::MAX_AGENTS
-                    ),
-                );
-                return None;
+                counts.push(0);
+                row_problems.push(format!(
+                    "{path} line {line}, column \"{column}\": \"{}\" is not a whole number of agents from 0 to {}",
+                    shown_cell(cell),
+                    Limits::MAX_AGENTS
+                ));
             }
         }
+    }
+    if !row_problems.is_empty() {
+        let more = row_problems.len().saturating_sub(MAX_ROW_PROBLEMS);
+        for problem in row_problems.into_iter().take(MAX_ROW_PROBLEMS) {
+            checker.fail(key, problem);
+        }
+        if more > 0 {
+            checker.fail(key, format!("{path}: {more} more row(s) with problems"));
+        }
+        return None;
     }
     if counts.is_empty() {
         checker.fail(
@@ -184,6 +216,46 @@ pub(crate) fn headcount_file(
         return None;
     }
     Some(Headcount::PerInterval(counts))
+}
+
+/// A CSV cell as a message may quote it: at most 40 characters.
+fn shown_cell(cell: &str) -> String {
+    let shown: String = cell.chars().take(40).collect();
+    if shown.len() < cell.len() {
+        format!("{shown}...")
+    } else {
+        shown
+    }
+}
+
+/// Why row `row_idx`'s start does not begin its interval, if it does not. "HH:MM" is the
+/// time of day the row's interval starts, a moment ("tue 09:30", "week 2 mon 00:00") the
+/// time in the week or the run.
+fn start_problem(cell: &str, row_idx: usize, interval_seconds: f64) -> Option<String> {
+    let expected = row_idx as f64 * interval_seconds;
+    let (written, wanted) = if let Ok(time_of_day) = parse_time_of_day_seconds(cell) {
+        (time_of_day, expected % SECONDS_PER_DAY)
+    } else {
+        match parse_time_point_seconds(cell) {
+            Ok(moment) if moment >= SECONDS_PER_WEEK => (moment, expected),
+            Ok(moment) => (moment, expected % SECONDS_PER_WEEK),
+            Err(_) => {
+                return Some(format!(
+                    "\"{}\" is not a start time; write \"HH:MM\" or a moment such as \"tue 09:30\"",
+                    shown_cell(cell)
+                ));
+            }
+        }
+    };
+    ((written - wanted).abs() > 0.5).then(|| {
+        format!(
+            "\"{}\" but this row is interval {} of the grid, which starts at {} (simulation.interval = \"{}\"); rows must follow the intervals one by one, with none missing",
+            shown_cell(cell),
+            row_idx + 1,
+            format_clock(expected, expected >= SECONDS_PER_WEEK),
+            format_duration(interval_seconds)
+        )
+    })
 }
 
 pub(crate) fn shifts(checker: &mut Checker, key: &str, raw_shifts: &[RawShift]) -> Option<Roster> {
