@@ -20,7 +20,7 @@ use super::validate::{SideFile, SideFiles, line_column, parse_assertions, parse_
 use crate::error::{ScenarioError, ScenarioProblem};
 
 /// Largest headcount CSV file read (rows of a year at 5-minute intervals fit easily).
-const MAX_HEADCOUNT_FILE_BYTES: u64 = 64 * 1024 * 1024;
+const MAX_CSV_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Largest scenario, overlay, staffing or assertions file read (a year of per-interval
 /// arrivals, or a million empirical durations, fit).
 pub const MAX_SCENARIO_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -159,19 +159,24 @@ fn parse_with_files(
     validate(raw, default_name, &side_files)
 }
 
-/// The text of every headcount file the groups name, or why it could not be read.
+/// The text of every CSV file the scenario names (groups' headcount files, channels'
+/// arrival files), or why it could not be read.
 fn read_side_files(raw: &RawScenario, folder: Option<&Path>, access: FileAccess) -> SideFiles {
     let mut side_files = SideFiles::default();
     let folder = folder.filter(|dir| !dir.as_os_str().is_empty());
-    for file in raw
+    let headcount_files = raw
         .groups
         .values()
-        .filter_map(|g| g.headcount_file.as_deref())
-    {
+        .filter_map(|g| g.headcount_file.as_deref());
+    let arrival_files = raw
+        .arrivals
+        .values()
+        .filter_map(|a| a.per_interval_file.as_deref());
+    for file in headcount_files.chain(arrival_files) {
         let path = folder.map_or_else(|| PathBuf::from(file), |dir| dir.join(file));
         let folder = folder.unwrap_or(Path::new("."));
         let text = outside_reason(folder, &path, access)
-            .map_or_else(|| read_capped(&path, MAX_HEADCOUNT_FILE_BYTES), Err);
+            .map_or_else(|| read_capped(&path, MAX_CSV_FILE_BYTES), Err);
         side_files.insert(
             file,
             SideFile {

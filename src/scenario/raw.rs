@@ -155,6 +155,10 @@ pub struct RawArrivals {
     pub day_shares: Option<Vec<f64>>,
     pub intraday: Option<Vec<f64>>,
     pub per_interval: Option<Vec<f64>>,
+    /// A CSV file (relative to the scenario file) of expected contacts per interval, one
+    /// row per (interval start, channel): columns `start`, `channel`, `count`. Several
+    /// channels may read the same file.
+    pub per_interval_file: Option<String>,
     pub rate_per_hour: Option<f64>,
 }
 

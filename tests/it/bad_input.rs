@@ -217,3 +217,58 @@ fn shares_pasted_from_a_spreadsheet_are_normalised_with_a_note() {
         "{stdout}"
     );
 }
+
+#[test]
+fn an_arrivals_csv_runs_and_a_misspelt_channel_in_it_is_refused_by_line() {
+    let directory = tempfile::tempdir().unwrap();
+    let rows: String = (0..48)
+        .map(|idx| format!("{:02}:{:02},chat,4\n", idx / 2, 30 * (idx % 2)))
+        .collect();
+    std::fs::write(
+        directory.path().join("volumes.csv"),
+        format!("start,channel,count\n{rows}"),
+    )
+    .unwrap();
+    let path = directory.path().join("from_csv.toml");
+    std::fs::write(
+        &path,
+        replace("daily_volume = 100", "per_interval_file = \"volumes.csv\""),
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_omnisim"))
+        .arg("run")
+        .arg(&path)
+        .args(["--format", "json", "--no-charts", "--out"])
+        .arg(directory.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // 4 expected contacts in each of 48 half-hours: about 192 offered a replication.
+    let offered = summary["channels"][0]["metrics"]["offered"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!((120.0..270.0).contains(&offered), "{offered}");
+
+    std::fs::write(
+        directory.path().join("volumes.csv"),
+        format!("start,channel,count\n{rows}00:00,caht,9\n"),
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_omnisim"))
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("arrivals.chat.per_interval_file")
+            && stderr.contains("volumes.csv line 50: no channel named \"caht\""),
+        "{stderr}"
+    );
+}

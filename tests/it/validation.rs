@@ -385,7 +385,7 @@ fn arrivals_and_attribute_shares() {
             "daily_volume = 100\nrate_per_hour = 4",
         ),
         &[
-            "arrivals.chat: give exactly one of weekly_volume, daily_volume, per_interval or rate_per_hour (found daily_volume, rate_per_hour)",
+            "arrivals.chat: give exactly one of weekly_volume, daily_volume, per_interval, per_interval_file or rate_per_hour (found daily_volume, rate_per_hour)",
         ],
     );
     // Shares pasted from a spreadsheet (1/7 to four places, 7 times: 1.0003) are normalised,
@@ -483,6 +483,102 @@ fn arrivals_and_attribute_shares() {
             "billing = -0.5, technical = 1.5",
         ),
         &["attributes.issue_types: shares must be zero or positive, got -0.5"],
+    );
+}
+
+/// An arrivals CSV for the base's day of half-hours: `start,channel,count` and one row per
+/// (half-hour, channel) that `row` gives.
+fn arrivals_csv(row: impl Fn(usize) -> Vec<String>) -> String {
+    let mut text = String::from("start,channel,count\n");
+    for idx in 0..48 {
+        for line in row(idx) {
+            text.push_str(&line);
+            text.push('\n');
+        }
+    }
+    text
+}
+
+#[test]
+fn arrivals_from_a_csv_file() {
+    let scenario = replace("daily_volume = 100", "per_interval_file = \"volumes.csv\"");
+    let files = |text: &str| side_files(&[("volumes.csv", Ok(text))]);
+    // Long format, as a WFM or BI tool exports it: rows of other channels are skipped
+    // here (and must name channels the scenario has).
+    let good = arrivals_csv(|idx| vec![format!("{},chat,{}", half_hour(idx), idx % 5)]);
+    check_with_files(&scenario, &files(&good), &[]);
+    let parsed = omnisim::scenario::parse_scenario(&scenario, "csv", &files(&good)).unwrap();
+    let profile = parsed.channels()[0].arrivals.as_ref().unwrap();
+    let expected: f64 = (0..48).map(|idx| (idx % 5) as f64).sum();
+    assert!((profile.expected_arrivals(0.0, 86_400.0) - expected).abs() < 1e-9);
+
+    let misspelt = arrivals_csv(|idx| {
+        vec![
+            format!("{},chat,3", half_hour(idx)),
+            format!("{},emial,1", half_hour(idx)),
+        ]
+    });
+    check_with_files(
+        &scenario,
+        &files(&misspelt),
+        &[
+            "arrivals.chat.per_interval_file: /scenarios/volumes.csv line 3: no channel named \"emial\"; channels are: chat",
+        ],
+    );
+    let skipped = arrivals_csv(|idx| {
+        if idx == 10 {
+            vec![]
+        } else {
+            vec![format!("{},chat,3", half_hour(idx))]
+        }
+    });
+    let problems =
+        omnisim::scenario::parse_scenario(&scenario, "csv", &files(&skipped)).unwrap_err();
+    assert_eq!(problems.len(), 11, "ten rows, then a count: {problems:#?}");
+    assert_eq!(
+        problems[0].reason,
+        "/scenarios/volumes.csv line 12, column \"start\": \"05:30\" but this row is interval 11 of the grid, which starts at Mon 05:00 (simulation.interval = \"30m\"); rows must follow the intervals one by one, with none missing"
+    );
+    assert_eq!(
+        problems[10].reason,
+        "/scenarios/volumes.csv: 27 more row(s) with problems"
+    );
+    check_with_files(
+        &scenario,
+        &files("start,channel,count\n00:00,chat,-3\n00:30,chat,many\n"),
+        &[
+            "arrivals.chat.per_interval_file: /scenarios/volumes.csv line 2, column \"count\": \"-3\" is not a number of contacts (0 or more)",
+            "arrivals.chat.per_interval_file: /scenarios/volumes.csv line 3, column \"count\": \"many\" is not a number of contacts (0 or more)",
+        ],
+    );
+    check_with_files(
+        &scenario,
+        &files("start,channel,count\n00:00,chat,3\n00:30,chat,4\n"),
+        &[
+            "arrivals.chat.per_interval_file: /scenarios/volumes.csv, channel \"chat\": 2 entries do not match the interval grid (simulation.interval = \"30m\"): give one per interval of a day, a week or the whole run (48 for a day, 336 for a week, 48 for the whole run); a list of another length repeats out of step with the days",
+        ],
+    );
+    check_with_files(
+        &scenario,
+        &files("interval,queue,volume\n00:00,chat,3\n"),
+        &[
+            "arrivals.chat.per_interval_file: /scenarios/volumes.csv needs the columns start, channel and count (its columns: interval, queue, volume); one row per interval and channel, e.g. \"mon 09:00,chat,42\"",
+        ],
+    );
+    check_with_files(
+        &scenario,
+        &files("start,channel,count\n00:00,email,3\n"),
+        &[
+            "arrivals.chat.per_interval_file: /scenarios/volumes.csv has no rows for channel \"chat\" (or only zeros); give one row per interval with channel = chat",
+            "arrivals.chat.per_interval_file: /scenarios/volumes.csv line 2: no channel named \"email\"; channels are: chat",
+        ],
+    );
+    // Inline lists are held to the same grid.
+    check(
+        &replace("daily_volume = 100", "per_interval = [3, 4, 5]"),
+        &[
+            "arrivals.chat.per_interval: 3 entries do not match the interval grid (simulation.interval = \"30m\"): give one per interval of a day, a week or the whole run (48 for a day, 336 for a week, 48 for the whole run); a list of another length repeats out of step with the days",
+        ],
     );
 }
 
@@ -773,7 +869,7 @@ fn headcount_files() {
     check(
         &scenario,
         &[
-            "groups.tier1.headcount_file: staff.csv was not read: a headcount file is read when the scenario is loaded from its file, relative to it",
+            "groups.tier1.headcount_file: staff.csv was not read: a CSV file is read when the scenario is loaded from its file, relative to it",
         ],
     );
     check_with_files(

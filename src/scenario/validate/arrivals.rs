@@ -1,7 +1,9 @@
 //! `[arrivals.NAME]`: a channel's Poisson arrival rate, from a weekly or daily volume shaped
-//! by day and intraday shares, a rate per hour, or expected contacts per interval.
+//! by day and intraday shares, a rate per hour, or expected contacts per interval (listed,
+//! or read from a CSV of (start, channel, count) rows as a WFM or BI tool exports them).
 
 use super::checker::{Checker, shown_number};
+use super::staffing::{SideFiles, describe_header, report_rows, shown_cell, start_problem};
 use crate::scenario::raw::RawArrivals;
 use crate::scenario::{ArrivalProfile, Limits, SimulationSettings};
 use crate::units::{SECONDS_PER_DAY, SECONDS_PER_WEEK};
@@ -11,11 +13,13 @@ pub(crate) fn arrivals(
     key: &str,
     raw: &RawArrivals,
     simulation: &SimulationSettings,
+    side_files: &SideFiles,
 ) -> Option<ArrivalProfile> {
     let forms = [
         ("weekly_volume", raw.weekly_volume.is_some()),
         ("daily_volume", raw.daily_volume.is_some()),
         ("per_interval", raw.per_interval.is_some()),
+        ("per_interval_file", raw.per_interval_file.is_some()),
         ("rate_per_hour", raw.rate_per_hour.is_some()),
     ];
     let chosen: Vec<&str> = forms
@@ -24,7 +28,7 @@ pub(crate) fn arrivals(
         .map(|(name, _)| *name)
         .collect();
     if chosen.len() != 1 {
-        checker.fail(key, format!("give exactly one of weekly_volume, daily_volume, per_interval or rate_per_hour (found {})", if chosen.is_empty() { "none".to_string() } else { chosen.join(", ") }));
+        checker.fail(key, format!("give exactly one of weekly_volume, daily_volume, per_interval, per_interval_file or rate_per_hour (found {})", if chosen.is_empty() { "none".to_string() } else { chosen.join(", ") }));
         return None;
     }
     let shape_keys_allowed = matches!(chosen[0], "weekly_volume" | "daily_volume");
@@ -66,8 +70,6 @@ pub(crate) fn arrivals(
         "per_interval" => {
             let counts = raw.per_interval.as_deref().unwrap_or(&[]);
             let sub_key = format!("{key}.per_interval");
-            let interval = simulation.interval_seconds;
-            let most = Limits::MAX_RATE_PER_HOUR * interval / 3600.0;
             if counts.is_empty()
                 || counts.iter().any(|c| !c.is_finite() || *c < 0.0)
                 || counts.iter().sum::<f64>() <= 0.0
@@ -75,23 +77,29 @@ pub(crate) fn arrivals(
                 checker.fail(&sub_key, "give the expected contacts per reporting interval: non-negative numbers, not all zero");
                 return None;
             }
+            let most = most_per_interval(simulation);
             if let Some(idx) = counts.iter().position(|c| *c > most) {
-                checker.fail(
-                    &format!("{sub_key}[{idx}]"),
-                    format!(
-                        "{} contacts in one interval is more than {} ({} an hour)",
-                        shown_number(counts[idx]),
-                        shown_number(most),
-                        shown_number(Limits::MAX_RATE_PER_HOUR)
-                    ),
-                );
+                checker.fail(&format!("{sub_key}[{idx}]"), too_many(counts[idx], most));
                 return None;
             }
-            Some(ArrivalProfile {
-                cycle_seconds: interval * counts.len() as f64,
-                segment_starts: (0..counts.len()).map(|idx| idx as f64 * interval).collect(),
-                rates_per_second: counts.iter().map(|count| count / interval).collect(),
-            })
+            if let Some(problem) = simulation.per_interval_length_problem(counts.len()) {
+                checker.fail(&sub_key, problem);
+                return None;
+            }
+            Some(per_interval_profile(counts, simulation.interval_seconds))
+        }
+        "per_interval_file" => {
+            let channel_name = key.trim_start_matches("arrivals.");
+            let file = raw.per_interval_file.as_deref()?;
+            let counts = counts_from_file(
+                checker,
+                &format!("{key}.per_interval_file"),
+                file,
+                channel_name,
+                simulation,
+                side_files,
+            )?;
+            Some(per_interval_profile(&counts, simulation.interval_seconds))
         }
         "daily_volume" => {
             let volume = checker.number_in(
@@ -151,5 +159,183 @@ fn shaped_profile(
         cycle_seconds,
         segment_starts,
         rates_per_second,
+    }
+}
+
+/// The most expected contacts one interval may hold (the rate bound, over an interval).
+fn most_per_interval(simulation: &SimulationSettings) -> f64 {
+    Limits::MAX_RATE_PER_HOUR * simulation.interval_seconds / 3600.0
+}
+
+fn too_many(count: f64, most: f64) -> String {
+    format!(
+        "{} contacts in one interval is more than {} ({} an hour)",
+        shown_number(count),
+        shown_number(most),
+        shown_number(Limits::MAX_RATE_PER_HOUR)
+    )
+}
+
+/// Expected contacts per interval, repeating, as a piecewise-constant rate.
+fn per_interval_profile(counts: &[f64], interval: f64) -> ArrivalProfile {
+    ArrivalProfile {
+        cycle_seconds: interval * counts.len() as f64,
+        segment_starts: (0..counts.len()).map(|idx| idx as f64 * interval).collect(),
+        rates_per_second: counts.iter().map(|count| count / interval).collect(),
+    }
+}
+
+/// The header columns an arrivals file needs, found whatever their case.
+const ARRIVAL_COLUMNS: [&str; 3] = ["start", "channel", "count"];
+
+/// One channel's expected contacts per interval from an arrivals CSV (columns `start`,
+/// `channel`, `count`; other columns ignored): its rows in file order, each starting the
+/// next interval of the grid, with as many rows as a day, a week or the whole run has
+/// intervals. Every bad row is reported with its line.
+fn counts_from_file(
+    checker: &mut Checker,
+    key: &str,
+    file: &str,
+    channel_name: &str,
+    simulation: &SimulationSettings,
+    side_files: &SideFiles,
+) -> Option<Vec<f64>> {
+    let (path, text) = match side_files.text_of(file) {
+        Ok(found) => found,
+        Err(problem) => {
+            checker.fail(key, problem);
+            return None;
+        }
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = match reader.headers() {
+        Ok(headers) => headers.clone(),
+        Err(error) => {
+            checker.fail(key, format!("{path}: {error}"));
+            return None;
+        }
+    };
+    let position = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let [Some(start_idx), Some(channel_idx), Some(count_idx)] = ARRIVAL_COLUMNS.map(position)
+    else {
+        checker.fail(
+            key,
+            format!(
+                "{path} needs the columns start, channel and count ({}); one row per interval and channel, e.g. \"mon 09:00,chat,42\"",
+                describe_header(&headers)
+            ),
+        );
+        return None;
+    };
+    let most = most_per_interval(simulation);
+    let mut counts = Vec::new();
+    let mut row_problems = Vec::new();
+    for (row_idx, record) in reader.records().enumerate() {
+        let line = row_idx + 2;
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                checker.fail(key, format!("{path} line {line}: {error}"));
+                return None;
+            }
+        };
+        if record.get(channel_idx) != Some(channel_name) {
+            continue;
+        }
+        if let Some(problem) = start_problem(
+            record.get(start_idx).unwrap_or(""),
+            counts.len(),
+            simulation.interval_seconds,
+        ) {
+            row_problems.push(format!("{path} line {line}, column \"start\": {problem}"));
+        }
+        let cell = record.get(count_idx).unwrap_or("");
+        match cell.parse::<f64>() {
+            Ok(count) if count.is_finite() && (0.0..=most).contains(&count) => counts.push(count),
+            Ok(count) if count > most => {
+                counts.push(0.0);
+                row_problems.push(format!("{path} line {line}: {}", too_many(count, most)));
+            }
+            _ => {
+                counts.push(0.0);
+                row_problems.push(format!(
+                    "{path} line {line}, column \"count\": \"{}\" is not a number of contacts (0 or more)",
+                    shown_cell(cell)
+                ));
+            }
+        }
+    }
+    if report_rows(checker, key, path, row_problems) {
+        return None;
+    }
+    if counts.iter().sum::<f64>() <= 0.0 {
+        checker.fail(
+            key,
+            format!(
+                "{path} has no rows for channel \"{channel_name}\" (or only zeros); give one row per interval with channel = {channel_name}"
+            ),
+        );
+        return None;
+    }
+    if let Some(problem) = simulation.per_interval_length_problem(counts.len()) {
+        checker.fail(
+            key,
+            format!("{path}, channel \"{channel_name}\": {problem}"),
+        );
+        return None;
+    }
+    Some(counts)
+}
+
+/// Rows of arrivals files for channels the scenario does not have (a misspelt name would
+/// otherwise drop its volume silently), each file once, whichever channels read it.
+pub(crate) fn unknown_channels_in_files(
+    checker: &mut Checker,
+    raw_arrivals: &indexmap::IndexMap<String, RawArrivals>,
+    declared_names: &[&str],
+    side_files: &SideFiles,
+) {
+    let mut seen: Vec<&str> = Vec::new();
+    for (channel_name, raw) in raw_arrivals {
+        let Some(file) = raw.per_interval_file.as_deref() else {
+            continue;
+        };
+        if seen.contains(&file) {
+            continue;
+        }
+        seen.push(file);
+        let Ok((path, text)) = side_files.text_of(file) else {
+            continue;
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let Some(channel_idx) = reader.headers().ok().and_then(|headers| {
+            headers
+                .iter()
+                .position(|h| h.eq_ignore_ascii_case("channel"))
+        }) else {
+            continue;
+        };
+        let mut unknown: Vec<(usize, String)> = Vec::new();
+        for (row_idx, record) in reader.records().enumerate() {
+            let Ok(record) = record else { break };
+            let name = record.get(channel_idx).unwrap_or("");
+            if !declared_names.contains(&name) && !unknown.iter().any(|(_, n)| n == name) {
+                unknown.push((row_idx + 2, name.to_string()));
+            }
+        }
+        for (line, name) in unknown.iter().take(10) {
+            checker.fail(
+                &format!("arrivals.{channel_name}.per_interval_file"),
+                format!(
+                    "{path} line {line}: no channel named \"{}\"; channels are: {}",
+                    shown_cell(name),
+                    declared_names.join(", ")
+                ),
+            );
+        }
     }
 }

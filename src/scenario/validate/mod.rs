@@ -183,9 +183,11 @@ fn scenario(
         if let Some(channel_idx) = checker.lookup(&key, channel_name, &declared_names, "channel")
             && let (Some(channel), Some(simulation)) = (channels[channel_idx].as_mut(), &simulation)
         {
-            channel.arrivals = arrivals::arrivals(checker, &key, raw_arrivals, simulation);
+            channel.arrivals =
+                arrivals::arrivals(checker, &key, raw_arrivals, simulation, side_files);
         }
     }
+    arrivals::unknown_channels_in_files(checker, &raw.arrivals, &declared_names, side_files);
     let groups = groups::groups(
         checker,
         &raw.groups,

@@ -1,6 +1,8 @@
 //! Who works when, for one group: exactly one of a headcount, a CSV headcount file (whose
 //! text `load.rs` read, so validation does no I/O) or a shift roster with breaks; and the
-//! group's shrinkage. Built on `checker.rs` and `values.rs` only.
+//! group's shrinkage. Also the CSV helpers an arrivals file shares with a headcount file
+//! (the file's text, a start column on the interval grid, a cell as a message quotes it).
+//! Built on `checker.rs` and `values.rs` only.
 
 use indexmap::IndexMap;
 
@@ -34,6 +36,42 @@ impl SideFiles {
     /// Adds the file the scenario calls `name`.
     pub fn insert(&mut self, name: impl Into<String>, file: SideFile) {
         self.files.insert(name.into(), file);
+    }
+
+    /// The path to show and the text of the file the scenario calls `name`, or the problem
+    /// to report at `key` (not read, or unreadable).
+    pub(crate) fn text_of(&self, name: &str) -> Result<(&str, &str), String> {
+        let Some(side_file) = self.files.get(name) else {
+            return Err(format!(
+                "{name} was not read: a CSV file is read when the scenario is loaded from its file, relative to it"
+            ));
+        };
+        match &side_file.text {
+            Ok(text) => Ok((&side_file.shown_path, text)),
+            Err(reason) => Err(format!("cannot read {} ({reason})", side_file.shown_path)),
+        }
+    }
+}
+
+/// What a message says of a CSV header that lacks a column: its names when it looks like
+/// a header of names, else only its width, so a file that is not a CSV is never quoted.
+pub(crate) fn describe_header(headers: &csv::StringRecord) -> String {
+    let looks_like_header = headers.len() <= 20
+        && headers.iter().all(|h| {
+            h.len() <= 40
+                && h.chars()
+                    .all(|c| c.is_alphanumeric() || " _-.()".contains(c))
+        });
+    if looks_like_header {
+        format!(
+            "its columns: {}",
+            headers.iter().collect::<Vec<_>>().join(", ")
+        )
+    } else {
+        format!(
+            "its first line, with {} field(s), is not a header of names",
+            headers.len()
+        )
     }
 }
 
@@ -97,7 +135,7 @@ pub(crate) fn group_staffing(
     shifts(checker, &format!("{key}.shifts"), &raw.shifts).map(Headcount::Shifts)
 }
 
-/// The most problems one headcount file reports row by row; the rest are counted.
+/// The most problems one CSV file reports row by row; the rest are counted.
 const MAX_ROW_PROBLEMS: usize = 10;
 
 /// A per-interval headcount from a CSV column: a header row naming the columns, then one
@@ -113,18 +151,10 @@ pub(crate) fn headcount_file(
     side_files: &SideFiles,
     interval_seconds: Option<f64>,
 ) -> Option<Headcount> {
-    let Some(side_file) = side_files.files.get(file) else {
-        checker.fail(
-            key,
-            format!("{file} was not read: a headcount file is read when the scenario is loaded from its file, relative to it"),
-        );
-        return None;
-    };
-    let path = &side_file.shown_path;
-    let text = match &side_file.text {
-        Ok(text) => text,
-        Err(reason) => {
-            checker.fail(key, format!("cannot read {path} ({reason})"));
+    let (path, text) = match side_files.text_of(file) {
+        Ok(found) => found,
+        Err(problem) => {
+            checker.fail(key, problem);
             return None;
         }
     };
@@ -139,25 +169,7 @@ pub(crate) fn headcount_file(
         }
     };
     let Some(column_idx) = headers.iter().position(|h| h == column) else {
-        // The names are listed only when the first line looks like a CSV header, so a
-        // file that is not one is never quoted.
-        let looks_like_header = headers.len() <= 20
-            && headers.iter().all(|h| {
-                h.len() <= 40
-                    && h.chars()
-                        .all(|c| c.is_alphanumeric() || " _-.()".contains(c))
-            });
-        let columns = if looks_like_header {
-            format!(
-                "its columns: {}",
-                headers.iter().collect::<Vec<_>>().join(", ")
-            )
-        } else {
-            format!(
-                "its first line, with {} field(s), is not a header of names",
-                headers.len()
-            )
-        };
+        let columns = describe_header(&headers);
         checker.fail(
             key,
             format!(
@@ -198,14 +210,7 @@ pub(crate) fn headcount_file(
             }
         }
     }
-    if !row_problems.is_empty() {
-        let more = row_problems.len().saturating_sub(MAX_ROW_PROBLEMS);
-        for problem in row_problems.into_iter().take(MAX_ROW_PROBLEMS) {
-            checker.fail(key, problem);
-        }
-        if more > 0 {
-            checker.fail(key, format!("{path}: {more} more row(s) with problems"));
-        }
+    if report_rows(checker, key, path, row_problems) {
         return None;
     }
     if counts.is_empty() {
@@ -218,8 +223,27 @@ pub(crate) fn headcount_file(
     Some(Headcount::PerInterval(counts))
 }
 
+/// Reports a CSV file's row problems at `key`: the first `MAX_ROW_PROBLEMS`, then a count
+/// of the rest. Whether there were any.
+pub(crate) fn report_rows(
+    checker: &mut Checker,
+    key: &str,
+    path: &str,
+    row_problems: Vec<String>,
+) -> bool {
+    let any = !row_problems.is_empty();
+    let more = row_problems.len().saturating_sub(MAX_ROW_PROBLEMS);
+    for problem in row_problems.into_iter().take(MAX_ROW_PROBLEMS) {
+        checker.fail(key, problem);
+    }
+    if more > 0 {
+        checker.fail(key, format!("{path}: {more} more row(s) with problems"));
+    }
+    any
+}
+
 /// A CSV cell as a message may quote it: at most 40 characters.
-fn shown_cell(cell: &str) -> String {
+pub(crate) fn shown_cell(cell: &str) -> String {
     let shown: String = cell.chars().take(40).collect();
     if shown.len() < cell.len() {
         format!("{shown}...")
@@ -231,7 +255,7 @@ fn shown_cell(cell: &str) -> String {
 /// Why row `row_idx`'s start does not begin its interval, if it does not. "HH:MM" is the
 /// time of day the row's interval starts, a moment ("tue 09:30", "week 2 mon 00:00") the
 /// time in the week or the run.
-fn start_problem(cell: &str, row_idx: usize, interval_seconds: f64) -> Option<String> {
+pub(crate) fn start_problem(cell: &str, row_idx: usize, interval_seconds: f64) -> Option<String> {
     let expected = row_idx as f64 * interval_seconds;
     let (written, wanted) = if let Ok(time_of_day) = parse_time_of_day_seconds(cell) {
         (time_of_day, expected % SECONDS_PER_DAY)
