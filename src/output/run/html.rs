@@ -10,7 +10,9 @@ use std::fmt::Write as _;
 use crate::metric::{Figures, Metric, Unit};
 use crate::metrics::summary::{RunSummary, SLA_FORMULA};
 use crate::output::charts::Figure;
-use crate::output::format::{count_with_separators as count, money, percent, thousands};
+use crate::output::format::{
+    count_with_separators as count, metric_difference, metric_half_width, money, percent, thousands,
+};
 use crate::output::html_page::{escape_html, figure_html, page_head};
 use crate::scenario::{Headcount, OperatingHours, Scenario};
 use crate::stats::Estimate;
@@ -26,6 +28,29 @@ fn estimate_cell(estimate: &Estimate, format: impl Fn(f64) -> String) -> String 
         ),
         (Some(mean), None) => escape_html(&format(mean)),
         _ => "–".into(),
+    }
+}
+
+/// A paired difference as the terminal shows it: signed, in percentage points for a share
+/// ("-21.9 pts ±3.1 pts", not "-21.9%", which would read as relative).
+fn difference_cell(unit: Unit, difference: &Estimate) -> String {
+    match difference.mean {
+        Some(_) => {
+            let half_width = difference
+                .ci95
+                .map(|_| {
+                    format!(
+                        " <span class=\"ci\">{}</span>",
+                        escape_html(&metric_half_width(unit, difference.ci95))
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "{}{half_width}",
+                escape_html(&metric_difference(unit, difference.mean))
+            )
+        }
+        None => "–".into(),
     }
 }
 
@@ -323,7 +348,7 @@ fn disruptions_table(html: &mut String, summary: &RunSummary) {
                     metric.name(),
                     estimate_cell(&paired.with_event, format),
                     estimate_cell(&paired.without_event, format),
-                    estimate_cell(&paired.difference, format),
+                    difference_cell(metric.unit(), &paired.difference),
                 );
             }
         }
