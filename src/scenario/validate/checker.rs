@@ -90,8 +90,8 @@ impl Checker {
             return None;
         }
         let sum: f64 = values.iter().sum();
-        // Shown to six decimals, so 0.1 + 0.2 + ... reads as written, not 1.0499999999999998.
-        let shown_sum = format!("{}", (sum * 1e6).round() / 1e6);
+        // Shown as written (1.05), not as summed (1.0499999999999998).
+        let shown_sum = shown_sum(sum);
         if (sum - 1.0).abs() > SHARE_SUM_TOLERANCE {
             self.fail(
                 key,
@@ -225,6 +225,17 @@ pub(crate) fn shown_number(value: f64) -> String {
     }
 }
 
+/// A sum of values a user wrote, as they would write it: to nine significant places, so
+/// 0.55 + 0.55 reads 1.1, not 1.1000000000000001.
+pub(crate) fn shown_sum(sum: f64) -> String {
+    if sum == 0.0 || !sum.is_finite() {
+        return shown_number(sum);
+    }
+    let digits = 9 - sum.abs().log10().floor() as i32 - 1;
+    let scale = 10f64.powi(digits.max(0));
+    shown_number((sum * scale).round() / scale)
+}
+
 /// Names as string slices, for `lookup`.
 pub(crate) fn names_of(names: &[String]) -> Vec<&str> {
     names.iter().map(String::as_str).collect()
@@ -233,6 +244,16 @@ pub(crate) fn names_of(names: &[String]) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sums_are_shown_as_written() {
+        assert_eq!(shown_sum(0.55 + 0.55), "1.1");
+        assert_eq!(shown_sum(0.35 + 0.35 + 0.35), "1.05");
+        assert_eq!(shown_sum(0.1429 * 7.0), "1.0003");
+        assert_eq!(shown_sum(0.0), "0");
+        assert_eq!(shown_sum(1234.5), "1234.5");
+        assert_eq!(shown_sum(1e12), "1e12");
+    }
 
     #[test]
     fn one_lookup_for_every_name() {

@@ -5,7 +5,7 @@
 
 use indexmap::IndexMap;
 
-use super::checker::{Checker, names_of};
+use super::checker::{Checker, names_of, shown_sum};
 use super::values;
 use crate::scenario::raw::{RawContactMatch, RawNames, RawScenario};
 use crate::scenario::{
@@ -330,7 +330,7 @@ pub(crate) fn routing(
     }
     for (channel_idx, total) in handoff_total.iter().enumerate() {
         if *total > 1.0 + 1e-9 {
-            checker.fail("handoffs", format!("the handoff probabilities from \"{}\" sum to {total}; at most one follow-up is drawn per contact, so they must sum to 1 or less", channels[channel_idx].name));
+            checker.fail("handoffs", format!("the handoff probabilities from \"{}\" sum to {}; at most one follow-up is drawn per contact, so they must sum to 1 or less", channels[channel_idx].name, shown_sum(*total)));
         }
     }
     (checker.problems.len() == problems_before).then_some(config)

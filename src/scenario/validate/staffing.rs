@@ -6,7 +6,7 @@
 
 use indexmap::IndexMap;
 
-use super::checker::Checker;
+use super::checker::{Checker, shown_sum};
 use super::values::headcount;
 use crate::scenario::raw::{RawBreak, RawGroup, RawNames, RawShift};
 use crate::scenario::schedule::{Roster, Shift};
@@ -497,7 +497,10 @@ pub(crate) fn shrinkage(
     if total >= 1.0 {
         checker.fail(
             key,
-            format!("shares sum to {total}; shrinkage of 1 or more leaves nobody available"),
+            format!(
+                "shares sum to {}; shrinkage of 1 or more leaves nobody available",
+                shown_sum(total)
+            ),
         );
         return None;
     }
