@@ -79,6 +79,15 @@ impl From<ScenarioError> for CliError {
             ScenarioError::Unreadable { .. } => {
                 "a scenario, overlay or staffing file is a regular UTF-8 TOML file of at most 32 MiB; check that the path names one (README.md, Limits)"
             }
+            // An overlay (outage_chat.toml, sickout.toml) validated alone lacks the base's
+            // sections: say how it is meant to be used.
+            ScenarioError::Invalid { problems, .. }
+                if problems
+                    .iter()
+                    .any(|problem| problem.reason.contains("missing field `simulation`")) =>
+            {
+                "if this file is an overlay (a partial scenario), validate it on its base: `omnisim validate BASE.toml --with OVERLAY.toml`"
+            }
             ScenarioError::Invalid { .. } => {
                 "fix the keys named above (`omnisim validate FILE` lists every problem); scenarios/ holds working examples"
             }

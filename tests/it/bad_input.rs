@@ -272,3 +272,19 @@ fn an_arrivals_csv_runs_and_a_misspelt_channel_in_it_is_refused_by_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_overlay_validated_alone_is_pointed_at_its_base() {
+    let output = Command::new(env!("CARGO_BIN_EXE_omnisim"))
+        .args(["validate", "scenarios/outage_chat.toml"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("hint: if this file is an overlay")
+            && stderr.contains("--with OVERLAY.toml"),
+        "{stderr}"
+    );
+}
