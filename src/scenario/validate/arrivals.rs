@@ -3,7 +3,9 @@
 //! or read from a CSV of (start, channel, count) rows as a WFM or BI tool exports them).
 
 use super::checker::{Checker, shown_number};
-use super::staffing::{SideFiles, describe_header, report_rows, shown_cell, start_problem};
+use super::staffing::{
+    SideFiles, csv_reader, describe_header, open_csv, report_rows, shown_cell, start_problem,
+};
 use crate::scenario::raw::RawArrivals;
 use crate::scenario::{ArrivalProfile, Limits, SimulationSettings};
 use crate::units::{SECONDS_PER_DAY, SECONDS_PER_WEEK};
@@ -200,23 +202,7 @@ fn counts_from_file(
     simulation: &SimulationSettings,
     side_files: &SideFiles,
 ) -> Option<Vec<f64>> {
-    let (path, text) = match side_files.text_of(file) {
-        Ok(found) => found,
-        Err(problem) => {
-            checker.fail(key, problem);
-            return None;
-        }
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(headers) => headers.clone(),
-        Err(error) => {
-            checker.fail(key, format!("{path}: {error}"));
-            return None;
-        }
-    };
+    let (path, headers, mut reader) = open_csv(checker, key, side_files, file)?;
     let position = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let [Some(start_idx), Some(channel_idx), Some(count_idx)] = ARRIVAL_COLUMNS.map(position)
     else {
@@ -309,9 +295,7 @@ pub(crate) fn unknown_channels_in_files(
         let Ok((path, text)) = side_files.text_of(file) else {
             continue;
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
+        let mut reader = csv_reader(text);
         let Some(channel_idx) = reader.headers().ok().and_then(|headers| {
             headers
                 .iter()

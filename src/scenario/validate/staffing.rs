@@ -53,6 +53,39 @@ impl SideFiles {
     }
 }
 
+/// A CSV reader over `text` that trims every field, as every CSV a scenario names is read.
+pub(crate) fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes())
+}
+
+/// The file the scenario calls `file`: the path to show, its header row and a reader over
+/// the rest; or `None`, with the problem reported at `key` (not read, unreadable, no
+/// header).
+pub(crate) fn open_csv<'a>(
+    checker: &mut Checker,
+    key: &str,
+    side_files: &'a SideFiles,
+    file: &str,
+) -> Option<(&'a str, csv::StringRecord, csv::Reader<&'a [u8]>)> {
+    let (path, text) = match side_files.text_of(file) {
+        Ok(found) => found,
+        Err(problem) => {
+            checker.fail(key, problem);
+            return None;
+        }
+    };
+    let mut reader = csv_reader(text);
+    match reader.headers() {
+        Ok(headers) => Some((path, headers.clone(), reader)),
+        Err(error) => {
+            checker.fail(key, format!("{path}: {error}"));
+            None
+        }
+    }
+}
+
 /// What a message says of a CSV header that lacks a column: its names when it looks like
 /// a header of names, else only its width, so a file that is not a CSV is never quoted.
 pub(crate) fn describe_header(headers: &csv::StringRecord) -> String {
@@ -151,23 +184,7 @@ pub(crate) fn headcount_file(
     side_files: &SideFiles,
     interval_seconds: Option<f64>,
 ) -> Option<Headcount> {
-    let (path, text) = match side_files.text_of(file) {
-        Ok(found) => found,
-        Err(problem) => {
-            checker.fail(key, problem);
-            return None;
-        }
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(headers) => headers.clone(),
-        Err(error) => {
-            checker.fail(key, format!("{}: {error}", path));
-            return None;
-        }
-    };
+    let (path, headers, mut reader) = open_csv(checker, key, side_files, file)?;
     let Some(column_idx) = headers.iter().position(|h| h == column) else {
         let columns = describe_header(&headers);
         checker.fail(
