@@ -37,6 +37,15 @@ fn check(scenario: &str, fragments: &[&str]) {
     );
 }
 
+/// `omnisim validate PATH`.
+fn validate(path: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_omnisim"))
+        .arg("validate")
+        .arg(path)
+        .output()
+        .unwrap()
+}
+
 fn replace(from: &str, to: &str) -> String {
     assert!(VALID.contains(from), "{from}");
     VALID.replacen(from, to, 1)
@@ -47,11 +56,7 @@ fn the_valid_base_is_valid() {
     let directory = tempfile::tempdir().unwrap();
     let path = directory.path().join("ok.toml");
     std::fs::write(&path, VALID).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_omnisim"))
-        .arg("validate")
-        .arg(&path)
-        .output()
-        .unwrap();
+    let output = validate(&path);
     assert!(
         output.status.success(),
         "{}",
@@ -178,11 +183,7 @@ fn a_bad_headcount_file_names_its_line() {
         replace("headcount = 3", "headcount_file = \"staff.csv\""),
     )
     .unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_omnisim"))
-        .arg("validate")
-        .arg(&path)
-        .output()
-        .unwrap();
+    let output = validate(&path);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("staff.csv line 3"), "{stderr}");
@@ -201,11 +202,7 @@ fn shares_pasted_from_a_spreadsheet_are_normalised_with_a_note() {
         ),
     )
     .unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_omnisim"))
-        .arg("validate")
-        .arg(&path)
-        .output()
-        .unwrap();
+    let output = validate(&path);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -259,11 +256,7 @@ fn an_arrivals_csv_runs_and_a_misspelt_channel_in_it_is_refused_by_line() {
         format!("start,channel,count\n{rows}00:00,caht,9\n"),
     )
     .unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_omnisim"))
-        .arg("validate")
-        .arg(&path)
-        .output()
-        .unwrap();
+    let output = validate(&path);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
