@@ -21,15 +21,32 @@ fn stderr_of(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// Writes `scenario` as `scenario.toml` in a fresh folder, runs `omnisim run` on it with
-/// `extra` arguments, and checks exit 2, every fragment in stderr, no panic and no output.
-#[track_caller]
-fn check_refused(scenario: &str, extra: &[&str], fragments: &[&str]) {
+/// Writes `scenario` as `scenario.toml` in a fresh folder and runs
+/// `omnisim run scenario.toml --out out --no-charts` there with `extra` arguments.
+fn run_scenario(scenario: &str, extra: &[&str]) -> (tempfile::TempDir, Output) {
     let directory = tempfile::tempdir().unwrap();
     std::fs::write(directory.path().join("scenario.toml"), scenario).unwrap();
     let mut args = vec!["run", "scenario.toml", "--out", "out", "--no-charts"];
     args.extend_from_slice(extra);
     let output = omnisim(directory.path(), &args);
+    (directory, output)
+}
+
+/// The warnings of a summary.json.
+fn warnings_of(summary: &serde_json::Value) -> Vec<&str> {
+    summary["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|warning| warning.as_str().unwrap())
+        .collect()
+}
+
+/// Runs `scenario` (`run_scenario`) and checks exit 2, every fragment in stderr, no panic
+/// and no output.
+#[track_caller]
+fn check_refused(scenario: &str, extra: &[&str], fragments: &[&str]) {
+    let (directory, output) = run_scenario(scenario, extra);
     let stderr = stderr_of(&output);
     assert_eq!(output.status.code(), Some(2), "exit code; stderr: {stderr}");
     for fragment in fragments {
@@ -136,20 +153,7 @@ fn validate_prints_the_estimate_and_the_budget_verdict() {
 
 #[test]
 fn threads_above_the_cores_are_lowered_with_a_note() {
-    let directory = tempfile::tempdir().unwrap();
-    std::fs::write(directory.path().join("scenario.toml"), VALID).unwrap();
-    let output = omnisim(
-        directory.path(),
-        &[
-            "run",
-            "scenario.toml",
-            "--out",
-            "out",
-            "--no-charts",
-            "--threads",
-            "10000",
-        ],
-    );
+    let (directory, output) = run_scenario(VALID, &["--threads", "10000"]);
     let stderr = stderr_of(&output);
     assert!(output.status.success(), "{stderr}");
     assert!(
@@ -484,18 +488,12 @@ fn a_run_killed_outright_is_cleaned_up_by_the_next() {
 
 #[test]
 fn an_overloaded_system_without_patience_finishes_and_says_so() {
-    let directory = tempfile::tempdir().unwrap();
-    std::fs::write(
-        directory.path().join("scenario.toml"),
-        replace("daily_volume = 100", "daily_volume = 100000000").replace(
+    let (directory, output) = run_scenario(
+        &replace("daily_volume = 100", "daily_volume = 100000000").replace(
             "patience = { distribution = \"exponential\", mean = \"3m\" }",
             "",
         ),
-    )
-    .unwrap();
-    let output = omnisim(
-        directory.path(),
-        &["run", "scenario.toml", "--out", "out", "--no-charts"],
+        &[],
     );
     let stderr = stderr_of(&output);
     assert!(output.status.success(), "{stderr}");
@@ -504,12 +502,7 @@ fn an_overloaded_system_without_patience_finishes_and_says_so() {
         &std::fs::read_to_string(directory.path().join("out/summary.json")).unwrap(),
     )
     .unwrap();
-    let warnings: Vec<&str> = summary["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|warning| warning.as_str().unwrap())
-        .collect();
+    let warnings = warnings_of(&summary);
     assert!(
         warnings[0].starts_with(
             "unstable: 2 of 2 replications stopped early because more than 2,000,000 contacts"
@@ -567,28 +560,10 @@ channels = ["phone"]
 headcount = 30
 channels = ["email"]
 "#;
-    let directory = tempfile::tempdir().unwrap();
-    std::fs::write(directory.path().join("scenario.toml"), scenario).unwrap();
-    let output = omnisim(
-        directory.path(),
-        &[
-            "run",
-            "scenario.toml",
-            "--out",
-            "out",
-            "--no-charts",
-            "--format",
-            "json",
-        ],
-    );
+    let (_directory, output) = run_scenario(scenario, &["--format", "json"]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let warnings: Vec<&str> = summary["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|warning| warning.as_str().unwrap())
-        .collect();
+    let warnings = warnings_of(&summary);
     let phone: Vec<&&str> = warnings
         .iter()
         .filter(|warning| warning.starts_with("overloaded channel phone"))
