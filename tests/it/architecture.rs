@@ -263,15 +263,17 @@ fn routing_reads_only_the_engines_read_only_view() {
 #[test]
 fn validation_sections_call_only_down() {
     // Within scenario/validate/: mod.rs orders the sections; sections may use the shared
-    // values and the checker; the shared values only the checker; the checker nothing.
+    // values, the side files and the checker; the shared values only the checker; the
+    // checker nothing.
     let below: &[(&str, &[&str])] = &[
         ("checker", &[]),
         ("values", &["checker"]),
-        ("staffing", &["checker", "values"]),
+        ("side_files", &["checker"]),
+        ("staffing", &["checker", "values", "side_files"]),
         ("disruption_kinds", &["checker", "values"]),
         ("disruptions", &["checker", "values", "disruption_kinds"]),
     ];
-    let section_may_use = ["checker", "values", "staffing"];
+    let section_may_use = ["checker", "values", "staffing", "side_files"];
     for source in sources() {
         let Some(file) = source.path.strip_prefix("scenario/validate/") else {
             continue;

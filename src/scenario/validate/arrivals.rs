@@ -3,7 +3,7 @@
 //! or read from a CSV of (start, channel, count) rows as a WFM or BI tool exports them).
 
 use super::checker::{Checker, shown_number};
-use super::staffing::{
+use super::side_files::{
     SideFiles, csv_reader, describe_header, open_csv, report_rows, shown_cell, start_problem,
 };
 use crate::scenario::raw::RawArrivals;

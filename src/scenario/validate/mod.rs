@@ -8,8 +8,9 @@
 //! `attributes.rs`, `channels.rs`, `arrivals.rs`, `groups.rs`, `routing.rs`,
 //! `disruptions.rs`, `assertions.rs`, `coverage.rs`) validates its part of the TOML and calls only down, to
 //! the shared values (`values.rs`: distributions, headcounts, policies; `staffing.rs`: a
-//! group's headcount, CSV column or shifts) and to `checker.rs`, which collects problems,
-//! checks single values and holds the one name lookup.
+//! group's headcount, CSV column or shifts; `side_files.rs`: the CSV files a scenario names)
+//! and to `checker.rs`, which collects problems, checks single values and holds the one
+//! name lookup.
 
 mod arrivals;
 mod assertions;
@@ -21,11 +22,12 @@ mod disruption_kinds;
 mod disruptions;
 mod groups;
 mod routing;
+mod side_files;
 mod simulation;
 mod staffing;
 pub(crate) mod values;
 
-pub use staffing::{SideFile, SideFiles};
+pub use side_files::{SideFile, SideFiles};
 
 use checker::{Checker, names_of};
 

@@ -1,112 +1,16 @@
-//! Who works when, for one group: exactly one of a headcount, a CSV headcount file (whose
-//! text `load.rs` read, so validation does no I/O) or a shift roster with breaks; and the
-//! group's shrinkage. Also the CSV helpers an arrivals file shares with a headcount file
-//! (the file's text, a start column on the interval grid, a cell as a message quotes it).
-//! Built on `checker.rs` and `values.rs` only.
-
-use indexmap::IndexMap;
+//! Who works when, for one group: exactly one of a headcount, a CSV headcount file (read
+//! through `side_files.rs`) or a shift roster with breaks; and the group's shrinkage. Built
+//! on `checker.rs`, `values.rs` and `side_files.rs` only.
 
 use super::checker::{Checker, shown_sum};
+use super::side_files::{
+    SideFiles, describe_header, open_csv, report_rows, shown_cell, start_problem,
+};
 use super::values::headcount;
 use crate::scenario::raw::{RawBreak, RawGroup, RawNames, RawShift};
 use crate::scenario::schedule::{Roster, Shift};
 use crate::scenario::{Headcount, Limits};
-use crate::units::{
-    SECONDS_PER_DAY, SECONDS_PER_WEEK, WEEKDAY_NAMES, format_clock, format_duration,
-    parse_time_of_day_seconds, parse_time_point_seconds,
-};
-
-/// The text of each file a scenario names (a group's `headcount_file`), as `load.rs` read
-/// it, keyed by the name as the scenario writes it.
-#[derive(Debug, Clone, Default)]
-pub struct SideFiles {
-    files: IndexMap<String, SideFile>,
-}
-
-/// One file a scenario names.
-#[derive(Debug, Clone)]
-pub struct SideFile {
-    /// The path as resolved against the scenario's folder, for messages.
-    pub shown_path: String,
-    /// The text, or why it could not be read.
-    pub text: Result<String, String>,
-}
-
-impl SideFiles {
-    /// Adds the file the scenario calls `name`.
-    pub fn insert(&mut self, name: impl Into<String>, file: SideFile) {
-        self.files.insert(name.into(), file);
-    }
-
-    /// The path to show and the text of the file the scenario calls `name`, or the problem
-    /// to report at `key` (not read, or unreadable).
-    pub(crate) fn text_of(&self, name: &str) -> Result<(&str, &str), String> {
-        let Some(side_file) = self.files.get(name) else {
-            return Err(format!(
-                "{name} was not read: a CSV file is read when the scenario is loaded from its file, relative to it"
-            ));
-        };
-        match &side_file.text {
-            Ok(text) => Ok((&side_file.shown_path, text)),
-            Err(reason) => Err(format!("cannot read {} ({reason})", side_file.shown_path)),
-        }
-    }
-}
-
-/// A CSV reader over `text` that trims every field, as every CSV a scenario names is read.
-pub(crate) fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes())
-}
-
-/// The file the scenario calls `file`: the path to show, its header row and a reader over
-/// the rest; or `None`, with the problem reported at `key` (not read, unreadable, no
-/// header).
-pub(crate) fn open_csv<'a>(
-    checker: &mut Checker,
-    key: &str,
-    side_files: &'a SideFiles,
-    file: &str,
-) -> Option<(&'a str, csv::StringRecord, csv::Reader<&'a [u8]>)> {
-    let (path, text) = match side_files.text_of(file) {
-        Ok(found) => found,
-        Err(problem) => {
-            checker.fail(key, problem);
-            return None;
-        }
-    };
-    let mut reader = csv_reader(text);
-    match reader.headers() {
-        Ok(headers) => Some((path, headers.clone(), reader)),
-        Err(error) => {
-            checker.fail(key, format!("{path}: {error}"));
-            None
-        }
-    }
-}
-
-/// What a message says of a CSV header that lacks a column: its names when it looks like
-/// a header of names, else only its width, so a file that is not a CSV is never quoted.
-pub(crate) fn describe_header(headers: &csv::StringRecord) -> String {
-    let looks_like_header = headers.len() <= 20
-        && headers.iter().all(|h| {
-            h.len() <= 40
-                && h.chars()
-                    .all(|c| c.is_alphanumeric() || " _-.()".contains(c))
-        });
-    if looks_like_header {
-        format!(
-            "its columns: {}",
-            headers.iter().collect::<Vec<_>>().join(", ")
-        )
-    } else {
-        format!(
-            "its first line, with {} field(s), is not a header of names",
-            headers.len()
-        )
-    }
-}
+use crate::units::{SECONDS_PER_DAY, WEEKDAY_NAMES, format_duration, parse_time_of_day_seconds};
 
 /// What a group's staffing is checked against beyond its own table: the files the scenario
 /// names, and the interval grid (when the simulation section is valid).
@@ -167,9 +71,6 @@ pub(crate) fn group_staffing(
     }
     shifts(checker, &format!("{key}.shifts"), &raw.shifts).map(Headcount::Shifts)
 }
-
-/// The most problems one CSV file reports row by row; the rest are counted.
-const MAX_ROW_PROBLEMS: usize = 10;
 
 /// A per-interval headcount from a CSV column: a header row naming the columns, then one
 /// row per reporting interval (cycled like a headcount list). A `start` column, when there
@@ -238,65 +139,6 @@ pub(crate) fn headcount_file(
         return None;
     }
     Some(Headcount::PerInterval(counts))
-}
-
-/// Reports a CSV file's row problems at `key`: the first `MAX_ROW_PROBLEMS`, then a count
-/// of the rest. Whether there were any.
-pub(crate) fn report_rows(
-    checker: &mut Checker,
-    key: &str,
-    path: &str,
-    row_problems: Vec<String>,
-) -> bool {
-    let any = !row_problems.is_empty();
-    let more = row_problems.len().saturating_sub(MAX_ROW_PROBLEMS);
-    for problem in row_problems.into_iter().take(MAX_ROW_PROBLEMS) {
-        checker.fail(key, problem);
-    }
-    if more > 0 {
-        checker.fail(key, format!("{path}: {more} more row(s) with problems"));
-    }
-    any
-}
-
-/// A CSV cell as a message may quote it: at most 40 characters.
-pub(crate) fn shown_cell(cell: &str) -> String {
-    let shown: String = cell.chars().take(40).collect();
-    if shown.len() < cell.len() {
-        format!("{shown}...")
-    } else {
-        shown
-    }
-}
-
-/// Why row `row_idx`'s start does not begin its interval, if it does not. "HH:MM" is the
-/// time of day the row's interval starts, a moment ("tue 09:30", "week 2 mon 00:00") the
-/// time in the week or the run.
-pub(crate) fn start_problem(cell: &str, row_idx: usize, interval_seconds: f64) -> Option<String> {
-    let expected = row_idx as f64 * interval_seconds;
-    let (written, wanted) = if let Ok(time_of_day) = parse_time_of_day_seconds(cell) {
-        (time_of_day, expected % SECONDS_PER_DAY)
-    } else {
-        match parse_time_point_seconds(cell) {
-            Ok(moment) if moment >= SECONDS_PER_WEEK => (moment, expected),
-            Ok(moment) => (moment, expected % SECONDS_PER_WEEK),
-            Err(_) => {
-                return Some(format!(
-                    "\"{}\" is not a start time; write \"HH:MM\" or a moment such as \"tue 09:30\"",
-                    shown_cell(cell)
-                ));
-            }
-        }
-    };
-    ((written - wanted).abs() > 0.5).then(|| {
-        format!(
-            "\"{}\" but this row is interval {} of the grid, which starts at {} (simulation.interval = \"{}\"); rows must follow the intervals one by one, with none missing",
-            shown_cell(cell),
-            row_idx + 1,
-            format_clock(expected, expected >= SECONDS_PER_WEEK),
-            format_duration(interval_seconds)
-        )
-    })
 }
 
 pub(crate) fn shifts(checker: &mut Checker, key: &str, raw_shifts: &[RawShift]) -> Option<Roster> {
