@@ -8,6 +8,7 @@
 //! compared metric worse).
 
 use std::fmt;
+use std::ops::Range;
 use std::path::PathBuf;
 
 /// Exit code for bad input: an invalid or unreadable scenario, or bad arguments.
@@ -25,8 +26,13 @@ pub struct ScenarioProblem {
     pub key: String,
     /// What is wrong, in words the user can act on.
     pub reason: String,
-    /// 1-based line and column, where the TOML parser reports one.
+    /// 1-based line and column of the offending text, where it was found.
     pub line_column: Option<(usize, usize)>,
+    /// The offending text's byte range in the file, for a diagnostic to underline.
+    pub span: Option<Range<usize>>,
+    /// Which of the error's `sources` the line and span are in (0: the file named; with
+    /// overlays, the base or the overlay that wrote the key).
+    pub source: usize,
 }
 
 impl ScenarioProblem {
@@ -35,8 +41,17 @@ impl ScenarioProblem {
             key: key.into(),
             reason: reason.into(),
             line_column: None,
+            span: None,
+            source: 0,
         }
     }
+}
+
+/// A file a problem's span points into: its path as the user gave it, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceText {
+    pub path: PathBuf,
+    pub text: String,
 }
 
 /// Why a scenario could not be turned into a validated `Scenario`.
@@ -46,10 +61,12 @@ pub enum ScenarioError {
     #[error("cannot read scenario file {}: {reason}", path.display())]
     Unreadable { path: PathBuf, reason: String },
     /// The file was read; these are the problems in it (at least one).
-    #[error("{}", format_problems(path, problems))]
+    #[error("{}", format_problems(path, problems, sources))]
     Invalid {
         path: PathBuf,
         problems: Vec<ScenarioProblem>,
+        /// The files the problems' spans point into (empty when none was located).
+        sources: Vec<SourceText>,
     },
 }
 
@@ -63,13 +80,21 @@ impl ScenarioError {
     }
 }
 
-fn format_problems(path: &std::path::Path, problems: &[ScenarioProblem]) -> String {
+fn format_problems(
+    path: &std::path::Path,
+    problems: &[ScenarioProblem],
+    sources: &[SourceText],
+) -> String {
     let mut text = String::new();
     let count = problems.len();
     for (index, problem) in problems.iter().enumerate() {
         if index > 0 {
             text.push('\n');
         }
+        let path = match sources.get(problem.source) {
+            Some(source) if problem.line_column.is_some() => source.path.as_path(),
+            _ => path,
+        };
         text.push_str(&format!("{}", DisplayProblem { path, problem }));
     }
     if count > 1 {

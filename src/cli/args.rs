@@ -16,6 +16,18 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// How errors and notes are printed: `human` (a scenario's problems shown with the line
+    /// and the value underlined, as cargo shows errors), or `json` (one JSON object per line
+    /// on stderr, with file, line, column, key and message, for editors and CI).
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+}
+
+/// `--message-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

@@ -78,5 +78,6 @@ pub fn failed(report: &GateReport) -> CliError {
         message,
         exit_code: EXIT_CHECK_FAILED,
         hint: None,
+        scenario_error: None,
     }
 }

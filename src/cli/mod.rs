@@ -11,6 +11,7 @@ mod files;
 mod gate;
 mod init;
 mod interrupt;
+mod messages;
 mod plan;
 mod progress;
 mod run;
@@ -29,16 +30,16 @@ use args::{Cli, Command};
 /// Parses arguments, runs the command, prints any error, and returns the exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    messages::set_format(cli.message_format);
     interrupt::install();
     let command_name = cli.command.name();
     match run_command(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {}", error.message);
-            let hint = error.hint.unwrap_or_else(|| {
+            let hint = error.hint.clone().unwrap_or_else(|| {
                 format!("`omnisim {command_name} --help` explains every option, with examples")
             });
-            eprintln!("hint: {hint}");
+            messages::error(&error, &hint);
             ExitCode::from(error.exit_code)
         }
     }
@@ -68,6 +69,8 @@ pub struct CliError {
     pub exit_code: u8,
     /// One line on what to try next; `main` supplies a command's `--help` when absent.
     pub hint: Option<String>,
+    /// The scenario's problems, when that is what went wrong, to show one by one.
+    pub scenario_error: Option<Box<ScenarioError>>,
 }
 
 impl From<ScenarioError> for CliError {
@@ -96,6 +99,7 @@ impl From<ScenarioError> for CliError {
             message: error.to_string(),
             exit_code: EXIT_BAD_INPUT,
             hint: Some(hint.into()),
+            scenario_error: Some(Box::new(error)),
         }
     }
 }
@@ -107,6 +111,7 @@ impl CliError {
             message: message.into(),
             exit_code: EXIT_BAD_INPUT,
             hint: None,
+            scenario_error: None,
         }
     }
 
@@ -116,6 +121,7 @@ impl CliError {
             message: message.into(),
             exit_code: EXIT_FAILURE,
             hint: hint.map(str::to_string),
+            scenario_error: None,
         }
     }
 

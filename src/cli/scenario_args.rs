@@ -39,7 +39,7 @@ pub fn load_scenario(args: &SimulationArgs) -> Result<Scenario, CliError> {
     }
     if !args.quiet {
         for note in scenario.notes() {
-            eprintln!("note: {note}");
+            super::messages::note(note);
         }
     }
     Ok(scenario)
@@ -146,7 +146,7 @@ pub fn with_progress<T>(
         if let Some(note) = note
             && !args.quiet
         {
-            eprintln!("note: {note}");
+            super::messages::note(&note);
         }
         threads
     });

@@ -8,10 +8,12 @@
 //! - `sweep.rs`, `plan.rs`, `erlang.rs`, `compare.rs`: the files and text of those commands;
 //! - `charts/`: figures as data, drawn as SVG and PNG;
 //! - `html_page.rs`: the style and parts every HTML page shares;
+//! - `diagnostic.rs`: a scenario's problems, as cargo shows errors and as JSON lines;
 //! - `format.rs`: every cell formatter (percentages, durations, counts, CSV numbers), once.
 
 pub mod charts;
 pub mod compare;
+pub mod diagnostic;
 pub mod erlang;
 pub mod format;
 pub mod gate;

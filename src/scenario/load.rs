@@ -16,8 +16,10 @@ use super::Scenario;
 use super::overlay::merge_tables;
 use super::raw::RawScenario;
 use super::staffing::apply_staffing_str;
-use super::validate::{SideFile, SideFiles, line_column, parse_assertions, parse_raw, validate};
-use crate::error::{ScenarioError, ScenarioProblem};
+use super::validate::{
+    SideFile, SideFiles, line_column, locate_problems, parse_assertions, parse_raw, validate,
+};
+use crate::error::{ScenarioError, ScenarioProblem, SourceText};
 
 /// Largest headcount CSV file read (rows of a year at 5-minute intervals fit easily).
 const MAX_CSV_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -43,12 +45,31 @@ pub fn load_scenario_file(path: &Path) -> Result<Scenario, ScenarioError> {
 /// `load_scenario_file`, with the files the scenario names read as `access` allows.
 pub fn load_scenario_file_with(path: &Path, access: FileAccess) -> Result<Scenario, ScenarioError> {
     let text = read_text(path)?;
-    parse_with_files(&text, &stem(path), path.parent(), access).map_err(|problems| {
-        ScenarioError::Invalid {
-            path: path.to_path_buf(),
-            problems,
-        }
-    })
+    parse_with_files(&text, &stem(path), path.parent(), access)
+        .map_err(|problems| invalid(path, vec![source_text(path, text)], problems))
+}
+
+/// The error for `problems` found in `sources` (a file, or a base and its overlays), each
+/// problem located at its key in the file that writes it.
+fn invalid(
+    path: &Path,
+    sources: Vec<SourceText>,
+    mut problems: Vec<ScenarioProblem>,
+) -> ScenarioError {
+    let texts: Vec<&str> = sources.iter().map(|source| source.text.as_str()).collect();
+    locate_problems(&texts, &mut problems);
+    ScenarioError::Invalid {
+        path: path.to_path_buf(),
+        problems,
+        sources,
+    }
+}
+
+fn source_text(path: &Path, text: String) -> SourceText {
+    SourceText {
+        path: path.to_path_buf(),
+        text,
+    }
 }
 
 /// A base scenario with overlays applied, validated, and the merged document's text.
@@ -74,22 +95,22 @@ pub fn load_with_overlays_with(
     overlays: &[PathBuf],
     access: FileAccess,
 ) -> Result<MergedScenario, ScenarioError> {
-    let mut merged = read_table(base)?;
+    let (base_text, mut merged) = read_table(base)?;
+    let mut sources = vec![source_text(base, base_text)];
     let base_name = match merged.get("name") {
         Some(toml::Value::String(name)) => name.clone(),
         _ => stem(base),
     };
     let mut name_from_overlay = false;
     for overlay_path in overlays {
-        let overlay = read_table(overlay_path)?;
+        let (overlay_text, overlay) = read_table(overlay_path)?;
         name_from_overlay |= overlay.contains_key("name");
         let problems = merge_tables(&mut merged, overlay);
+        let overlay_source = source_text(overlay_path, overlay_text);
         if !problems.is_empty() {
-            return Err(ScenarioError::Invalid {
-                path: overlay_path.clone(),
-                problems,
-            });
+            return Err(invalid(overlay_path, vec![overlay_source], problems));
         }
+        sources.push(overlay_source);
     }
     if !overlays.is_empty() && !name_from_overlay {
         let mut name = base_name;
@@ -113,15 +134,14 @@ pub fn load_with_overlays_with(
         Ok(scenario) => Ok(MergedScenario { scenario, text }),
         Err(mut problems) => {
             if !overlays.is_empty() {
-                // Lines would point into the merged text, which no file holds.
+                // A parser's span points into the merged text, which no file holds: each
+                // problem is located again by its key, in the file that writes it.
                 for problem in &mut problems {
                     problem.line_column = None;
+                    problem.span = None;
                 }
             }
-            Err(ScenarioError::Invalid {
-                path: shown_path,
-                problems,
-            })
+            Err(invalid(&shown_path, sources, problems))
         }
     }
 }
@@ -129,21 +149,16 @@ pub fn load_with_overlays_with(
 /// Reads a staffing file (as `omnisim plan` writes) and applies it to `scenario`.
 pub fn apply_staffing_file(scenario: Scenario, path: &Path) -> Result<Scenario, ScenarioError> {
     let text = read_text(path)?;
-    apply_staffing_str(scenario, &text).map_err(|problems| ScenarioError::Invalid {
-        path: path.to_path_buf(),
-        problems,
-    })
+    apply_staffing_str(scenario, &text)
+        .map_err(|problems| invalid(path, vec![source_text(path, text)], problems))
 }
 
 /// Reads a file of `[[assert]]` tables (`--assert FILE`) and adds its assertions to
 /// `scenario`, after the scenario's own. Problems name the key in that file.
 pub fn load_assertions_file(scenario: Scenario, path: &Path) -> Result<Scenario, ScenarioError> {
     let text = read_text(path)?;
-    let assertions =
-        parse_assertions(&text, &scenario).map_err(|problems| ScenarioError::Invalid {
-            path: path.to_path_buf(),
-            problems,
-        })?;
+    let assertions = parse_assertions(&text, &scenario)
+        .map_err(|problems| invalid(path, vec![source_text(path, text.clone())], problems))?;
     Ok(scenario.with_assertions(assertions))
 }
 
@@ -248,18 +263,22 @@ fn read_text(path: &Path) -> Result<String, ScenarioError> {
     })
 }
 
-/// Reads a scenario file as a TOML table (no validation), for merging.
-fn read_table(path: &Path) -> Result<toml::Table, ScenarioError> {
+/// Reads a scenario file as its text and a TOML table (no validation), for merging.
+fn read_table(path: &Path) -> Result<(String, toml::Table), ScenarioError> {
     let text = read_text(path)?;
-    text.parse::<toml::Table>()
-        .map_err(|error| ScenarioError::Invalid {
-            path: path.to_path_buf(),
-            problems: vec![ScenarioProblem {
+    match text.parse::<toml::Table>() {
+        Ok(table) => Ok((text, table)),
+        Err(error) => {
+            let problem = ScenarioProblem {
                 key: String::new(),
                 reason: error.message().trim().to_string(),
                 line_column: error.span().map(|span| line_column(&text, span.start)),
-            }],
-        })
+                span: error.span(),
+                source: 0,
+            };
+            Err(invalid(path, vec![source_text(path, text)], vec![problem]))
+        }
+    }
 }
 
 fn stem(path: &Path) -> String {

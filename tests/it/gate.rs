@@ -336,24 +336,43 @@ fn a_baseline_regression_is_found_and_an_unchanged_run_passes() {
 #[test]
 fn bad_assertion_files_and_baselines_exit_2_naming_the_key() {
     let (dir, _, _) = setup("");
-    for (file, fragment) in [
+    // Each problem as cargo shows an error: the reason, the file:line:column, and the
+    // offending value underlined with its key path.
+    for (file, fragments) in [
         (
             "[[assert]]\nmetric = \"sla\"\nchannel = \"phone\"\nat_least = 0.8\n",
-            "checks.toml: assert[0].metric: unknown metric \"sla\"",
+            &[
+                "error: unknown metric \"sla\"",
+                "--> checks.toml:2:10",
+                "^^^^^ assert[0].metric",
+            ][..],
         ),
         (
             "[[assert]]\nmetric = \"sla_attainment\"\nchannel = \"chat\"\nat_least = 0.8\n",
-            "assert[0].channel: no channel named \"chat\"; channels are: phone",
+            &[
+                "error: no channel named \"chat\"; channels are: phone",
+                "--> checks.toml:3:11",
+                "assert[0].channel",
+            ],
         ),
         (
             "[[assert]]\nmetric = \"sla_attainment\"\nchannel = \"phone\"\nat_least = 80\n",
-            "assert[0].at_least: sla_attainment is a share from 0 to 1 (0.8 for 80%), got 80",
+            &[
+                "sla_attainment is a share from 0 to 1 (0.8 for 80%), got 80",
+                "checks.toml:4:12",
+                "^^ assert[0].at_least",
+            ],
         ),
         (
             "[[assert]]\nmetric = \"sla_attainment\"\nchannel = \"phone\"\nat_leats = 0.8\n",
-            "checks.toml:4:1: assert[0].at_leats: unknown field `at_leats`",
+            &[
+                "unknown field `at_leats`",
+                "did you mean `at_least`?",
+                "--> checks.toml:4:1",
+                "assert[0].at_leats",
+            ],
         ),
-        ("[[assert]\n", "checks.toml:1:"),
+        ("[[assert]\n", &["--> checks.toml:1:"]),
     ] {
         std::fs::write(dir.path().join("checks.toml"), file).unwrap();
         let output = omnisim(
@@ -371,11 +390,13 @@ fn bad_assertion_files_and_baselines_exit_2_naming_the_key() {
             &[],
         );
         check_exit(&output, 2);
-        assert!(
-            text(&output.stderr).contains(fragment),
-            "{fragment}\n{}",
-            text(&output.stderr)
-        );
+        for fragment in fragments {
+            assert!(
+                text(&output.stderr).contains(fragment),
+                "{fragment}\n{}",
+                text(&output.stderr)
+            );
+        }
         assert!(!dir.path().join("bad").exists(), "nothing is written");
     }
     let missing = omnisim(

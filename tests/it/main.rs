@@ -4,6 +4,8 @@
 //!   Little's law, concurrency as c*k servers);
 //! - `determinism`: byte-identical outputs for a seed, whatever the thread count;
 //! - `bad_input`: every class of invalid scenario exits 2, names the key, writes nothing;
+//! - `diagnostics`: problems rendered as cargo renders errors, as JSON lines, located and
+//!   suggested;
 //! - `fuzz_regressions`: scenarios that once crashed omnisim, refused or run as each says;
 //! - `limits`: absurd sizes refused before any work, files never read from outside, an
 //!   overloaded system that finishes, and an output folder that always holds one complete
@@ -26,6 +28,7 @@ mod browser;
 mod commands;
 mod compare;
 mod determinism;
+mod diagnostics;
 mod fuzz_regressions;
 mod gate;
 mod limits;

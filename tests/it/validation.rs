@@ -110,13 +110,13 @@ fn parser_and_type_errors() {
     check(
         &replace("seed = 1", "seed = 1\nspeed = 2"),
         &[
-            "7:1: simulation.speed: unknown field `speed`, expected one of `horizon`, `interval`, `warmup`, `replications`, `seed`",
+            "7:1: simulation.speed: unknown field `speed`, expected one of `horizon`, `interval`, `warmup`, `replications`, `seed`; did you mean `seed`?",
         ],
     );
     check(
         &replace("concurrency = 2", "concurrency = 2\nconcurency = 2"),
         &[
-            "24:1: groups.tier1.concurency: unknown field `concurency`, expected one of `headcount`, `headcount_file`, `headcount_column`, `shifts`, `shrinkage`, `in_service_at_shift_end`, `channels`, `skills`, `languages`, `concurrency`, `cost_per_hour`, `proficiency`, `channel_proficiency`, `concurrency_slowdown`",
+            "24:1: groups.tier1.concurency: unknown field `concurency`, expected one of `headcount`, `headcount_file`, `headcount_column`, `shifts`, `shrinkage`, `in_service_at_shift_end`, `channels`, `skills`, `languages`, `concurrency`, `cost_per_hour`, `proficiency`, `channel_proficiency`, `concurrency_slowdown`; did you mean `concurrency`?",
         ],
     );
     check(
@@ -466,7 +466,7 @@ fn arrivals_and_attribute_shares() {
     );
     check(
         &replace("[arrivals.chat]", "[arrivals.chatt]"),
-        &["arrivals.chatt: no channel named \"chatt\"; channels are: chat"],
+        &["arrivals.chatt: no channel named \"chatt\"; did you mean \"chat\"? channels are: chat"],
     );
     check(
         &replace(
@@ -586,11 +586,11 @@ fn arrivals_from_a_csv_file() {
 fn groups_and_who_they_serve() {
     check(
         &replace("channels = [\"chat\"]", "channels = [\"email\"]"),
-        &["groups.tier1.channels: no channel named \"email\"; channels are: chat"],
+        &["groups.tier1.channels[0]: no channel named \"email\"; channels are: chat"],
     );
     check(
         &replace("channels = [\"chat\"]", "channels = [\"chat\", \"chat\"]"),
-        &["groups.tier1.channels: channel \"chat\" is listed twice"],
+        &["groups.tier1.channels[1]: channel \"chat\" is listed twice"],
     );
     check(
         &replace("channels = [\"chat\"]", "channels = []"),
@@ -609,7 +609,7 @@ fn groups_and_who_they_serve() {
     check(
         &replace("concurrency = 2", "concurrency = 2\nskills = [\"biling\"]"),
         &[
-            "groups.tier1.skills: no issue type named \"biling\"; issue types are: billing, technical",
+            "groups.tier1.skills[0]: no issue type named \"biling\"; did you mean \"billing\"? issue types are: billing, technical",
         ],
     );
     check(
@@ -899,16 +899,16 @@ fn routing_rules_overflow_and_handoffs() {
     check(
         &rule("match = { issue_type = \"biling\" }\ngroups = [\"billing\"]"),
         &[
-            "routing.rules[0].match.issue_type: no issue type named \"biling\"; issue types are: billing, technical",
+            "routing.rules[0].match.issue_type[0]: no issue type named \"biling\"; did you mean \"billing\"? issue types are: billing, technical",
         ],
     );
     check(
         &rule("match = { channel = \"chat\" }\ngroups = [\"seniors\"]"),
-        &["routing.rules[0].groups: no group named \"seniors\"; groups are: tier1, billing"],
+        &["routing.rules[0].groups[0]: no group named \"seniors\"; groups are: tier1, billing"],
     );
     check(
         &rule("match = { channel = \"chat\" }\ngroups = [\"tier1\", \"tier1\"]"),
-        &["routing.rules[0].groups: group \"tier1\" is listed twice"],
+        &["routing.rules[0].groups[1]: group \"tier1\" is listed twice"],
     );
     check(
         &rule("match = { channel = \"chat\", issue_type = \"technical\" }\ngroups = [\"billing\"]"),
@@ -1042,7 +1042,7 @@ fn disruptions() {
         &event(
             "kind = \"absence\"\ngroup = [\"tier1\", \"tier1\"]\nshare = 0.2\nstart = \"mon 09:00\"",
         ),
-        &["events[0].group: group \"tier1\" is listed twice"],
+        &["events[0].group[1]: group \"tier1\" is listed twice"],
     );
     check(
         &event(
@@ -1080,7 +1080,9 @@ fn disruptions() {
     );
     check(
         &event("kind = \"group_outage\"\ngroup = [\"tier1\", \"tier7\"]\nstart = \"mon 09:00\""),
-        &["events[0].group: no group named \"tier7\"; groups are: tier1"],
+        &[
+            "events[0].group[1]: no group named \"tier7\"; did you mean \"tier1\"? groups are: tier1",
+        ],
     );
     check(
         &event("kind = \"group_outage\"\nstart = \"mon 09:00\""),
@@ -1134,11 +1136,13 @@ fn assertions() {
     );
     check(
         &assert("metric = \"sla_attainment\"\nchannel = \"chta\"\nat_least = 0.8"),
-        &["assert[0].channel: no channel named \"chta\"; channels are: chat"],
+        &[
+            "assert[0].channel: no channel named \"chta\"; did you mean \"chat\"? channels are: chat",
+        ],
     );
     check(
         &assert("metric = \"occupancy\"\ngroup = \"tier2\"\nat_most = 0.9"),
-        &["assert[0].group: no group named \"tier2\"; groups are: tier1"],
+        &["assert[0].group: no group named \"tier2\"; did you mean \"tier1\"? groups are: tier1"],
     );
     check(
         &assert("metric = \"occupancy\"\nchannel = \"chat\"\nat_most = 0.9"),
@@ -1195,7 +1199,7 @@ fn assertions() {
     check(
         &assert("metric = \"asa_seconds\"\nchannel = \"chat\"\nat_mots = 30"),
         &[
-            "28:1: assert[0].at_mots: unknown field `at_mots`, expected one of `metric`, `channel`, `group`, `at_least`, `at_most`, `level`",
+            "28:1: assert[0].at_mots: unknown field `at_mots`, expected one of `metric`, `channel`, `group`, `at_least`, `at_most`, `level`; did you mean `at_most`?",
         ],
     );
     check(

@@ -159,10 +159,13 @@ impl Checker {
     ) -> Option<usize> {
         let found = names.iter().position(|known| *known == name);
         if found.is_none() {
+            let suggestion = closest_name(name, names.iter().copied())
+                .map(|close| format!("did you mean \"{close}\"? "))
+                .unwrap_or_default();
             self.fail(
                 key,
                 format!(
-                    "no {what} named \"{name}\"; {what}s are: {}",
+                    "no {what} named \"{name}\"; {suggestion}{what}s are: {}",
                     names.join(", ")
                 ),
             );
@@ -181,7 +184,8 @@ impl Checker {
     ) -> Option<Vec<usize>> {
         let mut indices = Vec::new();
         let mut ok = true;
-        for name in listed {
+        for (position, name) in listed.into_iter().enumerate() {
+            let key = &format!("{key}[{position}]");
             match self.lookup(key, name, names, what) {
                 Some(idx) if indices.contains(&idx) => {
                     self.fail(key, format!("{what} \"{name}\" is listed twice"));
@@ -211,6 +215,46 @@ impl Checker {
             flags[idx] = true;
         }
         Some(flags)
+    }
+}
+
+/// The name among `candidates` that `written` was most likely meant to be (a slip of a
+/// letter or two, a swapped pair, another case), if one is close enough to suggest.
+pub(crate) fn closest_name<'a>(
+    written: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let written_lower = written.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            let distance = strsim::damerau_levenshtein(&written_lower, &candidate.to_lowercase());
+            (distance, candidate)
+        })
+        .filter(|(distance, candidate)| {
+            let longer = written.chars().count().max(candidate.chars().count());
+            *distance <= (longer / 3).max(1)
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// A parser's "unknown field `sla_tagret`, expected one of `sla`, ..." (or "unknown
+/// variant"), with the closest expected name suggested; any other message unchanged.
+pub(crate) fn with_suggestion(message: &str) -> String {
+    let Some(rest) = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))
+    else {
+        return message.to_string();
+    };
+    let Some((written, expected)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let expected_names = expected.split('`').skip(1).step_by(2);
+    match closest_name(written, expected_names) {
+        Some(close) => format!("{message}; did you mean `{close}`?"),
+        None => message.to_string(),
     }
 }
 
@@ -253,6 +297,24 @@ mod tests {
         assert_eq!(shown_sum(0.0), "0");
         assert_eq!(shown_sum(1234.5), "1234.5");
         assert_eq!(shown_sum(1e12), "1e12");
+    }
+
+    #[test]
+    fn near_misses_are_suggested_and_strangers_are_not() {
+        let names = ["chat", "email", "phone", "social_dm"];
+        assert_eq!(closest_name("chta", names), Some("chat"));
+        assert_eq!(closest_name("Email", names), Some("email"));
+        assert_eq!(closest_name("social_dms", names), Some("social_dm"));
+        assert_eq!(closest_name("fax", names), None);
+        assert_eq!(
+            with_suggestion("unknown field `sla_tagret`, expected one of `sla`, `sla_target`"),
+            "unknown field `sla_tagret`, expected one of `sla`, `sla_target`; did you mean `sla_target`?"
+        );
+        assert_eq!(
+            with_suggestion("unknown variant `fifo`, expected `longest_idle`"),
+            "unknown variant `fifo`, expected `longest_idle`"
+        );
+        assert_eq!(with_suggestion("invalid type"), "invalid type");
     }
 
     #[test]

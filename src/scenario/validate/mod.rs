@@ -21,12 +21,14 @@ mod coverage;
 mod disruption_kinds;
 mod disruptions;
 mod groups;
+mod locate;
 mod routing;
 mod side_files;
 mod simulation;
 mod staffing;
 pub(crate) mod values;
 
+pub use locate::{line_column, locate_problems};
 pub use side_files::{SideFile, SideFiles};
 
 use checker::{Checker, names_of};
@@ -67,7 +69,7 @@ pub fn validate(
             if checker.problems.is_empty() {
                 checker.fail("", "scenario is invalid");
             }
-            Err(checker.problems)
+            Err(without_repeats(checker.problems))
         }
     }
 }
@@ -89,8 +91,18 @@ pub fn parse_assertions(
     );
     match assertions {
         Some(assertions) if checker.problems.is_empty() => Ok(assertions),
-        _ => Err(checker.problems),
+        _ => Err(without_repeats(checker.problems)),
     }
+}
+
+/// Each problem once: sections that check the same value from two sides (a group's
+/// headcount for each channel it serves) may find it twice.
+fn without_repeats(problems: Vec<ScenarioProblem>) -> Vec<ScenarioProblem> {
+    let mut seen = std::collections::BTreeSet::new();
+    problems
+        .into_iter()
+        .filter(|problem| seen.insert((problem.key.clone(), problem.reason.clone())))
+        .collect()
 }
 
 /// Parses TOML text into a raw serde type, turning parser and type errors into problems
@@ -98,8 +110,10 @@ pub fn parse_assertions(
 pub fn parse_raw<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Vec<ScenarioProblem>> {
     let to_problem = |key: String, error: &toml::de::Error| ScenarioProblem {
         key,
-        reason: error.message().trim().to_string(),
+        reason: checker::with_suggestion(error.message().trim()),
         line_column: error.span().map(|span| line_column(text, span.start)),
+        span: error.span(),
+        source: 0,
     };
     let deserializer =
         toml::Deserializer::parse(text).map_err(|error| vec![to_problem(String::new(), &error)])?;
@@ -108,18 +122,6 @@ pub fn parse_raw<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Vec<Sc
         let key = if key == "." { String::new() } else { key };
         vec![to_problem(key, error.inner())]
     })
-}
-
-/// The 1-based line and column of a byte offset in `text`.
-pub fn line_column(text: &str, byte_offset: usize) -> (usize, usize) {
-    let before = &text[..byte_offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before
-        .rsplit('\n')
-        .next()
-        .map_or(0, |tail| tail.chars().count())
-        + 1;
-    (line, column)
 }
 
 /// The sections in order: each one's problems are collected even when an earlier one failed,
