@@ -81,6 +81,11 @@ pub enum Command {
     /// simulation from an Erlang start, with the Erlang figures beside it.
     #[command(after_help = PLAN_EXAMPLES)]
     Plan(PlanArgs),
+    /// Print the JSON Schema of a scenario file, for editors to complete and check keys.
+    #[command(
+        after_help = "Examples:\n  omnisim schema > omnisim.schema.json\n\nThen point the editor at it. Taplo and VS Code's Even Better TOML read a first-line\ndirective in the scenario:\n  #:schema ./omnisim.schema.json\nor a .taplo.toml beside your scenarios:\n  [[rule]]\n  include = [\"scenarios/*.toml\"]\n  schema.path = \"./omnisim.schema.json\"\n\nThe schema knows the tables, keys and types; `omnisim validate` checks the rest (names\nthat refer to each other, units, ranges)."
+    )]
+    Schema,
 }
 
 const COMPARE_EXAMPLES: &str = "Examples:
@@ -439,6 +444,7 @@ impl Command {
             Command::Sweep(_) => "sweep",
             Command::Plan(_) => "plan",
             Command::Init { .. } => "init",
+            Command::Schema => "schema",
         }
     }
 }

@@ -59,6 +59,9 @@ fn run_command(command: Command) -> Result<(), CliError> {
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Plan(args) => plan::plan(&args),
         Command::Init { path, force } => init::init(&path, force),
+        Command::Schema => {
+            files::print_stdout(omnisim::scenario::raw::scenario_json_schema().as_bytes())
+        }
     }
 }
 

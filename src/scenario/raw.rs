@@ -3,11 +3,14 @@
 //! turns a `RawScenario` into a `Scenario` whose invariants the engine relies on.
 //!
 //! Durations stay strings here so that validation can name the key of a malformed one.
+//! The same structs, with their doc comments, are the JSON Schema `omnisim schema` prints
+//! (schemars), so an editor completes and checks the keys validation accepts.
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     /// Display name; defaults to the file stem.
@@ -38,8 +41,57 @@ pub struct RawScenario {
     pub assertions: Vec<RawAssertion>,
 }
 
+/// The JSON Schema of a scenario file (`omnisim schema`), pretty-printed: every table, key
+/// and doc comment above, unknown keys refused as validation refuses them.
+pub fn scenario_json_schema() -> String {
+    let mut schema = serde_json::Value::from(schemars::schema_for!(RawScenario));
+    without_null(&mut schema);
+    let mut ordered = serde_json::Map::new();
+    ordered.insert("$schema".into(), schema["$schema"].take());
+    ordered.insert("title".into(), "omnisim scenario".into());
+    ordered.insert("description".into(), "A contact-center scenario for omnisim: simulation settings, channels, arrivals, agent groups, routing, overflow, handoffs, events and assertions. `omnisim validate FILE` checks what a schema cannot (names that refer to each other, units, ranges).".into());
+    if let serde_json::Value::Object(rest) = schema {
+        for (key, value) in rest {
+            ordered.entry(key).or_insert(value);
+        }
+    }
+    let schema = serde_json::Value::Object(ordered);
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema serialises");
+    text.push('\n');
+    text
+}
+
+/// TOML has no null: an optional key is one that may be left out, so the `null` schemars
+/// offers for an `Option` is removed (`anyOf: [X, null]` becomes X).
+fn without_null(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::Array(types)) = object.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types[0].clone();
+                    object.insert("type".into(), only);
+                }
+            }
+            if let Some(Value::Array(options)) = object.get_mut("anyOf") {
+                options.retain(|option| option.get("type").is_none_or(|t| t != "null"));
+                if options.len() == 1
+                    && let Some(Value::Object(only)) = options.pop()
+                {
+                    object.remove("anyOf");
+                    object.extend(only);
+                }
+            }
+            object.values_mut().for_each(without_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(without_null),
+        _ => {}
+    }
+}
+
 /// A file of assertions alone, given with `--assert FILE`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAssertionsFile {
     #[serde(default)]
@@ -48,7 +100,7 @@ pub struct RawAssertionsFile {
 }
 
 /// `[[assert]] metric = "sla_attainment", channel = "chat", at_least = 0.8`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAssertion {
     /// A metric name as in summary.json.
@@ -58,41 +110,55 @@ pub struct RawAssertion {
     pub at_least: Option<RawBound>,
     pub at_most: Option<RawBound>,
     /// "bound" (default: the 95% bound must hold) or "mean" (the point estimate must).
+    #[schemars(extend("enum" = ["bound", "mean"]))]
     pub level: Option<String>,
 }
 
 /// An assertion's bound: a number, or a duration ("4h") for a metric in seconds.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum RawBound {
     Number(f64),
     Duration(String),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSimulation {
+    /// How long each replication simulates: "7d", "1d 12h" (s, m, h, d, w).
     pub horizon: String,
+    /// The reporting interval: "30m" (default), "15m", "1h".
     pub interval: Option<String>,
+    /// Statistics count contacts arriving after this long (the empty start settles): "2h".
     pub warmup: Option<String>,
+    /// Independent replications, for confidence intervals (default 10).
     pub replications: Option<i64>,
+    /// The seed every random stream is derived from (default 1).
     pub seed: Option<u64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawChannel {
+    /// voice (one call per agent), messaging (concurrent conversations), async (tickets,
+    /// email), self_service (no agent).
+    #[schemars(extend("enum" = ["voice", "messaging", "async", "self_service"]))]
     pub kind: String,
+    /// The service level: { within = "2m", target = 0.8 } answers 80% within 2 minutes.
     pub sla: Option<RawSla>,
+    /// How long an agent works a contact: { distribution = "lognormal", mean = "6m", cv = 0.8 }.
     pub handle_time: Option<RawDistribution>,
+    /// How long a customer waits before abandoning (none: they wait forever).
     pub patience: Option<RawDistribution>,
     /// "24/7", or a table of weekday (or "weekdays", "weekend", "daily") to "HH:MM-HH:MM"
     /// ranges. Interpreted in validation, which names the offending key.
+    #[schemars(with = "Option<shapes::Hours>")]
     pub hours: Option<toml::Value>,
     /// What a contact arriving outside `hours` gets: "refuse" (default), "hold", or a
     /// ticket on another channel.
     pub after_hours: Option<RawAfterHours>,
     /// "calendar" (default) or "business_hours": whether waits count closed time.
+    #[schemars(extend("enum" = ["calendar", "business_hours"]))]
     pub sla_clock: Option<String>,
     /// Voice only: offer a callback when the expected wait is long.
     pub callback: Option<RawCallback>,
@@ -101,16 +167,17 @@ pub struct RawChannel {
     pub cost_per_contact: Option<f64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAfterHours {
     /// "refuse", "hold" or "ticket".
+    #[schemars(extend("enum" = ["refuse", "hold", "ticket"]))]
     pub action: String,
     /// The channel a "ticket" is created on.
     pub to: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCallback {
     pub offer_when_expected_wait_above: String,
@@ -120,25 +187,33 @@ pub struct RawCallback {
     pub within: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSla {
+    /// The answer window: "20s", "2m", "4h".
     pub within: String,
+    /// The share to answer within it, from 0 to 1 (0.8 is 80%).
     pub target: f64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDistribution {
+    #[schemars(extend("enum" = ["exponential", "lognormal", "gamma", "fixed", "empirical"]))]
     pub distribution: String,
+    /// The mean, a duration: "6m" (exponential, lognormal, gamma).
     pub mean: Option<String>,
+    /// Coefficient of variation, standard deviation over mean (lognormal, gamma).
     pub cv: Option<f64>,
+    /// Gamma's shape, instead of cv.
     pub shape: Option<f64>,
+    /// The one duration of a fixed distribution: "3m".
     pub value: Option<String>,
+    /// Durations drawn from with equal chance (empirical): ["2m", "5m", "9m"].
     pub values: Option<Vec<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAttributeMix {
     pub issue_types: Option<IndexMap<String, f64>>,
@@ -147,7 +222,7 @@ pub struct RawAttributeMix {
     pub urgencies: Option<IndexMap<String, f64>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawArrivals {
     pub weekly_volume: Option<f64>,
@@ -162,11 +237,12 @@ pub struct RawArrivals {
     pub rate_per_hour: Option<f64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawGroup {
     /// An integer, or an array with one headcount per reporting interval (cycled). Exactly
     /// one of `headcount`, `headcount_file` and `shifts` staffs the group.
+    #[schemars(with = "Option<shapes::Headcount>")]
     pub headcount: Option<toml::Value>,
     /// A CSV file (relative to the scenario file) with one row per reporting interval and a
     /// column per group.
@@ -176,8 +252,10 @@ pub struct RawGroup {
     #[serde(default)]
     pub shifts: Vec<RawShift>,
     /// A share (0.3), or a table of named shares summed ({ training = 0.05, ... }).
+    #[schemars(with = "Option<shapes::Shrinkage>")]
     pub shrinkage: Option<toml::Value>,
     /// "finish" (default) or "requeue".
+    #[schemars(extend("enum" = ["finish", "requeue"]))]
     pub in_service_at_shift_end: Option<String>,
     pub channels: Vec<String>,
     pub skills: Option<Vec<String>>,
@@ -195,7 +273,7 @@ pub struct RawGroup {
 }
 
 /// A single name or a list of names.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum RawNames {
     One(String),
@@ -211,10 +289,11 @@ impl RawNames {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRouting {
     /// "longest_idle" (default), "most_proficient" or "least_occupied".
+    #[schemars(extend("enum" = ["longest_idle", "most_proficient", "least_occupied"]))]
     pub agent_selection: Option<String>,
     /// Share of an SLA window (0 to 1): a waiting contact with less than this share of its
     /// window left goes ahead of every contact that is not that close to breach.
@@ -224,14 +303,14 @@ pub struct RawRouting {
     pub rules: Vec<RawRoutingRule>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPriority {
     pub channels: Option<IndexMap<String, i64>>,
     pub segments: Option<IndexMap<String, i64>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawContactMatch {
     pub channel: Option<RawNames>,
@@ -241,7 +320,7 @@ pub struct RawContactMatch {
     pub urgency: Option<RawNames>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRoutingRule {
     pub name: Option<String>,
@@ -258,7 +337,7 @@ pub struct RawRoutingRule {
     pub priority: Option<i64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawChannelOverflow {
     pub name: Option<String>,
@@ -269,7 +348,7 @@ pub struct RawChannelOverflow {
     pub acceptance: Option<f64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHandoff {
     pub name: Option<String>,
@@ -285,7 +364,7 @@ pub struct RawHandoff {
     pub reopens: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawShift {
     pub name: Option<String>,
@@ -300,7 +379,7 @@ pub struct RawShift {
     pub lunch: Option<RawBreak>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBreak {
     /// Offset from the shift start.
@@ -309,11 +388,12 @@ pub struct RawBreak {
 }
 
 /// One disruption event; which keys apply depends on `kind` (validation says which).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDisruption {
     pub name: Option<String>,
     /// "channel_outage", "absence", "volume_spike", "spam" or "group_outage".
+    #[schemars(extend("enum" = ["channel_outage", "absence", "volume_spike", "spam", "group_outage"]))]
     pub kind: String,
     /// "tue 11:00", "week 2 mon 09:00", or an offset from the start such as "1d 11h".
     pub start: String,
@@ -337,9 +417,53 @@ pub struct RawDisruption {
     pub in_service: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRateLimit {
     pub contacts: i64,
     pub per: String,
+}
+
+/// The shapes of the values kept as TOML here and interpreted by validation, for the schema
+/// only (what an editor may offer; validation still has the last word).
+mod shapes {
+    use indexmap::IndexMap;
+    use schemars::JsonSchema;
+
+    /// "24/7", or weekday (monday..sunday, weekdays, weekend, daily) to "HH:MM-HH:MM",
+    /// "closed", or a list of ranges.
+    #[derive(JsonSchema)]
+    #[schemars(untagged)]
+    #[allow(dead_code)]
+    pub enum Hours {
+        Always(String),
+        PerDay(IndexMap<String, DayHours>),
+    }
+
+    #[derive(JsonSchema)]
+    #[schemars(untagged)]
+    #[allow(dead_code)]
+    pub enum DayHours {
+        One(String),
+        Several(Vec<String>),
+    }
+
+    /// A whole number of agents, or one per reporting interval (of a day, a week or the run).
+    #[derive(JsonSchema)]
+    #[schemars(untagged)]
+    #[allow(dead_code)]
+    pub enum Headcount {
+        Constant(u32),
+        PerInterval(Vec<u32>),
+    }
+
+    /// A share of scheduled time lost (0.3), or named shares that are summed
+    /// ({ training = 0.05, breaks = 0.1 }).
+    #[derive(JsonSchema)]
+    #[schemars(untagged)]
+    #[allow(dead_code)]
+    pub enum Shrinkage {
+        Share(f64),
+        Named(IndexMap<String, f64>),
+    }
 }

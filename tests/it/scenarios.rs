@@ -243,3 +243,58 @@ fn retail_weeks_checks_are_valid_and_hold() {
         );
     }
 }
+
+/// `omnisim schema` accepts every shipped example as an editor would check it: complete
+/// scenarios as written, overlays and check files merged on the week they are written for;
+/// and it refuses a misspelt key, a wrong type and an unknown channel kind.
+#[test]
+fn the_schema_accepts_every_example_and_refuses_mistakes() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_omnisim"))
+        .arg("schema")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let as_json = |text: &str| -> serde_json::Value {
+        serde_json::to_value(text.parse::<toml::Table>().unwrap()).unwrap()
+    };
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let base = folder.join("retail_week.toml");
+    let mut files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 8, "{files:?}");
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let document = if text
+            .parse::<toml::Table>()
+            .unwrap()
+            .contains_key("simulation")
+        {
+            as_json(&text)
+        } else {
+            let merged = load_with_overlays(&base, std::slice::from_ref(&path))
+                .unwrap_or_else(|error| panic!("{error}"));
+            as_json(&merged.text)
+        };
+        let errors: Vec<String> = validator
+            .iter_errors(&document)
+            .map(|error| format!("{}: {error}", error.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+    }
+    let erlang_c = std::fs::read_to_string(folder.join("erlang_c.toml")).unwrap();
+    for (from, to) in [
+        ("headcount = 14", "headcont = 14"),
+        ("headcount = 14", "headcount = \"many\""),
+        ("kind = \"voice\"", "kind = \"fax\""),
+    ] {
+        assert!(erlang_c.contains(from));
+        let broken = as_json(&erlang_c.replacen(from, to, 1));
+        assert!(!validator.is_valid(&broken), "{to} passed the schema");
+    }
+}
