@@ -11,7 +11,8 @@
 //!   overloaded system that finishes, and an output folder that always holds one complete
 //!   set (planted links, failed writes, Ctrl-C, kill);
 //! - `properties`: random valid scenarios (proptest) run under the audit and conserve flow;
-//! - `scenarios`: the shipped example scenarios validate and run, and conserve flow;
+//! - `scenarios`: the shipped example scenarios validate and run, and conserve flow, and the
+//!   schema accepts them; `readme`: every README command runs as written;
 //! - `plan`: staffing plans against the Erlang minimum, on fresh seeds, and minimal;
 //! - `commands`: the planning commands (`erlang`, `sweep`, `plan`) through the binary;
 //! - `routing`: routing rules under the engine's audit, cross-channel flow conservation,
@@ -35,6 +36,7 @@ mod limits;
 mod markov;
 mod plan;
 mod properties;
+mod readme;
 mod reports;
 mod routing;
 mod scenarios;
