@@ -28,9 +28,14 @@ pub struct Execution<'a> {
     pub threads: Option<usize>,
     /// Called once per finished replication, from whichever worker ran it (a progress bar).
     pub on_replication: &'a (dyn Fn() + Sync),
+    /// Called when the work moves past the replications to a phase the user would
+    /// otherwise wait through in silence ("summarising").
+    pub on_phase: &'a (dyn Fn(&str) + Sync),
 }
 
 fn nothing() {}
+
+fn no_phase(_: &str) {}
 
 impl Execution<'static> {
     /// On `threads` threads, telling nobody.
@@ -38,6 +43,7 @@ impl Execution<'static> {
         Execution {
             threads,
             on_replication: &nothing,
+            on_phase: &no_phase,
         }
     }
 }
@@ -84,6 +90,7 @@ pub fn run(scenario: &Scenario, execution: Execution<'_>) -> Result<RunReport, S
     } else {
         Some(run_replications(&scenario.without_disruptions(), execution)?.0)
     };
+    (execution.on_phase)("summarising the replications");
     let mut summary = summarise(scenario, &results);
     if let Some(base_results) = &base_results {
         summary.disruptions = disruption_summaries(scenario, &results, Some(base_results));

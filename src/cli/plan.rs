@@ -56,16 +56,13 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
         max_agents_per_interval: args.max_agents,
     };
     let started = Instant::now();
-    // The number of simulations is not known in advance; the bar counts replications against
-    // the budget and finishes early when the search does.
+    // The number of simulations is not known in advance (the budget is a worst case the
+    // search rarely nears), so the bar counts replications and says which step it is on.
     let out_dir = output_folder(args.out.as_deref(), scenario.name(), Some("plan"));
     check_output_folder(&out_dir)?;
-    let plan = with_progress(
-        &args.simulation,
-        u64::from(args.max_evaluations) * u64::from(scenario.simulation().replications),
-        "plan (replications, up to the evaluation budget)",
-        |execution| find_plan(&scenario, &options, execution),
-    )?;
+    let plan = with_progress(&args.simulation, 0, "replications", |execution| {
+        find_plan(&scenario, &options, execution)
+    })?;
     let report = plan_report(&scenario, &plan);
     let files =
         plan_files(&scenario, &plan, &report, args.simulation.charts()).map_err(chart_failure)?;

@@ -13,7 +13,9 @@ use omnisim::simulate::{self, replications_to_run};
 
 use super::args::RunArgs;
 use super::files::{check_output_folder, file_bytes, print_result, write_outputs};
-use super::scenario_args::{check_budget, load_scenario, output_folder, with_progress};
+use super::scenario_args::{
+    check_budget, load_scenario, output_folder, with_progress, with_spinner,
+};
 use super::{CliError, chart_failure, gate};
 use omnisim::budget::Workload;
 
@@ -37,8 +39,15 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         "replications",
         |execution| simulate::run(&scenario, execution),
     )?;
-    let mut files =
-        run_files(&scenario, &report, args.simulation.charts()).map_err(chart_failure)?;
+    let charts = args.simulation.charts();
+    let rendering = match charts {
+        omnisim::output::Charts::Draw => "rendering charts and report.html",
+        omnisim::output::Charts::Skip => "rendering summary.json and the CSV files",
+    };
+    let mut files = with_spinner(&args.simulation, rendering, || {
+        run_files(&scenario, &report, charts)
+    })
+    .map_err(chart_failure)?;
     let mut checks = assertion_checks(&scenario, &report.summary);
     if let Some(baseline) = &baseline {
         checks.extend(baseline_checks(

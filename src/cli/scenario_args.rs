@@ -152,10 +152,20 @@ pub fn with_progress<T>(
     });
     let progress = Progress::new(steps, what, args.quiet);
     let step = || progress.step();
+    let phase = |what: &str| progress.phase(what);
     let result = work(Execution {
         threads,
         on_replication: &step,
+        on_phase: &phase,
     });
+    progress.finish();
+    result
+}
+
+/// `work` under a spinner saying `what` (hidden like the bar: quiet, or not a terminal).
+pub fn with_spinner<T>(args: &SimulationArgs, what: &str, work: impl FnOnce() -> T) -> T {
+    let progress = Progress::spinner(what, args.quiet);
+    let result = work();
     progress.finish();
     result
 }

@@ -195,10 +195,13 @@ pub fn plan(
         .map(|counts| counts.iter().map(|&c| c.min(cap)).collect())
         .collect();
     let mut judge = search::TwoSampleJudge::new(scenario, options, execution);
+    judge.stage = "adding agents where a target fails";
     let mut evaluation = search::raise(&mut judge, &mut staffing, &primary)?;
     if evaluation.all_met() {
+        judge.stage = "removing agents while every target holds";
         search::lower(&mut judge, &mut staffing)?;
         // Removals kept together can interact; check, and raise again where they did.
+        judge.stage = "checking the removals together";
         evaluation = search::raise(&mut judge, &mut staffing, &primary)?;
     }
     let unmet = unmet_targets(

@@ -19,6 +19,8 @@ pub(super) struct TwoSampleJudge<'a> {
     execution: Execution<'a>,
     /// Simulations run so far (two per judgement).
     pub(super) evaluations: u32,
+    /// What the search is doing, for the progress line.
+    pub(super) stage: &'static str,
 }
 
 impl<'a> TwoSampleJudge<'a> {
@@ -38,11 +40,19 @@ impl<'a> TwoSampleJudge<'a> {
             options,
             execution,
             evaluations: 0,
+            stage: "plan",
         }
     }
 
     /// The worse of the two samples' judgements of `staffing`.
     fn judge(&mut self, staffing: &[Vec<u32>]) -> Result<Evaluation, SimulationError> {
+        (self.execution.on_phase)(&format!(
+            "plan: {}, simulations {}-{} (at most {})",
+            self.stage,
+            self.evaluations + 1,
+            self.evaluations + 2,
+            self.options.max_evaluations
+        ));
         self.evaluations += 2;
         let base = evaluate(self.scenario, staffing, self.options, self.execution)?;
         let second = evaluate(&self.holdout, staffing, self.options, self.execution)?;
