@@ -87,6 +87,7 @@ fn check(figure: &Figure) {
             panel.title
         );
     }
+    check_text_layout(name, &document);
     let lines = document
         .descendants()
         .filter(|node| matches!(node.tag_name().name(), "polyline" | "path" | "polygon"))
@@ -96,6 +97,87 @@ fn check(figure: &Figure) {
         "{name}: {lines} lines for {} panels",
         figure.panels.len()
     );
+}
+
+/// A text of an SVG chart and the box it covers, estimated from its position, anchor and
+/// font size (DejaVu Sans averages about 0.6 em a character).
+#[derive(Debug)]
+struct TextBox {
+    text: String,
+    anchor: String,
+    x: f64,
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+}
+
+fn text_boxes(document: &roxmltree::Document) -> Vec<TextBox> {
+    document
+        .descendants()
+        .filter(|node| node.has_tag_name("text") && node.attribute("transform").is_none())
+        .map(|node| {
+            let number = |name: &str| node.attribute(name).unwrap().parse::<f64>().unwrap();
+            let (x, y, size) = (number("x"), number("y"), number("font-size"));
+            let text = node.text().unwrap_or("").trim().to_string();
+            let width = 0.6 * size * text.chars().count() as f64;
+            let anchor = node.attribute("text-anchor").unwrap_or("start").to_string();
+            let left = match anchor.as_str() {
+                "middle" => x - width / 2.0,
+                "end" => x - width,
+                _ => x,
+            };
+            // dy="0.76em" hangs the text below y; the ex offsets centre it on y.
+            let top = match node.attribute("dy") {
+                Some(dy) if dy.ends_with("em") => y,
+                _ => y - size / 2.0,
+            };
+            TextBox {
+                text,
+                anchor,
+                x,
+                left,
+                right: left + width,
+                top,
+                bottom: top + size,
+            }
+        })
+        .collect()
+}
+
+/// No two texts of a chart overlap (tick labels, titles, legends), and neighbouring tick
+/// labels on a y axis differ (never "0.1, 0.1").
+#[track_caller]
+fn check_text_layout(name: &str, document: &roxmltree::Document) {
+    let boxes = text_boxes(document);
+    for (index, a) in boxes.iter().enumerate() {
+        for b in &boxes[index + 1..] {
+            let overlap_x = a.left.max(b.left) < a.right.min(b.right) - 1.0;
+            let overlap_y = a.top.max(b.top) < a.bottom.min(b.bottom) - 1.0;
+            assert!(
+                !(overlap_x && overlap_y),
+                "{name}: {:?} overlaps {:?}",
+                a.text,
+                b.text
+            );
+        }
+    }
+    // y tick labels: right-aligned at one x; sorted down the page, a panel's ticks are
+    // evenly spaced, and the next panel starts after a larger gap.
+    let mut by_x: std::collections::BTreeMap<i64, Vec<&TextBox>> = Default::default();
+    for text_box in boxes.iter().filter(|b| b.anchor == "end") {
+        by_x.entry(text_box.x.round() as i64)
+            .or_default()
+            .push(text_box);
+    }
+    for ticks in by_x.values_mut() {
+        ticks.sort_by(|a, b| a.top.total_cmp(&b.top));
+        for pair in ticks.windows(2) {
+            if pair[1].top - pair[0].top < 70.0 {
+                assert_ne!(pair[0].text, pair[1].text, "{name}: repeated tick label");
+            }
+        }
+    }
 }
 
 #[test]
@@ -135,6 +217,119 @@ fn every_chart_type_renders_as_png_and_svg() {
     check(&sweep_sla_figure(
         &run_sweep(&scenario, &spec, Execution::silent(Some(1))).unwrap(),
     ));
+}
+
+/// A short queue (a fifth of a contact waiting) and a tight percentage range: the tick
+/// labels carry the decimals that tell them apart.
+#[test]
+fn small_ranges_get_distinct_tick_labels() {
+    use omnisim::output::charts::{Panel, Series, ValueFormat};
+    let panel = |y_format: ValueFormat, top: f64| Panel {
+        title: format!("{y_format:?}"),
+        x_label: "x".into(),
+        y_label: "y".into(),
+        x_format: ValueFormat::Number,
+        y_format,
+        y_range: None,
+        series: vec![Series {
+            name: String::new(),
+            points: (0..20)
+                .map(|i| (f64::from(i), top * f64::from(i % 5) / 4.0))
+                .collect(),
+            band: Vec::new(),
+            colour_idx: 0,
+            dashed: false,
+        }],
+        reference_lines: Vec::new(),
+    };
+    let figure = Figure::new(
+        "small",
+        "Small ranges",
+        "",
+        vec![
+            panel(ValueFormat::Number, 0.22),
+            panel(ValueFormat::Percent, 0.03),
+        ],
+    );
+    check(&figure);
+    let document_text = render_svg(&figure).unwrap();
+    let document = roxmltree::Document::parse(&document_text).unwrap();
+    let labels: Vec<String> = text_boxes(&document)
+        .into_iter()
+        .filter(|b| b.anchor == "end")
+        .map(|b| b.text)
+        .collect();
+    assert!(labels.contains(&"0.05".to_string()), "{labels:?}");
+    assert!(labels.contains(&"1.0%".to_string()), "{labels:?}");
+}
+
+/// A year at hourly intervals: the timelines are drawn a day per point and labelled by day
+/// of the run, a typical day and a typical week are added, and no label collides.
+#[test]
+fn a_year_long_run_is_drawn_by_day_with_labels_that_do_not_collide() {
+    let scenario = parse(
+        r#"
+[simulation]
+horizon = "365d"
+interval = "1h"
+replications = 2
+seed = 3
+
+[channels.phone]
+kind = "voice"
+sla = { within = "20s", target = 0.8 }
+handle_time = { distribution = "exponential", mean = "3m" }
+hours = { weekdays = "08:00-18:00" }
+
+[arrivals.phone]
+rate_per_hour = 40
+
+[groups.agents]
+headcount = 3
+channels = ["phone"]
+"#,
+    );
+    let (summary, results) = simulate(&scenario, None);
+    let channel_rows = channel_interval_rows(&scenario, &results);
+    let group_rows = group_interval_rows(&scenario, &results);
+    let figures = run_figures(&RunChartInput {
+        scenario: &scenario,
+        summary: &summary,
+        channel_rows: &channel_rows,
+        group_rows: &group_rows,
+    });
+    let stems: Vec<&str> = figures.iter().map(|f| f.file_stem).collect();
+    assert!(
+        stems.ends_with(&["typical_day", "typical_week"]),
+        "{stems:?}"
+    );
+    let sla = &figures[1];
+    assert_eq!(sla.file_stem, "sla_attainment");
+    assert_eq!(sla.panels[0].series[0].points.len(), 365, "a point per day");
+    assert!(sla.panels[0].y_label.ends_with("(daily mean)"));
+    for figure in &figures {
+        check(figure);
+    }
+    let svg = render_svg(sla).unwrap();
+    let document = roxmltree::Document::parse(&svg).unwrap();
+    let x_ticks: Vec<String> = text_boxes(&document)
+        .into_iter()
+        .filter(|b| b.anchor == "middle" && b.text.starts_with("day "))
+        .map(|b| b.text)
+        .collect();
+    assert!(x_ticks.len() >= 3, "{x_ticks:?}");
+    // The typical day covers the open hours, 08:00 to 17:00, labelled by time of day.
+    let typical_day = &figures[figures.len() - 2];
+    let points = &typical_day.panels[0].series[0].points;
+    assert_eq!(points.first().unwrap().0, 0.0);
+    assert_eq!(points.last().unwrap().0, 23.0);
+    let open: Vec<f64> = points
+        .iter()
+        .filter(|p| p.1.is_finite())
+        .map(|p| p.0)
+        .collect();
+    assert_eq!(open.first(), Some(&8.0));
+    assert_eq!(open.last(), Some(&17.0));
 }
 
 #[test]

@@ -7,6 +7,7 @@ pub mod compare_figures;
 pub mod plan_figures;
 mod render;
 pub mod run_figures;
+pub mod time_profiles;
 
 pub use render::{ChartFiles, chart_files, render_png, render_svg};
 
@@ -102,6 +103,12 @@ pub enum ValueFormat {
     Clock,
     /// Days since the start of the horizon, as "Tue" (or "Tue 12:00" between midnights).
     Day,
+    /// Days since the start of a horizon longer than a week, as "d9 Tue".
+    NumberedDay,
+    /// Days since the start of a long horizon, as "day 31" (day 1 is the first).
+    DayOfRun,
+    /// Hours since midnight, as "08:00" (a typical day).
+    TimeOfDay,
 }
 
 impl ValueFormat {
@@ -118,13 +125,64 @@ impl ValueFormat {
             ValueFormat::Percent if (value * 100.0).abs() < 0.5 => "0%".into(),
             ValueFormat::Percent => format!("{:.0}%", value * 100.0),
             ValueFormat::Clock => format_clock(value * 3600.0, false),
-            ValueFormat::Day => {
-                let label = format_clock(value * 86_400.0, false);
+            ValueFormat::Day | ValueFormat::NumberedDay => {
+                let numbered = self == ValueFormat::NumberedDay;
+                let label = format_clock(value * 86_400.0, numbered);
                 label
                     .strip_suffix(" 00:00")
                     .map(str::to_string)
                     .unwrap_or(label)
             }
+            ValueFormat::DayOfRun => {
+                let day = value.floor();
+                if (value - day).abs() < 1e-6 {
+                    format!("day {}", day as i64 + 1)
+                } else {
+                    format!("day {:.1}", value + 1.0)
+                }
+            }
+            ValueFormat::TimeOfDay => {
+                let minutes = (value * 60.0).round() as i64;
+                format!("{:02}:{:02}", minutes / 60 % 24, minutes % 60)
+            }
+        }
+    }
+
+    /// A tick label when ticks are about `step` apart: numbers and percentages get the
+    /// decimals that tell neighbouring ticks apart (0.05, 0.10, not 0.1, 0.1).
+    pub fn format_tick(self, value: f64, step: f64) -> String {
+        let decimals_for = |step: f64| {
+            if step.is_finite() && step > 0.0 {
+                (-step.log10().floor()).clamp(0.0, 4.0) as usize
+            } else {
+                0
+            }
+        };
+        match self {
+            ValueFormat::Number => {
+                let decimals = decimals_for(step);
+                let text = format!("{value:.decimals$}");
+                // "-0" and "0.00" read as zero.
+                if text
+                    .trim_start_matches('-')
+                    .chars()
+                    .all(|c| c == '0' || c == '.')
+                {
+                    "0".to_string()
+                } else {
+                    text
+                }
+            }
+            ValueFormat::Percent => {
+                let decimals = decimals_for(step * 100.0);
+                let percent = value * 100.0;
+                if percent.abs() < 0.5 * 10f64.powi(-(decimals as i32)) {
+                    "0%".into()
+                } else {
+                    format!("{percent:.decimals$}%")
+                }
+            }
+            _ => self.format(value),
         }
     }
 }
@@ -169,11 +227,24 @@ pub struct TimeUnit {
     pub format: ValueFormat,
 }
 
-/// Clock time over a horizon: days for two days or more (ticks at midnight), else hours.
+/// Clock time over a horizon: hours under two days; days up to two weeks ("Tue", then
+/// "d9 Tue" past the first week); past two weeks the day of the run ("day 31"), where the
+/// weekday names would repeat too often to read.
 pub fn clock_unit(horizon_seconds: f64) -> TimeUnit {
-    if horizon_seconds >= 2.0 * 86_400.0 {
+    const DAY: f64 = 86_400.0;
+    if horizon_seconds > 14.0 * DAY {
         TimeUnit {
-            seconds: 86_400.0,
+            seconds: DAY,
+            format: ValueFormat::DayOfRun,
+        }
+    } else if horizon_seconds > 7.0 * DAY {
+        TimeUnit {
+            seconds: DAY,
+            format: ValueFormat::NumberedDay,
+        }
+    } else if horizon_seconds >= 2.0 * DAY {
+        TimeUnit {
+            seconds: DAY,
             format: ValueFormat::Day,
         }
     } else {

@@ -185,8 +185,11 @@ fn draw_panel<DB: DrawingBackend>(
         .y_label_area_size(72)
         .build_cartesian_2d(x_min..x_max, y_min..y_max)
         .map_err(error)?;
-    let x_format = |x: &f64| panel.x_format.format(*x);
-    let y_format = |y: &f64| panel.y_format.format(*y);
+    // About six ticks per axis: the step tells how many decimals keep labels apart.
+    let x_step = (x_max - x_min) / 6.0;
+    let y_step = (y_max - y_min) / 6.0;
+    let x_format = |x: &f64| panel.x_format.format_tick(*x, x_step);
+    let y_format = |y: &f64| panel.y_format.format_tick(*y, y_step);
     chart
         .configure_mesh()
         .x_desc(panel.x_label.as_str())

@@ -2,6 +2,7 @@
 //! length, ASA, the waiting-time distribution and group occupancy. Each takes the rows the
 //! run already wrote to its CSV files, so a chart and its CSV never disagree.
 
+use super::time_profiles::{point_seconds, points, typical_period, typical_views};
 use super::{
     Figure, Orientation, Panel, ReferenceLine, Series, TimeUnit, ValueFormat, clock_unit,
     duration_unit,
@@ -10,7 +11,7 @@ use crate::metric::Metric;
 use crate::metrics::summary::{IntervalRow, RunSummary};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
-use crate::units::format_duration;
+use crate::units::{SECONDS_PER_DAY, SECONDS_PER_WEEK, format_duration};
 
 /// What the run charts are drawn from.
 pub struct RunChartInput<'a> {
@@ -20,16 +21,44 @@ pub struct RunChartInput<'a> {
     pub group_rows: &'a [IntervalRow],
 }
 
-/// Every chart of a run, in the order the HTML report shows them.
+/// Every chart of a run, in the order the HTML report shows them: the timelines, then
+/// (for a run of two days or more) the typical day, and (two weeks or more) the typical week.
 pub fn run_figures(input: &RunChartInput) -> Vec<Figure> {
-    vec![
+    let mut figures = vec![
         volume_figure(input),
         sla_figure(input),
         queue_length_figure(input),
         asa_figure(input),
         wait_distribution_figure(input),
         occupancy_figure(input),
-    ]
+    ];
+    let (typical_day, typical_week) = typical_views(input.scenario.simulation());
+    if typical_day {
+        figures.push(typical_sla_figure(input, Typical::Day));
+    }
+    if typical_week {
+        figures.push(typical_sla_figure(input, Typical::Week));
+    }
+    figures
+}
+
+/// What a line over the run's timeline is a point of: "" per interval, " (daily mean)"
+/// per day for a long horizon.
+fn point_note(input: &RunChartInput) -> &'static str {
+    if point_seconds(input.scenario.simulation()) > input.scenario.simulation().interval_seconds {
+        " (daily mean)"
+    } else {
+        ""
+    }
+}
+
+/// The sentence a timeline's caption ends with when its points are days.
+fn daily_caption(input: &RunChartInput) -> &'static str {
+    if point_note(input).is_empty() {
+        ""
+    } else {
+        " Over this long a horizon each point is a day: the mean of its intervals (weighted by contacts for attainment and waits), and the band the mean of their half-widths, which never understates the uncertainty."
+    }
 }
 
 /// Clamp for bands of quantities that cannot go below zero (counts, waits).
@@ -45,23 +74,23 @@ fn rows_of<'a>(rows: &'a [IntervalRow], name: &str) -> Vec<&'a IntervalRow> {
     rows.iter().filter(|row| row.name == name).collect()
 }
 
-/// A metric over time as a line (the mean) and a band (the 95% CI), x in `unit`, y divided
-/// by `y_scale`, optionally clamped into `[low, high]`.
+/// A metric over time as a line (the mean) and a band (the 95% CI), a point per
+/// `point_seconds` (an interval, or a day), x in `unit`, y divided by `y_scale`, optionally
+/// clamped into `[low, high]`.
+#[allow(clippy::too_many_arguments)]
 pub fn time_series(
     rows: &[&IntervalRow],
     metric: Metric,
     unit: TimeUnit,
+    point_seconds: f64,
     y_scale: f64,
     name: &str,
     colour_idx: usize,
     clamp: Option<(f64, f64)>,
 ) -> Series {
-    let estimates = rows.iter().map(|row| {
-        (
-            row.start_seconds / unit.seconds,
-            scaled(row.metrics[&metric], y_scale),
-        )
-    });
+    let estimates = points(rows, metric, point_seconds)
+        .into_iter()
+        .map(|(start, estimate)| (start / unit.seconds, scaled(estimate, y_scale)));
     estimate_series(estimates, name, colour_idx, clamp)
 }
 
@@ -150,14 +179,16 @@ fn volume_figure(input: &RunChartInput) -> Figure {
                 &channel.name,
                 unit(input),
                 &format!(
-                    "contacts offered per {}",
-                    format_duration(input.scenario.simulation().interval_seconds)
+                    "contacts offered per {}{}",
+                    format_duration(input.scenario.simulation().interval_seconds),
+                    point_note(input)
                 ),
                 ValueFormat::Number,
                 vec![time_series(
                     &rows,
                     Metric::Offered,
                     unit(input),
+                    point_seconds(input.scenario.simulation()),
                     1.0,
                     "",
                     channel_idx,
@@ -169,7 +200,10 @@ fn volume_figure(input: &RunChartInput) -> Figure {
     Figure::new(
         "volume",
         "Volume: contacts offered per interval",
-        "Mean contacts offered per reporting interval for each channel, with the 95% confidence band across replications.",
+        format!(
+            "Mean contacts offered per reporting interval for each channel, with the 95% confidence band across replications.{}",
+            daily_caption(input)
+        ),
         panels,
     )
 }
@@ -186,12 +220,13 @@ fn sla_figure(input: &RunChartInput) -> Figure {
                     format_duration(sla.threshold_seconds)
                 ),
                 unit(input),
-                "SLA attained",
+                &format!("SLA attained{}", point_note(input)),
                 ValueFormat::Percent,
                 vec![time_series(
                     &rows,
                     Metric::SlaAttainment,
                     unit(input),
+                    point_seconds(input.scenario.simulation()),
                     1.0,
                     "attained",
                     channel_idx,
@@ -208,7 +243,10 @@ fn sla_figure(input: &RunChartInput) -> Figure {
     Figure::new(
         "sla_attainment",
         "SLA attainment per interval against target",
-        "Share answered within the channel's threshold (answered within / (answered + abandoned after)) per interval, with the 95% confidence band; the dashed line is the target. Gaps are intervals with no contacts.",
+        format!(
+            "Share answered within the channel's threshold (answered within / (answered + abandoned after)) per interval, with the 95% confidence band; the dashed line is the target. Gaps are intervals with no contacts.{}",
+            daily_caption(input)
+        ),
         panels,
     )
 }
@@ -220,12 +258,13 @@ fn queue_length_figure(input: &RunChartInput) -> Figure {
             time_panel(
                 &channel.name,
                 unit(input),
-                "contacts waiting (time average)",
+                &format!("contacts waiting (time average){}", point_note(input)),
                 ValueFormat::Number,
                 vec![time_series(
                     &rows,
                     Metric::MeanQueueLength,
                     unit(input),
+                    point_seconds(input.scenario.simulation()),
                     1.0,
                     "",
                     channel_idx,
@@ -237,7 +276,10 @@ fn queue_length_figure(input: &RunChartInput) -> Figure {
     Figure::new(
         "queue_length",
         "Queue length over time",
-        "Time-average number of contacts waiting in each channel's queue per interval, with the 95% confidence band.",
+        format!(
+            "Time-average number of contacts waiting in each channel's queue per interval, with the 95% confidence band.{}",
+            daily_caption(input)
+        ),
         panels,
     )
 }
@@ -253,12 +295,13 @@ fn asa_figure(input: &RunChartInput) -> Figure {
             let mut panel = time_panel(
                 &channel.name,
                 unit(input),
-                &format!("average speed of answer ({unit_name})"),
+                &format!("average speed of answer ({unit_name}){}", point_note(input)),
                 ValueFormat::Number,
                 vec![time_series(
                     &rows,
                     Metric::AsaSeconds,
                     unit(input),
+                    point_seconds(input.scenario.simulation()),
                     scale,
                     "ASA",
                     channel_idx,
@@ -278,7 +321,10 @@ fn asa_figure(input: &RunChartInput) -> Figure {
     Figure::new(
         "asa",
         "Average speed of answer over time",
-        "Mean wait of the contacts answered in each interval (by arrival interval), with the 95% confidence band; the dashed line is the SLA threshold.",
+        format!(
+            "Mean wait of the contacts answered in each interval (by arrival interval), with the 95% confidence band; the dashed line is the SLA threshold.{}",
+            daily_caption(input)
+        ),
         panels,
     )
 }
@@ -346,12 +392,13 @@ fn occupancy_figure(input: &RunChartInput) -> Figure {
             let mut panel = time_panel(
                 &group.name,
                 unit(input),
-                "occupancy",
+                &format!("occupancy{}", point_note(input)),
                 ValueFormat::Percent,
                 vec![time_series(
                     &rows,
                     Metric::Occupancy,
                     unit(input),
+                    point_seconds(input.scenario.simulation()),
                     1.0,
                     "",
                     group_idx,
@@ -366,6 +413,82 @@ fn occupancy_figure(input: &RunChartInput) -> Figure {
         "occupancy",
         "Occupancy per agent group",
         "Share of logged-in agent capacity busy with contacts per interval, with the 95% confidence band. Gaps are intervals with nobody logged in.",
+        panels,
+    )
+}
+
+/// The typical day or week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Typical {
+    Day,
+    Week,
+}
+
+/// SLA attainment by time of day (or of week), averaged over the run's days (or weeks):
+/// when in the day a channel falls short, which a timeline of a long run hides.
+fn typical_sla_figure(input: &RunChartInput, typical: Typical) -> Figure {
+    let settings = input.scenario.simulation();
+    let (period, unit, stem, title, over) = match typical {
+        Typical::Day => (
+            SECONDS_PER_DAY,
+            TimeUnit {
+                seconds: 3600.0,
+                format: ValueFormat::TimeOfDay,
+            },
+            "typical_day",
+            "A typical day: SLA attainment by time of day",
+            "day",
+        ),
+        Typical::Week => (
+            SECONDS_PER_WEEK,
+            TimeUnit {
+                seconds: SECONDS_PER_DAY,
+                format: ValueFormat::Day,
+            },
+            "typical_week",
+            "A typical week: SLA attainment by weekday and time",
+            "week",
+        ),
+    };
+    let periods = super::time_profiles::whole_periods(settings, period);
+    let panels = agent_channels(input.scenario)
+        .filter_map(|(channel_idx, channel)| {
+            let sla = channel.sla?;
+            let rows = rows_of(input.channel_rows, &channel.name);
+            let estimates = typical_period(
+                &rows,
+                Metric::SlaAttainment,
+                period,
+                settings.warmup_seconds,
+            )
+            .into_iter()
+            .map(|(offset, estimate)| (offset / unit.seconds, estimate));
+            let series = estimate_series(estimates, "mean", channel_idx, Some((0.0, 1.0)));
+            Some(Panel {
+                title: format!(
+                    "{} (within {})",
+                    channel.name,
+                    format_duration(sla.threshold_seconds)
+                ),
+                x_label: match typical {
+                    Typical::Day => "time of day".into(),
+                    Typical::Week => "weekday".into(),
+                },
+                y_label: "SLA attained".into(),
+                x_format: unit.format,
+                y_format: ValueFormat::Percent,
+                y_range: Some((0.0, 1.05)),
+                series: vec![series],
+                reference_lines: vec![ReferenceLine::target(sla.target)],
+            })
+        })
+        .collect::<Vec<_>>();
+    Figure::new(
+        stem,
+        title,
+        format!(
+            "Each interval's mean SLA attainment, averaged over the run's {periods} {over}s at the same time of {over}, with the 95% confidence band across {over}s (it is wide where {over}s differ, as weekdays and weekends do); the dashed line is the target."
+        ),
         panels,
     )
 }
