@@ -166,6 +166,14 @@ metrics! {
     AvailableAgents = "available_agents", Amount, Group, Neither;
     LoggedInAgents = "logged_in_agents", Amount, Group, Neither;
     BusyAgents = "busy_agents", Amount, Group, Neither;
+    /// Busy agents past their shift's end, finishing a contact (work after the roster).
+    PastShiftAgents = "past_shift_agents", Amount, Group, Lower;
+    /// Agent-hours the schedule puts on the floor over the reported horizon (what is paid).
+    PaidAgentHours = "paid_agent_hours", Amount, Group, Lower;
+    /// Paid agent-hours at the group's `cost_per_hour` (absent without one).
+    AgentCost = "agent_cost", Amount, Group, Lower;
+    /// Busy time of agents on shift over their time on shift, as planners read it: work
+    /// finished after a shift ends is overtime (`past_shift_agents`), not occupancy.
     Occupancy = "occupancy", Share, Group, Neither;
     // Routing rules, overflows, callbacks, handoffs, work by group and channel.
     Routed = "routed", Amount, Other, Neither;

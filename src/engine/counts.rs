@@ -129,8 +129,12 @@ pub struct GroupIntervalCounts {
     pub available_area: f64,
     /// Integral of logged-in agents (on shift, or finishing work after it), agent-seconds.
     pub logged_in_area: f64,
+    /// Integral of agents on shift, agent-seconds: the time occupancy is measured against.
+    pub on_shift_area: f64,
     /// Integral of busy agents (capacity in use / capacity), agent-seconds.
     pub busy_area: f64,
+    /// The part of `busy_area` worked by agents past their shift's end, finishing a contact.
+    pub past_shift_busy_area: f64,
     pub handled: u64,
 }
 
@@ -141,13 +145,17 @@ impl std::ops::AddAssign<&GroupIntervalCounts> for GroupIntervalCounts {
             scheduled_area,
             available_area,
             logged_in_area,
+            on_shift_area,
             busy_area,
+            past_shift_busy_area,
             handled,
         } = *other;
         self.scheduled_area += scheduled_area;
         self.available_area += available_area;
         self.logged_in_area += logged_in_area;
+        self.on_shift_area += on_shift_area;
         self.busy_area += busy_area;
+        self.past_shift_busy_area += past_shift_busy_area;
         self.handled += handled;
     }
 }

@@ -14,6 +14,19 @@ use super::state::{Contact, ContactState, Party};
 use super::waits::WaitHistograms;
 use crate::scenario::{DisruptionKind, Scenario};
 
+/// A group's agents and busy capacity at one moment, as the engine's pool holds them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GroupLoad {
+    /// On shift, or finishing work after it.
+    pub logged_in: u32,
+    /// On shift.
+    pub on_shift: u32,
+    /// Capacity units in use, by every logged-in agent.
+    pub busy_units: u32,
+    /// Capacity units in use by agents whose shift has ended (finishing their last contacts).
+    pub past_shift_busy_units: u32,
+}
+
 #[derive(Debug)]
 pub struct Recorder {
     current_interval: usize,
@@ -26,8 +39,8 @@ pub struct Recorder {
     sla_extensions: Vec<f64>,
     queue_lengths: Vec<u32>,
     queue_changed_at: Vec<f64>,
-    group_logged_in: Vec<u32>,
-    group_busy_units: Vec<u32>,
+    /// `[group_idx]`: the agents and busy capacity since the group last changed.
+    group_load: Vec<GroupLoad>,
     group_scheduled: Vec<u32>,
     group_available: Vec<u32>,
     group_staffing_changed_at: Vec<f64>,
@@ -71,8 +84,7 @@ impl Recorder {
                 .collect(),
             queue_lengths: vec![0; n_channels],
             queue_changed_at: vec![0.0; n_channels],
-            group_logged_in: vec![0; n_groups],
-            group_busy_units: vec![0; n_groups],
+            group_load: vec![GroupLoad::default(); n_groups],
             group_scheduled: vec![0; n_groups],
             group_available: vec![0; n_groups],
             group_staffing_changed_at: vec![0.0; n_groups],
@@ -423,12 +435,11 @@ impl Recorder {
         self.queue_changed_at[channel_idx] = now;
     }
 
-    /// A group's logged-in agents or busy units changed at `now`.
+    /// A group's agents or busy units changed at `now`.
     #[inline]
-    pub fn group_changed(&mut self, group_idx: usize, now: f64, logged_in: u32, busy_units: u32) {
+    pub fn group_changed(&mut self, group_idx: usize, now: f64, load: GroupLoad) {
         self.accumulate_group(group_idx, now);
-        self.group_logged_in[group_idx] = logged_in;
-        self.group_busy_units[group_idx] = busy_units;
+        self.group_load[group_idx] = load;
     }
 
     /// A group's scheduled or available agents changed at `now`.
@@ -454,10 +465,12 @@ impl Recorder {
         let interval = self.current_interval;
         let elapsed = now - self.group_changed_at[group_idx];
         let slot = &mut self.group_intervals[(group_idx, interval)];
-        slot.logged_in_area += f64::from(self.group_logged_in[group_idx]) * elapsed;
-        slot.busy_area += f64::from(self.group_busy_units[group_idx])
-            / self.group_capacity_units[group_idx]
-            * elapsed;
+        let load = self.group_load[group_idx];
+        let capacity = self.group_capacity_units[group_idx];
+        slot.logged_in_area += f64::from(load.logged_in) * elapsed;
+        slot.on_shift_area += f64::from(load.on_shift) * elapsed;
+        slot.busy_area += f64::from(load.busy_units) / capacity * elapsed;
+        slot.past_shift_busy_area += f64::from(load.past_shift_busy_units) / capacity * elapsed;
         self.group_changed_at[group_idx] = now;
     }
 
@@ -468,7 +481,7 @@ impl Recorder {
             let length = self.queue_lengths[channel_idx];
             self.queue_changed(channel_idx, now, length);
         }
-        for group_idx in 0..self.group_logged_in.len() {
+        for group_idx in 0..self.group_load.len() {
             self.accumulate_group(group_idx, now);
             self.accumulate_staffing(group_idx, now);
         }

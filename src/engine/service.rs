@@ -35,8 +35,7 @@ impl Simulation<'_> {
         let group_idx = agent.group_idx as usize;
         let pool = &mut self.pools[group_idx];
         pool.busy_units += u32::from(units);
-        self.recorder
-            .group_changed(group_idx, now, pool.logged_in, pool.busy_units);
+        self.recorder.group_changed(group_idx, now, pool.load());
         let group = &self.scenario.groups()[group_idx];
         let standard_seconds = if self.group_has_proficiency[group_idx] {
             contact.work_seconds
@@ -165,19 +164,22 @@ impl Simulation<'_> {
             agent.busy_seconds +=
                 handle_seconds * f64::from(units) / f64::from(agent.capacity_units);
         }
-        let leaves = agent.status == AgentStatus::Leaving && agent.busy_units == 0;
+        let past_shift = agent.status == AgentStatus::Leaving;
+        let leaves = past_shift && agent.busy_units == 0;
         if leaves {
             agent.status = AgentStatus::Off;
             agent.logged_in_seconds += now - agent.logged_in_since;
         }
         let pool = &mut self.pools[group_idx];
         pool.busy_units -= u32::from(units);
+        if past_shift {
+            pool.past_shift_busy_units -= u32::from(units);
+        }
         if leaves {
             pool.logged_in -= 1;
             pool.note_status(agent_idx, AgentStatus::Off);
         }
-        self.recorder
-            .group_changed(group_idx, now, pool.logged_in, pool.busy_units);
+        self.recorder.group_changed(group_idx, now, pool.load());
         if self.agents[agent_idx as usize].status == AgentStatus::On {
             self.dispatch(agent_idx);
         }

@@ -142,6 +142,9 @@ impl Simulation<'_> {
             if agent.status == AgentStatus::Off {
                 pool.logged_in += 1;
                 agent.logged_in_since = self.now;
+            } else {
+                // Back on shift while finishing: that work counts as on-shift work again.
+                pool.past_shift_busy_units -= u32::from(agent.busy_units);
             }
             agent.status = AgentStatus::On;
             pool.note_status(pick, AgentStatus::On);
@@ -175,12 +178,13 @@ impl Simulation<'_> {
                 pool.logged_in -= 1;
             } else {
                 agent.status = AgentStatus::Leaving;
+                pool.past_shift_busy_units += u32::from(agent.busy_units);
             }
             pool.note_status(pick, agent.status);
         }
         let pool = &self.pools[group_idx];
         self.recorder
-            .group_changed(group_idx, self.now, pool.logged_in, pool.busy_units);
+            .group_changed(group_idx, self.now, pool.load());
         self.offer_requeued();
         for &agent_idx in &joining {
             self.dispatch(agent_idx);

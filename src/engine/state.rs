@@ -300,6 +300,8 @@ pub struct GroupPool {
     /// Agents with status On or Leaving (logged in).
     pub logged_in: u32,
     pub busy_units: u32,
+    /// The part of `busy_units` held by Leaving agents (past their shift, finishing).
+    pub past_shift_busy_units: u32,
     /// `[status.index()]`: no agent of the group below this index has that status (a lower
     /// bound, raised as `first_with` scans and lowered by `note_status`). Finding the first
     /// Off, On or Leaving agent costs amortised O(1) instead of a scan of the whole group,
@@ -315,6 +317,17 @@ impl GroupPool {
             n_agents,
             first_possibly: [first_agent; 3],
             ..GroupPool::default()
+        }
+    }
+
+    /// The pool as the recorder integrates it.
+    #[inline]
+    pub fn load(&self) -> super::recorder::GroupLoad {
+        super::recorder::GroupLoad {
+            logged_in: self.logged_in,
+            on_shift: self.on_shift,
+            busy_units: self.busy_units,
+            past_shift_busy_units: self.past_shift_busy_units,
         }
     }
 

@@ -3,10 +3,11 @@
 //! `routing_summary` does the same for routing, handoff and issue figures; `disruption_summary`
 //! for disruption events, against the same run without them; `dashboard` the weekly
 //! dashboard's volume shares, resolution rates, costs per contact and waiting-time
-//! distributions. (One replication's counters are collected by `engine::recorder`.)
+//! distributions; `totals` the run's totals and one-line verdict. (One replication's counters are collected by `engine::recorder`.)
 
 pub mod dashboard;
 pub mod disruption_summary;
 pub mod routing_summary;
 pub mod samples;
 pub mod summary;
+pub mod totals;

@@ -122,8 +122,15 @@ pub(crate) fn group_metric_values(
         (Metric::LoggedInAgents, counts.logged_in_area / seconds),
         (Metric::BusyAgents, counts.busy_area / seconds),
         (
+            Metric::PastShiftAgents,
+            counts.past_shift_busy_area / seconds,
+        ),
+        (
             Metric::Occupancy,
-            ratio(counts.busy_area, counts.logged_in_area),
+            ratio(
+                counts.busy_area - counts.past_shift_busy_area,
+                counts.on_shift_area,
+            ),
         ),
         (Metric::Handled, counts.handled as f64),
     ]
@@ -181,23 +188,49 @@ pub fn channel_samples(scenario: &Scenario, results: &[ReplicationResult]) -> Ve
         .collect()
 }
 
-/// Per group, every group metric of summary.json in each replication (reported period).
+/// Per group, every group metric of summary.json in each replication (reported period):
+/// agent means over the group's open hours, paid agent-hours and their cost.
 pub fn group_samples(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Samples> {
     let settings = scenario.simulation();
     let reported = settings.reported_intervals();
     let reported_seconds = settings.horizon_seconds - settings.warmup_seconds;
-    (0..scenario.groups().len())
-        .map(|group_idx| {
+    scenario
+        .groups()
+        .iter()
+        .enumerate()
+        .map(|(group_idx, group)| {
             samples_of(results.iter().map(|result| {
-                group_metric_values(
-                    &GroupIntervalCounts::total(
-                        result.group_intervals.span(group_idx, reported.clone()),
-                    ),
-                    reported_seconds,
-                )
+                let span = result.group_intervals.span(group_idx, reported.clone());
+                let total = GroupIntervalCounts::total(span);
+                // Agent means are over the group's open hours (the intervals its schedule
+                // has anyone on the floor), not over nights it is closed.
+                let open_seconds = open_seconds(span, settings.interval_seconds);
+                let over = if open_seconds > 0.0 {
+                    open_seconds
+                } else {
+                    reported_seconds
+                };
+                let mut values = group_metric_values(&total, over);
+                let paid_hours = total.scheduled_area / 3600.0;
+                values.push((Metric::PaidAgentHours, paid_hours));
+                values.push((
+                    Metric::AgentCost,
+                    group
+                        .cost_per_hour
+                        .map_or(f64::NAN, |cost| cost * paid_hours),
+                ));
+                values
             }))
         })
         .collect()
+}
+
+/// The seconds of the intervals in `span` in which the schedule has anyone on the floor.
+pub fn open_seconds(span: &[GroupIntervalCounts], interval_seconds: f64) -> f64 {
+    span.iter()
+        .filter(|counts| counts.scheduled_area > 0.0)
+        .count() as f64
+        * interval_seconds
 }
 
 /// Per channel, then per reported interval: `metrics` (those defined per interval) in each

@@ -36,6 +36,9 @@ pub struct RunSummary {
     pub sla_attainment_formula: &'static str,
     /// Flow conservation was checked per channel, interval and replication.
     pub flow_conservation_holds: bool,
+    /// Contacts offered, paid agent-hours and their cost, and the service levels in one
+    /// sentence: what a reader wants before any table.
+    pub totals: super::totals::RunTotals,
     /// Overload and backlog findings, in words.
     pub warnings: Vec<String>,
     /// Replications stopped before the horizon because the system held more than
@@ -82,6 +85,10 @@ pub struct ChannelSummary {
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupSummary {
     pub name: String,
+    /// Hours of the reported horizon in which the group's schedule has anyone on the floor.
+    /// Its agent means (scheduled, available, logged in, busy) are over these hours, not
+    /// over the nights it is closed.
+    pub open_hours: f64,
     pub metrics: Figures,
     /// The headline metrics (`GROUP_HEADLINE_METRICS`) in each replication.
     pub per_replication: ReplicationValues,
@@ -129,8 +136,10 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
         .groups()
         .iter()
         .zip(group_samples(scenario, results))
-        .map(|(group, samples)| GroupSummary {
+        .enumerate()
+        .map(|(group_idx, (group, samples))| GroupSummary {
             name: group.name.clone(),
+            open_hours: mean_open_hours(scenario, results, group_idx),
             metrics: figures_of(&samples),
             per_replication: replication_values(&samples, GROUP_HEADLINE_METRICS),
         })
@@ -148,6 +157,7 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
         warmup_seconds: settings.warmup_seconds,
         sla_attainment_formula: SLA_FORMULA,
         flow_conservation_holds,
+        totals: super::totals::RunTotals::default(),
         warnings: Vec::new(),
         stopped_replications: results
             .iter()
@@ -169,7 +179,23 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
         .into_iter()
         .chain(overload_warnings(scenario, &summary))
         .collect();
+    summary.totals = super::totals::run_totals(&summary);
     summary
+}
+
+/// A group's open hours (see `GroupSummary::open_hours`), the mean over replications.
+fn mean_open_hours(scenario: &Scenario, results: &[ReplicationResult], group_idx: usize) -> f64 {
+    let settings = scenario.simulation();
+    let hours: f64 = results
+        .iter()
+        .map(|result| {
+            let span = result
+                .group_intervals
+                .span(group_idx, settings.reported_intervals());
+            super::samples::open_seconds(span, settings.interval_seconds) / 3600.0
+        })
+        .sum();
+    hours / results.len().max(1) as f64
 }
 
 /// The first warning when replications stopped early: the figures after the stop count

@@ -39,6 +39,7 @@ td.text, th.text { text-align: left; }
 .bar.self { background: #009e73; }
 .miss { color: #b00020; font-weight: 600; }
 .met { color: #00734f; }
+.verdict { background: #eef6ee; border-left: 4px solid #009e73; padding: 8px 12px; margin: 8px 0; }
 .warning { background: #fff4e0; border-left: 4px solid #e69f00; padding: 8px 12px; margin: 8px 0; }
 figure { margin: 1.5em 0; }
 figure svg { max-width: 100%; height: auto; border: 1px solid #e3e3e3; }

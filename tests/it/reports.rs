@@ -505,3 +505,59 @@ fn cost_per_contact_and_resolution_rate_by_hand() {
         .sum();
     assert!((shares - 1.0).abs() < 1e-9);
 }
+
+/// The verdict names the channel that misses its target and by how much; the totals add up
+/// the groups' paid hours and cost; a group's open hours are the intervals its schedule
+/// staffs, and its agent means are over those hours alone.
+#[test]
+fn verdict_totals_and_open_hours_by_hand() {
+    // Email's team cut to one agent, on from 08:00 to 16:00: email misses its 90% in 4h.
+    // The small run's intervals are two hours: 08:00 to 16:00 is intervals 4 to 7.
+    let headcount = ["0", "0", "0", "0", "1", "1", "1", "1", "0", "0", "0", "0"];
+    let text = SMALL_RUN.replacen(
+        "channels = [\"email\"]\nheadcount = 3",
+        &format!(
+            "channels = [\"email\"]\nheadcount = [{}]",
+            headcount.join(", ")
+        ),
+        1,
+    );
+    assert_ne!(text, SMALL_RUN, "the email team's headcount was replaced");
+    let scenario = parse(&text);
+    let (summary, _) = simulate(&scenario, Some(2));
+    let email = summary.channels.iter().find(|c| c.name == "email").unwrap();
+    assert_eq!(email.meets_sla_target, Some(false));
+    let verdict = &summary.totals.verdict;
+    assert!(
+        verdict.contains("1 of 2 channels with an SLA misses the target: email ")
+            && verdict.contains("against 90%"),
+        "{verdict}"
+    );
+    let team = summary
+        .groups
+        .iter()
+        .find(|g| g.name == "email_team")
+        .unwrap();
+    assert_eq!(team.open_hours, 8.0);
+    // One agent on the floor whenever the team is open: the mean over open hours is 1.
+    assert_eq!(team.metrics[&Metric::ScheduledAgents].mean, Some(1.0));
+    assert_eq!(team.metrics[&Metric::PaidAgentHours].mean, Some(8.0));
+    let paid: f64 = summary
+        .groups
+        .iter()
+        .map(|g| g.metrics[&Metric::PaidAgentHours].mean.unwrap())
+        .sum();
+    assert_eq!(summary.totals.paid_agent_hours, paid);
+    assert_eq!(paid, 3.0 * 24.0 + 8.0);
+    let cost: f64 = summary
+        .groups
+        .iter()
+        .map(|g| g.metrics[&Metric::AgentCost].mean.unwrap())
+        .sum();
+    assert_eq!(summary.totals.agent_cost, Some(cost));
+    let table = summary_table(&summary);
+    assert!(
+        table.contains(&format!("VERDICT: {}", &verdict[..40])),
+        "{table}"
+    );
+}

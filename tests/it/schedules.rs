@@ -7,6 +7,7 @@
 use omnisim::engine::counts::ChannelIntervalCounts;
 use omnisim::engine::layout::RoutingLayout;
 use omnisim::engine::{ReplicationResult, run_replication};
+use omnisim::metric::Metric;
 use omnisim::scenario::Scenario;
 use omnisim::scenario::schedule::available_agents;
 use omnisim::stats::Estimate;
@@ -450,4 +451,63 @@ start = "0s"
         totals.bot_handled + totals.bot_filtered <= 20 * 96,
         "{totals:?}"
     );
+}
+
+/// Agents finishing their last contact after their shift ends are overtime, not occupancy:
+/// the interval after the roster ends reports no occupancy (nobody is on shift) but agents
+/// busy past their shift, instead of the 100% a busy-over-logged-in ratio showed there; and
+/// every busy agent-second is on-shift work or past-shift work.
+#[test]
+fn work_after_a_shift_ends_is_overtime_not_occupancy() {
+    let mut headcount = vec!["4"; 16];
+    headcount.extend(vec!["0"; 32]);
+    let scenario = parse(&format!(
+        r#"
+[simulation]
+horizon = "1d"
+interval = "30m"
+replications = 2
+seed = 5
+
+[channels.email]
+kind = "async"
+sla = {{ within = "4h", target = 0.8 }}
+handle_time = {{ distribution = "fixed", value = "25m" }}
+
+[arrivals.email]
+rate_per_hour = 20
+
+[groups.team]
+headcount = [{}]
+channels = ["email"]
+"#,
+        headcount.join(", ")
+    ));
+    let results = run(&scenario, 2);
+    for result in &results {
+        let rows = result.group_intervals.row(0);
+        let end = &rows[16];
+        assert_eq!(end.on_shift_area, 0.0);
+        assert!(end.past_shift_busy_area > 0.0, "{end:?}");
+        assert!(
+            (end.busy_area - end.past_shift_busy_area).abs() < 1e-6,
+            "{end:?}"
+        );
+        assert!(
+            (end.busy_area - end.logged_in_area).abs() < 1e-6,
+            "all of them busy"
+        );
+        for row in rows {
+            assert!(row.past_shift_busy_area <= row.busy_area + 1e-6);
+            assert!(row.busy_area - row.past_shift_busy_area <= row.on_shift_area + 1e-6);
+        }
+        // Overloaded all day: the shift's own intervals are fully occupied.
+        assert!(rows[15].busy_area > 0.99 * rows[15].on_shift_area);
+    }
+    let reported = omnisim::metrics::summary::group_interval_rows(&scenario, &results);
+    let end = &reported[16];
+    assert_eq!(end.metrics[&Metric::Occupancy].mean, None);
+    assert!(end.metrics[&Metric::PastShiftAgents].mean.unwrap() > 0.0);
+    let last_on_shift = reported[15].metrics[&Metric::Occupancy].mean.unwrap();
+    assert!(last_on_shift > 0.99 && last_on_shift <= 1.0 + 1e-9);
 }

@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 
 use crate::metric::{Figures, Metric, Unit};
 use crate::metrics::summary::{RunSummary, SLA_FORMULA};
+use crate::metrics::totals::totals_line;
 use crate::output::charts::Figure;
 use crate::output::format::{
     count_with_separators as count, metric_difference, metric_half_width, money, percent, thousands,
@@ -81,19 +82,22 @@ pub fn run_report_html(
             escape_html(warning)
         );
     }
-    let missed: Vec<&str> = summary
+    let verdict_class = if summary
         .channels
         .iter()
-        .filter(|c| c.meets_sla_target == Some(false))
-        .map(|c| c.name.as_str())
-        .collect();
-    if !missed.is_empty() {
-        let _ = writeln!(
-            html,
-            "<div class=\"warning\">SLA attainment below target on: {}</div>",
-            escape_html(&missed.join(", "))
-        );
-    }
+        .any(|c| c.meets_sla_target == Some(false))
+        || !summary.warnings.is_empty()
+    {
+        "verdict warning"
+    } else {
+        "verdict"
+    };
+    let _ = writeln!(
+        html,
+        "<p class=\"{verdict_class}\"><strong>Verdict:</strong> {}<br><strong>Totals:</strong> {}</p>",
+        escape_html(&summary.totals.verdict),
+        escape_html(&totals_line(&summary.totals))
+    );
     let mut contents = vec![
         ("dashboard".to_string(), "Weekly dashboard".to_string()),
         ("charts".to_string(), "Charts".to_string()),
@@ -305,23 +309,25 @@ fn cost_table(html: &mut String, summary: &RunSummary) {
 
 fn groups_table(html: &mut String, summary: &RunSummary) {
     html.push_str(
-        "<h3>Agent groups</h3>\n<table>\n<tr><th>group</th><th>scheduled</th><th>available</th>\
-         <th>logged in</th><th>occupancy</th><th>handled</th></tr>\n",
+        "<h3>Agent groups</h3>\n<table>\n<tr><th>group</th><th>open hours</th><th>scheduled</th><th>available</th>\
+         <th>occupancy</th><th>past shift</th><th>paid agent-hours</th><th>handled</th></tr>\n",
     );
     for group in &summary.groups {
         let m = &group.metrics;
         let _ = writeln!(
             html,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape_html(&group.name),
+            count(group.open_hours),
             estimate_cell(&m[&Metric::ScheduledAgents], count),
             estimate_cell(&m[&Metric::AvailableAgents], count),
-            estimate_cell(&m[&Metric::LoggedInAgents], count),
             estimate_cell(&m[&Metric::Occupancy], percent),
+            estimate_cell(&m[&Metric::PastShiftAgents], count),
+            estimate_cell(&m[&Metric::PaidAgentHours], count),
             estimate_cell(&m[&Metric::Handled], count),
         );
     }
-    html.push_str("</table>\n");
+    html.push_str("</table>\n<p class=\"meta\">Scheduled and available agents are means over each group's open hours (the hours its schedule has anyone on the floor), not over the hours it is closed. Occupancy is busy time on shift over time on shift; agents finishing a contact after their shift ends are counted apart, as past shift (mean agents), not as occupancy.</p>\n");
 }
 
 fn disruptions_table(html: &mut String, summary: &RunSummary) {

@@ -4,11 +4,12 @@
 
 use crate::metric::Metric;
 use crate::metrics::summary::RunSummary;
+use crate::metrics::totals::totals_line;
 use crate::output::format::{
     estimate_count as count, estimate_decimal, estimate_duration as seconds,
     estimate_percent as percent,
 };
-use crate::units::format_duration;
+use crate::units::{format_duration, thousands};
 
 /// The summary as a terminal dashboard in the style of the weekly report: volume bars,
 /// channel performance, queues and cost, groups, routing, events, warnings. At most
@@ -24,6 +25,17 @@ pub fn summary_table(summary: &RunSummary) -> String {
         summary.seed,
         format_duration(summary.warmup_seconds),
     ));
+    let wrap = |label: &str, line: &str| {
+        let indent = " ".repeat(label.len());
+        let options = textwrap::Options::new(super::dashboard::TERMINAL_WIDTH)
+            .initial_indent(label)
+            .subsequent_indent(&indent);
+        textwrap::fill(line, options)
+    };
+    text.push_str(&wrap("VERDICT: ", &summary.totals.verdict));
+    text.push('\n');
+    text.push_str(&wrap("TOTALS:  ", &totals_line(&summary.totals)));
+    text.push('\n');
     text.push_str(&super::dashboard::volume_section(summary));
     text.push_str(&super::dashboard::performance_section(summary));
     text.push_str(&super::dashboard::queue_and_cost_section(summary));
@@ -35,20 +47,22 @@ pub fn summary_table(summary: &RunSummary) -> String {
         .max()
         .unwrap_or(0)
         .max(16);
-    text.push_str("AGENT GROUPS\n");
+    text.push_str("AGENT GROUPS (agent means over each group's open hours)\n");
     text.push_str(&format!(
-        "  {:<group_width$} {:>10} {:>10} {:>10} {:>16} {:>10}\n",
-        "group", "scheduled", "available", "logged in", "occupancy", "handled"
+        "  {:<group_width$} {:>7} {:>10} {:>10} {:>14} {:>10} {:>9} {:>9}\n",
+        "group", "open h", "scheduled", "available", "occupancy", "past shift", "paid h", "handled"
     ));
     for group in &summary.groups {
         let m = &group.metrics;
         text.push_str(&format!(
-            "  {:<group_width$} {:>10} {:>10} {:>10} {:>16} {:>10}\n",
+            "  {:<group_width$} {:>7} {:>10} {:>10} {:>14} {:>10} {:>9} {:>9}\n",
             group.name,
+            thousands(group.open_hours.round()),
             count(&m[&Metric::ScheduledAgents]),
             count(&m[&Metric::AvailableAgents]),
-            count(&m[&Metric::LoggedInAgents]),
             percent(&m[&Metric::Occupancy]),
+            count(&m[&Metric::PastShiftAgents]),
+            count(&m[&Metric::PaidAgentHours]),
             count(&m[&Metric::Handled]),
         ));
     }
