@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
         SideFile {
             shown_path: "staff.csv".into(),
             text: String::from_utf8(data.to_vec()).map_err(|_| "not UTF-8 text".to_string()),
+            role: "headcount_file",
         },
     );
     let _ = parse_scenario(SCENARIO, "fuzz", &side_files);

@@ -24,7 +24,13 @@ pub fn load_scenario(args: &SimulationArgs) -> Result<Scenario, CliError> {
         load_with_overlays_with(&args.scenario, &args.overlays, access)?.scenario
     };
     if let Some(path) = &args.staffing {
-        scenario = apply_staffing_file(scenario, path)?;
+        // A variant of the scenario: named for its staffing file, so its outputs go to their
+        // own folder instead of replacing the base run's.
+        let stem = path.file_stem().map_or("staffing".into(), |stem| {
+            stem.to_string_lossy().into_owned()
+        });
+        let name = format!("{}+{stem}", scenario.name());
+        scenario = apply_staffing_file(scenario, path)?.renamed(name);
     }
     if let Some(replications) = args.replications {
         scenario = scenario

@@ -27,6 +27,9 @@ pub struct RunSummary {
     pub omnisim_version: String,
     /// The scenario's name.
     pub scenario: String,
+    /// Every file the run was read from (scenario, overlays, staffing and assertion files,
+    /// CSV files), with its SHA-256: what exactly was run.
+    pub inputs: Vec<crate::scenario::RunInput>,
     pub seed: u64,
     pub replications: u32,
     pub horizon_seconds: f64,
@@ -150,6 +153,7 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
     let mut summary = RunSummary {
         omnisim_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: scenario.name().to_string(),
+        inputs: scenario.inputs().to_vec(),
         seed: settings.seed,
         replications: results.len() as u32,
         horizon_seconds: settings.horizon_seconds,

@@ -12,13 +12,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Scenario;
 use super::overlay::merge_tables;
 use super::raw::RawScenario;
 use super::staffing::apply_staffing_str;
 use super::validate::{
     SideFile, SideFiles, line_column, locate_problems, parse_assertions, parse_raw, validate,
 };
+use super::{RunInput, Scenario};
 use crate::error::{ScenarioError, ScenarioProblem, SourceText};
 
 /// Largest headcount CSV file read (rows of a year at 5-minute intervals fit easily).
@@ -45,8 +45,12 @@ pub fn load_scenario_file(path: &Path) -> Result<Scenario, ScenarioError> {
 /// `load_scenario_file`, with the files the scenario names read as `access` allows.
 pub fn load_scenario_file_with(path: &Path, access: FileAccess) -> Result<Scenario, ScenarioError> {
     let text = read_text(path)?;
-    parse_with_files(&text, &stem(path), path.parent(), access)
-        .map_err(|problems| invalid(path, vec![source_text(path, text)], problems))
+    match parse_with_files(&text, &stem(path), path.parent(), access) {
+        Ok(scenario) => {
+            Ok(scenario.with_input(RunInput::new("scenario", path.display().to_string(), &text)))
+        }
+        Err(problems) => Err(invalid(path, vec![source_text(path, text)], problems)),
+    }
 }
 
 /// The error for `problems` found in `sources` (a file, or a base and its overlays), each
@@ -131,7 +135,17 @@ pub fn load_with_overlays_with(
         PathBuf::from(shown)
     };
     match parse_with_files(&text, &stem(base), base.parent(), access) {
-        Ok(scenario) => Ok(MergedScenario { scenario, text }),
+        Ok(mut scenario) => {
+            for (index, source) in sources.iter().enumerate() {
+                let role = if index == 0 { "scenario" } else { "overlay" };
+                scenario = scenario.with_input(RunInput::new(
+                    role,
+                    source.path.display().to_string(),
+                    &source.text,
+                ));
+            }
+            Ok(MergedScenario { scenario, text })
+        }
         Err(mut problems) => {
             if !overlays.is_empty() {
                 // A parser's span points into the merged text, which no file holds: each
@@ -149,8 +163,12 @@ pub fn load_with_overlays_with(
 /// Reads a staffing file (as `omnisim plan` writes) and applies it to `scenario`.
 pub fn apply_staffing_file(scenario: Scenario, path: &Path) -> Result<Scenario, ScenarioError> {
     let text = read_text(path)?;
-    apply_staffing_str(scenario, &text)
-        .map_err(|problems| invalid(path, vec![source_text(path, text)], problems))
+    match apply_staffing_str(scenario, &text) {
+        Ok(scenario) => {
+            Ok(scenario.with_input(RunInput::new("staffing", path.display().to_string(), &text)))
+        }
+        Err(problems) => Err(invalid(path, vec![source_text(path, text)], problems)),
+    }
 }
 
 /// Reads a file of `[[assert]]` tables (`--assert FILE`) and adds its assertions to
@@ -159,7 +177,13 @@ pub fn load_assertions_file(scenario: Scenario, path: &Path) -> Result<Scenario,
     let text = read_text(path)?;
     let assertions = parse_assertions(&text, &scenario)
         .map_err(|problems| invalid(path, vec![source_text(path, text.clone())], problems))?;
-    Ok(scenario.with_assertions(assertions))
+    Ok(scenario
+        .with_assertions(assertions)
+        .with_input(RunInput::new(
+            "assertions",
+            path.display().to_string(),
+            &text,
+        )))
 }
 
 /// Parses scenario text, reads the files it names (relative to `folder`), and validates.
@@ -171,7 +195,12 @@ fn parse_with_files(
 ) -> Result<Scenario, Vec<ScenarioProblem>> {
     let raw: RawScenario = parse_raw(text)?;
     let side_files = read_side_files(&raw, folder, access);
-    validate(raw, default_name, &side_files)
+    let inputs = side_files.inputs();
+    let mut scenario = validate(raw, default_name, &side_files)?;
+    for input in inputs {
+        scenario = scenario.with_input(input);
+    }
+    Ok(scenario)
 }
 
 /// The text of every CSV file the scenario names (groups' headcount files, channels'
@@ -183,6 +212,7 @@ fn read_side_files(raw: &RawScenario, folder: Option<&Path>, access: FileAccess)
         .groups
         .values()
         .filter_map(|g| g.headcount_file.as_deref());
+    let headcount_files_named: Vec<&str> = headcount_files.clone().collect();
     let arrival_files = raw
         .arrivals
         .values()
@@ -197,6 +227,11 @@ fn read_side_files(raw: &RawScenario, folder: Option<&Path>, access: FileAccess)
             SideFile {
                 shown_path: path.display().to_string(),
                 text,
+                role: if headcount_files_named.contains(&file) {
+                    "headcount_file"
+                } else {
+                    "per_interval_file"
+                },
             },
         );
     }

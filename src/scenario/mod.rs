@@ -86,6 +86,35 @@ pub struct Scenario {
     /// What validation accepted but changed, for `validate` and `run` to say: "key: what"
     /// (shares within 0.001 of 1, normalised).
     notes: Vec<String>,
+    /// The files the scenario was read from, in the order read (empty for text parsed
+    /// directly): what summary.json records as the run's inputs.
+    inputs: Vec<RunInput>,
+}
+
+/// A file a scenario was read from: what it was to the scenario, the path as given or
+/// resolved, and the SHA-256 of the bytes read, so a run records exactly what it ran on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RunInput {
+    /// "scenario", "overlay", "staffing", "assertions", "headcount_file" or
+    /// "per_interval_file".
+    pub role: &'static str,
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+impl RunInput {
+    /// `path` as the user gave it, or as resolved against the scenario's folder.
+    pub fn new(role: &'static str, path: impl Into<String>, text: &str) -> RunInput {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(text.as_bytes());
+        RunInput {
+            role,
+            path: path.into(),
+            sha256: digest.iter().map(|byte| format!("{byte:02x}")).collect(),
+            bytes: text.len() as u64,
+        }
+    }
 }
 
 /// A condition a run must meet (`[[assert]]`), checked by the CI gate after the run.
@@ -401,6 +430,23 @@ impl Scenario {
     /// The display name (outputs go to `output/<name>/`).
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The scenario under another name (a variant: "retail_week+staffing").
+    pub fn renamed(mut self, name: impl Into<String>) -> Scenario {
+        self.name = name.into();
+        self
+    }
+
+    /// The files it was read from (see `RunInput`).
+    pub fn inputs(&self) -> &[RunInput] {
+        &self.inputs
+    }
+
+    /// The scenario with `input` recorded among the files it was read from.
+    pub fn with_input(mut self, input: RunInput) -> Scenario {
+        self.inputs.push(input);
+        self
     }
     pub fn simulation(&self) -> &SimulationSettings {
         &self.simulation

@@ -565,3 +565,61 @@ fn every_command_has_help_with_an_example() {
         );
     }
 }
+
+/// `run --staffing` is a variant: its files go to their own folder (the base run's stay as
+/// they were), and summary.json records every input with its SHA-256 (the staffing file's
+/// checked against `sha256sum`'s answer for the same bytes).
+#[test]
+fn a_staffing_variant_runs_into_its_own_folder_and_records_its_inputs() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::create_dir(folder.path().join("scenarios")).unwrap();
+    std::fs::copy(
+        scenario_path("erlang_c.toml"),
+        folder.path().join("scenarios/erlang_c.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.path().join("staffing.toml"),
+        "[groups.agents]\nheadcount = 15\n",
+    )
+    .unwrap();
+    let omnisim = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_omnisim"))
+            .args(args)
+            .args(["--replications", "2", "--no-charts", "--quiet"])
+            .current_dir(folder.path())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    omnisim(&["run", "scenarios/erlang_c.toml"]);
+    omnisim(&[
+        "run",
+        "scenarios/erlang_c.toml",
+        "--staffing",
+        "staffing.toml",
+    ]);
+    let read = |path: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(folder.path().join(path)).unwrap()).unwrap()
+    };
+    let base = read("output/erlang_c/summary.json");
+    let variant = read("output/erlang_c_staffing/summary.json");
+    assert_eq!(base["scenario"], "erlang_c");
+    assert_eq!(variant["scenario"], "erlang_c+staffing");
+    assert_eq!(base["inputs"].as_array().unwrap().len(), 1);
+    let inputs = variant["inputs"].as_array().unwrap();
+    assert_eq!(inputs[0]["role"], "scenario");
+    assert_eq!(inputs[0]["path"], "scenarios/erlang_c.toml");
+    assert_eq!(inputs[0]["sha256"], base["inputs"][0]["sha256"]);
+    assert_eq!(inputs[1]["role"], "staffing");
+    assert_eq!(inputs[1]["path"], "staffing.toml");
+    assert_eq!(inputs[1]["bytes"], 31);
+    assert_eq!(
+        inputs[1]["sha256"],
+        "964368164ab043032923b52def5134a4e109d9848e574aed7060ae079f6e4eb0"
+    );
+}

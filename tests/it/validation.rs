@@ -774,6 +774,7 @@ fn side_files(files: &[(&str, Result<&str, &str>)]) -> SideFiles {
             SideFile {
                 shown_path: format!("/scenarios/{name}"),
                 text: text.map(str::to_string).map_err(str::to_string),
+                role: "headcount_file",
             },
         );
     }

@@ -387,7 +387,22 @@ fn settings_section(html: &mut String, scenario: &Scenario, summary: &RunSummary
             "<tr><td>{label}</td><td class=\"text\">{value}</td></tr>"
         );
     }
-    html.push_str("</table>\n<h3>Channels</h3>\n<table>\n<tr><th>channel</th><th class=\"text\">kind</th><th class=\"text\">SLA</th><th class=\"text\">handle time</th><th class=\"text\">patience</th><th class=\"text\">hours</th></tr>\n");
+    html.push_str("</table>\n");
+    if !summary.inputs.is_empty() {
+        html.push_str("<h3>Inputs</h3>\n<table>\n<tr><th class=\"text\">file</th><th class=\"text\">role</th><th>bytes</th><th class=\"text\">SHA-256</th></tr>\n");
+        for input in &summary.inputs {
+            let _ = writeln!(
+                html,
+                "<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td><td class=\"text\"><code>{}</code></td></tr>",
+                escape_html(&input.path),
+                input.role,
+                crate::units::thousands(input.bytes as f64),
+                &input.sha256[..16]
+            );
+        }
+        html.push_str("</table>\n<p class=\"meta\">The first 16 hex digits of each file's SHA-256; summary.json has them whole.</p>\n");
+    }
+    html.push_str("<h3>Channels</h3>\n<table>\n<tr><th>channel</th><th class=\"text\">kind</th><th class=\"text\">SLA</th><th class=\"text\">handle time</th><th class=\"text\">patience</th><th class=\"text\">hours</th></tr>\n");
     for channel in scenario.channels() {
         let sla = channel.sla.map_or("–".to_string(), |sla| {
             format!(

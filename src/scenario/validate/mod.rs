@@ -245,6 +245,7 @@ fn scenario(
         disruptions,
         assertions,
         notes: checker.notes.clone(),
+        inputs: Vec::new(),
     };
     simulation::sizes(checker, &scenario);
     if scenario.channels().len() * scenario.n_attribute_combinations()

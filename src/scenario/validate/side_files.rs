@@ -26,12 +26,29 @@ pub struct SideFile {
     pub shown_path: String,
     /// The text, or why it could not be read.
     pub text: Result<String, String>,
+    /// What it is to the scenario: "headcount_file" or "per_interval_file".
+    pub role: &'static str,
 }
 
 impl SideFiles {
     /// Adds the file the scenario calls `name`.
     pub fn insert(&mut self, name: impl Into<String>, file: SideFile) {
         self.files.insert(name.into(), file);
+    }
+
+    /// Every file read, as the run's inputs record them (each once, in the order named).
+    pub fn inputs(&self) -> Vec<crate::scenario::RunInput> {
+        self.files
+            .values()
+            .filter_map(|file| {
+                let text = file.text.as_ref().ok()?;
+                Some(crate::scenario::RunInput::new(
+                    file.role,
+                    file.shown_path.clone(),
+                    text,
+                ))
+            })
+            .collect()
     }
 
     /// The path to show and the text of the file the scenario calls `name`, or the problem
