@@ -196,11 +196,25 @@ pub fn plan_text(scenario: &Scenario, report: &PlanReport) -> String {
             group.erlang_a_agent_hours,
             group.erlang_c_agent_hours
         ));
+        let change = group.agent_hours - group.scheduled_agent_hours;
+        text.push_str(&format!(
+            "  scheduled now: {:.1} agent-hours{}; the plan needs {:+.1} ({})\n",
+            group.scheduled_agent_hours,
+            group
+                .scheduled_cost
+                .map_or(String::new(), |cost| format!(", cost {cost:.0}")),
+            change,
+            if group.scheduled_agent_hours > 0.0 {
+                format!("{:+.1}%", 100.0 * change / group.scheduled_agent_hours)
+            } else {
+                "nothing scheduled now".to_string()
+            }
+        ));
         for line in &group.gap_explained {
             text.push_str(&format!("  - {line}\n"));
         }
         if per_day > 0 && settings.n_intervals() >= per_day {
-            text.push_str("  day    peak  agent-hours\n");
+            text.push_str("  day    peak  agent-hours  scheduled now\n");
             for (day, chunk) in group.required_agents.chunks(per_day).enumerate() {
                 let start = day * per_day;
                 let reported: Vec<u32> = chunk
@@ -215,17 +229,23 @@ pub fn plan_text(scenario: &Scenario, report: &PlanReport) -> String {
                 let hours: f64 = reported.iter().map(|&c| f64::from(c)).sum::<f64>()
                     * settings.interval_seconds
                     / 3600.0;
+                let scheduled_hours: f64 = (start.max(first)..start + chunk.len())
+                    .map(|i| group.scheduled_agents[i])
+                    .sum::<f64>()
+                    * settings.interval_seconds
+                    / 3600.0;
                 let clock = format_clock(
                     start as f64 * settings.interval_seconds,
                     settings.horizon_seconds > 7.0 * 86_400.0,
                 );
                 text.push_str(&format!(
-                    "  {:<5} {:>5} {:>12.1}\n",
+                    "  {:<5} {:>5} {:>12.1} {:>14.1}\n",
                     clock
                         .rsplit_once(' ')
                         .map_or(clock.as_str(), |(day, _)| day),
                     reported.iter().max().unwrap_or(&0),
-                    hours
+                    hours,
+                    scheduled_hours
                 ));
             }
         }

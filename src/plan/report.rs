@@ -34,6 +34,11 @@ pub struct GroupPlanSummary {
     pub cost_per_hour: Option<f64>,
     /// Over the reported intervals.
     pub agent_hours: f64,
+    /// Agent-hours the scenario's own schedule puts on the floor over the same intervals,
+    /// to set the plan against.
+    pub scheduled_agent_hours: f64,
+    /// The schedule's agent-hours at `cost_per_hour`.
+    pub scheduled_cost: Option<f64>,
     pub position_hours: f64,
     /// Position-hours times cost_per_hour.
     pub cost: Option<f64>,
@@ -44,6 +49,9 @@ pub struct GroupPlanSummary {
     pub gap_explained: Vec<String>,
     /// Required agents per interval (all intervals, warm-up included).
     pub required_agents: Vec<u32>,
+    /// Agents the scenario's own schedule has on the floor per interval (its mean over the
+    /// interval; all intervals, warm-up included).
+    pub scheduled_agents: Vec<f64>,
 }
 
 fn hours(counts: &[u32], from: usize, interval_seconds: f64) -> f64 {
@@ -65,6 +73,11 @@ pub fn plan_report(scenario: &Scenario, plan: &Plan) -> PlanReport {
                 .map(|i| plan.positions(group_idx, i))
                 .collect();
             let agent_hours = hours(required, first, interval);
+            let scheduled_agents: Vec<f64> = (0..settings.n_intervals())
+                .map(|i| group.headcount.mean_in_interval(i, interval))
+                .collect();
+            let scheduled_agent_hours =
+                scheduled_agents[first..].iter().sum::<f64>() * interval / 3600.0;
             let position_hours = hours(&positions, first, interval);
             let erlang_a = hours(&plan.analytic_erlang_a[group_idx], first, interval);
             let erlang_c = hours(&plan.analytic_erlang_c[group_idx], first, interval);
@@ -115,6 +128,8 @@ pub fn plan_report(scenario: &Scenario, plan: &Plan) -> PlanReport {
                 primary_for,
                 cost_per_hour: group.cost_per_hour,
                 agent_hours,
+                scheduled_agent_hours,
+                scheduled_cost: group.cost_per_hour.map(|cost| cost * scheduled_agent_hours),
                 position_hours,
                 cost: group.cost_per_hour.map(|cost| cost * position_hours),
                 peak_agents: required[first..].iter().copied().max().unwrap_or(0),
@@ -122,6 +137,7 @@ pub fn plan_report(scenario: &Scenario, plan: &Plan) -> PlanReport {
                 erlang_c_agent_hours: erlang_c,
                 gap_explained,
                 required_agents: required.clone(),
+                scheduled_agents,
             }
         })
         .collect();

@@ -141,6 +141,14 @@ fn plan_files_and_text() {
     };
     let found = plan(&scenario, &options, Execution::silent(Some(1))).unwrap();
     let report = plan_report(&scenario, &found);
+    // Beside the plan, the scenario's own schedule: three agents each, all day.
+    for group in &report.groups {
+        assert_eq!(group.scheduled_agent_hours, 3.0 * 24.0, "{}", group.name);
+        assert_eq!(
+            group.scheduled_cost,
+            group.cost_per_hour.map(|cost| cost * 72.0)
+        );
+    }
     let files = plan_files(&scenario, &found, &report, Charts::Draw).unwrap();
     check("plan", &files);
     settings().bind(|| {
