@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 use super::charts::chart_files;
 use super::charts::compare_figures::compare_interval_figure;
 use super::format::{metric_difference, metric_half_width, metric_value, number, optional_number};
-use super::html_page::{escape_html, figure_html, page_head};
+use maud::html;
+
+use super::html_page::{figure_html, newline, page};
 use super::{Charts, OutputFile, json_bytes};
 use crate::compare::{Comparison, MetricComparison, Verdict};
 use crate::units::format_duration;
@@ -353,72 +355,80 @@ pub fn compare_markdown(comparison: &Comparison) -> String {
 
 /// compare.html: one self-contained page with the tables and the chart.
 pub fn compare_html(comparison: &Comparison, charts: &[(super::charts::Figure, String)]) -> String {
-    let mut html = page_head(&format!(
-        "omnisim compare: {} → {}",
-        comparison.base, comparison.candidate
-    ));
-    let _ = writeln!(
-        html,
-        "<h1>Comparison: {} → {}</h1>\n<p class=\"meta\">{}. Difference = candidate − base, replication by replication, with its 95% confidence half-width; the unpaired half-width is what two independent runs would give. omnisim {}.</p>",
-        escape_html(&comparison.base),
-        escape_html(&comparison.candidate),
-        escape_html(&header(comparison)),
-        escape_html(&comparison.omnisim_version)
-    );
-    for note in &comparison.notes {
-        let _ = writeln!(html, "<div class=\"warning\">{}</div>", escape_html(note));
-    }
-    let _ = writeln!(
-        html,
-        "<p><strong>Verdicts:</strong> {}</p>",
-        escape_html(&verdict_counts(comparison))
-    );
-    if let Some(line) = until_decided_line(comparison) {
-        let _ = writeln!(html, "<p>{}</p>", escape_html(&line));
-    }
-    for (kind, entities) in [
-        ("Channel", &comparison.channels),
-        ("Group", &comparison.groups),
-    ] {
-        for entity in entities.iter().filter(|e| !e.metrics.is_empty()) {
-            let _ = writeln!(
-                html,
-                "<h2>{kind} {}</h2>\n<table>\n<tr><th>metric</th><th>base</th><th>candidate</th><th>difference</th><th>unpaired ±</th><th>pairing gain</th><th class=\"text\">verdict</th></tr>",
-                escape_html(&entity.name)
-            );
-            for metric in &entity.metrics {
-                let unit = metric.metric.unit();
-                let class = match metric.verdict {
-                    Verdict::Worse => " class=\"text miss\"",
-                    Verdict::Better => " class=\"text met\"",
-                    _ => " class=\"text\"",
-                };
-                let _ = writeln!(
-                    html,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{class}>{}</td></tr>",
-                    metric.metric.name(),
-                    escape_html(&metric_value(unit, metric.base.mean)),
-                    escape_html(&metric_value(unit, metric.candidate.mean)),
-                    escape_html(&difference_cell(metric)),
-                    escape_html(&metric_half_width(unit, metric.unpaired.ci95)),
-                    escape_html(&gain_cell(metric)),
-                    metric.verdict.words()
-                );
+    let body = html! {
+        (newline())
+        h1 { "Comparison: " (comparison.base) " → " (comparison.candidate) }
+        (newline())
+        p.meta {
+            (header(comparison))
+            ". Difference = candidate − base, replication by replication, with its 95% \
+             confidence half-width; the unpaired half-width is what two independent runs would \
+             give. omnisim " (comparison.omnisim_version) "."
+        }
+        (newline())
+        @for note in &comparison.notes {
+            div.warning { (note) }
+            (newline())
+        }
+        p { strong { "Verdicts:" } " " (verdict_counts(comparison)) }
+        (newline())
+        @if let Some(line) = until_decided_line(comparison) {
+            p { (line) }
+            (newline())
+        }
+        @for (kind, entities) in [("Channel", &comparison.channels), ("Group", &comparison.groups)] {
+            @for entity in entities.iter().filter(|e| !e.metrics.is_empty()) {
+                h2 { (kind) " " (entity.name) }
+                (newline())
+                table {
+                    (newline())
+                    tr {
+                        th { "metric" } th { "base" } th { "candidate" } th { "difference" }
+                        th { "unpaired ±" } th { "pairing gain" } th.text { "verdict" }
+                    }
+                    (newline())
+                    @for metric in &entity.metrics {
+                        @let unit = metric.metric.unit();
+                        @let class = match metric.verdict {
+                            Verdict::Worse => "text miss",
+                            Verdict::Better => "text met",
+                            _ => "text",
+                        };
+                        tr {
+                            td { (metric.metric.name()) }
+                            td { (metric_value(unit, metric.base.mean)) }
+                            td { (metric_value(unit, metric.candidate.mean)) }
+                            td { (difference_cell(metric)) }
+                            td { (metric_half_width(unit, metric.unpaired.ci95)) }
+                            td { (gain_cell(metric)) }
+                            td class=(class) { (metric.verdict.words()) }
+                        }
+                        (newline())
+                    }
+                }
+                (newline())
             }
-            html.push_str("</table>\n");
         }
-    }
-    if !charts.is_empty() {
-        html.push_str("<h2 id=\"charts\">Per interval</h2>\n");
-        for (figure, svg) in charts {
-            html.push_str(&figure_html(figure, svg));
+        @if !charts.is_empty() {
+            h2 id="charts" { "Per interval" }
+            (newline())
+            @for (figure, svg) in charts {
+                (figure_html(figure, svg))
+            }
         }
-    }
-    let _ = writeln!(
-        html,
-        "<footer>Both scenarios ran on seed {} with the same replications; random streams are keyed by (seed, replication, channel), and every draw about a contact after it arrives comes from its own stream, so a routing or staffing change never changes which customers arrive. Made by omnisim {}.</footer>\n</body>\n</html>",
-        comparison.seed,
-        escape_html(&comparison.omnisim_version)
-    );
-    html
+        footer {
+            "Both scenarios ran on seed " (comparison.seed) " with the same replications; random \
+             streams are keyed by (seed, replication, channel), and every draw about a contact \
+             after it arrives comes from its own stream, so a routing or staffing change never \
+             changes which customers arrive. Made by omnisim " (comparison.omnisim_version) "."
+        }
+        (newline())
+    };
+    page(
+        &format!(
+            "omnisim compare: {} → {}",
+            comparison.base, comparison.candidate
+        ),
+        body,
+    )
 }

@@ -8,7 +8,6 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::format::{metric_difference, metric_half_width, metric_value};
-use super::html_page::escape_html;
 use super::json_bytes;
 use crate::gate::{Check, Detail, GateReport, Outcome};
 use crate::metric::{Better, Metric, Unit};
@@ -354,7 +353,7 @@ pub fn junit_xml(report: &GateReport) -> String {
         .filter(|c| c.outcome == Outcome::Inconclusive && !report.strict)
         .count();
     let tests = report.checks.len();
-    let name = escape_html(&format!("omnisim checks: {}", report.name));
+    let name = escape_xml(&format!("omnisim checks: {}", report.name));
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"omnisim\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">\n  <testsuite name=\"{name}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">\n"
     );
@@ -367,9 +366,9 @@ pub fn junit_xml(report: &GateReport) -> String {
         let _ = write!(
             xml,
             "    <testcase classname=\"{classname}\" name=\"{}\"",
-            escape_html(&check_name(check))
+            escape_xml(&check_name(check))
         );
-        let reason = escape_html(&check_reason(check));
+        let reason = escape_xml(&check_reason(check));
         if failing(check) {
             let kind = match check.outcome {
                 Outcome::Inconclusive => "inconclusive",
@@ -393,4 +392,9 @@ pub fn junit_xml(report: &GateReport) -> String {
     }
     xml.push_str("  </testsuite>\n</testsuites>\n");
     xml
+}
+
+/// Text made safe for XML content and attribute values (maud's escaping: & < > ").
+fn escape_xml(text: &str) -> String {
+    maud::html! { (text) }.into_string()
 }

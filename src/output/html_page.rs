@@ -1,26 +1,13 @@
 //! What every HTML page omnisim writes shares (report.html, compare.html): the style sheet,
-//! the head, escaping, and a chart embedded as inline SVG, so the pages look alike and stay
-//! self-contained (no script, font or image fetched from anywhere).
+//! the page around a body, the ± cell of an estimate, and a chart embedded as inline SVG, so
+//! the pages look alike and stay self-contained (no script, font or image fetched from
+//! anywhere). Pages are maud templates: every value interpolated is escaped unless marked
+//! `PreEscaped` (the style sheet and the SVG omnisim drew itself).
 
-use std::fmt::Write as _;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::output::charts::Figure;
-
-/// Text made safe for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
-}
+use crate::stats::Estimate;
 
 pub const STYLE: &str = "
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif;
@@ -50,27 +37,51 @@ footer { color: #666; font-size: 0.85em; margin-top: 3em; border-top: 1px solid 
 @media print { body { max-width: none; padding: 0; } figure { break-inside: avoid; } }
 ";
 
-/// The page up to and including `<body>`, titled `title` (escaped here).
-pub fn page_head(title: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        escape_html(title)
-    )
+/// A whole page titled `title` around `body`, as the text of the file.
+pub fn page(title: &str, body: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body { (body) }
+        }
+    }
+    .into_string()
+        + "\n"
+}
+
+/// A line break in the page's source, so the file reads (and diffs) a block per line.
+pub fn newline() -> PreEscaped<&'static str> {
+    PreEscaped("\n")
+}
+
+/// A figure's mean and, in a smaller grey span, its half-width, formatted by `format`.
+pub fn estimate_cell(estimate: &Estimate, format: impl Fn(f64) -> String) -> Markup {
+    html! {
+        @match (estimate.mean, estimate.ci95) {
+            (Some(mean), Some(ci)) => { (format(mean)) " " span.ci { "±" (format(ci)) } }
+            (Some(mean), None) => { (format(mean)) }
+            _ => { "–" }
+        }
+    }
 }
 
 /// A chart as a `<figure>` anchored at its file stem, with its caption.
-pub fn figure_html(figure: &Figure, svg: &str) -> String {
-    let mut html = String::new();
-    let _ = writeln!(
-        html,
-        "<figure id=\"{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>",
-        figure.file_stem,
-        responsive_svg(svg),
-        escape_html(&figure.caption)
-    );
-    html
+pub fn figure_html(figure: &Figure, svg: &str) -> Markup {
+    html! {
+        figure id=(figure.file_stem) {
+            (newline())
+            (PreEscaped(responsive_svg(svg)))
+            (newline())
+            figcaption { (figure.caption) }
+        }
+        (newline())
+    }
 }
 
 /// An SVG from plotters made to scale with the page: a viewBox from its width and height,
@@ -98,5 +109,21 @@ fn responsive_svg(svg: &str) -> String {
             1,
         ),
         _ => body.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_escaped_and_the_style_is_not() {
+        let page = page("a <b> & \"c\"", html! { p { ("<script>") } });
+        assert!(
+            page.contains("<title>a &lt;b&gt; &amp; &quot;c&quot;</title>"),
+            "{page}"
+        );
+        assert!(page.contains("<p>&lt;script&gt;</p>"), "{page}");
+        assert!(page.contains("th:first-child, td:first-child"), "{page}");
     }
 }

@@ -412,7 +412,10 @@ fn occupancy_figure(input: &RunChartInput) -> Figure {
     Figure::new(
         "occupancy",
         "Occupancy per agent group",
-        "Share of logged-in agent capacity busy with contacts per interval, with the 95% confidence band. Gaps are intervals with nobody logged in.",
+        format!(
+            "Busy time of agents on shift over their time on shift, per interval, with the 95% confidence band: a contact finished after a shift ends is overtime (past_shift_agents in group_intervals.csv), not occupancy. Gaps are intervals with nobody on shift.{}",
+            daily_caption(input)
+        ),
         panels,
     )
 }

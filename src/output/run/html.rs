@@ -1,11 +1,12 @@
 //! report.html: one self-contained page per run (inline CSS and SVG; no script, font or
-//! image fetched from anywhere) for people who will never open a terminal. It holds the
-//! seed's weekly dashboard (volume distribution, channel performance, cross-channel figures,
-//! cost per contact), the agent groups, disruption events, every chart of the run, the
-//! scenario's key settings, the seed and the version. Every figure carries its 95%
-//! confidence half-width. Pure: returns the page, the caller writes it.
+//! image fetched from anywhere) for people who will never open a terminal. It opens with the
+//! verdict and totals, then holds the seed's weekly dashboard (volume distribution, channel
+//! performance, cross-channel figures, cost per contact), the agent groups, disruption
+//! events, every chart of the run, the scenario's key settings and inputs, the seed and the
+//! version. Every figure carries its 95% confidence half-width. A maud template: every value
+//! is escaped. Pure: returns the page, the caller writes it.
 
-use std::fmt::Write as _;
+use maud::{Markup, html};
 
 use crate::metric::{Figures, Metric, Unit};
 use crate::metrics::summary::{RunSummary, SLA_FORMULA};
@@ -14,44 +15,23 @@ use crate::output::charts::Figure;
 use crate::output::format::{
     count_with_separators as count, metric_difference, metric_half_width, money, percent, thousands,
 };
-use crate::output::html_page::{escape_html, figure_html, page_head};
+use crate::output::html_page::{estimate_cell, figure_html, newline, page};
 use crate::scenario::{Headcount, OperatingHours, Scenario};
 use crate::stats::Estimate;
 use crate::units::format_duration;
 
-/// A figure's mean and, in a smaller grey span, its half-width, formatted by `format`.
-fn estimate_cell(estimate: &Estimate, format: impl Fn(f64) -> String) -> String {
-    match (estimate.mean, estimate.ci95) {
-        (Some(mean), Some(ci)) => format!(
-            "{} <span class=\"ci\">±{}</span>",
-            escape_html(&format(mean)),
-            escape_html(&format(ci))
-        ),
-        (Some(mean), None) => escape_html(&format(mean)),
-        _ => "–".into(),
-    }
-}
-
 /// A paired difference as the terminal shows it: signed, in percentage points for a share
 /// ("-21.9 pts ±3.1 pts", not "-21.9%", which would read as relative).
-fn difference_cell(unit: Unit, difference: &Estimate) -> String {
-    match difference.mean {
-        Some(_) => {
-            let half_width = difference
-                .ci95
-                .map(|_| {
-                    format!(
-                        " <span class=\"ci\">{}</span>",
-                        escape_html(&metric_half_width(unit, difference.ci95))
-                    )
-                })
-                .unwrap_or_default();
-            format!(
-                "{}{half_width}",
-                escape_html(&metric_difference(unit, difference.mean))
-            )
+fn difference_cell(unit: Unit, difference: &Estimate) -> Markup {
+    html! {
+        @if difference.mean.is_some() {
+            (metric_difference(unit, difference.mean))
+            @if difference.ci95.is_some() {
+                " " span.ci { (metric_half_width(unit, difference.ci95)) }
+            }
+        } @else {
+            "–"
         }
-        None => "–".into(),
     }
 }
 
@@ -61,82 +41,84 @@ pub fn run_report_html(
     summary: &RunSummary,
     charts: &[(Figure, String)],
 ) -> String {
-    let mut html = String::new();
-    let name = escape_html(&summary.scenario);
-    html.push_str(&page_head(&format!("omnisim report: {}", summary.scenario)));
-    let _ = writeln!(html, "<h1>Omnichannel performance: {name}</h1>");
-    let _ = writeln!(
-        html,
-        "<p class=\"meta\">{} replication(s) of {} (warm-up {}), seed {}, omnisim {}. \
-         ± is a 95% confidence half-width across replications.</p>",
-        summary.replications,
-        format_duration(summary.horizon_seconds),
-        format_duration(summary.warmup_seconds),
-        summary.seed,
-        escape_html(&summary.omnisim_version)
-    );
-    for warning in &summary.warnings {
-        let _ = writeln!(
-            html,
-            "<div class=\"warning\">{}</div>",
-            escape_html(warning)
-        );
-    }
-    let verdict_class = if summary
+    let missed_or_warned = summary
         .channels
         .iter()
         .any(|c| c.meets_sla_target == Some(false))
-        || !summary.warnings.is_empty()
-    {
-        "verdict warning"
-    } else {
-        "verdict"
+        || !summary.warnings.is_empty();
+    let body = html! {
+        (newline())
+        h1 { "Omnichannel performance: " (summary.scenario) }
+        (newline())
+        p.meta {
+            (summary.replications) " replication(s) of " (format_duration(summary.horizon_seconds))
+            " (warm-up " (format_duration(summary.warmup_seconds)) "), seed " (summary.seed)
+            ", omnisim " (summary.omnisim_version)
+            ". ± is a 95% confidence half-width across replications."
+        }
+        (newline())
+        p class=(if missed_or_warned { "verdict warning" } else { "verdict" }) {
+            strong { "Verdict:" } " " (summary.totals.verdict) br;
+            strong { "Totals:" } " " (totals_line(&summary.totals))
+        }
+        (newline())
+        @for warning in &summary.warnings {
+            div.warning { (warning) }
+            (newline())
+        }
+        nav {
+            a href="#dashboard" { "Weekly dashboard" } " "
+            a href="#charts" { "Charts" } " "
+            @for (figure, _) in charts {
+                a href={ "#" (figure.file_stem) } { "· " (figure.title) } " "
+            }
+            a href="#settings" { "Scenario settings" }
+        }
+        (newline())
+        h2 id="dashboard" { "Weekly dashboard" }
+        (newline())
+        (volume_table(summary))
+        (performance_table(summary))
+        (cross_channel_table(summary))
+        (cost_table(summary))
+        (groups_table(summary))
+        (disruptions_table(summary))
+        h2 id="charts" { "Charts" }
+        (newline())
+        @for (figure, svg) in charts {
+            (figure_html(figure, svg))
+        }
+        (settings_section(scenario, summary))
+        footer {
+            "SLA attainment = " (SLA_FORMULA) ". Made by omnisim " (summary.omnisim_version)
+            " from scenario " (summary.scenario) " with seed " (summary.seed)
+            "; the same scenario and seed give the same page."
+        }
+        (newline())
     };
-    let _ = writeln!(
-        html,
-        "<p class=\"{verdict_class}\"><strong>Verdict:</strong> {}<br><strong>Totals:</strong> {}</p>",
-        escape_html(&summary.totals.verdict),
-        escape_html(&totals_line(&summary.totals))
-    );
-    let mut contents = vec![
-        ("dashboard".to_string(), "Weekly dashboard".to_string()),
-        ("charts".to_string(), "Charts".to_string()),
-    ];
-    contents.extend(
-        charts
-            .iter()
-            .map(|(figure, _)| (figure.file_stem.to_string(), format!("· {}", figure.title))),
-    );
-    contents.push(("settings".to_string(), "Scenario settings".to_string()));
-    html.push_str("<nav>");
-    for (anchor, label) in &contents {
-        let _ = write!(html, "<a href=\"#{anchor}\">{}</a> ", escape_html(label));
-    }
-    html.push_str("</nav>\n<h2 id=\"dashboard\">Weekly dashboard</h2>\n");
-    volume_table(&mut html, summary);
-    performance_table(&mut html, summary);
-    cross_channel_table(&mut html, summary);
-    cost_table(&mut html, summary);
-    groups_table(&mut html, summary);
-    disruptions_table(&mut html, summary);
-    html.push_str("<h2 id=\"charts\">Charts</h2>\n");
-    for (figure, svg) in charts {
-        html.push_str(&figure_html(figure, svg));
-    }
-    settings_section(&mut html, scenario, summary);
-    let _ = writeln!(
-        html,
-        "<footer>SLA attainment = {}. Made by omnisim {} from scenario {} with seed {}; the same \
-         scenario and seed give the same page.</footer>\n</body>\n</html>",
-        escape_html(SLA_FORMULA),
-        escape_html(&summary.omnisim_version),
-        name,
-        summary.seed
-    );
-    html
+    page(&format!("omnisim report: {}", summary.scenario), body)
 }
 
-fn volume_table(html: &mut String, summary: &RunSummary) {
+/// A table with its heading row: `headings` are (label, left-aligned).
+fn table(title: &str, headings: &[(&str, bool)], rows: Markup) -> Markup {
+    html! {
+        h3 { (title) }
+        (newline())
+        table {
+            (newline())
+            tr {
+                @for (label, text) in headings {
+                    th class=[text.then_some("text")] { (label) }
+                }
+            }
+            (newline())
+            (rows)
+        }
+        (newline())
+    }
+}
+
+fn volume_table(summary: &RunSummary) -> Markup {
     let offered = |m: &Figures| m[&Metric::Offered].mean.unwrap_or(0.0);
     let largest = summary
         .channels
@@ -144,87 +126,89 @@ fn volume_table(html: &mut String, summary: &RunSummary) {
         .map(|c| offered(&c.metrics))
         .fold(0.0, f64::max);
     let total: f64 = summary.channels.iter().map(|c| offered(&c.metrics)).sum();
-    html.push_str(
-        "<h3>Channel volume distribution</h3>\n<table>\n<tr><th>channel</th><th>contacts offered</th>\
-         <th>share</th><th class=\"text\" style=\"width:340px\"></th></tr>\n",
-    );
-    for channel in &summary.channels {
-        let m = &channel.metrics;
-        let width = if largest > 0.0 {
-            300.0 * offered(m) / largest
-        } else {
-            0.0
-        };
-        let (class, note) = if channel.kind == "self_service" {
-            (" self", " deflected, no agent")
-        } else {
-            ("", "")
-        };
-        let _ = writeln!(
-            html,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"text\"><span class=\"bar{class}\" \
-             style=\"width:{width:.0}px\"></span>{note}</td></tr>",
-            escape_html(&channel.name),
-            estimate_cell(&m[&Metric::Offered], count),
-            estimate_cell(&m[&Metric::VolumeShare], percent),
-        );
-    }
-    let _ = writeln!(
-        html,
-        "<tr><th>total</th><th>{}</th><th>100%</th><th></th></tr>\n</table>",
-        thousands(total)
-    );
-}
-
-fn performance_table(html: &mut String, summary: &RunSummary) {
-    html.push_str(
-        "<h3>Channel performance</h3>\n<table>\n<tr><th>channel</th><th>avg handle time</th>\
-         <th>first response (ASA)</th><th>resolution rate</th><th>SLA attained</th><th>target</th>\
-         <th>abandoned</th><th>P90 wait</th></tr>\n",
-    );
-    for channel in summary.channels.iter().filter(|c| c.kind != "self_service") {
-        let m = &channel.metrics;
-        let target = match (channel.sla_target, channel.sla_threshold_seconds) {
-            (Some(target), Some(threshold)) => {
-                format!(
-                    "{:.0}% within {}",
-                    100.0 * target,
-                    format_duration(threshold)
-                )
+    let rows = html! {
+        @for channel in &summary.channels {
+            @let m = &channel.metrics;
+            @let width = if largest > 0.0 { 300.0 * offered(m) / largest } else { 0.0 };
+            @let self_service = channel.kind == "self_service";
+            tr {
+                td { (channel.name) }
+                td { (estimate_cell(&m[&Metric::Offered], count)) }
+                td { (estimate_cell(&m[&Metric::VolumeShare], percent)) }
+                td.text style="width:340px" {
+                    span.bar.self[self_service] style={ "width:" (format!("{width:.0}")) "px" } {}
+                    @if self_service { " deflected, no agent" }
+                }
             }
-            _ => "–".into(),
-        };
-        let class = match channel.meets_sla_target {
-            Some(true) => "met",
-            Some(false) => "miss",
-            None => "",
-        };
-        let _ = writeln!(
-            html,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{}</td>\
-             <td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape_html(&channel.name),
-            estimate_cell(&m[&Metric::MeanHandleTimeSeconds], format_duration),
-            estimate_cell(&m[&Metric::AsaSeconds], format_duration),
-            estimate_cell(&m[&Metric::ResolutionRate], percent),
-            estimate_cell(&m[&Metric::SlaAttainment], percent),
-            escape_html(&target),
-            estimate_cell(&m[&Metric::AbandonmentRate], percent),
-            estimate_cell(&m[&Metric::WaitP90Seconds], format_duration),
-        );
-    }
-    html.push_str("</table>\n");
+            (newline())
+        }
+        tr { th { "total" } th { (thousands(total)) } th { "100%" } th {} }
+        (newline())
+    };
+    table(
+        "Channel volume distribution",
+        &[
+            ("channel", false),
+            ("contacts offered", false),
+            ("share", false),
+            ("", true),
+        ],
+        rows,
+    )
 }
 
-fn cross_channel_table(html: &mut String, summary: &RunSummary) {
+fn performance_table(summary: &RunSummary) -> Markup {
+    let rows = html! {
+        @for channel in summary.channels.iter().filter(|c| c.kind != "self_service") {
+            @let m = &channel.metrics;
+            @let target = match (channel.sla_target, channel.sla_threshold_seconds) {
+                (Some(target), Some(threshold)) => {
+                    format!("{:.0}% within {}", 100.0 * target, format_duration(threshold))
+                }
+                _ => "–".into(),
+            };
+            @let class = match channel.meets_sla_target {
+                Some(true) => Some("met"),
+                Some(false) => Some("miss"),
+                None => None,
+            };
+            tr {
+                td { (channel.name) }
+                td { (estimate_cell(&m[&Metric::MeanHandleTimeSeconds], format_duration)) }
+                td { (estimate_cell(&m[&Metric::AsaSeconds], format_duration)) }
+                td { (estimate_cell(&m[&Metric::ResolutionRate], percent)) }
+                td class=[class] { (estimate_cell(&m[&Metric::SlaAttainment], percent)) }
+                td { (target) }
+                td { (estimate_cell(&m[&Metric::AbandonmentRate], percent)) }
+                td { (estimate_cell(&m[&Metric::WaitP90Seconds], format_duration)) }
+            }
+            (newline())
+        }
+    };
+    table(
+        "Channel performance",
+        &[
+            ("channel", false),
+            ("avg handle time", false),
+            ("first response (ASA)", false),
+            ("resolution rate", false),
+            ("SLA attained", false),
+            ("target", false),
+            ("abandoned", false),
+            ("P90 wait", false),
+        ],
+        rows,
+    )
+}
+
+fn cross_channel_table(summary: &RunSummary) -> Markup {
     let routing = &summary.routing;
     if routing.cross_channel.is_empty() && routing.handoffs.is_empty() {
-        return;
+        return html! {};
     }
-    html.push_str("<h3>Cross-channel metrics</h3>\n<table>\n<tr><th>figure</th><th>value</th><th class=\"text\">meaning</th></tr>\n");
     let m = &routing.cross_channel;
     type Row = (&'static str, Metric, fn(f64) -> String, &'static str);
-    let rows: [Row; 6] = [
+    let figures: [Row; 6] = [
         (
             "channel switch rate",
             Metric::ChannelSwitchRate,
@@ -262,111 +246,160 @@ fn cross_channel_table(html: &mut String, summary: &RunSummary) {
             "issues reopened after closing",
         ),
     ];
-    for (label, key, format, meaning) in rows {
-        if let Some(estimate) = m.get(&key) {
-            let _ = writeln!(
-                html,
-                "<tr><td>{label}</td><td>{}</td><td class=\"text\">{meaning}</td></tr>",
-                estimate_cell(estimate, format)
-            );
+    let rows = html! {
+        @for (label, key, format, meaning) in figures {
+            @if let Some(estimate) = m.get(&key) {
+                tr { td { (label) } td { (estimate_cell(estimate, format)) } td.text { (meaning) } }
+                (newline())
+            }
         }
-    }
-    for handoff in &routing.handoffs {
-        let h = &handoff.metrics;
-        let _ = writeln!(
-            html,
-            "<tr><td>handoffs {}</td><td>{}</td><td class=\"text\">follow-ups; context kept on {}</td></tr>",
-            escape_html(&handoff.name),
-            estimate_cell(&h[&Metric::Handoffs], count),
-            estimate_cell(&h[&Metric::ContextPreservedShare], percent)
-        );
-    }
-    html.push_str("</table>\n");
+        @for handoff in &routing.handoffs {
+            @let h = &handoff.metrics;
+            tr {
+                td { "handoffs " (handoff.name) }
+                td { (estimate_cell(&h[&Metric::Handoffs], count)) }
+                td.text {
+                    "follow-ups; context kept on "
+                    (estimate_cell(&h[&Metric::ContextPreservedShare], percent))
+                }
+            }
+            (newline())
+        }
+    };
+    table(
+        "Cross-channel metrics",
+        &[("figure", false), ("value", false), ("meaning", true)],
+        rows,
+    )
 }
 
-fn cost_table(html: &mut String, summary: &RunSummary) {
+fn cost_table(summary: &RunSummary) -> Markup {
     if !summary
         .channels
         .iter()
         .any(|c| c.metrics.contains_key(&Metric::CostPerContact))
     {
-        html.push_str("<p class=\"meta\">Cost per contact: give groups a <code>cost_per_hour</code> (and channels a <code>cost_per_contact</code>) to see it.</p>\n");
-        return;
+        return html! {
+            p.meta {
+                "Cost per contact: give groups a " code { "cost_per_hour" }
+                " (and channels a " code { "cost_per_contact" } ") to see it."
+            }
+            (newline())
+        };
     }
-    html.push_str(
-        "<h3>Cost per contact by channel</h3>\n<table>\n<tr><th>channel</th><th>cost per contact</th></tr>\n",
-    );
-    for channel in &summary.channels {
-        let _ = writeln!(
-            html,
-            "<tr><td>{}</td><td>{}</td></tr>",
-            escape_html(&channel.name),
-            estimate_cell(&channel.metrics[&Metric::CostPerContact], money)
-        );
+    let rows = html! {
+        @for channel in &summary.channels {
+            tr {
+                td { (channel.name) }
+                td { (estimate_cell(&channel.metrics[&Metric::CostPerContact], money)) }
+            }
+            (newline())
+        }
+    };
+    html! {
+        (table("Cost per contact by channel", &[("channel", false), ("cost per contact", false)], rows))
+        p.meta {
+            "Paid agent hours at each group's cost_per_hour, shared over channels by handle time, \
+             plus each channel's own cost_per_contact, over the contacts served."
+        }
+        (newline())
     }
-    html.push_str("</table>\n<p class=\"meta\">Paid agent hours at each group's cost_per_hour, shared over channels by handle time, plus each channel's own cost_per_contact, over the contacts served.</p>\n");
 }
 
-fn groups_table(html: &mut String, summary: &RunSummary) {
-    html.push_str(
-        "<h3>Agent groups</h3>\n<table>\n<tr><th>group</th><th>open hours</th><th>scheduled</th><th>available</th>\
-         <th>occupancy</th><th>past shift</th><th>paid agent-hours</th><th>handled</th></tr>\n",
-    );
-    for group in &summary.groups {
-        let m = &group.metrics;
-        let _ = writeln!(
-            html,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape_html(&group.name),
-            count(group.open_hours),
-            estimate_cell(&m[&Metric::ScheduledAgents], count),
-            estimate_cell(&m[&Metric::AvailableAgents], count),
-            estimate_cell(&m[&Metric::Occupancy], percent),
-            estimate_cell(&m[&Metric::PastShiftAgents], count),
-            estimate_cell(&m[&Metric::PaidAgentHours], count),
-            estimate_cell(&m[&Metric::Handled], count),
-        );
+fn groups_table(summary: &RunSummary) -> Markup {
+    let rows = html! {
+        @for group in &summary.groups {
+            @let m = &group.metrics;
+            tr {
+                td { (group.name) }
+                td { (count(group.open_hours)) }
+                td { (estimate_cell(&m[&Metric::ScheduledAgents], count)) }
+                td { (estimate_cell(&m[&Metric::AvailableAgents], count)) }
+                td { (estimate_cell(&m[&Metric::Occupancy], percent)) }
+                td { (estimate_cell(&m[&Metric::PastShiftAgents], count)) }
+                td { (estimate_cell(&m[&Metric::PaidAgentHours], count)) }
+                td { (estimate_cell(&m[&Metric::Handled], count)) }
+            }
+            (newline())
+        }
+    };
+    html! {
+        (table(
+            "Agent groups",
+            &[
+                ("group", false),
+                ("open hours", false),
+                ("scheduled", false),
+                ("available", false),
+                ("occupancy", false),
+                ("past shift", false),
+                ("paid agent-hours", false),
+                ("handled", false),
+            ],
+            rows,
+        ))
+        p.meta {
+            "Scheduled and available agents are means over each group's open hours (the hours \
+             its schedule has anyone on the floor), not over the hours it is closed. Occupancy \
+             is busy time on shift over time on shift; agents finishing a contact after their \
+             shift ends are counted apart, as past shift (mean agents), not as occupancy."
+        }
+        (newline())
     }
-    html.push_str("</table>\n<p class=\"meta\">Scheduled and available agents are means over each group's open hours (the hours its schedule has anyone on the floor), not over the hours it is closed. Occupancy is busy time on shift over time on shift; agents finishing a contact after their shift ends are counted apart, as past shift (mean agents), not as occupancy.</p>\n");
 }
 
-fn disruptions_table(html: &mut String, summary: &RunSummary) {
+fn disruptions_table(summary: &RunSummary) -> Markup {
     if summary.disruptions.is_empty() {
-        return;
+        return html! {};
     }
-    html.push_str("<h3>Disruption events</h3>\n<p class=\"meta\">Each event against the same run without events, on the same seeds: the difference is paired, so its interval is narrow.</p>\n<table>\n<tr><th>event</th><th class=\"text\">when</th><th class=\"text\">subject</th><th class=\"text\">metric</th><th>with event</th><th>without</th><th>difference</th></tr>\n");
-    for event in &summary.disruptions {
-        for comparison in &event.comparison {
-            for (metric, paired) in &comparison.metrics {
-                let format: fn(f64) -> String = match metric.unit() {
-                    Unit::Seconds => format_duration,
-                    Unit::Share => percent,
-                    Unit::Amount => count,
-                };
-                let _ = writeln!(
-                    html,
-                    "<tr><td>{} <span class=\"ci\">{}</span></td><td class=\"text\">{} to {}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    escape_html(&event.name),
-                    event.kind,
-                    escape_html(&event.start),
-                    escape_html(&event.end),
-                    escape_html(&comparison.subject),
-                    metric.name(),
-                    estimate_cell(&paired.with_event, format),
-                    estimate_cell(&paired.without_event, format),
-                    difference_cell(metric.unit(), &paired.difference),
-                );
+    let rows = html! {
+        @for event in &summary.disruptions {
+            @for comparison in &event.comparison {
+                @for (metric, paired) in &comparison.metrics {
+                    @let format: fn(f64) -> String = match metric.unit() {
+                        Unit::Seconds => format_duration,
+                        Unit::Share => percent,
+                        Unit::Amount => count,
+                    };
+                    tr {
+                        td { (event.name) " " span.ci { (event.kind) } }
+                        td.text { (event.start) " to " (event.end) }
+                        td.text { (comparison.subject) }
+                        td.text { (metric.name()) }
+                        td { (estimate_cell(&paired.with_event, format)) }
+                        td { (estimate_cell(&paired.without_event, format)) }
+                        td { (difference_cell(metric.unit(), &paired.difference)) }
+                    }
+                    (newline())
+                }
             }
         }
+    };
+    html! {
+        h3 { "Disruption events" }
+        (newline())
+        p.meta {
+            "Each event against the same run without events, on the same seeds: the difference \
+             is paired, so its interval is narrow."
+        }
+        (newline())
+        table {
+            (newline())
+            tr {
+                th { "event" } th.text { "when" } th.text { "subject" } th.text { "metric" }
+                th { "with event" } th { "without" } th { "difference" }
+            }
+            (newline())
+            (rows)
+        }
+        (newline())
     }
-    html.push_str("</table>\n");
 }
 
-fn settings_section(html: &mut String, scenario: &Scenario, summary: &RunSummary) {
+fn settings_section(scenario: &Scenario, summary: &RunSummary) -> Markup {
     let settings = scenario.simulation();
-    html.push_str("<h2 id=\"settings\">Scenario settings</h2>\n<table>\n");
     let rows = [
-        ("scenario", escape_html(scenario.name())),
+        ("scenario", scenario.name().to_string()),
         ("horizon", format_duration(settings.horizon_seconds)),
         (
             "reporting interval",
@@ -379,99 +412,130 @@ fn settings_section(html: &mut String, scenario: &Scenario, summary: &RunSummary
             "agent selection",
             summary.routing.agent_selection.to_string(),
         ),
-        ("omnisim version", escape_html(&summary.omnisim_version)),
+        ("omnisim version", summary.omnisim_version.clone()),
     ];
-    for (label, value) in rows {
-        let _ = writeln!(
-            html,
-            "<tr><td>{label}</td><td class=\"text\">{value}</td></tr>"
-        );
-    }
-    html.push_str("</table>\n");
-    if !summary.inputs.is_empty() {
-        html.push_str("<h3>Inputs</h3>\n<table>\n<tr><th class=\"text\">file</th><th class=\"text\">role</th><th>bytes</th><th class=\"text\">SHA-256</th></tr>\n");
-        for input in &summary.inputs {
-            let _ = writeln!(
-                html,
-                "<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td><td class=\"text\"><code>{}</code></td></tr>",
-                escape_html(&input.path),
-                input.role,
-                crate::units::thousands(input.bytes as f64),
-                &input.sha256[..16]
-            );
+    html! {
+        h2 id="settings" { "Scenario settings" }
+        (newline())
+        table {
+            (newline())
+            @for (label, value) in &rows {
+                tr { td { (label) } td.text { (value) } }
+                (newline())
+            }
         }
-        html.push_str("</table>\n<p class=\"meta\">The first 16 hex digits of each file's SHA-256; summary.json has them whole.</p>\n");
-    }
-    html.push_str("<h3>Channels</h3>\n<table>\n<tr><th>channel</th><th class=\"text\">kind</th><th class=\"text\">SLA</th><th class=\"text\">handle time</th><th class=\"text\">patience</th><th class=\"text\">hours</th></tr>\n");
-    for channel in scenario.channels() {
-        let sla = channel.sla.map_or("–".to_string(), |sla| {
-            format!(
-                "{:.0}% within {}",
-                100.0 * sla.target,
-                format_duration(sla.threshold_seconds)
-            )
-        });
-        let hours = match channel.hours {
-            OperatingHours::Always => "24/7",
-            OperatingHours::Weekly { .. } => "weekly hours",
-        };
-        let _ = writeln!(
-            html,
-            "<tr><td>{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{hours}</td></tr>",
-            escape_html(&channel.name),
-            channel.kind.name(),
-            sla,
-            channel
-                .handle_time
-                .as_ref()
-                .map_or("–".into(), |d| escape_html(&d.describe())),
-            channel
-                .patience
-                .as_ref()
-                .map_or("–".into(), |d| escape_html(&d.describe())),
-        );
-    }
-    html.push_str("</table>\n<h3>Agent groups</h3>\n<table>\n<tr><th>group</th><th class=\"text\">headcount</th><th class=\"text\">serves</th><th>concurrency</th><th>shrinkage</th><th>cost per hour</th></tr>\n");
-    for group in scenario.groups() {
-        let headcount = match &group.headcount {
-            Headcount::Constant(count) => format!("{count} agents"),
-            Headcount::PerInterval(counts) => format!(
-                "per interval, up to {}",
-                counts.iter().copied().max().unwrap_or(0)
-            ),
-            Headcount::Shifts(_) => format!("shifts, up to {}", group.headcount.max()),
-        };
-        let serves: Vec<&str> = scenario
-            .channels()
-            .iter()
-            .zip(&group.serves_channel)
-            .filter(|(_, serves)| **serves)
-            .map(|(channel, _)| channel.name.as_str())
-            .collect();
-        let _ = writeln!(
-            html,
-            "<tr><td>{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape_html(&group.name),
-            headcount,
-            escape_html(&serves.join(", ")),
-            group.concurrency,
-            percent(group.shrinkage),
-            group.cost_per_hour.map_or("–".into(), money),
-        );
-    }
-    html.push_str("</table>\n");
-    if !scenario.disruptions().is_empty() {
-        html.push_str("<h3>Events</h3>\n<ul>\n");
-        for event in &summary.disruptions {
-            let _ = writeln!(
-                html,
-                "<li>{} ({}), {} to {}</li>",
-                escape_html(&event.name),
-                event.kind,
-                escape_html(&event.start),
-                escape_html(&event.end)
-            );
+        (newline())
+        @if !summary.inputs.is_empty() {
+            (table(
+                "Inputs",
+                &[("file", true), ("role", true), ("bytes", false), ("SHA-256", true)],
+                html! {
+                    @for input in &summary.inputs {
+                        tr {
+                            td.text { (input.path) }
+                            td.text { (input.role) }
+                            td { (thousands(input.bytes as f64)) }
+                            td.text { code { (&input.sha256[..16]) } }
+                        }
+                        (newline())
+                    }
+                },
+            ))
+            p.meta {
+                "The first 16 hex digits of each file's SHA-256; summary.json has them whole."
+            }
+            (newline())
         }
-        html.push_str("</ul>\n");
+        (channels_settings(scenario))
+        (groups_settings(scenario))
+        @if !scenario.disruptions().is_empty() {
+            h3 { "Events" }
+            (newline())
+            ul {
+                (newline())
+                @for event in &summary.disruptions {
+                    li { (event.name) " (" (event.kind) "), " (event.start) " to " (event.end) }
+                    (newline())
+                }
+            }
+            (newline())
+        }
     }
+}
+
+fn channels_settings(scenario: &Scenario) -> Markup {
+    let rows = html! {
+        @for channel in scenario.channels() {
+            @let sla = channel.sla.map_or("–".to_string(), |sla| {
+                format!("{:.0}% within {}", 100.0 * sla.target, format_duration(sla.threshold_seconds))
+            });
+            @let hours = match channel.hours {
+                OperatingHours::Always => "24/7",
+                OperatingHours::Weekly { .. } => "weekly hours",
+            };
+            tr {
+                td { (channel.name) }
+                td.text { (channel.kind.name()) }
+                td.text { (sla) }
+                td.text { (channel.handle_time.as_ref().map_or("–".into(), |d| d.describe())) }
+                td.text { (channel.patience.as_ref().map_or("–".into(), |d| d.describe())) }
+                td.text { (hours) }
+            }
+            (newline())
+        }
+    };
+    table(
+        "Channels",
+        &[
+            ("channel", false),
+            ("kind", true),
+            ("SLA", true),
+            ("handle time", true),
+            ("patience", true),
+            ("hours", true),
+        ],
+        rows,
+    )
+}
+
+fn groups_settings(scenario: &Scenario) -> Markup {
+    let rows = html! {
+        @for group in scenario.groups() {
+            @let headcount = match &group.headcount {
+                Headcount::Constant(count) => format!("{count} agents"),
+                Headcount::PerInterval(counts) => {
+                    format!("per interval, up to {}", counts.iter().copied().max().unwrap_or(0))
+                }
+                Headcount::Shifts(_) => format!("shifts, up to {}", group.headcount.max()),
+            };
+            @let serves: Vec<&str> = scenario
+                .channels()
+                .iter()
+                .zip(&group.serves_channel)
+                .filter(|(_, serves)| **serves)
+                .map(|(channel, _)| channel.name.as_str())
+                .collect();
+            tr {
+                td { (group.name) }
+                td.text { (headcount) }
+                td.text { (serves.join(", ")) }
+                td { (group.concurrency) }
+                td { (percent(group.shrinkage)) }
+                td { (group.cost_per_hour.map_or("–".into(), money)) }
+            }
+            (newline())
+        }
+    };
+    table(
+        "Agent groups",
+        &[
+            ("group", false),
+            ("headcount", true),
+            ("serves", true),
+            ("concurrency", false),
+            ("shrinkage", false),
+            ("cost per hour", false),
+        ],
+        rows,
+    )
 }
