@@ -142,7 +142,8 @@ fn report_html_renders_in_headless_chromium() {
         "the screenshot is nearly blank ({drawn} pixels drawn)"
     );
 
-    // A copy with a checking script: images load, charts have size and lines, nothing overflows.
+    // A copy with a checking script: images load, charts (six timelines and the typical day of
+    // a week-long run) have size and lines, nothing overflows.
     let html = std::fs::read_to_string(&report).unwrap();
     let checked = directory.path().join("report_checked.html");
     std::fs::write(&checked, html.replacen("</body>", CHECK_SCRIPT, 1)).unwrap();
@@ -150,7 +151,7 @@ fn report_html_renders_in_headless_chromium() {
     let messages = console_messages(&log);
     assert_eq!(messages.len(), 1, "console: {messages:#?}");
     assert!(
-        messages[0].contains("omnisim-check images=0 broken=0 charts=6 empty=0")
+        messages[0].contains("omnisim-check images=0 broken=0 charts=7 empty=0")
             && messages[0].contains("overflows=false"),
         "{}",
         messages[0]
