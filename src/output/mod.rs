@@ -9,7 +9,8 @@
 //! - `charts/`: figures as data, drawn as SVG and PNG;
 //! - `html_page.rs`: the style and parts every HTML page shares;
 //! - `diagnostic.rs`: a scenario's problems, as cargo shows errors and as JSON lines;
-//! - `format.rs`: every cell formatter (percentages, durations, counts, CSV numbers), once.
+//! - `format.rs`: every cell formatter (percentages, durations, counts, CSV numbers), once;
+//! - `terminal_table.rs`: the terminal's tables, columns sized to their cells.
 
 pub mod charts;
 pub mod compare;
@@ -21,6 +22,7 @@ pub mod html_page;
 pub mod plan;
 pub mod run;
 pub mod sweep;
+pub mod terminal_table;
 
 /// Whether a command's files include its charts (and, for a run, report.html).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

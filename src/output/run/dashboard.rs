@@ -9,6 +9,7 @@ use crate::output::format::{
     estimate_count as count, estimate_decimal, estimate_duration as seconds,
     estimate_mean_duration, estimate_percent as percent, optional_percent, thousands,
 };
+use crate::output::terminal_table::{Align, aligned_table};
 use crate::units::format_duration;
 
 /// Widest line the dashboard prints (for names of up to 16 characters).
@@ -71,107 +72,101 @@ pub fn volume_section(summary: &RunSummary) -> String {
 }
 
 /// Handle time, first response (ASA), resolution rate, SLA attained against target and
-/// abandonment, per channel with agents.
+/// abandonment, per channel with agents. A channel below its target is flagged "!".
 pub fn performance_section(summary: &RunSummary) -> String {
-    let width = name_width(summary);
+    let rows: Vec<Vec<String>> = summary
+        .channels
+        .iter()
+        .filter(|c| c.kind != "self_service")
+        .map(|channel| {
+            let m = &channel.metrics;
+            let target = match (channel.sla_target, channel.sla_threshold_seconds) {
+                (Some(target), Some(threshold)) => {
+                    format!("{:.0}%/{}", 100.0 * target, format_duration(threshold))
+                }
+                _ => "-".into(),
+            };
+            let flag = match channel.meets_sla_target {
+                Some(false) => " !",
+                _ => "  ",
+            };
+            vec![
+                channel.name.clone(),
+                estimate_mean_duration(&m[&Metric::MeanHandleTimeSeconds]),
+                seconds(&m[&Metric::AsaSeconds]),
+                percent(&m[&Metric::ResolutionRate]),
+                format!("{}{flag}", percent(&m[&Metric::SlaAttainment])),
+                target,
+                optional_percent(m[&Metric::AbandonmentRate].mean),
+            ]
+        })
+        .collect();
     let mut text = String::from("\nCHANNEL PERFORMANCE\n");
-    text.push_str(&format!(
-        "  {:<width$} {:>11} {:>17} {:>13} {:>15} {:>9} {:>10}\n",
-        "channel",
-        "handle time",
-        "first response",
-        "resolved",
-        "SLA attained",
-        "target",
-        "abandoned"
+    text.push_str(&aligned_table(
+        &[
+            ("channel", Align::Left),
+            ("handle time", Align::Right),
+            ("first response", Align::Right),
+            ("resolved", Align::Right),
+            ("SLA attained", Align::Right),
+            ("target", Align::Right),
+            ("abandoned", Align::Right),
+        ],
+        &rows,
     ));
-    for channel in summary.channels.iter().filter(|c| c.kind != "self_service") {
-        let m = &channel.metrics;
-        let target = match (channel.sla_target, channel.sla_threshold_seconds) {
-            (Some(target), Some(threshold)) => {
-                format!("{:.0}%/{}", 100.0 * target, format_duration(threshold))
-            }
-            _ => "-".into(),
-        };
-        let flag = match channel.meets_sla_target {
-            Some(false) => " !",
-            _ => "  ",
-        };
-        text.push_str(&format!(
-            "  {:<width$} {:>11} {:>17} {:>13} {:>15} {:>9} {:>10}\n",
-            channel.name,
-            estimate_mean_duration(&m[&Metric::MeanHandleTimeSeconds]),
-            seconds(&m[&Metric::AsaSeconds]),
-            percent(&m[&Metric::ResolutionRate]),
-            format!("{}{flag}", percent(&m[&Metric::SlaAttainment])),
-            target,
-            optional_percent(m[&Metric::AbandonmentRate].mean),
-        ));
-    }
     text
 }
 
 /// Wait percentiles, queue lengths, the backlog left at the end and cost per contact.
 pub fn queue_and_cost_section(summary: &RunSummary) -> String {
-    let width = name_width(summary);
     let with_costs = summary
         .channels
         .iter()
         .any(|c| c.metrics.contains_key(&Metric::CostPerContact));
-    let mut text = String::from("\nQUEUES AND COST\n");
-    let header = format!(
-        "  {:<width$} {:<12} {:>9} {:>9} {:>8} {:>8} {:>8} {:>16}",
-        "channel",
-        "kind",
-        "P50 wait",
-        "P90 wait",
-        "mean q",
-        "max q",
-        "left",
-        if with_costs { "cost/contact" } else { "" }
-    );
-    text.push_str(header.trim_end());
-    text.push('\n');
-    for channel in &summary.channels {
-        let m = &channel.metrics;
-        let left = m[&Metric::WaitingAtEnd].mean.unwrap_or(0.0)
-            + m[&Metric::InServiceAtEnd].mean.unwrap_or(0.0);
-        let cost = m
-            .get(&Metric::CostPerContact)
-            .map(estimate_decimal)
-            .unwrap_or_default();
-        let agents = channel.kind != "self_service";
-        text.push_str(
-            format!(
-                "  {:<width$} {:<12} {:>9} {:>9} {:>8} {:>8} {:>8} {:>16}",
-                channel.name,
-                channel.kind,
-                if agents {
-                    estimate_mean_duration(&m[&Metric::WaitP50Seconds])
-                } else {
-                    "-".into()
-                },
-                if agents {
-                    estimate_mean_duration(&m[&Metric::WaitP90Seconds])
-                } else {
-                    "-".into()
-                },
-                if agents {
-                    format!("{:.1}", m[&Metric::MeanQueueLength].mean.unwrap_or(0.0))
-                } else {
-                    "-".into()
-                },
-                if agents {
-                    count(&m[&Metric::MaxQueueLength])
-                } else {
-                    "-".into()
-                },
+    let rows: Vec<Vec<String>> = summary
+        .channels
+        .iter()
+        .map(|channel| {
+            let m = &channel.metrics;
+            let left = m[&Metric::WaitingAtEnd].mean.unwrap_or(0.0)
+                + m[&Metric::InServiceAtEnd].mean.unwrap_or(0.0);
+            let agents = channel.kind != "self_service";
+            let for_agents = |cell: String| if agents { cell } else { "-".into() };
+            let mut row = vec![
+                channel.name.clone(),
+                channel.kind.to_string(),
+                for_agents(estimate_mean_duration(&m[&Metric::WaitP50Seconds])),
+                for_agents(estimate_mean_duration(&m[&Metric::WaitP90Seconds])),
+                for_agents(format!(
+                    "{:.1}",
+                    m[&Metric::MeanQueueLength].mean.unwrap_or(0.0)
+                )),
+                for_agents(count(&m[&Metric::MaxQueueLength])),
                 format!("{left:.1}"),
-                cost,
-            )
-            .trim_end(),
-        );
-        text.push('\n');
+            ];
+            if with_costs {
+                row.push(
+                    m.get(&Metric::CostPerContact)
+                        .map(estimate_decimal)
+                        .unwrap_or_default(),
+                );
+            }
+            row
+        })
+        .collect();
+    let mut headings = vec![
+        ("channel", Align::Left),
+        ("kind", Align::Left),
+        ("P50 wait", Align::Right),
+        ("P90 wait", Align::Right),
+        ("mean q", Align::Right),
+        ("max q", Align::Right),
+        ("left", Align::Right),
+    ];
+    if with_costs {
+        headings.push(("cost/contact", Align::Right));
     }
+    let mut text = String::from("\nQUEUES AND COST\n");
+    text.push_str(&aligned_table(&headings, &rows));
     text
 }

@@ -9,6 +9,7 @@ use crate::output::format::{
     estimate_count as count, estimate_decimal, estimate_duration as seconds,
     estimate_percent as percent,
 };
+use crate::output::terminal_table::{Align, aligned_table};
 use crate::units::{format_duration, thousands};
 
 /// The summary as a terminal dashboard in the style of the weekly report: volume bars,
@@ -40,32 +41,37 @@ pub fn summary_table(summary: &RunSummary) -> String {
     text.push_str(&super::dashboard::performance_section(summary));
     text.push_str(&super::dashboard::queue_and_cost_section(summary));
     text.push('\n');
-    let group_width = summary
+    text.push_str("AGENT GROUPS (agent means over each group's open hours)\n");
+    let rows: Vec<Vec<String>> = summary
         .groups
         .iter()
-        .map(|g| g.name.len())
-        .max()
-        .unwrap_or(0)
-        .max(16);
-    text.push_str("AGENT GROUPS (agent means over each group's open hours)\n");
-    text.push_str(&format!(
-        "  {:<group_width$} {:>7} {:>10} {:>10} {:>14} {:>10} {:>9} {:>9}\n",
-        "group", "open h", "scheduled", "available", "occupancy", "past shift", "paid h", "handled"
+        .map(|group| {
+            let m = &group.metrics;
+            vec![
+                group.name.clone(),
+                thousands(group.open_hours.round()),
+                count(&m[&Metric::ScheduledAgents]),
+                count(&m[&Metric::AvailableAgents]),
+                percent(&m[&Metric::Occupancy]),
+                count(&m[&Metric::PastShiftAgents]),
+                count(&m[&Metric::PaidAgentHours]),
+                count(&m[&Metric::Handled]),
+            ]
+        })
+        .collect();
+    text.push_str(&aligned_table(
+        &[
+            ("group", Align::Left),
+            ("open h", Align::Right),
+            ("scheduled", Align::Right),
+            ("available", Align::Right),
+            ("occupancy", Align::Right),
+            ("past shift", Align::Right),
+            ("paid h", Align::Right),
+            ("handled", Align::Right),
+        ],
+        &rows,
     ));
-    for group in &summary.groups {
-        let m = &group.metrics;
-        text.push_str(&format!(
-            "  {:<group_width$} {:>7} {:>10} {:>10} {:>14} {:>10} {:>9} {:>9}\n",
-            group.name,
-            thousands(group.open_hours.round()),
-            count(&m[&Metric::ScheduledAgents]),
-            count(&m[&Metric::AvailableAgents]),
-            percent(&m[&Metric::Occupancy]),
-            count(&m[&Metric::PastShiftAgents]),
-            count(&m[&Metric::PaidAgentHours]),
-            count(&m[&Metric::Handled]),
-        ));
-    }
     text.push_str(&routing_table(summary));
     text.push_str(&super::disruptions_table::disruptions_table(
         &summary.disruptions,
