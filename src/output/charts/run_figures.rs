@@ -42,22 +42,21 @@ pub fn run_figures(input: &RunChartInput) -> Vec<Figure> {
     figures
 }
 
-/// What a line over the run's timeline is a point of: "" per interval, " (daily mean)"
-/// per day for a long horizon.
+/// What a line over the run's timeline is a point of (see `time_profiles::point_note`).
 fn point_note(input: &RunChartInput) -> &'static str {
-    if point_seconds(input.scenario.simulation()) > input.scenario.simulation().interval_seconds {
-        " (daily mean)"
-    } else {
-        ""
-    }
+    super::time_profiles::point_note(input.scenario.simulation())
 }
 
-/// The sentence a timeline's caption ends with when its points are days.
+/// The sentence a timeline's caption ends with when its points are hours or days.
 fn daily_caption(input: &RunChartInput) -> &'static str {
-    if point_note(input).is_empty() {
-        ""
-    } else {
-        " Over this long a horizon each point is a day: the mean of its intervals (weighted by contacts for attainment and waits), and the band the mean of their half-widths, which never understates the uncertainty."
+    match point_note(input) {
+        "" => "",
+        " (daily mean)" => {
+            " Over this long a horizon each point is a day: the mean of its intervals (weighted by contacts for attainment and waits), and the band the mean of their half-widths, which never understates the uncertainty."
+        }
+        _ => {
+            " With this many intervals each point is an hour: the mean of its intervals (weighted by contacts for attainment and waits), and the band the mean of their half-widths, which never understates the uncertainty."
+        }
     }
 }
 

@@ -17,13 +17,35 @@ use crate::units::{SECONDS_PER_DAY, SECONDS_PER_WEEK};
 /// Horizons longer than this are drawn a day per point.
 pub const DAILY_POINTS_BEYOND_SECONDS: f64 = 14.0 * SECONDS_PER_DAY;
 
-/// How a run's time series are drawn: the length of a point, in seconds (the interval, or a
-/// day for a long horizon).
+/// Most points a timeline draws interval by interval; with more (two weeks of 5-minute
+/// intervals) a point is an hour. A line of thousands of points is a smear, and plotters'
+/// bitmap fill of a band that long leaks past the plot area.
+pub const MAX_INTERVAL_POINTS: f64 = 800.0;
+
+/// How a run's time series are drawn: the length of a point, in seconds (the interval; an
+/// hour when the intervals are too many to draw; a day for a long horizon).
 pub fn point_seconds(settings: &SimulationSettings) -> f64 {
     if settings.horizon_seconds > DAILY_POINTS_BEYOND_SECONDS {
         SECONDS_PER_DAY
+    } else if settings.horizon_seconds / settings.interval_seconds > MAX_INTERVAL_POINTS
+        && settings.interval_seconds < 3600.0
+    {
+        3600.0
     } else {
         settings.interval_seconds
+    }
+}
+
+/// What a timeline's point is, for its axis: "" (an interval), " (hourly mean)" or
+/// " (daily mean)".
+pub fn point_note(settings: &SimulationSettings) -> &'static str {
+    let point = point_seconds(settings);
+    if point <= settings.interval_seconds {
+        ""
+    } else if point == SECONDS_PER_DAY {
+        " (daily mean)"
+    } else {
+        " (hourly mean)"
     }
 }
 
@@ -179,6 +201,28 @@ mod tests {
         let volume = points(&refs, Metric::Offered, SECONDS_PER_DAY);
         assert!((volume[0].1.mean.unwrap() - 20.0).abs() < 1e-12);
         assert_eq!(days[1].0, SECONDS_PER_DAY);
+    }
+
+    #[test]
+    fn a_point_is_an_interval_an_hour_or_a_day() {
+        let settings = |horizon_days: f64, interval_seconds: f64| {
+            let mut settings = crate::scenario::parse_scenario_str(
+                "[simulation]\nhorizon = \"1d\"\n[channels.c]\nkind = \"async\"\nsla = { within = \"1h\", target = 0.8 }\nhandle_time = { distribution = \"fixed\", value = \"1m\" }\n[arrivals.c]\nrate_per_hour = 1\n[groups.g]\nheadcount = 1\nchannels = [\"c\"]\n",
+                "t",
+            )
+            .unwrap()
+            .simulation()
+            .clone();
+            settings.horizon_seconds = horizon_days * SECONDS_PER_DAY;
+            settings.interval_seconds = interval_seconds;
+            settings
+        };
+        assert_eq!(point_note(&settings(7.0, 1800.0)), "");
+        assert_eq!(point_note(&settings(14.0, 300.0)), " (hourly mean)");
+        assert_eq!(point_seconds(&settings(14.0, 300.0)), 3600.0);
+        assert_eq!(point_note(&settings(30.0, 1800.0)), " (daily mean)");
+        assert_eq!(point_note(&settings(2.0, 60.0)), " (hourly mean)");
+        assert_eq!(point_note(&settings(0.5, 60.0)), "");
     }
 
     #[test]
