@@ -1,7 +1,7 @@
-//! Criterion benchmarks of what a run writes after simulating: the six run charts of a retail
-//! week (336 intervals, 9 channels, 4 groups) drawn as SVG and as PNG, and report.html
-//! assembled around the SVGs. Rendering is independent of the engine, so these numbers say
-//! what `--no-charts` saves.
+//! Criterion benchmarks of what a run writes after simulating: the seven run charts of a
+//! retail week (six timelines of 336 intervals and the typical day; 9 channels, 4 groups)
+//! drawn as SVG and as PNG, and report.html assembled around the SVGs. Rendering is
+//! independent of the engine, so these numbers say what `--no-charts` saves.
 //!
 //! Run: `cargo bench --bench reports`
 
@@ -31,7 +31,7 @@ fn reports(criterion: &mut Criterion) {
         channel_rows: &report.channel_rows,
         group_rows: &report.group_rows,
     });
-    group.bench_function("retail_week_six_charts_svg", |bench| {
+    group.bench_function("retail_week_run_charts_svg", |bench| {
         bench.iter(|| {
             figures
                 .iter()
@@ -39,7 +39,7 @@ fn reports(criterion: &mut Criterion) {
                 .sum::<usize>()
         })
     });
-    group.bench_function("retail_week_six_charts_png", |bench| {
+    group.bench_function("retail_week_run_charts_png", |bench| {
         bench.iter(|| {
             figures
                 .iter()

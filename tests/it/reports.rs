@@ -33,15 +33,24 @@ fn small_run() -> (Scenario, RunSummary, Vec<ReplicationResult>) {
 /// The fixed run and its six charts (as data).
 fn small_run_figures() -> (Scenario, RunSummary, Vec<Figure>) {
     let (scenario, summary, results) = small_run();
-    let channel_rows = channel_interval_rows(&scenario, &results);
-    let group_rows = group_interval_rows(&scenario, &results);
-    let figures = run_figures(&RunChartInput {
-        scenario: &scenario,
-        summary: &summary,
+    let figures = figures_of(&scenario, &summary, &results);
+    (scenario, summary, figures)
+}
+
+/// A run's charts (as data), from its replications as `omnisim run` draws them.
+fn figures_of(
+    scenario: &Scenario,
+    summary: &RunSummary,
+    results: &[ReplicationResult],
+) -> Vec<Figure> {
+    let channel_rows = channel_interval_rows(scenario, results);
+    let group_rows = group_interval_rows(scenario, results);
+    run_figures(&RunChartInput {
+        scenario,
+        summary,
         channel_rows: &channel_rows,
         group_rows: &group_rows,
-    });
-    (scenario, summary, figures)
+    })
 }
 
 /// A rendered figure is a PNG of the figure's size with real drawing on it, and a
@@ -290,14 +299,7 @@ channels = ["phone"]
 "#,
     );
     let (summary, results) = simulate(&scenario, None);
-    let channel_rows = channel_interval_rows(&scenario, &results);
-    let group_rows = group_interval_rows(&scenario, &results);
-    let figures = run_figures(&RunChartInput {
-        scenario: &scenario,
-        summary: &summary,
-        channel_rows: &channel_rows,
-        group_rows: &group_rows,
-    });
+    let figures = figures_of(&scenario, &summary, &results);
     let stems: Vec<&str> = figures.iter().map(|f| f.file_stem).collect();
     assert!(
         stems.ends_with(&["typical_day", "typical_week"]),

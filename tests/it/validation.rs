@@ -217,7 +217,7 @@ fn channels_and_their_distributions() {
     check(
         &replace("mean = \"5m\"", "mean = \"5d\""),
         &[
-            "channels.chat.handle_time: a mean of 5d is longer than the whole run (simulation.horizon = \"1d\"), so no contact could be finished; check the unit",
+            "channels.chat.handle_time.mean: a mean of 5d is longer than the whole run (simulation.horizon = \"1d\"), so no contact could be finished; check the unit",
         ],
     );
     check(

@@ -406,8 +406,14 @@ pub(crate) fn plausible_durations(
         if let Some(handle_time) = &channel.handle_time
             && handle_time.mean() > horizon
         {
+            // The key the user wrote the duration under.
+            let written = match handle_time {
+                crate::scenario::Distribution::Fixed { .. } => "value",
+                crate::scenario::Distribution::Empirical { .. } => "values",
+                _ => "mean",
+            };
             checker.fail(
-                &format!("{key}.handle_time"),
+                &format!("{key}.handle_time.{written}"),
                 format!(
                     "a mean of {} is longer than the whole run (simulation.horizon = \"{}\"), so no contact could be finished; check the unit",
                     format_duration(handle_time.mean()),

@@ -26,7 +26,8 @@ pub fn locate_problems(texts: &[&str], problems: &mut [ScenarioProblem]) {
         let mut best: Option<(usize, usize, Range<usize>)> = None;
         for (source, document) in documents.iter().enumerate() {
             let Some(document) = document else { continue };
-            if let Some((depth, span)) = span_of_key(document.get_ref(), &problem.key)
+            if let Some((depth, span)) =
+                span_of_key(document.get_ref(), texts[source], &problem.key)
                 && best
                     .as_ref()
                     .is_none_or(|(best_depth, ..)| depth >= *best_depth)
@@ -93,48 +94,57 @@ fn steps(key: &str) -> Vec<Step<'_>> {
 }
 
 /// How many steps of `key` resolve, and the span to underline: the value the last of them
-/// names, or the key itself for a table or an array (shown by its name, not every line).
-fn span_of_key(document: &DeTable<'_>, key: &str) -> Option<(usize, Range<usize>)> {
-    let mut best: Option<(usize, Range<usize>)> = None;
+/// names when it sits on one line, or else the key itself (a table, or a long array, is
+/// shown by its name, not every line of it).
+fn span_of_key(document: &DeTable<'_>, text: &str, key: &str) -> Option<(usize, Range<usize>)> {
+    let steps = steps(key);
+    let mut last: Option<(Range<usize>, Range<usize>)> = None;
     let mut depth = 0;
     let mut table = Some(document);
     let mut array: Option<&[toml::Spanned<DeValue<'_>>]> = None;
-    for step in steps(key) {
+    for step in &steps {
         let found = match (step, table, array) {
             (Step::Key(name), Some(table), _) => table
                 .iter()
-                .find(|(candidate, _)| candidate.get_ref().as_ref() == name)
+                .find(|(candidate, _)| candidate.get_ref().as_ref() == *name)
                 .map(|(key, value)| (key.span(), value)),
             (Step::Index(index), _, Some(array)) => {
-                array.get(index).map(|value| (value.span(), value))
+                array.get(*index).map(|value| (value.span(), value))
             }
             _ => None,
         };
         let Some((key_span, value)) = found else {
             break;
         };
-        let value_span = value.span();
         depth += 1;
-        best = Some((
-            depth,
-            if value_span.is_empty() || is_multiline(value.get_ref()) {
-                key_span
-            } else {
-                value_span
-            },
-        ));
+        // A table is shown by its name (`[arrivals.caht]` underlines "caht").
+        let value_span = match value.get_ref() {
+            DeValue::Table(_) => key_span.clone(),
+            _ => value.span(),
+        };
+        last = Some((key_span, value_span));
         (table, array) = match value.get_ref() {
             DeValue::Table(inner) => (Some(inner), None),
             DeValue::Array(items) => (None, Some(&items[..])),
             _ => (None, None),
         };
     }
-    best
+    let (key_span, value_span) = last?;
+    // The whole path found: its value, when on one line. A key that is missing: the key of
+    // the table it belongs in.
+    let whole = depth == steps.len();
+    let span = if whole && !value_span.is_empty() && !spans_lines(text, &value_span) {
+        value_span
+    } else {
+        key_span
+    };
+    Some((depth, span))
 }
 
-/// Tables and arrays are shown by their key: their span may run over many lines.
-fn is_multiline(value: &DeValue<'_>) -> bool {
-    matches!(value, DeValue::Table(_) | DeValue::Array(_))
+/// Whether `span` of `text` runs over more than one line (a table, a long array).
+fn spans_lines(text: &str, span: &Range<usize>) -> bool {
+    text.get(span.clone())
+        .is_none_or(|value| value.contains('\n'))
 }
 
 #[cfg(test)]
@@ -153,7 +163,7 @@ name = "outage"
     /// The text `key` points at in TEXT, or None.
     fn check(key: &str, expected: Option<&str>) {
         let document = DeTable::parse(TEXT).unwrap();
-        let span = span_of_key(document.get_ref(), key);
+        let span = span_of_key(document.get_ref(), TEXT, key);
         assert_eq!(span.map(|(_, s)| &TEXT[s]), expected, "{key}");
     }
 
@@ -164,7 +174,7 @@ name = "outage"
         check("channels.chat.sla.missing", Some("sla"));
         check("channels.chat", Some("chat"));
         check("channels.chat.curve[1]", Some("0.2"));
-        check("channels.chat.curve", Some("curve"));
+        check("channels.chat.curve", Some("[0.1, 0.2]"));
         check("events[0].name", Some("\"outage\""));
         check("events[0].name (line 3)", Some("\"outage\""));
         check("nowhere.at.all", None);
