@@ -46,15 +46,15 @@ impl Simulation<'_> {
         };
         let [issue_type_idx, segment_idx, language_idx, urgency_idx] =
             runtime.attributes.draw(&mut runtime.attribute_rng);
+        let work_multiplier = self.scenario.work_multiplier(issue_type_idx, segment_idx);
         let drawn = DrawnContact {
             issue_type_idx,
             segment_idx,
             language_idx,
             urgency_idx,
-            work_seconds: runtime
-                .handle_time
-                .as_ref()
-                .map_or(0.0, |sampler| sampler.sample(&mut runtime.handle_rng)),
+            work_seconds: runtime.handle_time.as_ref().map_or(0.0, |sampler| {
+                sampler.sample(&mut runtime.handle_rng) * work_multiplier
+            }),
             patience_seconds: runtime.patience.as_ref().map_or(f64::INFINITY, |sampler| {
                 sampler.sample(&mut runtime.patience_rng)
             }),

@@ -389,6 +389,7 @@ impl Simulation<'_> {
         let runtime = &self.channels[channel_idx];
         let rng = &mut extra.contact_rng;
         let [issue_type_idx, segment_idx, language_idx, urgency_idx] = runtime.attributes.draw(rng);
+        let work_multiplier = self.scenario.work_multiplier(issue_type_idx, segment_idx);
         let drawn = DrawnContact {
             issue_type_idx,
             segment_idx,
@@ -397,7 +398,7 @@ impl Simulation<'_> {
             work_seconds: extra
                 .handle_time
                 .as_ref()
-                .map_or(0.0, |sampler| sampler.sample(rng)),
+                .map_or(0.0, |sampler| sampler.sample(rng) * work_multiplier),
             patience_seconds: if bot {
                 f64::INFINITY
             } else {

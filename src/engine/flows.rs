@@ -101,10 +101,14 @@ impl Simulation<'_> {
         let work_seconds = if keep_work {
             contact.work_seconds
         } else {
+            let work_multiplier = self.scenario.work_multiplier(
+                usize::from(contact.issue_type_idx),
+                usize::from(contact.segment_idx),
+            );
             runtime
                 .handle_time
                 .as_ref()
-                .map_or(0.0, |sampler| sampler.sample(&mut rng))
+                .map_or(0.0, |sampler| sampler.sample(&mut rng) * work_multiplier)
         };
         let patience_seconds = runtime
             .patience
@@ -208,10 +212,14 @@ impl Simulation<'_> {
         let context_preserved = rng.random::<f64>() < handoff.context_preserved;
         let to_channel = handoff.to_channel;
         let target = &self.channels[to_channel];
+        let work_multiplier = self.scenario.work_multiplier(
+            usize::from(contact.issue_type_idx),
+            usize::from(contact.segment_idx),
+        );
         let mut work_seconds = target
             .handle_time
             .as_ref()
-            .map_or(0.0, |sampler| sampler.sample(&mut rng));
+            .map_or(0.0, |sampler| sampler.sample(&mut rng) * work_multiplier);
         if !context_preserved {
             work_seconds += handoff.rediscovery_seconds;
         }

@@ -89,6 +89,9 @@ pub struct Scenario {
     /// The files the scenario was read from, in the order read (empty for text parsed
     /// directly): what summary.json records as the run's inputs.
     inputs: Vec<RunInput>,
+    /// `[issue_type_idx * segments + segment_idx]`: the factor a contact's drawn handle time
+    /// is multiplied by (`[handle_time_multipliers]`; all 1.0 without it).
+    work_multipliers: Vec<f64>,
 }
 
 /// A file a scenario was read from: what it was to the scenario, the path as given or
@@ -436,6 +439,13 @@ impl Scenario {
     pub fn renamed(mut self, name: impl Into<String>) -> Scenario {
         self.name = name.into();
         self
+    }
+
+    /// The factor a contact of this issue type and segment multiplies its drawn handle time
+    /// by (`[handle_time_multipliers]`): the issue type's factor times the segment's.
+    #[inline]
+    pub fn work_multiplier(&self, issue_type_idx: usize, segment_idx: usize) -> f64 {
+        self.work_multipliers[issue_type_idx * self.attribute_names.segments.len() + segment_idx]
     }
 
     /// The files it was read from (see `RunInput`).

@@ -18,6 +18,9 @@ pub struct RawScenario {
     pub simulation: RawSimulation,
     /// Default attribute mix for every channel.
     pub attributes: Option<RawAttributeMix>,
+    /// Handle time by issue type and segment: each contact's drawn handle time times its
+    /// issue type's and its segment's multiplier (billing 1.3, vip 1.2), on every channel.
+    pub handle_time_multipliers: Option<RawHandleTimeMultipliers>,
     #[serde(default)]
     pub channels: IndexMap<String, RawChannel>,
     #[serde(default)]
@@ -88,6 +91,16 @@ fn without_null(value: &mut serde_json::Value) {
         Value::Array(items) => items.iter_mut().for_each(without_null),
         _ => {}
     }
+}
+
+/// `[handle_time_multipliers]`: issue type or segment to a factor (1.0 unchanged).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawHandleTimeMultipliers {
+    /// Issue type to factor: { billing = 1.3, technical = 0.9 }.
+    pub issue_type: Option<IndexMap<String, f64>>,
+    /// Segment to factor: { vip = 1.2 }.
+    pub segment: Option<IndexMap<String, f64>>,
 }
 
 /// A file of assertions alone, given with `--assert FILE`.

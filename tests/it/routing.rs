@@ -513,3 +513,50 @@ fn a_two_skill_shared_pool_matches_its_markov_chain() {
     // waits clearly longer than A.
     assert!(exact.mean_wait_b > 1.5 * exact.mean_wait_a);
 }
+
+/// `[handle_time_multipliers]`: a contact's handle time is its channel's draw times its issue
+/// type's and its segment's factor. Billing x2 on half the calls and vip x1.2 on a quarter
+/// give a mean handle time of 4m x (0.5 x 2 + 0.5) x (0.25 x 1.2 + 0.75) = 378 s, checked at
+/// 99.9%; and the audit holds with multipliers in every replication.
+#[test]
+fn handle_time_multipliers_scale_the_work_of_their_issue_types_and_segments() {
+    let text = |multipliers: &str| {
+        format!(
+            r#"
+[simulation]
+horizon = "7d"
+interval = "1h"
+replications = 10
+seed = 11
+
+[attributes]
+issue_types = {{ billing = 0.5, technical = 0.5 }}
+segments = {{ vip = 0.25, standard = 0.75 }}
+
+[channels.phone]
+kind = "voice"
+sla = {{ within = "20s", target = 0.8 }}
+handle_time = {{ distribution = "exponential", mean = "4m" }}
+
+[arrivals.phone]
+rate_per_hour = 60
+
+[groups.agents]
+channels = ["phone"]
+headcount = 16
+{multipliers}
+"#
+        )
+    };
+    let scenario = parse(&text(
+        "\n[handle_time_multipliers]\nissue_type = { billing = 2.0 }\nsegment = { vip = 1.2 }",
+    ));
+    let (summary, _) = simulate(&scenario, None);
+    let handle = summary.channels[0].metrics[&Metric::MeanHandleTimeSeconds];
+    check_estimate("mean handle time with multipliers", handle, 378.0);
+    // The same customers without the table: the plain 4 minutes.
+    let (plain, _) = simulate(&parse(&text("")), None);
+    let plain = plain.channels[0].metrics[&Metric::MeanHandleTimeSeconds];
+    check_estimate("mean handle time without multipliers", plain, 240.0);
+    check(&scenario, 2);
+}

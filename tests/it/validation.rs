@@ -366,6 +366,36 @@ fn operating_hours_and_after_hours() {
 }
 
 #[test]
+fn handle_time_multipliers() {
+    check(
+        &with(
+            "[handle_time_multipliers]\nissue_type = { billing = 1.3 }\nsegment = { standard = 0.9 }",
+        ),
+        &[],
+    );
+    check(
+        &with("[handle_time_multipliers]\nissue_type = { biling = 1.3, technical = 0 }"),
+        &[
+            "handle_time_multipliers.issue_type.biling: no issue type named \"biling\"; did you mean \"billing\"? issue types are: billing, technical",
+            "handle_time_multipliers.issue_type.technical: must be a factor on handle time (1.3 takes 30% longer), more than 0 and at most 100; got 0",
+        ],
+    );
+    check(
+        &with("[handle_time_multipliers]\nsegment = { vip = 1e9 }"),
+        &[
+            "handle_time_multipliers.segment.vip: no segment named \"vip\"; segments are: standard",
+            "handle_time_multipliers.segment.vip: must be a factor on handle time (1.3 takes 30% longer), more than 0 and at most 100; got 1e9",
+        ],
+    );
+    check(
+        &with("[handle_time_multipliers]\nsegments = { standard = 1.1 }"),
+        &[
+            "26:1: handle_time_multipliers.segments: unknown field `segments`, expected `issue_type` or `segment`; did you mean `segment`?",
+        ],
+    );
+}
+
+#[test]
 fn arrivals_and_attribute_shares() {
     check(
         &replace("daily_volume = 100", "daily_volume = -3"),

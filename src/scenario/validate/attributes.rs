@@ -53,6 +53,59 @@ pub(crate) fn attribute_names(checker: &mut Checker, raw: &RawScenario) -> Attri
     names
 }
 
+/// Largest handle-time factor accepted (a tenfold is already an exotic issue type).
+const MAX_WORK_MULTIPLIER: f64 = 100.0;
+
+/// `[handle_time_multipliers]` as one factor per (issue type, segment), issue type major;
+/// every name must be one the scenario's attributes define.
+pub(crate) fn work_multipliers(
+    checker: &mut Checker,
+    raw: &RawScenario,
+    names: &AttributeNames,
+) -> Vec<f64> {
+    let by_name = |checker: &mut Checker,
+                   table: Option<&IndexMap<String, f64>>,
+                   key: &str,
+                   known: &[String],
+                   what: &str| {
+        let mut factors = vec![1.0; known.len()];
+        let known_names = super::checker::names_of(known);
+        for (name, value) in table.into_iter().flatten() {
+            let value_key = format!("handle_time_multipliers.{key}.{name}");
+            let found = checker.lookup(&value_key, name, &known_names, what);
+            let factor = checker.number_in(
+                &value_key,
+                *value,
+                (f64::MIN_POSITIVE, MAX_WORK_MULTIPLIER),
+                "a factor on handle time (1.3 takes 30% longer)",
+            );
+            if let (Some(idx), Some(factor)) = (found, factor) {
+                factors[idx] = factor;
+            }
+        }
+        factors
+    };
+    let multipliers = raw.handle_time_multipliers.as_ref();
+    let issue_types = by_name(
+        checker,
+        multipliers.and_then(|m| m.issue_type.as_ref()),
+        "issue_type",
+        &names.issue_types,
+        "issue type",
+    );
+    let segments = by_name(
+        checker,
+        multipliers.and_then(|m| m.segment.as_ref()),
+        "segment",
+        &names.segments,
+        "segment",
+    );
+    issue_types
+        .iter()
+        .flat_map(|issue_type| segments.iter().map(move |segment| issue_type * segment))
+        .collect()
+}
+
 pub(crate) fn channel_mix(
     checker: &mut Checker,
     raw: &RawScenario,

@@ -138,6 +138,7 @@ fn scenario(
     }
     let simulation = simulation::simulation(checker, &raw);
     let attribute_names = attributes::attribute_names(checker, &raw);
+    let work_multipliers = attributes::work_multipliers(checker, &raw, &attribute_names);
     if raw.channels.is_empty() {
         checker.fail(
             "channels",
@@ -246,6 +247,7 @@ fn scenario(
         assertions,
         notes: checker.notes.clone(),
         inputs: Vec::new(),
+        work_multipliers,
     };
     simulation::sizes(checker, &scenario);
     if scenario.channels().len() * scenario.n_attribute_combinations()
