@@ -141,6 +141,9 @@ metrics! {
     AbandonmentRate = "abandonment_rate", Share, Channel, Lower;
     ProbabilityWait = "probability_wait", Share, Channel, Lower;
     MeanHandleTimeSeconds = "mean_handle_time_seconds", Seconds, Channel, Lower;
+    /// Mean after-call work per handled contact (`wrap_up`), apart from handle time;
+    /// reported only when a channel has `wrap_up`.
+    MeanWrapUpSeconds = "mean_wrap_up_seconds", Seconds, Channel, Lower;
     MaxQueueLength = "max_queue_length", Amount, Channel, Lower;
     MeanQueueLength = "mean_queue_length", Amount, Channel, Lower;
     ConvertedOut = "converted_out", Amount, Channel, Neither;
@@ -166,6 +169,9 @@ metrics! {
     AvailableAgents = "available_agents", Amount, Group, Neither;
     LoggedInAgents = "logged_in_agents", Amount, Group, Neither;
     BusyAgents = "busy_agents", Amount, Group, Neither;
+    /// Agents busy with after-call work (`wrap_up`), a part of `busy_agents`; reported only
+    /// when a channel has `wrap_up`.
+    WrapUpAgents = "wrap_up_agents", Amount, Group, Neither;
     /// Busy agents past their shift's end, finishing a contact (work after the roster).
     PastShiftAgents = "past_shift_agents", Amount, Group, Lower;
     /// Agent-hours the schedule puts on the floor over the reported horizon (what is paid).

@@ -58,6 +58,10 @@ impl Simulation<'_> {
             patience_seconds: runtime.patience.as_ref().map_or(f64::INFINITY, |sampler| {
                 sampler.sample(&mut runtime.patience_rng)
             }),
+            wrap_seconds: runtime
+                .wrap_up
+                .as_ref()
+                .map_or(0.0, |sampler| sampler.sample(&mut runtime.wrap_rng)),
             lineage,
         };
         if self.disruption.channel_keep[channel_idx] < 1.0 && self.thinned_away(channel_idx) {
@@ -90,6 +94,7 @@ impl Simulation<'_> {
             arrival_time: now,
             work_seconds: drawn.work_seconds,
             patience_seconds: drawn.patience_seconds,
+            wrap_seconds: drawn.wrap_seconds,
             service_start: 0.0,
             remaining_work: 0.0,
             progress_at: 0.0,

@@ -27,6 +27,8 @@ pub struct ChannelIntervalCounts {
     pub wait_sum_answered: f64,
     pub wait_sum_abandoned: f64,
     pub handle_time_sum: f64,
+    /// After-call work of the handled contacts (`wrap_up`), apart from their handle time.
+    pub wrap_up_time_sum: f64,
     /// Contacts moved to another channel (overflow, callback) after being offered here.
     pub converted_out: u64,
     /// Contacts that came from another channel (overflow, callback, after-hours ticket);
@@ -69,6 +71,7 @@ impl std::ops::AddAssign<&ChannelIntervalCounts> for ChannelIntervalCounts {
             wait_sum_answered,
             wait_sum_abandoned,
             handle_time_sum,
+            wrap_up_time_sum,
             converted_out,
             converted_in,
             followups_in,
@@ -94,6 +97,7 @@ impl std::ops::AddAssign<&ChannelIntervalCounts> for ChannelIntervalCounts {
         self.wait_sum_answered += wait_sum_answered;
         self.wait_sum_abandoned += wait_sum_abandoned;
         self.handle_time_sum += handle_time_sum;
+        self.wrap_up_time_sum += wrap_up_time_sum;
         self.converted_out += converted_out;
         self.converted_in += converted_in;
         self.followups_in += followups_in;
@@ -135,6 +139,8 @@ pub struct GroupIntervalCounts {
     pub busy_area: f64,
     /// The part of `busy_area` worked by agents past their shift's end, finishing a contact.
     pub past_shift_busy_area: f64,
+    /// The part of `busy_area` spent on after-call work (`wrap_up`).
+    pub wrap_up_area: f64,
     pub handled: u64,
 }
 
@@ -148,6 +154,7 @@ impl std::ops::AddAssign<&GroupIntervalCounts> for GroupIntervalCounts {
             on_shift_area,
             busy_area,
             past_shift_busy_area,
+            wrap_up_area,
             handled,
         } = *other;
         self.scheduled_area += scheduled_area;
@@ -156,6 +163,7 @@ impl std::ops::AddAssign<&GroupIntervalCounts> for GroupIntervalCounts {
         self.on_shift_area += on_shift_area;
         self.busy_area += busy_area;
         self.past_shift_busy_area += past_shift_busy_area;
+        self.wrap_up_area += wrap_up_area;
         self.handled += handled;
     }
 }

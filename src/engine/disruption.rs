@@ -407,6 +407,10 @@ impl Simulation<'_> {
                     .as_ref()
                     .map_or(f64::INFINITY, |sampler| sampler.sample(rng))
             },
+            wrap_seconds: runtime
+                .wrap_up
+                .as_ref()
+                .map_or(0.0, |sampler| sampler.sample(rng)),
             lineage,
         };
         if !bot {

@@ -24,6 +24,9 @@ pub enum Event {
         contact_slot: u32,
         token: u32,
     },
+    /// An agent finishes the after-call work of a contact it handled: `units` of its capacity
+    /// come free. Never stale.
+    WrapUpEnd { agent_idx: u32, units: u16 },
     /// A waiting customer's patience runs out; stale when the contact was answered meanwhile
     /// (the slot's generation or state no longer match).
     Abandon { contact_slot: u32, generation: u32 },

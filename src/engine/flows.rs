@@ -114,6 +114,10 @@ impl Simulation<'_> {
             .patience
             .as_ref()
             .map_or(f64::INFINITY, |sampler| sampler.sample(&mut rng));
+        let wrap_seconds = runtime
+            .wrap_up
+            .as_ref()
+            .map_or(0.0, |sampler| sampler.sample(&mut rng));
         let record = &mut self.slab.contacts[slot as usize];
         record.channel_idx = to_channel as u16;
         record.arrival_time = now;
@@ -121,6 +125,7 @@ impl Simulation<'_> {
         record.counted = counted;
         record.work_seconds = work_seconds;
         record.patience_seconds = patience_seconds;
+        record.wrap_seconds = wrap_seconds;
         record.state = ContactState::Waiting;
         record.converted = true;
         if contact.issue_slot != NO_ISSUE {
@@ -227,6 +232,10 @@ impl Simulation<'_> {
             .patience
             .as_ref()
             .map_or(f64::INFINITY, |sampler| sampler.sample(&mut rng));
+        let wrap_seconds = target
+            .wrap_up
+            .as_ref()
+            .map_or(0.0, |sampler| sampler.sample(&mut rng));
         self.recorder
             .handed_off(&contact, to_channel, context_preserved);
         let issue = &mut self.issues.issues[contact.issue_slot as usize];
@@ -238,6 +247,7 @@ impl Simulation<'_> {
             arrival_time: arrival,
             work_seconds,
             patience_seconds,
+            wrap_seconds,
             interval_idx: 0,
             agent_idx: NO_AGENT,
             lineage: rng::child_lineage(contact.lineage),

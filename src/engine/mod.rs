@@ -109,6 +109,7 @@ struct DrawnContact {
     urgency_idx: usize,
     work_seconds: f64,
     patience_seconds: f64,
+    wrap_seconds: f64,
     /// The root of its own streams (`rng::lineage`), 0 when nothing is drawn about it later.
     lineage: u64,
 }
@@ -120,6 +121,7 @@ struct ChannelRuntime {
     attribute_rng: Xoshiro256PlusPlus,
     handle_rng: Xoshiro256PlusPlus,
     patience_rng: Xoshiro256PlusPlus,
+    wrap_rng: Xoshiro256PlusPlus,
     /// Where the lineages of the channel's arrivals start (`rng::lineage_root`).
     lineage_root: u64,
     /// Contacts the channel's arrival stream has brought so far (each one's number is part
@@ -127,6 +129,7 @@ struct ChannelRuntime {
     arrivals_drawn: u64,
     handle_time: Option<Sampler>,
     patience: Option<Sampler>,
+    wrap_up: Option<Sampler>,
     mean_handle_seconds: f64,
     attributes: AttributeDraws,
     /// Contacts on this channel may convert (overflow rules or a callback offer).
@@ -231,6 +234,7 @@ impl<'a> Simulation<'a> {
                     attribute_rng: rng(StreamPurpose::Attributes { channel: name }),
                     handle_rng: rng(StreamPurpose::HandleTime { channel: name }),
                     patience_rng: rng(StreamPurpose::Patience { channel: name }),
+                    wrap_rng: rng(StreamPurpose::WrapUp { channel: name }),
                     lineage_root: rng::lineage_root(
                         seed,
                         replication,
@@ -239,6 +243,7 @@ impl<'a> Simulation<'a> {
                     arrivals_drawn: 0,
                     handle_time: channel.handle_time.as_ref().map(Sampler::new),
                     patience: channel.patience.as_ref().map(Sampler::new),
+                    wrap_up: channel.wrap_up.as_ref().map(Sampler::new),
                     mean_handle_seconds: channel.handle_time.as_ref().map_or(0.0, |d| d.mean()),
                     attributes: AttributeDraws::new(&channel.mix),
                     may_convert: channel.callback.is_some()
@@ -363,6 +368,7 @@ impl<'a> Simulation<'a> {
                     contact_slot,
                     token,
                 } => self.on_service_end(agent_idx, contact_slot, token),
+                Event::WrapUpEnd { agent_idx, units } => self.release_units(agent_idx, units, true),
                 Event::Abandon {
                     contact_slot,
                     generation,

@@ -25,6 +25,8 @@ pub struct GroupLoad {
     pub busy_units: u32,
     /// Capacity units in use by agents whose shift has ended (finishing their last contacts).
     pub past_shift_busy_units: u32,
+    /// Capacity units in use for after-call work (`wrap_up`).
+    pub wrap_up_units: u32,
 }
 
 #[derive(Debug)]
@@ -292,6 +294,18 @@ impl Recorder {
         self.flows.group_channel_seconds[(group_idx, channel_idx)] += handle_seconds;
     }
 
+    /// Its agent does `wrap_seconds` of after-call work for a handled contact.
+    #[inline]
+    pub fn wrapped_up(&mut self, contact: &Contact, wrap_seconds: f64) {
+        if let Some(counts) = self.bot_counts(contact) {
+            counts.bot_agent_seconds += wrap_seconds;
+            return;
+        }
+        if let Some(cell) = self.customer_cell(contact) {
+            cell.wrap_up_time_sum += wrap_seconds;
+        }
+    }
+
     /// The contact, offered on its channel, leaves it for another (overflow, callback,
     /// channel move, outage backup).
     #[inline]
@@ -471,6 +485,7 @@ impl Recorder {
         slot.on_shift_area += f64::from(load.on_shift) * elapsed;
         slot.busy_area += f64::from(load.busy_units) / capacity * elapsed;
         slot.past_shift_busy_area += f64::from(load.past_shift_busy_units) / capacity * elapsed;
+        slot.wrap_up_area += f64::from(load.wrap_up_units) / capacity * elapsed;
         self.group_changed_at[group_idx] = now;
     }
 

@@ -31,6 +31,10 @@ pub enum StreamPurpose<'a> {
     HandleTime {
         channel: &'a str,
     },
+    /// After-call work on the channel (drawn only where it has `wrap_up`).
+    WrapUp {
+        channel: &'a str,
+    },
     Patience {
         channel: &'a str,
     },
@@ -65,6 +69,7 @@ impl StreamPurpose<'_> {
             StreamPurpose::DisruptionArrivals { disruption } => (9, disruption),
             StreamPurpose::DisruptionContacts { disruption } => (10, disruption),
             StreamPurpose::DisruptionDecisions { disruption } => (11, disruption),
+            StreamPurpose::WrapUp { channel } => (12, channel),
         };
         splitmix64(kind) ^ name_key(name)
     }

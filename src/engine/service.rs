@@ -158,12 +158,33 @@ impl Simulation<'_> {
             self.maybe_hand_off(slot);
         }
         self.end_contact(slot, true);
+        let wrap_seconds = contact.wrap_seconds;
         let agent = &mut self.agents[agent_idx as usize];
-        agent.busy_units -= units;
         if self.tracking_occupancy {
-            agent.busy_seconds +=
-                handle_seconds * f64::from(units) / f64::from(agent.capacity_units);
+            agent.busy_seconds += (handle_seconds + wrap_seconds) * f64::from(units)
+                / f64::from(agent.capacity_units);
         }
+        if wrap_seconds > 0.0 {
+            // After-call work: the units stay taken until it is done.
+            self.recorder.wrapped_up(&contact, wrap_seconds);
+            let pool = &mut self.pools[group_idx];
+            pool.wrap_up_units += u32::from(units);
+            self.recorder.group_changed(group_idx, now, pool.load());
+            self.events
+                .schedule(now + wrap_seconds, Event::WrapUpEnd { agent_idx, units });
+            return;
+        }
+        self.release_units(agent_idx, units, false);
+    }
+
+    /// `units` of an agent's capacity come free (its contact is done, or with `wrapped` its
+    /// after-call work): an agent past its shift with nothing left leaves, an agent on shift
+    /// takes work.
+    pub(super) fn release_units(&mut self, agent_idx: u32, units: u16, wrapped: bool) {
+        let now = self.now;
+        let agent = &mut self.agents[agent_idx as usize];
+        let group_idx = agent.group_idx as usize;
+        agent.busy_units -= units;
         let past_shift = agent.status == AgentStatus::Leaving;
         let leaves = past_shift && agent.busy_units == 0;
         if leaves {
@@ -174,6 +195,9 @@ impl Simulation<'_> {
         pool.busy_units -= u32::from(units);
         if past_shift {
             pool.past_shift_busy_units -= u32::from(units);
+        }
+        if wrapped {
+            pool.wrap_up_units -= u32::from(units);
         }
         if leaves {
             pool.logged_in -= 1;

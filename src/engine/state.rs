@@ -53,6 +53,8 @@ pub struct Contact {
     pub work_seconds: f64,
     /// Customer patience on a real-time channel (infinite otherwise).
     pub patience_seconds: f64,
+    /// After-call work its agent does once it is handled (0 on a channel without `wrap_up`).
+    pub wrap_seconds: f64,
     pub service_start: f64,
     /// Concurrency slowdown only: work left at standard speed, as of `progress_at`.
     pub remaining_work: f64,
@@ -302,6 +304,8 @@ pub struct GroupPool {
     pub busy_units: u32,
     /// The part of `busy_units` held by Leaving agents (past their shift, finishing).
     pub past_shift_busy_units: u32,
+    /// The part of `busy_units` held by after-call work (`wrap_up`).
+    pub wrap_up_units: u32,
     /// `[status.index()]`: no agent of the group below this index has that status (a lower
     /// bound, raised as `first_with` scans and lowered by `note_status`). Finding the first
     /// Off, On or Leaving agent costs amortised O(1) instead of a scan of the whole group,
@@ -328,6 +332,7 @@ impl GroupPool {
             on_shift: self.on_shift,
             busy_units: self.busy_units,
             past_shift_busy_units: self.past_shift_busy_units,
+            wrap_up_units: self.wrap_up_units,
         }
     }
 

@@ -162,17 +162,22 @@ pub fn channel_samples(scenario: &Scenario, results: &[ReplicationResult]) -> Ve
     let reported = settings.reported_intervals();
     let reported_seconds = settings.horizon_seconds - settings.warmup_seconds;
     let dashboard = super::dashboard::channel_dashboard_samples(scenario, results);
+    let wrap_up = has_wrap_up(scenario);
     dashboard
         .into_iter()
         .enumerate()
         .map(|(channel_idx, dashboard_samples)| {
             let mut samples = samples_of(results.iter().map(|result| {
-                let mut values = channel_metric_values(
-                    &ChannelIntervalCounts::total(
-                        result.channel_intervals.span(channel_idx, reported.clone()),
-                    ),
-                    reported_seconds,
+                let total = ChannelIntervalCounts::total(
+                    result.channel_intervals.span(channel_idx, reported.clone()),
                 );
+                let mut values = channel_metric_values(&total, reported_seconds);
+                if wrap_up {
+                    values.push((
+                        Metric::MeanWrapUpSeconds,
+                        ratio(total.wrap_up_time_sum, total.handled as f64),
+                    ));
+                }
                 let quantiles = result.wait_quantiles_seconds[channel_idx];
                 values.extend([
                     (Metric::WaitP50Seconds, quantiles[0]),
@@ -194,6 +199,7 @@ pub fn group_samples(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<
     let settings = scenario.simulation();
     let reported = settings.reported_intervals();
     let reported_seconds = settings.horizon_seconds - settings.warmup_seconds;
+    let wrap_up = has_wrap_up(scenario);
     scenario
         .groups()
         .iter()
@@ -211,6 +217,9 @@ pub fn group_samples(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<
                     reported_seconds
                 };
                 let mut values = group_metric_values(&total, over);
+                if wrap_up {
+                    values.push((Metric::WrapUpAgents, total.wrap_up_area / over));
+                }
                 let paid_hours = total.scheduled_area / 3600.0;
                 values.push((Metric::PaidAgentHours, paid_hours));
                 values.push((
@@ -223,6 +232,12 @@ pub fn group_samples(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<
             }))
         })
         .collect()
+}
+
+/// Whether any channel has after-call work: only then are the wrap-up figures reported, so
+/// the outputs of a scenario without it stay as they were.
+fn has_wrap_up(scenario: &Scenario) -> bool {
+    scenario.channels().iter().any(|c| c.wrap_up.is_some())
 }
 
 /// The seconds of the intervals in `span` in which the schedule has anyone on the floor.

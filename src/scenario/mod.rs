@@ -251,6 +251,8 @@ pub struct Channel {
     pub handle_time: Option<Distribution>,
     /// Real-time channels only; absent means customers never abandon.
     pub patience: Option<Distribution>,
+    /// After-call work: the agent stays busy this long after each contact it handles.
+    pub wrap_up: Option<Distribution>,
     pub hours: OperatingHours,
     pub after_hours: AfterHours,
     pub sla_clock: SlaClock,

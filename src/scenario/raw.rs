@@ -163,6 +163,10 @@ pub struct RawChannel {
     pub handle_time: Option<RawDistribution>,
     /// How long a customer waits before abandoning (none: they wait forever).
     pub patience: Option<RawDistribution>,
+    /// After-call work: how long the agent stays busy after each contact is handled (for
+    /// messaging, the conversation's unit stays taken), e.g. { distribution = "fixed",
+    /// value = "1m" }. Reported apart from handle time.
+    pub wrap_up: Option<RawDistribution>,
     /// "24/7", or a table of weekday (or "weekdays", "weekend", "daily") to "HH:MM-HH:MM"
     /// ranges. Interpreted in validation, which names the offending key.
     #[schemars(with = "Option<shapes::Hours>")]

@@ -366,6 +366,30 @@ fn operating_hours_and_after_hours() {
 }
 
 #[test]
+fn after_call_work() {
+    check(
+        &replace(
+            "patience = { distribution = \"exponential\", mean = \"3m\" }",
+            "patience = { distribution = \"exponential\", mean = \"3m\" }\nwrap_up = { distribution = \"fixed\", value = \"45s\" }",
+        ),
+        &[],
+    );
+    check(
+        &replace(
+            "patience = { distribution = \"exponential\", mean = \"3m\" }",
+            "patience = { distribution = \"exponential\", mean = \"3m\" }\nwrap_up = { distribution = \"fixed\", value = \"-1m\" }",
+        ),
+        &["channels.chat.wrap_up.value: duration \"-1m\" is negative; durations must be positive"],
+    );
+    check(
+        &with(
+            "[channels.portal]\nkind = \"self_service\"\nwrap_up = { distribution = \"fixed\", value = \"1m\" }\n[arrivals.portal]\ndaily_volume = 10",
+        ),
+        &["channels.portal.wrap_up: a self_service channel has no agent to wrap up; remove it"],
+    );
+}
+
+#[test]
 fn handle_time_multipliers() {
     check(
         &with(

@@ -102,6 +102,19 @@ pub(crate) fn channel(
         }
         None => Some(None),
     };
+    let wrap_up = match (&raw.wrap_up, needs_agents) {
+        (Some(distribution), true) => {
+            values::distribution(checker, &format!("{key}.wrap_up"), distribution).map(Some)
+        }
+        (Some(_), false) => {
+            checker.fail(
+                &format!("{key}.wrap_up"),
+                "a self_service channel has no agent to wrap up; remove it",
+            );
+            None
+        }
+        (None, _) => Some(None),
+    };
     let hours = match &raw.hours {
         None => Some(OperatingHours::Always),
         Some(value) => hours(checker, &format!("{key}.hours"), value),
@@ -135,6 +148,7 @@ pub(crate) fn channel(
         sla,
         handle_time,
         patience: patience?,
+        wrap_up: wrap_up?,
         hours: hours?,
         after_hours: after_hours?,
         sla_clock: sla_clock?,
@@ -360,6 +374,7 @@ pub(crate) fn callback_channels(
                         }),
                         handle_time: source.handle_time.clone(),
                         patience: None,
+                        wrap_up: source.wrap_up.clone(),
                         hours: source.hours.clone(),
                         after_hours: AfterHours::Hold,
                         sla_clock: source.sla_clock,
