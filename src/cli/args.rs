@@ -417,6 +417,11 @@ pub struct GateArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub simulation: SimulationArgs,
+    /// Start from the work a previous run left: each channel's contacts waiting and in
+    /// service at its end (summary.json's means, rounded) wait from the start of this run,
+    /// as a backlog (async channels only).
+    #[arg(long, value_name = "SUMMARY_JSON")]
+    pub carry_over: Option<PathBuf>,
     #[command(flatten)]
     pub gate: GateArgs,
     /// Folder for the output files [default: output/<scenario name>].

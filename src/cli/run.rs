@@ -21,6 +21,9 @@ use omnisim::budget::Workload;
 
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let mut scenario = load_scenario(&args.simulation)?;
+    if let Some(path) = &args.carry_over {
+        scenario = carry_over(scenario, path)?;
+    }
     for path in &args.gate.assert_files {
         scenario = load_assertions_file(scenario, path)?;
     }
@@ -93,4 +96,26 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         gate::finish(&gate_report, args.gate.junit.as_deref(), args.format)?;
     }
     Ok(())
+}
+
+/// The scenario starting with the work the run of `path` (its summary.json) left.
+fn carry_over(
+    scenario: omnisim::scenario::Scenario,
+    path: &std::path::Path,
+) -> Result<omnisim::scenario::Scenario, CliError> {
+    let refuse = |reason: String| {
+        CliError::bad_input(format!("--carry-over {}: {reason}", path.display()))
+            .with_hint("give the summary.json a previous `omnisim run` wrote")
+    };
+    let text = std::fs::read_to_string(path).map_err(|error| refuse(error.to_string()))?;
+    let counts =
+        omnisim::scenario::carry_over::carried_over_counts(&scenario, &text).map_err(refuse)?;
+    let scenario = scenario
+        .with_backlog_counts(counts)
+        .map_err(|problem| refuse(format!("{}: {}", problem.key, problem.reason)))?;
+    Ok(scenario.with_input(omnisim::scenario::RunInput::new(
+        "carry_over",
+        path.display().to_string(),
+        &text,
+    )))
 }

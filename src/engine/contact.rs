@@ -62,6 +62,8 @@ impl Simulation<'_> {
                 .wrap_up
                 .as_ref()
                 .map_or(0.0, |sampler| sampler.sample(&mut runtime.wrap_rng)),
+            age_seconds: 0.0,
+            backlog: false,
             lineage,
         };
         if self.disruption.channel_keep[channel_idx] < 1.0 && self.thinned_away(channel_idx) {
@@ -74,6 +76,62 @@ impl Simulation<'_> {
                 sla_extension: None,
             },
         );
+    }
+
+    /// The tickets waiting at the start (each channel's `backlog`), in channel order: drawn
+    /// from the channel's own backlog stream (attributes, work, after-call work, age) and
+    /// admitted at time 0 as if they had arrived `age` ago.
+    pub(super) fn start_backlogs(&mut self) {
+        let scenario = self.scenario;
+        let seed = scenario.simulation().seed;
+        for (channel_idx, channel) in scenario.channels().iter().enumerate() {
+            let Some(backlog) = &channel.backlog else {
+                continue;
+            };
+            let purpose = rng::StreamPurpose::Backlog {
+                channel: &channel.name,
+            };
+            let mut stream = rng::stream(seed, self.replication, purpose);
+            let lineage_root = rng::lineage_root(seed, self.replication, purpose);
+            let age = backlog.age.as_ref().map(super::sampling::Sampler::new);
+            for number in 0..u64::from(backlog.count) {
+                let runtime = &self.channels[channel_idx];
+                let [issue_type_idx, segment_idx, language_idx, urgency_idx] =
+                    runtime.attributes.draw(&mut stream);
+                let work_multiplier = scenario.work_multiplier(issue_type_idx, segment_idx);
+                let drawn = DrawnContact {
+                    issue_type_idx,
+                    segment_idx,
+                    language_idx,
+                    urgency_idx,
+                    work_seconds: runtime
+                        .handle_time
+                        .as_ref()
+                        .map_or(0.0, |sampler| sampler.sample(&mut stream) * work_multiplier),
+                    patience_seconds: f64::INFINITY,
+                    wrap_seconds: runtime
+                        .wrap_up
+                        .as_ref()
+                        .map_or(0.0, |sampler| sampler.sample(&mut stream)),
+                    age_seconds: age
+                        .as_ref()
+                        .map_or(0.0, |sampler| sampler.sample(&mut stream)),
+                    backlog: true,
+                    lineage: if self.tracking_issues {
+                        rng::lineage(lineage_root, number)
+                    } else {
+                        0
+                    },
+                };
+                self.admit(
+                    channel_idx,
+                    drawn,
+                    Party::Customer {
+                        sla_extension: None,
+                    },
+                );
+            }
+        }
     }
 
     /// A new contact arrives on its channel: refused, deflected, held or offered.
@@ -91,7 +149,7 @@ impl Simulation<'_> {
                     urgency_idx: drawn.urgency_idx,
                 });
         let mut contact = Contact {
-            arrival_time: now,
+            arrival_time: now - drawn.age_seconds,
             work_seconds: drawn.work_seconds,
             patience_seconds: drawn.patience_seconds,
             wrap_seconds: drawn.wrap_seconds,
@@ -118,7 +176,10 @@ impl Simulation<'_> {
             party,
         };
         let open = channel.hours.is_open(now);
-        if !open && (contact.is_bot() || channel.after_hours == AfterHours::Refuse) {
+        if !open
+            && !drawn.backlog
+            && (contact.is_bot() || channel.after_hours == AfterHours::Refuse)
+        {
             self.recorder.refused_closed(&contact);
             return;
         }
@@ -135,7 +196,7 @@ impl Simulation<'_> {
         }
         self.recorder.bot_reached_agents(&contact);
         let slot = self.new_contact(contact);
-        if open {
+        if open || drawn.backlog {
             self.offer(slot);
         } else {
             self.arrive(slot, false);

@@ -411,6 +411,8 @@ impl Simulation<'_> {
                 .wrap_up
                 .as_ref()
                 .map_or(0.0, |sampler| sampler.sample(rng)),
+            age_seconds: 0.0,
+            backlog: false,
             lineage,
         };
         if !bot {

@@ -110,6 +110,11 @@ struct DrawnContact {
     work_seconds: f64,
     patience_seconds: f64,
     wrap_seconds: f64,
+    /// How long it has waited already when it arrives (a backlog's ticket; else 0).
+    age_seconds: f64,
+    /// A ticket of the backlog at the start: already in the queue, so closed hours hold it
+    /// rather than refusing it.
+    backlog: bool,
     /// The root of its own streams (`rng::lineage`), 0 when nothing is drawn about it later.
     lineage: u64,
 }
@@ -355,6 +360,7 @@ impl<'a> Simulation<'a> {
         self.start_rosters();
         self.start_disruptions();
         self.start_interval(0);
+        self.start_backlogs();
         while let Some((time, event)) = self.events.pop() {
             if time >= self.horizon {
                 break;

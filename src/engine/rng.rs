@@ -35,6 +35,10 @@ pub enum StreamPurpose<'a> {
     WrapUp {
         channel: &'a str,
     },
+    /// The channel's backlog at the start: each waiting ticket's attributes, work and age.
+    Backlog {
+        channel: &'a str,
+    },
     Patience {
         channel: &'a str,
     },
@@ -70,6 +74,7 @@ impl StreamPurpose<'_> {
             StreamPurpose::DisruptionContacts { disruption } => (10, disruption),
             StreamPurpose::DisruptionDecisions { disruption } => (11, disruption),
             StreamPurpose::WrapUp { channel } => (12, channel),
+            StreamPurpose::Backlog { channel } => (13, channel),
         };
         splitmix64(kind) ^ name_key(name)
     }

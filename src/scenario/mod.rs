@@ -6,6 +6,7 @@
 //! Names live only here and in outputs; the engine works on indices (`channel_idx`,
 //! `group_idx`, `issue_type_idx`...), never on strings.
 
+pub mod carry_over;
 pub mod load;
 pub mod overlay;
 pub mod raw;
@@ -36,6 +37,8 @@ pub struct Limits;
 impl Limits {
     /// Agents across all groups, at the largest headcount of each.
     pub const MAX_AGENTS: u64 = 1_000_000;
+    /// Most contacts a channel's backlog may hold at the start.
+    pub const MAX_BACKLOG: u64 = 1_000_000;
     /// Longest horizon: one year (366 days).
     pub const MAX_HORIZON_SECONDS: f64 = 366.0 * 86_400.0;
     pub const MAX_REPLICATIONS: u32 = 10_000;
@@ -253,6 +256,8 @@ pub struct Channel {
     pub patience: Option<Distribution>,
     /// After-call work: the agent stays busy this long after each contact it handles.
     pub wrap_up: Option<Distribution>,
+    /// Contacts already waiting at time 0 (async channels), and how old they are.
+    pub backlog: Option<Backlog>,
     pub hours: OperatingHours,
     pub after_hours: AfterHours,
     pub sla_clock: SlaClock,
@@ -266,6 +271,13 @@ pub struct Channel {
     /// Non-agent cost of each contact (platform, telephony or message fees), in the same
     /// currency as the groups' `cost_per_hour`.
     pub cost_per_contact: Option<f64>,
+}
+
+/// Tickets waiting when the run starts: `count` of them, each `age` old (absent: new).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Backlog {
+    pub count: u32,
+    pub age: Option<Distribution>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -448,6 +460,35 @@ impl Scenario {
     #[inline]
     pub fn work_multiplier(&self, issue_type_idx: usize, segment_idx: usize) -> f64 {
         self.work_multipliers[issue_type_idx * self.attribute_names.segments.len() + segment_idx]
+    }
+
+    /// The scenario with these channels' backlogs replaced (`run --carry-over`): `count`
+    /// waiting at the start, keeping each channel's own age distribution.
+    pub fn with_backlog_counts(
+        mut self,
+        counts: impl IntoIterator<Item = (usize, u32)>,
+    ) -> Result<Scenario, ScenarioProblem> {
+        for (channel_idx, count) in counts {
+            let channel = &mut self.channels[channel_idx];
+            if channel.kind != ChannelKind::Async && count > 0 {
+                return Err(ScenarioProblem::new(
+                    format!("channels.{}", channel.name),
+                    format!(
+                        "{count} contacts were waiting at the end, but only async channels start with a backlog; a {} channel's customers do not wait overnight",
+                        channel.kind.name()
+                    ),
+                ));
+            }
+            if u64::from(count) > Limits::MAX_BACKLOG {
+                return Err(ScenarioProblem::new(
+                    format!("arrivals.{}.backlog.count", channel.name),
+                    format!("{count}; at most {} are supported", Limits::MAX_BACKLOG),
+                ));
+            }
+            let age = channel.backlog.as_ref().and_then(|b| b.age.clone());
+            channel.backlog = (count > 0).then_some(Backlog { count, age });
+        }
+        Ok(self)
     }
 
     /// The files it was read from (see `RunInput`).

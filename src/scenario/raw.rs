@@ -252,6 +252,18 @@ pub struct RawArrivals {
     /// channels may read the same file.
     pub per_interval_file: Option<String>,
     pub rate_per_hour: Option<f64>,
+    /// Async channels: tickets already waiting at the start (a Monday morning's queue):
+    /// { count = 120, age = { distribution = "exponential", mean = "6h" } }.
+    pub backlog: Option<RawBacklog>,
+}
+
+/// `backlog = { count = 120, age = {...} }`: how many wait at time 0 and how long each has
+/// waited already (absent: none has).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBacklog {
+    pub count: i64,
+    pub age: Option<RawDistribution>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

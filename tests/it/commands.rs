@@ -623,3 +623,77 @@ fn a_staffing_variant_runs_into_its_own_folder_and_records_its_inputs() {
         "964368164ab043032923b52def5134a4e109d9848e574aed7060ae079f6e4eb0"
     );
 }
+
+/// `run --carry-over PREVIOUS/summary.json`: the work a week left (waiting and in service at
+/// its end, rounded means) waits from the start of the next, on the same customers: every
+/// replication offers exactly that many more. It is recorded as an input; a summary naming a
+/// channel the scenario lacks is refused with exit 2.
+#[test]
+fn carry_over_starts_a_run_with_the_work_the_last_one_left() {
+    let folder = tempfile::tempdir().unwrap();
+    let scenario = "[simulation]\nhorizon = \"2d\"\ninterval = \"1h\"\nreplications = 3\nseed = 4\n\n\
+        [channels.email]\nkind = \"async\"\nsla = { within = \"4h\", target = 0.9 }\n\
+        handle_time = { distribution = \"exponential\", mean = \"20m\" }\n\n\
+        [arrivals.email]\nrate_per_hour = 9\n\n[groups.team]\nchannels = [\"email\"]\nheadcount = 2\n";
+    std::fs::write(folder.path().join("week.toml"), scenario).unwrap();
+    let omnisim = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_omnisim"))
+            .args(args)
+            .args(["--no-charts", "--quiet"])
+            .current_dir(folder.path())
+            .output()
+            .unwrap()
+    };
+    let read = |path: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(folder.path().join(path)).unwrap()).unwrap()
+    };
+    assert!(
+        omnisim(&["run", "week.toml", "--out", "first"])
+            .status
+            .success()
+    );
+    let first = read("first/summary.json");
+    let left = |m: &serde_json::Value| {
+        (m["waiting_at_end"]["mean"].as_f64().unwrap()
+            + m["in_service_at_end"]["mean"].as_f64().unwrap())
+        .round()
+    };
+    let carried = left(&first["channels"][0]["metrics"]);
+    assert!(carried > 10.0, "an overloaded week leaves work: {carried}");
+    let output = omnisim(&[
+        "run",
+        "week.toml",
+        "--carry-over",
+        "first/summary.json",
+        "--out",
+        "second",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let second = read("second/summary.json");
+    let offered = |s: &serde_json::Value| {
+        s["channels"][0]["metrics"]["offered"]["mean"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!((offered(&second) - offered(&first) - carried).abs() < 1e-9);
+    let inputs = second["inputs"].as_array().unwrap();
+    assert_eq!(inputs.last().unwrap()["role"], "carry_over");
+    assert_eq!(inputs.last().unwrap()["path"], "first/summary.json");
+
+    std::fs::write(
+        folder.path().join("other.toml"),
+        scenario.replace("email", "tickets"),
+    )
+    .unwrap();
+    let refused = omnisim(&["run", "other.toml", "--carry-over", "first/summary.json"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("work was left on channels this scenario does not have: email"),
+        "{stderr}"
+    );
+}

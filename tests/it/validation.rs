@@ -366,6 +366,43 @@ fn operating_hours_and_after_hours() {
 }
 
 #[test]
+fn backlogs() {
+    check(
+        &replace(
+            "daily_volume = 100",
+            "daily_volume = 100\nbacklog = { count = 40 }",
+        ),
+        &[
+            "arrivals.chat.backlog: only async channels (email, tickets) start with a backlog; a messaging channel's customers do not wait overnight",
+        ],
+    );
+    let with_email = |backlog: &str| {
+        format!(
+            "{}\n[channels.email]\nkind = \"async\"\nsla = {{ within = \"4h\", target = 0.9 }}\nhandle_time = {{ distribution = \"exponential\", mean = \"15m\" }}\n[arrivals.email]\ndaily_volume = 20\n{backlog}\n",
+            replace("channels = [\"chat\"]", "channels = [\"chat\", \"email\"]")
+        )
+    };
+    check(
+        &with_email(
+            "backlog = { count = 40, age = { distribution = \"exponential\", mean = \"6h\" } }",
+        ),
+        &[],
+    );
+    check(
+        &with_email("backlog = { count = -4 }"),
+        &[
+            "arrivals.email.backlog.count: must be a whole number of contacts waiting at the start, from 0 to 1000000; got -4",
+        ],
+    );
+    check(
+        &with_email("backlog = { count = 4, age = { distribution = \"fixed\", value = \"2x\" } }"),
+        &[
+            "arrivals.email.backlog.age.value: cannot read duration \"2x\" (unknown time unit \"x\", supported units: ns, us/µs, ms, sec, min, hours, days, weeks, months, years (and few variations)); write e.g. \"90s\", \"4m\", \"2h\", \"7d\" or \"1h 30m\"",
+        ],
+    );
+}
+
+#[test]
 fn after_call_work() {
     check(
         &replace(

@@ -275,6 +275,45 @@ fn counts_from_file(
     Some(counts)
 }
 
+/// `backlog`: tickets waiting at the start, on an async channel only.
+pub(crate) fn backlog(
+    checker: &mut Checker,
+    key: &str,
+    raw: &RawArrivals,
+    kind: crate::scenario::ChannelKind,
+) -> Option<crate::scenario::Backlog> {
+    let raw = raw.backlog.as_ref()?;
+    let key = format!("{key}.backlog");
+    if kind != crate::scenario::ChannelKind::Async {
+        checker.fail(
+            &key,
+            format!(
+                "only async channels (email, tickets) start with a backlog; a {} channel's customers do not wait overnight",
+                kind.name()
+            ),
+        );
+        return None;
+    }
+    let count = checker.number_in(
+        &format!("{key}.count"),
+        raw.count as f64,
+        (0.0, Limits::MAX_BACKLOG as f64),
+        "a whole number of contacts waiting at the start",
+    )?;
+    let age = match &raw.age {
+        Some(age) => Some(super::values::distribution(
+            checker,
+            &format!("{key}.age"),
+            age,
+        )?),
+        None => None,
+    };
+    Some(crate::scenario::Backlog {
+        count: count as u32,
+        age,
+    })
+}
+
 /// Rows of arrivals files for channels the scenario does not have (a misspelt name would
 /// otherwise drop its volume silently), each file once, whichever channels read it.
 pub(crate) fn unknown_channels_in_files(

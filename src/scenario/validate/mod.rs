@@ -190,6 +190,7 @@ fn scenario(
         {
             channel.arrivals =
                 arrivals::arrivals(checker, &key, raw_arrivals, simulation, side_files);
+            channel.backlog = arrivals::backlog(checker, &key, raw_arrivals, channel.kind);
         }
     }
     arrivals::unknown_channels_in_files(checker, &raw.arrivals, &declared_names, side_files);
