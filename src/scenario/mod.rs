@@ -37,7 +37,8 @@ pub struct Limits;
 impl Limits {
     /// Agents across all groups, at the largest headcount of each.
     pub const MAX_AGENTS: u64 = 1_000_000;
-    /// Most contacts a channel's backlog may hold at the start.
+    /// Most contacts the backlogs may hold at the start, all channels together (each is a
+    /// live contact record from time 0).
     pub const MAX_BACKLOG: u64 = 1_000_000;
     /// Longest horizon: one year (366 days).
     pub const MAX_HORIZON_SECONDS: f64 = 366.0 * 86_400.0;
@@ -487,6 +488,21 @@ impl Scenario {
             }
             let age = channel.backlog.as_ref().and_then(|b| b.age.clone());
             channel.backlog = (count > 0).then_some(Backlog { count, age });
+        }
+        let total: u64 = self
+            .channels
+            .iter()
+            .filter_map(|channel| channel.backlog.as_ref())
+            .map(|backlog| u64::from(backlog.count))
+            .sum();
+        if total > Limits::MAX_BACKLOG {
+            return Err(ScenarioProblem::new(
+                "arrivals",
+                format!(
+                    "the backlogs hold {total} contacts in all; at most {} can wait at the start",
+                    Limits::MAX_BACKLOG
+                ),
+            ));
         }
         Ok(self)
     }

@@ -402,6 +402,26 @@ fn backlogs() {
     );
 }
 
+/// Every backlog is a live contact from time 0: together they are capped, whatever each is.
+#[test]
+fn backlogs_together_are_bounded() {
+    let channel = |name: &str| {
+        format!(
+            "[channels.{name}]\nkind = \"async\"\nsla = {{ within = \"4h\", target = 0.9 }}\nhandle_time = {{ distribution = \"fixed\", value = \"5m\" }}\n[arrivals.{name}]\nrate_per_hour = 1\nbacklog = {{ count = 600000 }}\n"
+        )
+    };
+    check(
+        &format!(
+            "[simulation]\nhorizon = \"1d\"\n{}{}[groups.team]\nheadcount = 1\nchannels = [\"a\", \"b\"]\n",
+            channel("a"),
+            channel("b")
+        ),
+        &[
+            "arrivals: the backlogs hold 1200000 contacts in all; at most 1000000 can wait at the start",
+        ],
+    );
+}
+
 #[test]
 fn after_call_work() {
     check(
@@ -417,6 +437,15 @@ fn after_call_work() {
             "patience = { distribution = \"exponential\", mean = \"3m\" }\nwrap_up = { distribution = \"fixed\", value = \"-1m\" }",
         ),
         &["channels.chat.wrap_up.value: duration \"-1m\" is negative; durations must be positive"],
+    );
+    check(
+        &replace(
+            "patience = { distribution = \"exponential\", mean = \"3m\" }",
+            "patience = { distribution = \"exponential\", mean = \"3m\" }\nwrap_up = { distribution = \"fixed\", value = \"2w\" }",
+        ),
+        &[
+            "channels.chat.wrap_up.value: a mean of 14d is longer than the whole run (simulation.horizon = \"1d\"), so no contact could be finished; check the unit",
+        ],
     );
     check(
         &with(

@@ -420,20 +420,27 @@ pub(crate) fn plausible_durations(
                 ),
             );
         }
-        if let Some(handle_time) = &channel.handle_time
-            && handle_time.mean() > horizon
-        {
+        for (what, distribution) in [
+            ("handle_time", &channel.handle_time),
+            ("wrap_up", &channel.wrap_up),
+        ] {
+            let Some(distribution) = distribution else {
+                continue;
+            };
+            if distribution.mean() <= horizon {
+                continue;
+            }
             // The key the user wrote the duration under.
-            let written = match handle_time {
+            let written = match distribution {
                 crate::scenario::Distribution::Fixed { .. } => "value",
                 crate::scenario::Distribution::Empirical { .. } => "values",
                 _ => "mean",
             };
             checker.fail(
-                &format!("{key}.handle_time.{written}"),
+                &format!("{key}.{what}.{written}"),
                 format!(
                     "a mean of {} is longer than the whole run (simulation.horizon = \"{}\"), so no contact could be finished; check the unit",
-                    format_duration(handle_time.mean()),
+                    format_duration(distribution.mean()),
                     format_duration(horizon)
                 ),
             );

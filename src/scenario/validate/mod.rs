@@ -194,6 +194,21 @@ fn scenario(
         }
     }
     arrivals::unknown_channels_in_files(checker, &raw.arrivals, &declared_names, side_files);
+    let backlog_total: u64 = channels
+        .iter()
+        .flatten()
+        .filter_map(|channel| channel.backlog.as_ref())
+        .map(|backlog| u64::from(backlog.count))
+        .sum();
+    if backlog_total > Limits::MAX_BACKLOG {
+        checker.fail(
+            "arrivals",
+            format!(
+                "the backlogs hold {backlog_total} contacts in all; at most {} can wait at the start",
+                Limits::MAX_BACKLOG
+            ),
+        );
+    }
     let groups = groups::groups(
         checker,
         &raw.groups,
