@@ -298,3 +298,21 @@ fn the_schema_accepts_every_example_and_refuses_mistakes() {
         assert!(!validator.is_valid(&broken), "{to} passed the schema");
     }
 }
+
+/// The Monday-backlog example: its 180 waiting emails are offered on top of the week's, its
+/// after-call work is reported apart (exactly the fixed 2 minutes on email) and keeps the
+/// email team busy, and flow is conserved.
+#[test]
+fn monday_backlog_starts_behind_and_wraps_up() {
+    let summary = check("monday_backlog.toml", 3);
+    let email = &summary.channels[0];
+    assert_eq!(email.name, "email");
+    assert_eq!(email.metrics[&Metric::MeanWrapUpSeconds].mean, Some(120.0));
+    let offered = email.metrics[&Metric::Offered].mean.unwrap();
+    assert!(
+        (1400.0 + 180.0 - 120.0..1400.0 + 180.0 + 120.0).contains(&offered),
+        "{offered}"
+    );
+    let team = &summary.groups[0];
+    assert!(team.metrics[&Metric::WrapUpAgents].mean.unwrap() > 0.5);
+}
