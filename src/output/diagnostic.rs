@@ -28,41 +28,11 @@ pub fn render_scenario_error(error: &ScenarioError, colour: Colour) -> String {
     else {
         return format!("error: {error}");
     };
-    let renderer = match colour {
-        Colour::Plain => Renderer::plain(),
-        Colour::Styled => Renderer::styled(),
-    };
+    let renderer = renderer_for(colour);
     let shown_path = path.display().to_string();
     let mut blocks: Vec<String> = problems
         .iter()
-        .map(|problem| {
-            let place = problem_place(problem, sources);
-            let title = match (&place, problem.key.is_empty()) {
-                (Some(_), _) | (None, true) => problem.reason.clone(),
-                (None, false) => format!("{}: {}", problem.key, problem.reason),
-            };
-            let mut group = Group::with_title(Level::ERROR.primary_title(title.as_str()));
-            let path_text;
-            match &place {
-                Some(place) => {
-                    path_text = place.source.path.display().to_string();
-                    let mut annotation = AnnotationKind::Primary.span(place.underline.clone());
-                    if !problem.key.is_empty() {
-                        annotation = annotation.label(problem.key.as_str());
-                    }
-                    group = group.element(
-                        Snippet::source(place.lines)
-                            .line_start(place.first_line)
-                            .path(path_text.as_str())
-                            .annotation(annotation),
-                    );
-                }
-                None => {
-                    group = group.element(annotate_snippets::Origin::path(shown_path.as_str()));
-                }
-            }
-            renderer.render(&[group])
-        })
+        .map(|problem| render_problem(&renderer, problem, &shown_path, sources))
         .collect();
     if problems.len() > 1 {
         blocks.push(format!(
@@ -71,6 +41,47 @@ pub fn render_scenario_error(error: &ScenarioError, colour: Colour) -> String {
         ));
     }
     blocks.join("\n\n")
+}
+
+fn renderer_for(colour: Colour) -> Renderer {
+    match colour {
+        Colour::Plain => Renderer::plain(),
+        Colour::Styled => Renderer::styled(),
+    }
+}
+
+/// One problem: its reason, and its snippet where its place in a file is known (else the
+/// file it is in, `shown_path`).
+fn render_problem(
+    renderer: &Renderer,
+    problem: &ScenarioProblem,
+    shown_path: &str,
+    sources: &[SourceText],
+) -> String {
+    let place = problem_place(problem, sources);
+    let title = match (&place, problem.key.is_empty()) {
+        (Some(_), _) | (None, true) => problem.reason.clone(),
+        (None, false) => format!("{}: {}", problem.key, problem.reason),
+    };
+    let group = Group::with_title(Level::ERROR.primary_title(title.as_str()));
+    let path_text;
+    let group = match &place {
+        Some(place) => {
+            path_text = place.source.path.display().to_string();
+            let mut annotation = AnnotationKind::Primary.span(place.underline.clone());
+            if !problem.key.is_empty() {
+                annotation = annotation.label(problem.key.as_str());
+            }
+            group.element(
+                Snippet::source(place.lines)
+                    .line_start(place.first_line)
+                    .path(path_text.as_str())
+                    .annotation(annotation),
+            )
+        }
+        None => group.element(annotate_snippets::Origin::path(shown_path)),
+    };
+    renderer.render(&[group])
 }
 
 /// One problem as `--message-format json` prints it (a line each).
@@ -102,15 +113,12 @@ pub fn scenario_error_json(error: &ScenarioError) -> Vec<String> {
     else {
         return vec![message_json("error", &error.to_string(), None)];
     };
+    let renderer = renderer_for(Colour::Plain);
+    let shown_path = path.display().to_string();
     problems
         .iter()
         .map(|problem| {
             let place = problem_place(problem, sources);
-            let one = ScenarioError::Invalid {
-                path: path.clone(),
-                problems: vec![problem.clone()],
-                sources: sources.clone(),
-            };
             let (file, start, end) = match &place {
                 Some(place) => {
                     let text = &place.source.text;
@@ -121,7 +129,7 @@ pub fn scenario_error_json(error: &ScenarioError) -> Vec<String> {
                         Some(crate::scenario::validate::line_column(text, span.end)),
                     )
                 }
-                None => (path.display().to_string(), problem.line_column, None),
+                None => (shown_path.clone(), problem.line_column, None),
             };
             let json = JsonProblem {
                 level: "error",
@@ -132,7 +140,7 @@ pub fn scenario_error_json(error: &ScenarioError) -> Vec<String> {
                 column: start.map(|(_, column)| column),
                 end_line: end.map(|(line, _)| line),
                 end_column: end.map(|(_, column)| column),
-                rendered: render_scenario_error(&one, Colour::Plain),
+                rendered: render_problem(&renderer, problem, &shown_path, sources),
             };
             serde_json::to_string(&json).expect("a problem serialises")
         })

@@ -274,6 +274,19 @@ pub struct Channel {
     pub cost_per_contact: Option<f64>,
 }
 
+/// Why the backlogs together are too many to start with (`Limits::MAX_BACKLOG`), if so.
+pub(crate) fn backlog_total_problem<'a>(
+    backlogs: impl Iterator<Item = &'a Backlog>,
+) -> Option<String> {
+    let total: u64 = backlogs.map(|backlog| u64::from(backlog.count)).sum();
+    (total > Limits::MAX_BACKLOG).then(|| {
+        format!(
+            "the backlogs hold {total} contacts in all; at most {} can wait at the start",
+            Limits::MAX_BACKLOG
+        )
+    })
+}
+
 /// Tickets waiting when the run starts: `count` of them, each `age` old (absent: new).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Backlog {
@@ -489,20 +502,10 @@ impl Scenario {
             let age = channel.backlog.as_ref().and_then(|b| b.age.clone());
             channel.backlog = (count > 0).then_some(Backlog { count, age });
         }
-        let total: u64 = self
-            .channels
-            .iter()
-            .filter_map(|channel| channel.backlog.as_ref())
-            .map(|backlog| u64::from(backlog.count))
-            .sum();
-        if total > Limits::MAX_BACKLOG {
-            return Err(ScenarioProblem::new(
-                "arrivals",
-                format!(
-                    "the backlogs hold {total} contacts in all; at most {} can wait at the start",
-                    Limits::MAX_BACKLOG
-                ),
-            ));
+        if let Some(reason) =
+            backlog_total_problem(self.channels.iter().filter_map(|c| c.backlog.as_ref()))
+        {
+            return Err(ScenarioProblem::new("arrivals", reason));
         }
         Ok(self)
     }

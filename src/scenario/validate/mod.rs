@@ -194,20 +194,13 @@ fn scenario(
         }
     }
     arrivals::unknown_channels_in_files(checker, &raw.arrivals, &declared_names, side_files);
-    let backlog_total: u64 = channels
-        .iter()
-        .flatten()
-        .filter_map(|channel| channel.backlog.as_ref())
-        .map(|backlog| u64::from(backlog.count))
-        .sum();
-    if backlog_total > Limits::MAX_BACKLOG {
-        checker.fail(
-            "arrivals",
-            format!(
-                "the backlogs hold {backlog_total} contacts in all; at most {} can wait at the start",
-                Limits::MAX_BACKLOG
-            ),
-        );
+    if let Some(reason) = super::backlog_total_problem(
+        channels
+            .iter()
+            .flatten()
+            .filter_map(|channel| channel.backlog.as_ref()),
+    ) {
+        checker.fail("arrivals", reason);
     }
     let groups = groups::groups(
         checker,
