@@ -201,6 +201,44 @@ metrics! {
     ResolutionTimeSeconds = "resolution_time_seconds", Seconds, Other, Lower;
     RepeatContactRate = "repeat_contact_rate", Share, Other, Lower;
     ReopenRate = "reopen_rate", Share, Other, Lower;
+    // Customer behaviour: attempts, bots, callback attempts, duplicates.
+    /// Customers: new contacts, each a customer's first attempt.
+    Customers = "customers", Amount, Other, Neither;
+    /// Contacts: first attempts and retries.
+    Contacts = "contacts", Amount, Other, Neither;
+    FirstAttempts = "first_attempts", Amount, Other, Neither;
+    Retries = "retries", Amount, Other, Neither;
+    /// Retries over all attempts.
+    RetryShare = "retry_share", Share, Other, Neither;
+    /// Abandoned contacts over contacts offered to agents (every attempt counts).
+    ContactAbandonmentRate = "contact_abandonment_rate", Share, Other, Lower;
+    /// Customers whose last attempt was an abandonment and who did not try again, over
+    /// customers.
+    CustomerAbandonmentRate = "customer_abandonment_rate", Share, Other, Lower;
+    /// Customers who gave up (abandoned, refused, callback lost) and did not try again.
+    GaveUpForGood = "gave_up_for_good", Amount, Other, Lower;
+    BotContacts = "bot_contacts", Amount, Other, Neither;
+    Contained = "contained", Amount, Other, Neither;
+    Escalated = "escalated", Amount, Other, Neither;
+    ContainmentRate = "containment_rate", Share, Other, Higher;
+    /// Agent work the contained contacts would have needed.
+    AgentHoursSaved = "agent_hours_saved", Amount, Other, Higher;
+    BotCost = "bot_cost", Amount, Other, Lower;
+    /// Per contact meeting the bot: its cost plus the agent work of those it escalates, at
+    /// the run's agent cost per hour of work.
+    CostPerContactWithBot = "cost_per_contact_with_bot", Amount, Other, Lower;
+    /// The same contacts all worked by agents, at the same cost per hour of work.
+    CostPerContactWithoutBot = "cost_per_contact_without_bot", Amount, Other, Lower;
+    FailedAttempts = "failed_attempts", Amount, Other, Lower;
+    /// Agent time spent on callback attempts that missed.
+    FailedAttemptHours = "failed_attempt_hours", Amount, Other, Lower;
+    Reached = "reached", Amount, Other, Neither;
+    Duplicates = "duplicates", Amount, Other, Lower;
+    Merged = "merged", Amount, Other, Neither;
+    /// Second contacts over the first channel's new contacts.
+    DuplicateRate = "duplicate_rate", Share, Other, Lower;
+    /// Agent time spent on duplicates worked in full.
+    DuplicateAgentHours = "duplicate_agent_hours", Amount, Other, Lower;
     // Disruptions.
     Displaced = "displaced", Amount, Other, Neither;
     ConvertedToBackup = "converted_to_backup", Amount, Other, Neither;

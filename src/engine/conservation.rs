@@ -1,9 +1,11 @@
 //! The flow checks every replication ends with. For every channel and reporting interval,
 //! offered = handled + abandoned + converted out + waiting at end + in service at end +
-//! deflected + lost to outage, and answered = handled + in service at end; for every
+//! deflected + lost to outage + callbacks lost, and answered = handled + in service at end; for every
 //! disruption, displaced = moved to the backup + lost, and every bot is rate-limited,
 //! filtered, refused, or reached the agents (and was handled, left at the end, or lost to an
-//! outage). A failure is an engine bug; `simulate::run` refuses to report such a run.
+//! outage); every customer issue started ended or was open at the end; every contact that
+//! met a bot was contained, escalated, or was with it at the end. Callbacks lost after
+//! their last attempt leave their channel like abandonments. A failure is an engine bug; `simulate::run` refuses to report such a run.
 
 use super::recorder::Recorder;
 use crate::scenario::Scenario;
@@ -24,10 +26,11 @@ pub(super) fn failures(scenario: &Scenario, recorder: &Recorder, replication: u3
                 + row.waiting_at_end
                 + row.in_service_at_end
                 + row.deflected
-                + row.lost_to_outage;
+                + row.lost_to_outage
+                + row.callbacks_lost;
             if row.offered != accounted || row.answered != row.handled + row.in_service_at_end {
                 failures.push(format!(
-                    "replication {replication}, channel {}, interval {interval_idx}: offered {} but handled {} + abandoned {} + converted out {} + waiting {} + in service {} + deflected {} + lost to outage {}",
+                    "replication {replication}, channel {}, interval {interval_idx}: offered {} but handled {} + abandoned {} + converted out {} + waiting {} + in service {} + deflected {} + lost to outage {} + callbacks lost {}",
                     channel.name,
                     row.offered,
                     row.handled,
@@ -36,7 +39,8 @@ pub(super) fn failures(scenario: &Scenario, recorder: &Recorder, replication: u3
                     row.waiting_at_end,
                     row.in_service_at_end,
                     row.deflected,
-                    row.lost_to_outage
+                    row.lost_to_outage,
+                    row.callbacks_lost
                 ));
             }
         }
@@ -55,6 +59,25 @@ pub(super) fn failures(scenario: &Scenario, recorder: &Recorder, replication: u3
             failures.push(format!(
                 "replication {replication}, disruption {}: {counts:?} does not balance",
                 scenario.disruptions()[disruption_idx].name
+            ));
+        }
+    }
+    let flows = &recorder.flows;
+    if flows.issues_started != flows.issues_closed + flows.issues_open_at_end {
+        failures.push(format!(
+            "replication {replication}: {} customer issues started but {} ended and {} were open at the end",
+            flows.issues_started, flows.issues_closed, flows.issues_open_at_end
+        ));
+    }
+    let customers = &flows.customers;
+    for (channel_idx, entered) in customers.bot_entered.iter().enumerate() {
+        let left = customers.bot_contained[channel_idx]
+            + customers.bot_escalated[channel_idx]
+            + customers.bot_in_progress_at_end[channel_idx];
+        if *entered != left {
+            failures.push(format!(
+                "replication {replication}, channel {}: {entered} contacts met the bot but {left} were contained, escalated or with it at the end",
+                scenario.channels()[channel_idx].name
             ));
         }
     }

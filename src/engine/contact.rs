@@ -6,7 +6,7 @@
 
 use super::event_queue::Event;
 use super::rng;
-use super::state::{Contact, ContactState, Issue, NO_AGENT, NO_ISSUE, Party, QueueEntry};
+use super::state::{Contact, ContactState, Issue, NO_AGENT, NO_ISSUE, Origin, Party, QueueEntry};
 use super::{DrawnContact, Simulation, routing};
 use crate::scenario::{AfterHours, ChannelKind};
 
@@ -148,7 +148,7 @@ impl Simulation<'_> {
                     language_idx: drawn.language_idx,
                     urgency_idx: drawn.urgency_idx,
                 });
-        let mut contact = Contact {
+        let contact = Contact {
             arrival_time: now - drawn.age_seconds,
             work_seconds: drawn.work_seconds,
             patience_seconds: drawn.patience_seconds,
@@ -174,48 +174,85 @@ impl Simulation<'_> {
             converted: false,
             requeued: false,
             party,
+            origin: Origin::First,
+            attempt: 0,
+            callback_tries: 0,
+            failed_attempt: false,
         };
+        self.recorder.first_attempt(&contact);
         let open = channel.hours.is_open(now);
+        // A bot answers whatever the agents' hours; what it hands over meets them.
+        let meets_bot = channel.bot.is_some() && !contact.is_bot();
         if !open
+            && !meets_bot
             && !drawn.backlog
             && (contact.is_bot() || channel.after_hours == AfterHours::Refuse)
         {
             self.recorder.refused_closed(&contact);
+            if channel.retry.is_some() && !contact.is_bot() {
+                // The customer may come back: the attempt joins an issue to end in.
+                let slot = self.insert_with_issue(contact);
+                self.give_up(slot, false);
+            } else {
+                self.recorder.gave_up_for_good(&contact, false);
+            }
             return;
         }
-        if channel.kind == ChannelKind::SelfService {
+        if channel.kind == ChannelKind::SelfService && !meets_bot {
             self.recorder.deflected(&contact);
             return;
         }
-        if self.tracking_issues && !contact.is_bot() {
-            contact.issue_slot = self.issues.insert(Issue {
-                first_arrival: now,
-                counted: contact.counted,
-                ..Issue::default()
-            });
-        }
         self.recorder.bot_reached_agents(&contact);
-        let slot = self.new_contact(contact);
+        let slot = self.insert_with_issue(contact);
+        if meets_bot {
+            self.enter_bot(slot);
+            return;
+        }
+        if self.channels[channel_idx].may_duplicate && !contact.is_bot() {
+            self.maybe_duplicate(slot);
+        }
         if open || drawn.backlog {
             self.offer(slot);
         } else {
-            self.arrive(slot, false);
+            self.arrive(slot);
         }
     }
 
-    /// A contact reaches its channel (a new arrival or a follow-up): outside hours it gets
-    /// the channel's after-hours treatment, otherwise it is offered.
-    pub(super) fn arrive(&mut self, slot: u32, follow_up: bool) {
-        let contact = self.slab.contacts[slot as usize];
-        if follow_up {
-            self.recorder.followup_in(&contact);
+    /// Inserts a new contact, opening an issue for a customer when issues are tracked.
+    fn insert_with_issue(&mut self, mut contact: Contact) -> u32 {
+        if self.tracking_issues && !contact.is_bot() {
+            contact.issue_slot = self.issues.insert(Issue {
+                first_arrival: self.now,
+                counted: contact.counted,
+                ..Issue::default()
+            });
+            self.recorder.flows.issues_started += u64::from(contact.counted);
         }
+        self.new_contact(contact)
+    }
+
+    /// A contact reaches its channel (a new arrival while closed, a follow-up, a retry, a
+    /// bot's escalation, a duplicate): a retry meets the channel's bot first; outside hours
+    /// it gets the channel's after-hours treatment; otherwise it is offered.
+    pub(super) fn arrive(&mut self, slot: u32) {
+        let contact = self.slab.contacts[slot as usize];
         let channel = &self.scenario.channels()[contact.channel_idx as usize];
+        match contact.origin {
+            Origin::Handoff => self.recorder.followup_in(&contact),
+            Origin::Retry => {
+                self.recorder.retry_arrived(&contact);
+                if channel.bot.is_some() {
+                    self.enter_bot(slot);
+                    return;
+                }
+            }
+            _ => {}
+        }
         if !channel.hours.is_open(self.now) {
             match channel.after_hours {
                 AfterHours::Refuse => {
                     self.recorder.refused_closed(&contact);
-                    self.end_contact(slot, false);
+                    self.give_up(slot, false);
                     return;
                 }
                 AfterHours::Ticket { to_channel } => {
@@ -395,7 +432,7 @@ impl Simulation<'_> {
         let contact = self.slab.contacts[slot as usize];
         let wait = self.sla_wait(&contact);
         self.recorder.abandoned(&contact, wait);
-        self.end_contact(slot, false);
+        self.give_up(slot, true);
         self.leave_queue(contact.class_idx as usize);
     }
 }

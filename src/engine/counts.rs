@@ -37,6 +37,10 @@ pub struct ChannelIntervalCounts {
     /// Follow-up contacts of a handoff that reached the channel: included in `offered`, or
     /// in `arrived_closed` when they came while it was closed.
     pub followups_in: u64,
+    /// Callback attempts that missed the customer (the contact stays offered and waiting).
+    pub callback_attempts_failed: u64,
+    /// Callbacks given up after their last missed attempt: they leave the channel unanswered.
+    pub callbacks_lost: u64,
     /// Arrivals while closed turned into a ticket on another channel (not offered here).
     pub after_hours_tickets: u64,
     /// Arrivals while closed acknowledged and held for opening (offered here).
@@ -75,6 +79,8 @@ impl std::ops::AddAssign<&ChannelIntervalCounts> for ChannelIntervalCounts {
             converted_out,
             converted_in,
             followups_in,
+            callback_attempts_failed,
+            callbacks_lost,
             after_hours_tickets,
             held_after_hours,
             callbacks_offered,
@@ -101,6 +107,8 @@ impl std::ops::AddAssign<&ChannelIntervalCounts> for ChannelIntervalCounts {
         self.converted_out += converted_out;
         self.converted_in += converted_in;
         self.followups_in += followups_in;
+        self.callback_attempts_failed += callback_attempts_failed;
+        self.callbacks_lost += callbacks_lost;
         self.after_hours_tickets += after_hours_tickets;
         self.held_after_hours += held_after_hours;
         self.callbacks_offered += callbacks_offered;
@@ -243,4 +251,40 @@ pub struct FlowCounts {
     /// Channel switches of ended issues, and those with context preserved.
     pub switches: u64,
     pub switches_with_context: u64,
+    /// Issues opened (the flows above balance: started = closed + open at end).
+    pub issues_started: u64,
+    /// Customer behaviour (`customer_behaviour.rs`).
+    pub customers: CustomerCounts,
+}
+
+/// What customers did beyond one queue, in one replication (counted contacts only):
+/// attempts, bots, callback attempts, duplicates. Vectors are empty when the scenario has
+/// nothing they count.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomerCounts {
+    /// `[channel_idx]`: new contacts (a customer's first attempt) per channel.
+    pub first_attempts: Vec<u64>,
+    /// `[channel_idx]`: customers trying again who reached the channel (its bot, or its
+    /// agents: offered, or arrived while closed).
+    pub retries: Vec<u64>,
+    /// Customers who gave up (abandoned, refused while closed, callback lost) and did not
+    /// try again; and of those, the ones whose last attempt was an abandonment.
+    pub gave_up_for_good: u64,
+    pub abandoned_for_good: u64,
+    /// `[channel_idx]`: contacts that met the channel's bot, and what became of them.
+    pub bot_entered: Vec<u64>,
+    pub bot_contained: Vec<u64>,
+    pub bot_escalated: Vec<u64>,
+    pub bot_in_progress_at_end: Vec<u64>,
+    /// `[channel_idx]`: agent work the contained contacts would have needed, seconds.
+    pub bot_work_saved_seconds: Vec<f64>,
+    /// `[attempt - 1]`: callbacks that reached the customer at each attempt.
+    pub callback_reached_on_attempt: Vec<u64>,
+    /// Agent time spent on callback attempts that missed, seconds.
+    pub callback_failed_seconds: f64,
+    /// `[duplicate_idx]`: second contacts made, and of those the ones merged into the open one.
+    pub duplicates: Vec<u64>,
+    pub duplicates_merged: Vec<u64>,
+    /// Agent time spent on duplicates worked in full (handle time), seconds.
+    pub duplicate_agent_seconds: f64,
 }

@@ -34,8 +34,19 @@ pub enum Event {
     IntervalBoundary { interval_idx: u32 },
     /// A waiting contact has waited its rule's `widen_after`: more groups may take it.
     Widen { contact_slot: u32, generation: u32 },
-    /// A follow-up contact (handoff) arrives on its channel.
+    /// A pending contact arrives on its channel (a handoff's follow-up, a customer trying
+    /// again) or is done with its channel's bot.
     FollowUp { contact_slot: u32 },
+    /// A callback whose attempt missed the customer is tried again.
+    CallbackRetry { contact_slot: u32 },
+    /// The customer of an open contact makes a second contact (`[[duplicates]]`); stale
+    /// when the contact in the slot is no longer the one (`lineage_check`, the low bits of
+    /// its lineage) or is closed.
+    Duplicate {
+        contact_slot: u32,
+        lineage_check: u32,
+        duplicate_idx: u16,
+    },
     /// A channel that holds contacts while closed opens or closes.
     HoursChange { channel_idx: u16 },
     /// A shift-staffed group's scheduled count changes (a shift or break starts or ends).

@@ -16,7 +16,7 @@ use super::Simulation;
 use super::event_queue::Event;
 use super::rng::{self, ContactDraws};
 use super::routing;
-use super::state::{Contact, ContactState, NO_AGENT, NO_ISSUE, Party};
+use super::state::{Contact, ContactState, NO_ISSUE, Origin};
 
 impl Simulation<'_> {
     /// Inserts a contact (new or follow-up) and opens it in its issue.
@@ -248,18 +248,10 @@ impl Simulation<'_> {
             work_seconds,
             patience_seconds,
             wrap_seconds,
-            interval_idx: 0,
-            agent_idx: NO_AGENT,
             lineage: rng::child_lineage(contact.lineage),
             channel_idx: to_channel as u16,
-            state: ContactState::Pending,
-            counted: false,
-            converted: false,
-            requeued: false,
-            party: Party::Customer {
-                sla_extension: None,
-            },
-            ..contact
+            origin: Origin::Handoff,
+            ..Self::pending_like(&contact)
         });
         self.events.schedule(
             arrival,
@@ -269,8 +261,16 @@ impl Simulation<'_> {
         );
     }
 
-    /// A handoff's follow-up contact reaches its channel.
+    /// A pending contact's time has come: a handoff's follow-up or a retry reaches its
+    /// channel; a contact with a bot leaves it, resolved or for the agents.
     pub(super) fn on_follow_up(&mut self, slot: u32) {
+        let with_bot = matches!(
+            self.slab.contacts[slot as usize].origin,
+            Origin::BotContained | Origin::BotEscalating
+        );
+        if with_bot && self.leave_bot(slot) {
+            return;
+        }
         let now = self.now;
         let interval_idx = self.interval_of(now);
         let contact = &mut self.slab.contacts[slot as usize];
@@ -278,6 +278,11 @@ impl Simulation<'_> {
         contact.interval_idx = interval_idx as u32;
         contact.counted = now >= self.warmup;
         contact.state = ContactState::Waiting;
-        self.arrive(slot, true);
+        let channel_idx = contact.channel_idx as usize;
+        if with_bot && self.channels[channel_idx].may_duplicate {
+            // Handed to agents, the contact is open: its customer may reach out again.
+            self.maybe_duplicate(slot);
+        }
+        self.arrive(slot);
     }
 }

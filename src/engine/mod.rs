@@ -12,6 +12,9 @@
 //!   dispatching waiting work, availability sets;
 //! - `flows.rs`: contacts moving between channels (overflow, callbacks, after-hours tickets,
 //!   handoffs) and the customer issues they belong to;
+//! - `behaviour.rs`: customers beyond one queue: retries after giving up, a channel's bot,
+//!   callback attempts that miss, duplicates on a second channel (`behaviour_recorder.rs`
+//!   counts them);
 //! - `staffing.rs`: who is on the floor over time (headcounts, shift rosters, shrinkage,
 //!   absences, group outages) and what happens to work in hand when an agent leaves;
 //! - `disruption.rs`: channel outages, volume spikes and spam;
@@ -24,6 +27,8 @@
 
 mod arrivals;
 mod audit;
+mod behaviour;
+mod behaviour_recorder;
 mod conservation;
 mod contact;
 pub mod counts;
@@ -135,6 +140,14 @@ struct ChannelRuntime {
     handle_time: Option<Sampler>,
     patience: Option<Sampler>,
     wrap_up: Option<Sampler>,
+    /// Delay before a customer who gave up tries again (`retry`).
+    retry_delay: Option<Sampler>,
+    /// Time with the channel's bot (`bot`).
+    bot_time: Option<Sampler>,
+    /// A callback channel whose attempts may miss the customer.
+    callback_attempts: Option<behaviour::CallbackAttemptDraws>,
+    /// New contacts here may lead to a second contact elsewhere (`[[duplicates]]`).
+    may_duplicate: bool,
     mean_handle_seconds: f64,
     attributes: AttributeDraws,
     /// Contacts on this channel may convert (overflow rules or a callback offer).
@@ -195,6 +208,8 @@ struct Simulation<'a> {
     conversations: Vec<u32>,
     channels: Vec<ChannelRuntime>,
     handoff_delays: Vec<Sampler>,
+    /// `[duplicate_idx]`: the delay of each `[[duplicates]]` rule.
+    duplicate_delays: Vec<Sampler>,
     recorder: Recorder,
     events_processed: u64,
     contacts_generated: u64,
@@ -249,6 +264,26 @@ impl<'a> Simulation<'a> {
                     handle_time: channel.handle_time.as_ref().map(Sampler::new),
                     patience: channel.patience.as_ref().map(Sampler::new),
                     wrap_up: channel.wrap_up.as_ref().map(Sampler::new),
+                    retry_delay: channel
+                        .retry
+                        .as_ref()
+                        .map(|retry| Sampler::new(&retry.delay)),
+                    bot_time: channel
+                        .bot
+                        .as_ref()
+                        .map(|bot| Sampler::new(&bot.handle_time)),
+                    callback_attempts: channel.callback_attempts.as_ref().map(|attempts| {
+                        behaviour::CallbackAttemptDraws {
+                            reach: attempts.reach,
+                            attempts: attempts.attempts,
+                            retry_after: attempts.retry_after.as_ref().map(Sampler::new),
+                            failed_attempt_seconds: attempts.failed_attempt_seconds,
+                        }
+                    }),
+                    may_duplicate: routing
+                        .duplicates
+                        .iter()
+                        .any(|d| d.from_channel == channel_idx),
                     mean_handle_seconds: channel.handle_time.as_ref().map_or(0.0, |d| d.mean()),
                     attributes: AttributeDraws::new(&channel.mix),
                     may_convert: channel.callback.is_some()
@@ -324,6 +359,11 @@ impl<'a> Simulation<'a> {
                 .iter()
                 .map(|h| Sampler::new(&h.delay))
                 .collect(),
+            duplicate_delays: routing
+                .duplicates
+                .iter()
+                .map(|d| Sampler::new(&d.delay))
+                .collect(),
             recorder: Recorder::new(scenario),
             events_processed: 0,
             contacts_generated: 0,
@@ -389,6 +429,12 @@ impl<'a> Simulation<'a> {
                     generation,
                 } => self.on_widen(contact_slot, generation),
                 Event::FollowUp { contact_slot } => self.on_follow_up(contact_slot),
+                Event::CallbackRetry { contact_slot } => self.on_callback_retry(contact_slot),
+                Event::Duplicate {
+                    contact_slot,
+                    lineage_check,
+                    duplicate_idx,
+                } => self.on_duplicate(contact_slot, lineage_check, duplicate_idx as usize),
                 Event::HoursChange { channel_idx } => self.on_hours_change(channel_idx as usize),
                 Event::RosterChange { group_idx } => self.on_roster_change(group_idx as usize),
                 Event::DisruptionEdge {
@@ -501,11 +547,24 @@ impl<'a> Simulation<'a> {
 
     fn finish(mut self) -> ReplicationResult {
         for contact in &self.slab.contacts {
-            if matches!(
-                contact.state,
-                ContactState::Waiting | ContactState::InService
-            ) {
-                self.recorder.left_at_end(contact);
+            match contact.state {
+                ContactState::Waiting | ContactState::InService => {
+                    self.recorder.left_at_end(contact);
+                }
+                // A callback between attempts was offered and still waits; a contact with
+                // its channel's bot has not reached agents yet.
+                ContactState::Pending if contact.callback_tries > 0 => {
+                    self.recorder.left_at_end(contact);
+                }
+                ContactState::Pending
+                    if matches!(
+                        contact.origin,
+                        state::Origin::BotContained | state::Origin::BotEscalating
+                    ) =>
+                {
+                    self.recorder.bot_left_at_end(contact);
+                }
+                _ => {}
             }
         }
         self.count_open_issues();

@@ -105,6 +105,7 @@ impl Recorder {
                 handoffs_context_preserved: Grid::new(n_channels, n_channels),
                 group_channel_handled: Grid::new(n_groups, n_channels),
                 group_channel_seconds: Grid::new(n_groups, n_channels),
+                customers: super::behaviour_recorder::customer_counts(scenario),
                 ..FlowCounts::default()
             },
             disruptions: vec![DisruptionCounts::default(); scenario.disruptions().len()],
@@ -117,7 +118,10 @@ impl Recorder {
 
     /// The channel cell a contact's figures go to, if it is a customer that counts.
     #[inline]
-    fn customer_cell(&mut self, contact: &Contact) -> Option<&mut ChannelIntervalCounts> {
+    pub(super) fn customer_cell(
+        &mut self,
+        contact: &Contact,
+    ) -> Option<&mut ChannelIntervalCounts> {
         match contact.party {
             Party::Customer { .. } if contact.counted => Some(
                 &mut self.channel_intervals
@@ -199,6 +203,9 @@ impl Recorder {
     /// A contact was offered on its channel; `delayed` when no agent took it at once.
     #[inline]
     pub fn offered(&mut self, contact: &Contact, delayed: bool) {
+        if contact.callback_tries > 0 {
+            return; // a callback tried again after a miss was offered at its first attempt
+        }
         if let Some(cell) = self.customer_cell(contact) {
             cell.offered += 1;
             cell.delayed += u64::from(delayed);
@@ -398,8 +405,10 @@ impl Recorder {
             counts.bot_left_at_end += 1;
             return;
         }
-        // A requeued contact was answered once: it is still in service, not waiting.
-        let waiting = contact.state == ContactState::Waiting && !contact.requeued;
+        // A requeued contact was answered once: it is still in service, not waiting. A
+        // callback between attempts (pending), or on an attempt that will miss, waits.
+        let waiting = !contact.requeued
+            && (contact.state != ContactState::InService || contact.failed_attempt);
         if let Some(cell) = self.customer_cell(contact) {
             if waiting {
                 cell.waiting_at_end += 1;

@@ -114,6 +114,12 @@ pub fn child_lineage(parent: u64) -> u64 {
     splitmix64(parent ^ 0x5A5A_5A5A_0F0F_0F0F)
 }
 
+/// The lineage of a second contact the same customer makes while this one is open (a
+/// duplicate), apart from any follow-up's.
+pub fn sibling_lineage(lineage: u64) -> u64 {
+    splitmix64(lineage ^ 0x3C3C_3C3C_F0F0_F0F0)
+}
+
 /// The kinds of decision drawn about one contact, each from a stream of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContactDraws {
@@ -126,6 +132,18 @@ pub enum ContactDraws {
     Handoff,
     /// Whether it moves to an outage's backup channel.
     Outage,
+    /// After its customer gives up: whether they try again, when, and what they bring.
+    Retry,
+    /// With its channel's bot: contained or not, the bot's time, the agent work and
+    /// patience it brings, whether the context travels.
+    Bot,
+    /// Whether its customer also contacts another channel, which, and when.
+    Duplicate,
+    /// That second contact: merged or not, its work and patience.
+    DuplicateContact,
+    /// Callback attempt `n` (1 first): whether it reaches the customer, and when the next
+    /// attempt is made.
+    CallbackAttempt(u8),
 }
 
 /// A contact's stream for one kind of decision.
@@ -135,6 +153,11 @@ pub fn contact_stream(lineage: u64, draws: ContactDraws) -> Xoshiro256PlusPlus {
         ContactDraws::Conversion => 2,
         ContactDraws::Handoff => 3,
         ContactDraws::Outage => 4,
+        ContactDraws::Retry => 5,
+        ContactDraws::Bot => 6,
+        ContactDraws::Duplicate => 7,
+        ContactDraws::DuplicateContact => 8,
+        ContactDraws::CallbackAttempt(attempt) => 9 | (u64::from(attempt) << 8),
     };
     Xoshiro256PlusPlus::seed_from_u64(splitmix64(lineage ^ splitmix64(code << 48)))
 }

@@ -242,6 +242,27 @@ pub fn handoff_to_fire(handoffs: &[Handoff], from_channel: usize, u: f64) -> Opt
     None
 }
 
+/// The duplicate rule a new contact on `from_channel` leads to, for a uniform draw `u` in
+/// [0, 1): the rules from the channel take consecutive slices of their probabilities, in
+/// order; beyond them, none.
+pub fn duplicate_to_fire(
+    duplicates: &[crate::scenario::Duplicate],
+    from_channel: usize,
+    u: f64,
+) -> Option<usize> {
+    let mut cumulative = 0.0;
+    for (duplicate_idx, duplicate) in duplicates.iter().enumerate() {
+        if duplicate.from_channel != from_channel {
+            continue;
+        }
+        cumulative += duplicate.probability;
+        if u < cumulative {
+            return Some(duplicate_idx);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     //! Each case is a hand-built view and the decision expected from it.

@@ -11,7 +11,7 @@
 use super::Simulation;
 use super::event_queue::Event;
 use super::routing;
-use super::state::{AgentStatus, ContactState, Membership};
+use super::state::{AgentStatus, ContactState, Membership, Origin};
 
 impl Simulation<'_> {
     #[inline]
@@ -26,8 +26,16 @@ impl Simulation<'_> {
     pub(super) fn start_service(&mut self, agent_idx: u32, slot: u32) {
         let now = self.now;
         let contact = self.slab.contacts[slot as usize];
-        let wait = self.sla_wait(&contact);
-        self.recorder.answered(&contact, wait);
+        // A callback attempt that misses the customer takes the agent's time unanswered.
+        let missing = self.channels[contact.channel_idx as usize]
+            .callback_attempts
+            .is_some()
+            && !contact.requeued
+            && self.callback_attempt_misses(slot);
+        if !missing {
+            let wait = self.sla_wait(&contact);
+            self.recorder.answered(&contact, wait);
+        }
         let class_idx = contact.class_idx as usize;
         let units = self.units_for(agent_idx, class_idx);
         let agent = &mut self.agents[agent_idx as usize];
@@ -37,7 +45,12 @@ impl Simulation<'_> {
         pool.busy_units += u32::from(units);
         self.recorder.group_changed(group_idx, now, pool.load());
         let group = &self.scenario.groups()[group_idx];
-        let standard_seconds = if self.group_has_proficiency[group_idx] {
+        let standard_seconds = if missing {
+            self.channels[contact.channel_idx as usize]
+                .callback_attempts
+                .as_ref()
+                .map_or(0.0, |attempts| attempts.failed_attempt_seconds)
+        } else if self.group_has_proficiency[group_idx] {
             contact.work_seconds
                 / group.proficiency(
                     contact.issue_type_idx as usize,
@@ -48,6 +61,7 @@ impl Simulation<'_> {
         };
         let record = &mut self.slab.contacts[slot as usize];
         record.state = ContactState::InService;
+        record.failed_attempt = missing;
         record.agent_idx = agent_idx;
         record.service_start = now;
         if group.concurrency_slowdown > 0.0 && !self.layout.class_needs_whole_agent[class_idx] {
@@ -144,7 +158,6 @@ impl Simulation<'_> {
         let now = self.now;
         let group_idx = self.agents[agent_idx as usize].group_idx as usize;
         let handle_seconds = now - contact.service_start;
-        self.recorder.handled(&contact, group_idx, handle_seconds);
         let class_idx = contact.class_idx as usize;
         let units = self.units_for(agent_idx, class_idx);
         if self.agents[agent_idx as usize]
@@ -154,11 +167,20 @@ impl Simulation<'_> {
         {
             self.change_conversations(agent_idx, None, Some(slot));
         }
-        if self.channels[contact.channel_idx as usize].may_hand_off && !contact.is_bot() {
-            self.maybe_hand_off(slot);
-        }
-        self.end_contact(slot, true);
-        let wrap_seconds = contact.wrap_seconds;
+        let wrap_seconds = if contact.failed_attempt {
+            self.callback_attempt_missed(slot, handle_seconds);
+            0.0
+        } else {
+            self.recorder.handled(&contact, group_idx, handle_seconds);
+            if contact.origin == Origin::Duplicate {
+                self.recorder.duplicate_handled(&contact, handle_seconds);
+            }
+            if self.channels[contact.channel_idx as usize].may_hand_off && !contact.is_bot() {
+                self.maybe_hand_off(slot);
+            }
+            self.end_contact(slot, true);
+            contact.wrap_seconds
+        };
         let agent = &mut self.agents[agent_idx as usize];
         if self.tracking_occupancy {
             agent.busy_seconds += (handle_seconds + wrap_seconds) * f64::from(units)

@@ -221,7 +221,13 @@ impl Simulation<'_> {
             self.pools[agent.group_idx as usize].busy_units -= u32::from(units);
             let record = &mut self.slab.contacts[slot as usize];
             record.state = ContactState::Waiting;
-            record.requeued = true;
+            if record.failed_attempt {
+                // A callback attempt cut short: it is made again, not answered already.
+                record.failed_attempt = false;
+                record.callback_tries -= 1;
+            } else {
+                record.requeued = true;
+            }
             // Timers from its first wait (patience, widening) must not fire on it now.
             record.generation = record.generation.wrapping_add(1);
             record.agent_idx = NO_AGENT;

@@ -34,6 +34,26 @@ pub enum Party {
     },
 }
 
+/// How a contact came to be, which decides what its arrival counts as and, for a contact
+/// with a channel's bot, what happens when the bot is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A new contact: an arrival or a ticket of the backlog (a customer's first attempt).
+    First,
+    /// A customer trying again after giving up (`retry`).
+    Retry,
+    /// A handoff's follow-up after a handled contact.
+    Handoff,
+    /// With its channel's bot, which will resolve it.
+    BotContained,
+    /// With its channel's bot, which will hand it to agents.
+    BotEscalating,
+    /// Handed to agents by a bot.
+    Escalation,
+    /// A second contact of a customer whose first is still open (`[[duplicates]]`).
+    Duplicate,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContactState {
     Free,
@@ -89,6 +109,14 @@ pub struct Contact {
     /// Sent back to the queue after an agent started on it (answered already).
     pub requeued: bool,
     pub party: Party,
+    pub origin: Origin,
+    /// The customer's attempts before this contact (0 on a first attempt; `retry`).
+    pub attempt: u8,
+    /// Callback attempts made on it so far (callback channels whose attempts may miss).
+    pub callback_tries: u8,
+    /// In service on a callback attempt that will miss the customer: the agent's time is
+    /// spent, but the contact is not answered.
+    pub failed_attempt: bool,
 }
 
 impl Contact {

@@ -5,6 +5,7 @@
 //! dashboard's volume shares, resolution rates, costs per contact and waiting-time
 //! distributions; `totals` the run's totals and one-line verdict. (One replication's counters are collected by `engine::recorder`.)
 
+pub mod behaviour_summary;
 pub mod dashboard;
 pub mod disruption_summary;
 pub mod routing_summary;

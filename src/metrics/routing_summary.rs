@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::behaviour_summary::{BehaviourSummary, behaviour_summary};
 use super::samples::estimates;
 use crate::engine::ReplicationResult;
 use crate::engine::counts::ChannelIntervalCounts;
@@ -31,6 +32,9 @@ pub struct RoutingSummary {
     pub cross_channel: Figures,
     /// Per group and channel it serves: contacts handled and handle hours.
     pub work_by_group_and_channel: Vec<NamedFigures>,
+    /// Retries, bots, callback attempts and duplicates; absent when none is configured.
+    #[serde(skip_serializing_if = "BehaviourSummary::is_empty")]
+    pub customer_behaviour: BehaviourSummary,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -238,5 +242,6 @@ pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> Ro
         handoffs,
         cross_channel,
         work_by_group_and_channel,
+        customer_behaviour: behaviour_summary(scenario, results),
     }
 }

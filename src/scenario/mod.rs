@@ -7,6 +7,7 @@
 //! `group_idx`, `issue_type_idx`...), never on strings.
 
 pub mod carry_over;
+pub mod customer_behaviour;
 pub mod load;
 pub mod overlay;
 pub mod raw;
@@ -16,6 +17,7 @@ pub mod staffing;
 pub mod validate;
 mod weekly;
 
+pub use customer_behaviour::{Bot, CallbackAttempts, Duplicate, Retry};
 pub use load::{
     FileAccess, MAX_SCENARIO_FILE_BYTES, MergedScenario, apply_staffing_file, load_assertions_file,
     load_scenario_file, load_scenario_file_with, load_with_overlays, load_with_overlays_with,
@@ -266,6 +268,12 @@ pub struct Channel {
     pub callback: Option<Callback>,
     /// For a derived callback channel: the channel whose callbacks it holds.
     pub callback_of: Option<usize>,
+    /// For a derived callback channel whose attempts may miss the customer: how they retry.
+    pub callback_attempts: Option<CallbackAttempts>,
+    /// Customers who give up here try again (a derived callback channel has its source's).
+    pub retry: Option<Retry>,
+    /// A bot or IVR in front of the channel's agents.
+    pub bot: Option<Bot>,
     /// Absent when the scenario gives the channel no arrivals.
     pub arrivals: Option<ArrivalProfile>,
     pub mix: AttributeMix,

@@ -34,6 +34,9 @@ pub struct RawScenario {
     /// Follow-up contacts of the same customer on another channel after a contact is handled.
     #[serde(default)]
     pub handoffs: Vec<RawHandoff>,
+    /// The same customer contacting a second channel while the first contact is open.
+    #[serde(default)]
+    pub duplicates: Vec<RawDuplicate>,
     /// Disruptions over time windows: outages, absences, volume spikes, spam.
     #[serde(default)]
     #[serde(rename = "events")]
@@ -179,6 +182,13 @@ pub struct RawChannel {
     pub sla_clock: Option<String>,
     /// Voice only: offer a callback when the expected wait is long.
     pub callback: Option<RawCallback>,
+    /// Customers who give up here (abandon, are refused while closed, or are never reached
+    /// by their callback) try again: { probability = 0.6, delay = {...}, channel = "chat",
+    /// attempts = 3 }.
+    pub retry: Option<RawRetry>,
+    /// A bot or IVR every new contact meets first: { containment = 0.4, handle_time =
+    /// {...}, escalate_to = "chat" }.
+    pub bot: Option<RawBot>,
     pub attributes: Option<RawAttributeMix>,
     /// Non-agent cost of each contact (platform, telephony or message fees).
     pub cost_per_contact: Option<f64>,
@@ -202,6 +212,62 @@ pub struct RawCallback {
     pub acceptance: f64,
     /// The callback's own service level window: call back within this long.
     pub within: String,
+    /// Share of callback attempts that reach the customer (default 1: every one does).
+    pub reach: Option<f64>,
+    /// Most attempts per callback, the first included (default 1); then it is lost.
+    pub attempts: Option<i64>,
+    /// How long after a missed attempt the next is made (needed when attempts > 1).
+    pub retry_after: Option<RawDistribution>,
+    /// Agent time a missed attempt takes (dialling, ringing, voicemail); default "30s".
+    pub failed_attempt: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetry {
+    /// Share of the customers who give up that try again (0 to 1).
+    pub probability: f64,
+    /// How long they wait before trying again.
+    pub delay: RawDistribution,
+    /// The channel they try again on (default: the same one).
+    pub channel: Option<String>,
+    /// Most attempts per customer, the first included (default: only the probability limits
+    /// them); from 2 to 255.
+    pub attempts: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBot {
+    /// Share of the contacts the bot resolves on its own (0 to 1).
+    pub containment: f64,
+    /// How long a contact spends with the bot.
+    pub handle_time: RawDistribution,
+    /// The agent channel the rest are handed to (may be the channel itself).
+    pub escalate_to: Option<String>,
+    /// Probability that the agent sees what the customer told the bot (default 1).
+    pub context_preserved: Option<f64>,
+    /// Extra agent time when the context is lost (the customer repeats themselves).
+    pub rediscovery: Option<String>,
+    /// What one bot conversation costs (licence, platform).
+    pub cost_per_contact: Option<f64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDuplicate {
+    pub name: Option<String>,
+    /// The channel of the first contact.
+    pub from: String,
+    /// The channel the customer also contacts while the first is open.
+    pub to: String,
+    /// Share of the first channel's new contacts whose customer does so (0 to 1).
+    pub probability: f64,
+    /// How long after the first contact arrived.
+    pub delay: RawDistribution,
+    /// Share of the second contacts matched to the open one (screen pop, no extra work);
+    /// the rest are duplicates an agent works in full. Default 0.
+    pub merged: Option<f64>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

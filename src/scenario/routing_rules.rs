@@ -21,6 +21,8 @@ pub struct RoutingConfig {
     /// Evaluated in order when a contact finds no agent.
     pub overflows: Vec<ChannelOverflow>,
     pub handoffs: Vec<Handoff>,
+    /// Second contacts of a customer whose first is still open (`[[duplicates]]`).
+    pub duplicates: Vec<super::Duplicate>,
 }
 
 impl RoutingConfig {
@@ -34,6 +36,7 @@ impl RoutingConfig {
             rules: Vec::new(),
             overflows: Vec::new(),
             handoffs: Vec::new(),
+            duplicates: Vec::new(),
         }
     }
 }
@@ -222,7 +225,7 @@ impl Scenario {
     }
 
     /// Channels whose contacts may continue on `to` (overflow, after-hours tickets,
-    /// callbacks, handoffs), as (from, to) pairs.
+    /// callbacks, handoffs, retries, bot escalations, duplicates), as (from, to) pairs.
     pub fn channel_flows(&self) -> Vec<(usize, usize)> {
         let mut flows = Vec::new();
         for (channel_idx, channel) in self.channels.iter().enumerate() {
@@ -232,6 +235,15 @@ impl Scenario {
             if let Some(callback) = channel.callback {
                 flows.push((channel_idx, callback.callback_channel));
             }
+            if let Some(retry) = &channel.retry {
+                flows.push((channel_idx, retry.channel_idx));
+            }
+            if let Some(bot) = &channel.bot {
+                flows.push((channel_idx, bot.escalate_to));
+            }
+        }
+        for duplicate in &self.routing.duplicates {
+            flows.push((duplicate.from_channel, duplicate.to_channel));
         }
         for overflow in &self.routing.overflows {
             flows.push((overflow.from_channel, overflow.to_channel));
@@ -277,7 +289,10 @@ impl Scenario {
         let n_combinations = self.n_attribute_combinations();
         let mut reachable = vec![vec![false; n_combinations]; self.channels.len()];
         for (channel_idx, channel) in self.channels.iter().enumerate() {
-            if channel.arrivals.is_none() || channel.kind == ChannelKind::SelfService {
+            let escalates = channel.bot.is_some();
+            if channel.arrivals.is_none()
+                || (channel.kind == ChannelKind::SelfService && !escalates)
+            {
                 continue;
             }
             for (combination_idx, flag) in reachable[channel_idx].iter_mut().enumerate() {
@@ -302,6 +317,13 @@ impl Scenario {
                 }
             }
             if !changed {
+                // A self-service channel's contacts reach agents only through its bot,
+                // on the channel it escalates to.
+                for (channel, row) in self.channels.iter().zip(&mut reachable) {
+                    if channel.kind == ChannelKind::SelfService {
+                        row.fill(false);
+                    }
+                }
                 return reachable;
             }
         }

@@ -264,7 +264,8 @@ fn routing_reads_only_the_engines_read_only_view() {
 fn validation_sections_call_only_down() {
     // Within scenario/validate/: mod.rs orders the sections; sections may use the shared
     // values, the side files and the checker; the shared values only the checker; the
-    // checker nothing.
+    // checker nothing. A channel's customer behaviour (`behaviour.rs`) is part of the
+    // channels section.
     let below: &[(&str, &[&str])] = &[
         ("checker", &[]),
         ("values", &["checker"]),
@@ -272,6 +273,8 @@ fn validation_sections_call_only_down() {
         ("staffing", &["checker", "values", "side_files"]),
         ("disruption_kinds", &["checker", "values"]),
         ("disruptions", &["checker", "values", "disruption_kinds"]),
+        ("behaviour", &["checker", "values"]),
+        ("channels", &["checker", "values", "behaviour"]),
     ];
     let section_may_use = ["checker", "values", "staffing", "side_files"];
     for source in sources() {

@@ -96,8 +96,9 @@ pub fn summary_table(summary: &RunSummary) -> String {
     text
 }
 
-/// Routing rules, overflows, callbacks, handoffs and cross-channel figures; empty for a
-/// scenario that configures none of them.
+/// Routing rules, overflows, callbacks, handoffs, cross-channel figures and customer
+/// behaviour (retries, bots, callback attempts, duplicates); empty for a scenario that
+/// configures none of them.
 fn routing_table(summary: &RunSummary) -> String {
     let routing = &summary.routing;
     let mut text = String::new();
@@ -226,5 +227,100 @@ fn routing_table(summary: &RunSummary) -> String {
             ],
         );
     }
+    let behaviour = &routing.customer_behaviour;
+    if !behaviour.customers.is_empty() {
+        let m = &behaviour.customers;
+        block(
+            "CUSTOMERS",
+            vec![
+                (
+                    "customers / contacts".into(),
+                    format!(
+                        "{} / {}",
+                        count(&m[&Metric::Customers]),
+                        count(&m[&Metric::Contacts])
+                    ),
+                    "first attempts / all attempts".into(),
+                ),
+                (
+                    "retries".into(),
+                    percent(&m[&Metric::RetryShare]),
+                    "of all attempts".into(),
+                ),
+                (
+                    "abandonment".into(),
+                    format!(
+                        "{} per contact, {} per customer",
+                        percent(&m[&Metric::ContactAbandonmentRate]),
+                        percent(&m[&Metric::CustomerAbandonmentRate])
+                    ),
+                    "per customer: abandoned, never came back".into(),
+                ),
+            ],
+        );
+    }
+    block(
+        "BOTS                           contained / escalated, containment",
+        behaviour
+            .bots
+            .iter()
+            .map(|bot| {
+                let m = &bot.metrics;
+                (
+                    bot.name.clone(),
+                    format!(
+                        "{} / {}, {}",
+                        count(&m[&Metric::Contained]),
+                        count(&m[&Metric::Escalated]),
+                        percent(&m[&Metric::ContainmentRate])
+                    ),
+                    format!(
+                        "{}; saved {} agent-hours",
+                        bot.detail,
+                        estimate_decimal(&m[&Metric::AgentHoursSaved])
+                    ),
+                )
+            })
+            .collect(),
+    );
+    block(
+        "CALLBACK ATTEMPTS              failed attempts / lost",
+        behaviour
+            .callbacks
+            .iter()
+            .map(|callback| {
+                let m = &callback.metrics;
+                (
+                    callback.name.clone(),
+                    format!(
+                        "{} / {}",
+                        count(&m[&Metric::FailedAttempts]),
+                        count(&m[&Metric::Lost])
+                    ),
+                    callback.detail.clone(),
+                )
+            })
+            .collect(),
+    );
+    block(
+        "DUPLICATES                     made / merged, rate",
+        behaviour
+            .duplicates
+            .iter()
+            .map(|duplicate| {
+                let m = &duplicate.metrics;
+                (
+                    duplicate.name.clone(),
+                    format!(
+                        "{} / {}, {}",
+                        count(&m[&Metric::Duplicates]),
+                        count(&m[&Metric::Merged]),
+                        percent(&m[&Metric::DuplicateRate])
+                    ),
+                    duplicate.detail.clone(),
+                )
+            })
+            .collect(),
+    );
     text
 }

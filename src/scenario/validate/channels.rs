@@ -137,6 +137,27 @@ pub(crate) fn channel(
             .map(Some),
         None => Some(None),
     };
+    let own_idx = channel_names
+        .iter()
+        .position(|known| known == name)
+        .expect("a declared channel is among the channel names");
+    let retry = match &raw.retry {
+        Some(retry) => super::behaviour::retry(
+            checker,
+            &format!("{key}.retry"),
+            retry,
+            own_idx,
+            channel_names,
+        )
+        .map(Some),
+        None => Some(None),
+    };
+    let bot = match &raw.bot {
+        Some(bot) => {
+            super::behaviour::bot(checker, &format!("{key}.bot"), bot, channel_names).map(Some)
+        }
+        None => Some(None),
+    };
     let (sla, handle_time) = if needs_agents {
         (Some(sla?), Some(handle_time?))
     } else {
@@ -155,6 +176,9 @@ pub(crate) fn channel(
         sla_clock: sla_clock?,
         callback: None,
         callback_of: None,
+        callback_attempts: None,
+        retry: retry?,
+        bot: bot?,
         arrivals: None,
         mix,
         cost_per_contact: cost_per_contact?,
@@ -347,10 +371,17 @@ pub(crate) fn callback_channels(
         );
         let acceptance = checker.probability(&format!("{key}.acceptance"), raw_callback.acceptance);
         let within = checker.duration(&format!("{key}.within"), &raw_callback.within);
+        let attempts = super::behaviour::callback_attempts(checker, &key, raw_callback);
         // The derived channel is appended next, after every declared one.
         let callback_channel = channels.len();
-        let derived = match (channels[source_idx].as_mut(), offer, acceptance, within) {
-            (Some(source), Some(offer), Some(acceptance), Some(within)) => {
+        let derived = match (
+            channels[source_idx].as_mut(),
+            offer,
+            acceptance,
+            within,
+            attempts,
+        ) {
+            (Some(source), Some(offer), Some(acceptance), Some(within), Some(attempts)) => {
                 if source.kind != ChannelKind::Voice {
                     checker.fail(
                         &key,
@@ -382,6 +413,10 @@ pub(crate) fn callback_channels(
                         sla_clock: source.sla_clock,
                         callback: None,
                         callback_of: Some(source_idx),
+                        callback_attempts: attempts,
+                        // A customer whose callback is lost redials as the source says.
+                        retry: source.retry.clone(),
+                        bot: None,
                         arrivals: None,
                         mix: source.mix.clone(),
                         cost_per_contact: source.cost_per_contact,

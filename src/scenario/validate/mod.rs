@@ -5,8 +5,9 @@
 //! CSVs) comes in `SideFiles`, read by `load.rs`.
 //!
 //! The layers inside: this file orders the sections; each section (`simulation.rs`,
-//! `attributes.rs`, `channels.rs`, `arrivals.rs`, `groups.rs`, `routing.rs`,
-//! `disruptions.rs`, `assertions.rs`, `coverage.rs`) validates its part of the TOML and calls only down, to
+//! `attributes.rs`, `channels.rs`, `behaviour.rs`, `arrivals.rs`, `groups.rs`, `routing.rs`,
+//! `disruptions.rs`, `assertions.rs`, `coverage.rs`) validates its part of the TOML and calls
+//! only down, to
 //! the shared values (`values.rs`: distributions, headcounts, policies; `staffing.rs`: a
 //! group's headcount, CSV column or shifts; `side_files.rs`: the CSV files a scenario names)
 //! and to `checker.rs`, which collects problems, checks single values and holds the one
@@ -15,6 +16,7 @@
 mod arrivals;
 mod assertions;
 mod attributes;
+mod behaviour;
 mod channels;
 pub(crate) mod checker;
 mod coverage;
@@ -219,6 +221,7 @@ fn scenario(
     let simulation = simulation?;
     let channels: Vec<Channel> = channels.into_iter().collect::<Option<_>>()?;
     channels::plausible_durations(checker, &channels, &simulation);
+    behaviour::channel_targets(checker, &channels);
     let mut groups = groups?;
     for (group, raw_group) in groups.iter().zip(raw.groups.values()) {
         if let super::Headcount::PerInterval(counts) = &group.headcount
@@ -240,7 +243,9 @@ fn scenario(
             }
         }
     }
-    let routing = routing::routing(checker, &raw, &channels, &groups, &attribute_names)?;
+    let duplicates = behaviour::duplicates(checker, &raw.duplicates, &channels);
+    let mut routing = routing::routing(checker, &raw, &channels, &groups, &attribute_names)?;
+    routing.duplicates = duplicates?;
     let disruptions =
         disruptions::disruptions(checker, &raw.disruptions, &channels, &groups, &simulation)?;
     let assertions =
