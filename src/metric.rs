@@ -233,6 +233,8 @@ metrics! {
     /// Agent time spent on callback attempts that missed.
     FailedAttemptHours = "failed_attempt_hours", Amount, Other, Lower;
     Reached = "reached", Amount, Other, Neither;
+    /// Callback attempts that reached the customer over attempts made.
+    ReachRate = "reach_rate", Share, Other, Higher;
     Duplicates = "duplicates", Amount, Other, Lower;
     Merged = "merged", Amount, Other, Neither;
     /// Second contacts over the first channel's new contacts.

@@ -41,6 +41,7 @@ pub(super) fn customer_counts(scenario: &Scenario) -> CustomerCounts {
             Vec::new()
         },
         callback_reached_on_attempt: vec![0; most_callback_attempts],
+        callback_missed_on_attempt: vec![0; most_callback_attempts],
         duplicates: vec![0; n_duplicates],
         duplicates_merged: vec![0; n_duplicates],
         ..CustomerCounts::default()
@@ -114,12 +115,16 @@ impl Recorder {
         }
     }
 
-    /// A callback attempt missed the customer after `agent_seconds` of an agent's time.
+    /// A callback attempt (its `callback_tries`-th) missed the customer after
+    /// `agent_seconds` of an agent's time.
     #[inline]
     pub fn callback_attempt_failed(&mut self, contact: &Contact, agent_seconds: f64) {
+        let attempt = usize::from(contact.callback_tries);
         if let Some(cell) = self.customer_cell(contact) {
             cell.callback_attempts_failed += 1;
-            self.flows.customers.callback_failed_seconds += agent_seconds;
+            let customers = &mut self.flows.customers;
+            customers.callback_failed_seconds += agent_seconds;
+            customers.callback_missed_on_attempt[attempt - 1] += 1;
         }
     }
 

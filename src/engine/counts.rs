@@ -280,6 +280,9 @@ pub struct CustomerCounts {
     pub bot_work_saved_seconds: Vec<f64>,
     /// `[attempt - 1]`: callbacks that reached the customer at each attempt.
     pub callback_reached_on_attempt: Vec<u64>,
+    /// `[attempt - 1]`: callback attempts that missed, by attempt (a miss at the last
+    /// attempt loses the callback).
+    pub callback_missed_on_attempt: Vec<u64>,
     /// Agent time spent on callback attempts that missed, seconds.
     pub callback_failed_seconds: f64,
     /// `[duplicate_idx]`: second contacts made, and of those the ones merged into the open one.

@@ -1,6 +1,7 @@
 //! Analytic queueing results the simulator is checked against, and that planning builds on:
 //! Erlang B (loss), Erlang C (M/M/c) and the single-server formulas here; Erlang A (M/M/c+M,
-//! exponential patience) in `abandonment`; minimum staffing for a target in `staffing`.
+//! exponential patience) in `abandonment`, and with redials as Erlang X computes them in
+//! `redials`; minimum staffing for a target in `staffing`.
 //!
 //! All functions are numerically stable for thousands of Erlangs: Erlang B uses its
 //! recursion (no factorials), Erlang A sums the birth-death chain outward from its mode with
@@ -9,10 +10,12 @@
 //! Units: any consistent time unit (rates per second with durations in seconds, say).
 
 pub mod abandonment;
+pub mod redials;
 pub mod report;
 pub mod staffing;
 
 pub use abandonment::{ErlangA, ErlangAServiceLevel, erlang_a, erlang_a_service_level};
+pub use redials::{Redials, erlang_a_with_redials};
 pub use staffing::{
     QueueMeasures, QueueModel, StaffingRequirement, StaffingTarget, measure, minimum_agents,
     positions_after_shrinkage,

@@ -199,10 +199,14 @@ pub fn behaviour_summary(scenario: &Scenario, results: &[ReplicationResult]) -> 
                 name: format!("{} attempt {}", channel.name, attempt + 1),
                 detail: String::new(),
                 metrics: estimates(results, |r| {
-                    vec![(
-                        Metric::Reached,
-                        r.flows.customers.callback_reached_on_attempt[attempt] as f64,
-                    )]
+                    let customers = &r.flows.customers;
+                    let reached = customers.callback_reached_on_attempt[attempt] as f64;
+                    let missed = customers.callback_missed_on_attempt[attempt] as f64;
+                    vec![
+                        (Metric::Reached, reached),
+                        (Metric::FailedAttempts, missed),
+                        (Metric::ReachRate, ratio(reached, reached + missed)),
+                    ]
                 }),
             });
         }

@@ -17,6 +17,8 @@
 //! - `commands`: the planning commands (`erlang`, `sweep`, `plan`) through the binary;
 //! - `routing`: routing rules under the engine's audit, cross-channel flow conservation,
 //!   and a two-skill shared pool against its exact Markov chain (`markov`);
+//! - `behaviour`: redials against the exact chain of a queue with an orbit (and Erlang X
+//!   against it), callback attempts, bots, duplicates, retries after a refusal;
 //! - `snapshots`: every file `run`, `plan`, `sweep` and `erlang --json` write, through the
 //!   library pipeline; `reports`: every chart rendered and checked, dashboard figures by hand
 //!   (`browser` loads report.html in Chromium);
@@ -25,6 +27,7 @@
 
 mod architecture;
 mod bad_input;
+mod behaviour;
 mod browser;
 mod commands;
 mod compare;

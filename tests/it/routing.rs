@@ -6,10 +6,9 @@
 use omnisim::engine::ReplicationResult;
 use omnisim::engine::counts::ChannelIntervalCounts;
 use omnisim::scenario::Scenario;
-use omnisim::stats::{Estimate, student_t_quantile};
 
 use crate::markov::SharedPool;
-use crate::support::{check_cross_channel_balance, parse, run_audited, simulate};
+use crate::support::{check_cross_channel_balance, check_estimate, parse, run_audited, simulate};
 use omnisim::metric::Metric;
 
 /// Runs `replications` audited replications; fails on any violation or imbalance
@@ -405,23 +404,6 @@ fn proficiency_and_concurrency_slowdown_scale_handle_time() {
     assert!(
         (chat - 900.0).abs() < 0.01 * 900.0,
         "saturated chat handle time {chat}"
-    );
-}
-
-/// Compares an estimate with an exact value at 99.9% (four comparisons in this test).
-#[track_caller]
-fn check_estimate(what: &str, estimate: Estimate, exact: f64) {
-    let (mean, ci95) = (estimate.mean.unwrap(), estimate.ci95.unwrap());
-    let degrees = (estimate.n - 1) as usize;
-    let half_width =
-        ci95 * student_t_quantile(degrees, 0.9995) / student_t_quantile(degrees, 0.975);
-    assert!(
-        (mean - exact).abs() <= half_width,
-        "{what}: simulated {mean:.5} ± {half_width:.5} (99.9%) does not cover the exact {exact:.5}"
-    );
-    assert!(
-        half_width <= 0.08 * exact.abs(),
-        "{what}: interval ± {half_width:.5} around {mean:.5} is too wide to test anything"
     );
 }
 

@@ -7,6 +7,7 @@ use omnisim::metrics::summary::{RunSummary, summarise};
 use omnisim::scenario::{Scenario, parse_scenario_str};
 use omnisim::simulate::Execution;
 use omnisim::simulate::run_replications;
+use omnisim::stats::{Estimate, student_t_quantile};
 
 /// Every contact that leaves a channel for another arrives there, once: with no warm-up,
 /// contacts converted out plus after-hours tickets equal contacts converted in.
@@ -126,3 +127,20 @@ probability = 0.2
 delay = { distribution = "exponential", mean = "30m" }
 context_preserved = 0.9
 "#;
+
+/// Compares an estimate with an exact value at 99.9% (a handful of comparisons per test).
+#[track_caller]
+pub fn check_estimate(what: &str, estimate: Estimate, exact: f64) {
+    let (mean, ci95) = (estimate.mean.unwrap(), estimate.ci95.unwrap());
+    let degrees = (estimate.n - 1) as usize;
+    let half_width =
+        ci95 * student_t_quantile(degrees, 0.9995) / student_t_quantile(degrees, 0.975);
+    assert!(
+        (mean - exact).abs() <= half_width,
+        "{what}: simulated {mean:.5} ± {half_width:.5} (99.9%) does not cover the exact {exact:.5}"
+    );
+    assert!(
+        half_width <= 0.08 * exact.abs(),
+        "{what}: interval ± {half_width:.5} around {mean:.5} is too wide to test anything"
+    );
+}
