@@ -121,6 +121,35 @@ fn one_mistake_per_section_exits_2_and_writes_nothing() {
     );
 }
 
+/// The customer-behaviour keys: a retry to an unknown channel, a probability outside
+/// [0, 1], a bot with containment but no escalation target.
+#[test]
+fn customer_behaviour_mistakes_exit_2_and_write_nothing() {
+    let on_chat = |key: &str| {
+        replace(
+            "kind = \"messaging\"",
+            &format!("kind = \"messaging\"\n{key}"),
+        )
+    };
+    let delay = "delay = { distribution = \"fixed\", value = \"10m\" }";
+    check(
+        &on_chat(&format!(
+            "retry = {{ probability = 0.5, {delay}, channel = \"fax\" }}"
+        )),
+        &["channels.chat.retry.channel", "no channel named \"fax\""],
+    );
+    check(
+        &on_chat(&format!("retry = {{ probability = 1.4, {delay} }}")),
+        &["channels.chat.retry.probability", "from 0 to 1"],
+    );
+    check(
+        &on_chat(
+            "bot = { containment = 0.5, handle_time = { distribution = \"fixed\", value = \"1m\" } }",
+        ),
+        &["channels.chat.bot.escalate_to", "missing"],
+    );
+}
+
 #[test]
 fn durations_that_parse_but_cannot_be_meant_are_refused() {
     // "2M" was read as two months and the dashboard showed a target of 80%/60d 21h 7m.

@@ -82,6 +82,7 @@ fn check_with_files(toml: &str, side_files: &SideFiles, expected: &[&str]) {
         Ok(_) => Vec::new(),
         Err(problems) => problems.iter().map(describe).collect(),
     };
+
     if got != expected {
         let literal: Vec<String> = got.iter().map(|line| format!("{line:?}")).collect();
         panic!(
@@ -1370,6 +1371,156 @@ fn every_problem_is_reported_at_once() {
             "channels.chat.sla.target: must be a fraction above 0 and at most 1 (0.8 means 80%), got 1.5",
             "channels.chat.patience.mean: duration \"0s\" is zero; it must be positive",
             "groups.tier1.headcount: must be a whole number of agents from 0 to 1000000, got -1",
+        ],
+    );
+}
+
+/// `retry`, `bot`, callback attempts and `[[duplicates]]`: each broken the ways users break
+/// them, each problem naming its key.
+#[test]
+fn customer_behaviour_keys() {
+    let chat_with = |key: &str, text: &str| {
+        replace(
+            "patience = { distribution = \"exponential\", mean = \"3m\" }",
+            &format!(
+                "patience = {{ distribution = \"exponential\", mean = \"3m\" }}\n{key} = {text}"
+            ),
+        )
+    };
+    let portal = |extra: &str| {
+        format!(
+            "[channels.portal]\nkind = \"self_service\"\n{extra}\n[arrivals.portal]\ndaily_volume = 10\n"
+        )
+    };
+    let delay = "delay = { distribution = \"exponential\", mean = \"10m\" }";
+    let retry = |text: &str| chat_with("retry", &format!("{{ {delay}, {text} }}"));
+    check(&retry("probability = 0.6, attempts = 3"), &[]);
+    check(
+        &retry("probability = 1.5"),
+        &["channels.chat.retry.probability: must be a probability from 0 to 1, got 1.5"],
+    );
+    check(
+        &retry("probability = 0.5, channel = \"caht\""),
+        &[
+            "channels.chat.retry.channel: no channel named \"caht\"; did you mean \"chat\"? channels are: chat",
+        ],
+    );
+    check(
+        &retry("probability = 0.5, attempts = 1"),
+        &[
+            "channels.chat.retry.attempts: must be from 2 (one retry) to 255, the first attempt included; got 1 (leave it out to let only the probability limit retries)",
+        ],
+    );
+    check(
+        &format!(
+            "{}\n{}",
+            retry("probability = 0.5, channel = \"portal\""),
+            portal("")
+        ),
+        &[
+            "channels.chat.retry.channel: customers try again on a channel with agents (not self_service or a callback channel)",
+        ],
+    );
+    check(
+        &with(&portal(&format!(
+            "retry = {{ probability = 0.5, {delay} }}"
+        ))),
+        &[
+            "channels.portal.retry: customers of a self_service channel never wait for an agent, so they do not give up; put retry on the channels they give up on",
+        ],
+    );
+    let bot_time = "handle_time = { distribution = \"fixed\", value = \"2m\" }";
+    let bot = |text: &str| chat_with("bot", &format!("{{ {bot_time}, {text} }}"));
+    check(&bot("containment = 0.4, escalate_to = \"chat\""), &[]);
+    check(
+        &bot("containment = 0.4"),
+        &[
+            "channels.chat.bot.escalate_to: missing; a bot hands the contacts it does not contain to agents, e.g. escalate_to = \"chat\" (the channel itself is allowed)",
+        ],
+    );
+    check(
+        &bot("containment = -0.1, escalate_to = \"chat\", context_preserved = 2"),
+        &[
+            "channels.chat.bot.containment: must be a probability from 0 to 1, got -0.1",
+            "channels.chat.bot.context_preserved: must be a probability from 0 to 1, got 2",
+        ],
+    );
+    check(
+        &format!(
+            "{}\n{}",
+            bot("containment = 0.4, escalate_to = \"portal\""),
+            portal("")
+        ),
+        &[
+            "channels.chat.bot.escalate_to: a bot hands contacts to a channel with agents (not self_service or a callback channel)",
+        ],
+    );
+    // A portal's assistant may hand over (a portal alone cannot).
+    check(
+        &with(&portal(&format!(
+            "bot = {{ containment = 0.7, {bot_time}, escalate_to = \"chat\" }}"
+        ))),
+        &[],
+    );
+    let phone = |callback: &str| {
+        with(&format!(
+            "[channels.phone]\nkind = \"voice\"\nsla = {{ within = \"20s\", target = 0.8 }}\nhandle_time = {{ distribution = \"exponential\", mean = \"4m\" }}\ncallback = {{ offer_when_expected_wait_above = \"1m\", acceptance = 0.5, within = \"1h\"{callback} }}\n[groups.voice]\nheadcount = 2\nchannels = [\"phone\"]\n"
+        ))
+    };
+    let retry_after = "retry_after = { distribution = \"fixed\", value = \"15m\" }";
+    check(
+        &phone(&format!(", reach = 0.7, attempts = 3, {retry_after}")),
+        &[],
+    );
+    check(
+        &phone(", reach = 1.2"),
+        &["channels.phone.callback.reach: must be a probability from 0 to 1, got 1.2"],
+    );
+    check(
+        &phone(", reach = 0.7, attempts = 3"),
+        &[
+            "channels.phone.callback.retry_after: missing; with attempts above 1, say how long after a missed attempt the next is made, e.g. retry_after = { distribution = \"fixed\", value = \"15m\" }",
+        ],
+    );
+    check(
+        &phone(&format!(", reach = 0.7, {retry_after}")),
+        &[
+            "channels.phone.callback.retry_after: with one attempt there is nothing to retry; give attempts = 2 or more, or remove retry_after",
+        ],
+    );
+    check(
+        &phone(", attempts = 2, failed_attempt = \"1m\""),
+        &[
+            "channels.phone.callback.reach: missing; attempts, retry_after and failed_attempt apply to callbacks that can miss the customer, so give the share of attempts that reach them, e.g. reach = 0.8",
+        ],
+    );
+    check(
+        &phone(", reach = 0.7, attempts = 40"),
+        &[
+            "channels.phone.callback.attempts: must be from 1 to 20, the first attempt included; got 40",
+        ],
+    );
+    let duplicate = |text: &str| {
+        with(&format!(
+            "[channels.email]\nkind = \"async\"\nsla = {{ within = \"4h\", target = 0.9 }}\nhandle_time = {{ distribution = \"exponential\", mean = \"15m\" }}\n[groups.mail]\nheadcount = 1\nchannels = [\"email\"]\n[[duplicates]]\n{text}\ndelay = {{ distribution = \"fixed\", value = \"1m\" }}\n"
+        ))
+    };
+    check(
+        &duplicate("from = \"chat\"\nto = \"email\"\nprobability = 0.1\nmerged = 0.5"),
+        &[],
+    );
+    check(
+        &duplicate("from = \"chat\"\nto = \"chat\"\nprobability = 0.1"),
+        &[
+            "duplicates[0].to: from and to are the same channel; a duplicate is a second contact on another channel",
+        ],
+    );
+    check(
+        &duplicate("from = \"chat\"\nto = \"emial\"\nprobability = 1.1\nmerged = -1"),
+        &[
+            "duplicates[0].to: no channel named \"emial\"; did you mean \"email\"? channels are: chat, email",
+            "duplicates[0].probability: must be a probability from 0 to 1, got 1.1",
+            "duplicates[0].merged: must be a probability from 0 to 1, got -1",
         ],
     );
 }

@@ -80,6 +80,7 @@ pub fn run_report_html(
         (volume_table(summary))
         (performance_table(summary))
         (cross_channel_table(summary))
+        (super::behaviour_html::customer_behaviour_table(summary))
         (cost_table(summary))
         (groups_table(summary))
         (disruptions_table(summary))

@@ -2,6 +2,7 @@
 //! (with disruptions), report.html and the charts, all from one `RunReport`; and the terminal
 //! dashboard (`terminal.rs`, with `dashboard.rs` and `disruptions_table.rs`). Pure: bytes and text.
 
+mod behaviour_html;
 mod dashboard;
 mod disruptions_table;
 pub mod html;

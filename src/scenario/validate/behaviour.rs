@@ -108,6 +108,15 @@ pub(crate) fn callback_attempts(
     key: &str,
     raw: &RawCallback,
 ) -> Option<Option<CallbackAttempts>> {
+    if raw.reach.is_none()
+        && (raw.attempts.is_some() || raw.retry_after.is_some() || raw.failed_attempt.is_some())
+    {
+        checker.fail(
+            &format!("{key}.reach"),
+            "missing; attempts, retry_after and failed_attempt apply to callbacks that can miss the customer, so give the share of attempts that reach them, e.g. reach = 0.8",
+        );
+        return None;
+    }
     let reach = checker.probability(&format!("{key}.reach"), raw.reach.unwrap_or(1.0))?;
     let attempts = match raw.attempts {
         None => 1,
@@ -146,13 +155,6 @@ pub(crate) fn callback_attempts(
         Some(text) => checker.duration(&format!("{key}.failed_attempt"), text)?,
         None => DEFAULT_FAILED_ATTEMPT_SECONDS,
     };
-    if raw.reach.is_none() && (raw.attempts.is_some() || raw.failed_attempt.is_some()) {
-        checker.fail(
-            &format!("{key}.reach"),
-            "missing; attempts and failed_attempt apply to callbacks that can miss the customer, so give the share reached, e.g. reach = 0.8",
-        );
-        return None;
-    }
     let attempts = CallbackAttempts {
         reach,
         attempts,
