@@ -4,7 +4,7 @@
 //! Merging works on the TOML documents before validation:
 //! - tables merge key by key, recursively;
 //! - arrays of tables (`[[events]]`, `[[overflow]]`, `[[handoffs]]`, `[[routing.rules]]`,
-//!   `[[groups.NAME.shifts]]`) append the overlay's entries after the base's;
+//!   `[[groups.NAME.shifts]]`, `[[duplicates]]`) append the overlay's entries after the base's;
 //! - any other value (a number, a string, a list of numbers) replaces the base's.
 //!
 //! An overlay may change channels, arrivals and groups but not add them: naming a channel or

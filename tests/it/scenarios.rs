@@ -316,3 +316,32 @@ fn monday_backlog_starts_behind_and_wraps_up() {
     let team = &summary.groups[0];
     assert!(team.metrics[&Metric::WrapUpAgents].mean.unwrap() > 0.5);
 }
+
+/// The customers overlay: a chat bot and a portal assistant contain contacts and save agent
+/// work, email agents wrap up, phone customers redial and callbacks may miss, chat
+/// customers call while their chat is open; flow balances through all of it, and the
+/// bot's chat agents see fewer chats than the base's.
+#[test]
+fn the_customers_overlay_shows_every_behaviour() {
+    let base = check("retail_week.toml", 2);
+    let summary = check_with("retail_week.toml", &["customers.toml"], 2);
+    let behaviour = &summary.routing.customer_behaviour;
+    let bots: Vec<&str> = behaviour.bots.iter().map(|b| b.name.as_str()).collect();
+    assert_eq!(bots, ["chat", "portal"]);
+    for bot in &behaviour.bots {
+        let saved = bot.metrics[&Metric::AgentHoursSaved].mean.unwrap();
+        assert!(saved > 10.0, "{}: {saved}", bot.name);
+    }
+    assert!(behaviour.customers[&Metric::Retries].mean.unwrap() > 0.0);
+    assert_eq!(behaviour.callbacks[0].name, "phone_callback");
+    assert_eq!(behaviour.duplicates.len(), 1);
+    let chat_offered = |summary: &omnisim::metrics::summary::RunSummary| {
+        summary.channels[1].metrics[&Metric::Offered].mean.unwrap()
+    };
+    assert!(chat_offered(&summary) < 0.8 * chat_offered(&base));
+    assert!(
+        summary.channels[0]
+            .metrics
+            .contains_key(&Metric::MeanWrapUpSeconds)
+    );
+}
