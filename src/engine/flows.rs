@@ -216,26 +216,11 @@ impl Simulation<'_> {
         let delay = self.handoff_delays[handoff_idx].sample(&mut rng);
         let context_preserved = rng.random::<f64>() < handoff.context_preserved;
         let to_channel = handoff.to_channel;
-        let target = &self.channels[to_channel];
-        let work_multiplier = self.scenario.work_multiplier(
-            usize::from(contact.issue_type_idx),
-            usize::from(contact.segment_idx),
-        );
-        let mut work_seconds = target
-            .handle_time
-            .as_ref()
-            .map_or(0.0, |sampler| sampler.sample(&mut rng) * work_multiplier);
+        let (mut work_seconds, patience_seconds, wrap_seconds) =
+            self.draw_work_on(to_channel, &contact, &mut rng);
         if !context_preserved {
             work_seconds += handoff.rediscovery_seconds;
         }
-        let patience_seconds = target
-            .patience
-            .as_ref()
-            .map_or(f64::INFINITY, |sampler| sampler.sample(&mut rng));
-        let wrap_seconds = target
-            .wrap_up
-            .as_ref()
-            .map_or(0.0, |sampler| sampler.sample(&mut rng));
         self.recorder
             .handed_off(&contact, to_channel, context_preserved);
         let issue = &mut self.issues.issues[contact.issue_slot as usize];
