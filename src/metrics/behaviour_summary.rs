@@ -17,7 +17,8 @@ use crate::stats::ratio;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct BehaviourSummary {
-    /// Customers against contacts (when any channel has `retry`).
+    /// Customers against contacts (when any channel has `retry`, or there are duplicates:
+    /// their agent time is here).
     #[serde(skip_serializing_if = "Figures::is_empty")]
     pub customers: Figures,
     /// Per channel customers reach: first attempts and retries.
@@ -56,7 +57,7 @@ pub fn behaviour_summary(scenario: &Scenario, results: &[ReplicationResult]) -> 
     };
     let mut summary = BehaviourSummary::default();
     let any_retry = channels.iter().any(|c| c.retry.is_some());
-    if any_retry {
+    if any_retry || !scenario.routing().duplicates.is_empty() {
         summary.customers = estimates(results, |r| {
             let customers = &r.flows.customers;
             let first: u64 = customers.first_attempts.iter().sum();

@@ -393,6 +393,23 @@ fn duplicates_come_from_open_contacts_and_merge_as_configured() {
             .sum()
     });
     assert_eq!(calls, made - merged);
+    // ... and what they cost the agents is reported: 3 minutes each that ended.
+    let (summary, results) = simulate(&open, None);
+    let handled: u64 = sum(&results, |r| {
+        r.channel_intervals
+            .row(1)
+            .iter()
+            .map(|row| row.handled)
+            .sum()
+    });
+    let hours = summary.routing.customer_behaviour.customers[&Metric::DuplicateAgentHours]
+        .mean
+        .unwrap();
+    let expected = handled as f64 * 3.0 / 60.0 / results.len() as f64;
+    assert!(
+        (hours - expected).abs() < 1e-9 * expected,
+        "{hours} vs {expected}"
+    );
     let closed = parse(&text("20s"));
     let results = check(&closed, 2);
     assert_eq!(sum(&results, |r| r.flows.customers.duplicates[0]), 0);
