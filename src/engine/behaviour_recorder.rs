@@ -5,7 +5,7 @@
 
 use super::counts::CustomerCounts;
 use super::recorder::Recorder;
-use super::state::{Contact, Party};
+use super::state::{Contact, Origin, Party};
 use crate::scenario::Scenario;
 
 /// Counters sized for the scenario: per channel where any channel has a bot or retries,
@@ -31,6 +31,8 @@ pub(super) fn customer_counts(scenario: &Scenario) -> CustomerCounts {
     CustomerCounts {
         first_attempts: vec![0; n_channels],
         retries: vec![0; n_channels],
+        escalations_in: vec![0; n_channels],
+        duplicates_in: vec![0; n_channels],
         bot_entered: per_bot_channel(0),
         bot_contained: per_bot_channel(0),
         bot_escalated: per_bot_channel(0),
@@ -64,11 +66,20 @@ impl Recorder {
         }
     }
 
-    /// A customer trying again reached its channel.
+    /// A contact that is not new reached its channel: a customer trying again, a bot's
+    /// escalation, or a duplicate (a handoff's follow-up is `followup_in`).
     #[inline]
-    pub fn retry_arrived(&mut self, contact: &Contact) {
-        if Self::counted_customer(contact) {
-            self.flows.customers.retries[contact.channel_idx as usize] += 1;
+    pub fn arrived_again(&mut self, contact: &Contact) {
+        if !Self::counted_customer(contact) {
+            return;
+        }
+        let channel_idx = contact.channel_idx as usize;
+        let customers = &mut self.flows.customers;
+        match contact.origin {
+            Origin::Retry => customers.retries[channel_idx] += 1,
+            Origin::Escalation => customers.escalations_in[channel_idx] += 1,
+            Origin::Duplicate => customers.duplicates_in[channel_idx] += 1,
+            Origin::First | Origin::Handoff | Origin::BotContained | Origin::BotEscalating => {}
         }
     }
 

@@ -238,15 +238,13 @@ impl Simulation<'_> {
         let contact = self.slab.contacts[slot as usize];
         let channel = &self.scenario.channels()[contact.channel_idx as usize];
         match contact.origin {
+            Origin::First => {}
             Origin::Handoff => self.recorder.followup_in(&contact),
-            Origin::Retry => {
-                self.recorder.retry_arrived(&contact);
-                if channel.bot.is_some() {
-                    self.enter_bot(slot);
-                    return;
-                }
-            }
-            _ => {}
+            _ => self.recorder.arrived_again(&contact),
+        }
+        if contact.origin == Origin::Retry && channel.bot.is_some() {
+            self.enter_bot(slot);
+            return;
         }
         if !channel.hours.is_open(self.now) {
             match channel.after_hours {

@@ -267,6 +267,10 @@ pub struct CustomerCounts {
     /// `[channel_idx]`: customers trying again who reached the channel (its bot, or its
     /// agents: offered, or arrived while closed).
     pub retries: Vec<u64>,
+    /// `[channel_idx]`: contacts a bot handed to the channel's agents, and duplicates worked
+    /// in full that reached it (offered, or arrived while closed).
+    pub escalations_in: Vec<u64>,
+    pub duplicates_in: Vec<u64>,
     /// Customers who gave up (abandoned, refused while closed, callback lost) and did not
     /// try again; and of those, the ones whose last attempt was an abandonment.
     pub gave_up_for_good: u64,

@@ -1,6 +1,7 @@
 //! Random valid scenarios (proptest): channels of every kind with every handle-time family,
 //! with and without patience, groups serving random subsets at any headcount (none, too few,
-//! plenty), overflow rules and channel outages. Every one validates, runs without a panic
+//! plenty), overflow rules, channel outages, and customer behaviour (retries, bots,
+//! duplicates, callbacks that may miss). Every one validates, runs without a panic
 //! under the engine's audit, conserves flow across channels, and gives the same figures
 //! twice. Proptest shrinks a failure to the smallest scenario, printed as TOML.
 
@@ -46,6 +47,30 @@ struct RandomScenario {
     overflow: Option<(usize, usize, u32)>,
     /// Channel, backup, start hour, hours down.
     outage: Option<(usize, usize, u32, u32)>,
+    behaviour: RandomBehaviour,
+}
+
+/// Customer behaviour: a retry (channel, target, probability in tenths), a bot (channel,
+/// escalation target, containment in tenths), a duplicate (from, to, probability in
+/// tenths), and a phone callback reaching this many tenths of customers.
+#[derive(Debug, Clone)]
+struct RandomBehaviour {
+    retry: Option<(usize, usize, u32)>,
+    bot: Option<(usize, usize, u32)>,
+    duplicate: Option<(usize, usize, u32)>,
+    callback_reach: Option<u32>,
+}
+
+fn behaviour() -> impl Strategy<Value = RandomBehaviour> {
+    let link = || proptest::option::of((0usize..4, 0usize..4, 0u32..11));
+    (link(), link(), link(), proptest::option::of(0u32..11)).prop_map(
+        |(retry, bot, duplicate, callback_reach)| RandomBehaviour {
+            retry,
+            bot,
+            duplicate,
+            callback_reach,
+        },
+    )
 }
 
 fn channel() -> impl Strategy<Value = RandomChannel> {
@@ -90,16 +115,20 @@ fn scenario() -> impl Strategy<Value = RandomScenario> {
         proptest::collection::vec(group(), 1..4),
         proptest::option::of((0usize..4, 0usize..4, 1u32..10)),
         proptest::option::of((0usize..4, 0usize..4, 0u32..12, 1u32..4)),
+        behaviour(),
     )
         .prop_map(
-            |(horizon_hours, interval, seed, channels, groups, overflow, outage)| RandomScenario {
-                horizon_hours,
-                interval,
-                seed,
-                channels,
-                groups,
-                overflow,
-                outage,
+            |(horizon_hours, interval, seed, channels, groups, overflow, outage, behaviour)| {
+                RandomScenario {
+                    horizon_hours,
+                    interval,
+                    seed,
+                    channels,
+                    groups,
+                    overflow,
+                    outage,
+                    behaviour,
+                }
             },
         )
 }
@@ -203,6 +232,41 @@ impl RandomScenario {
                     CHANNELS[channel].0, CHANNELS[backup].0
                 ));
             }
+        }
+        let behaviour = &self.behaviour;
+        let tenths = |value: u32| f64::from(value) / 10.0;
+        if let Some((channel, to, probability)) = behaviour.retry {
+            text.push_str(&format!(
+                "\n[channels.{}.retry]\nprobability = {}\ndelay = {{ distribution = \"exponential\", mean = \"10m\" }}\nchannel = \"{}\"\nattempts = 3\n",
+                CHANNELS[pick(channel)].0,
+                tenths(probability),
+                CHANNELS[pick(to)].0
+            ));
+        }
+        if let Some((channel, to, containment)) = behaviour.bot {
+            text.push_str(&format!(
+                "\n[channels.{}.bot]\ncontainment = {}\nhandle_time = {{ distribution = \"exponential\", mean = \"2m\" }}\nescalate_to = \"{}\"\ncontext_preserved = 0.5\nrediscovery = \"1m\"\n",
+                CHANNELS[pick(channel)].0,
+                tenths(containment),
+                CHANNELS[pick(to)].0
+            ));
+        }
+        if let Some((from, to, probability)) = behaviour.duplicate {
+            let (from, to) = (pick(from), pick(to));
+            if from != to {
+                text.push_str(&format!(
+                    "\n[[duplicates]]\nfrom = \"{}\"\nto = \"{}\"\nprobability = {}\ndelay = {{ distribution = \"exponential\", mean = \"3m\" }}\nmerged = 0.5\n",
+                    CHANNELS[from].0,
+                    CHANNELS[to].0,
+                    tenths(probability)
+                ));
+            }
+        }
+        if let Some(reach) = behaviour.callback_reach.filter(|_| present.contains(&0)) {
+            text.push_str(&format!(
+                "\n[channels.phone.callback]\noffer_when_expected_wait_above = \"30s\"\nacceptance = 0.5\nwithin = \"1h\"\nreach = {}\nattempts = 2\nretry_after = {{ distribution = \"fixed\", value = \"10m\" }}\n",
+                tenths(reach)
+            ));
         }
         text
     }
