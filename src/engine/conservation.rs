@@ -1,7 +1,7 @@
 //! The flow checks every replication ends with:
-//! - for every channel and reporting interval, offered = handled + abandoned + converted out
-//!   + waiting at end + in service at end + deflected + lost to outage + callbacks lost (a
-//!   callback lost after its last attempt leaves like an abandonment), and answered =
+//! - for every channel and reporting interval, offered = handled + abandoned + converted
+//!   out + waiting at end + in service at end + deflected + lost to outage + callbacks lost
+//!   (a callback lost after its last attempt leaves like an abandonment), and answered =
 //!   handled + in service at end;
 //! - for every channel, the contacts that reached its agents (offered, or arrived while
 //!   closed) are its first attempts and retries, less those its bot took, plus those that
