@@ -7,7 +7,8 @@
 //! estimates with confidence intervals; `simulate` runs a whole scenario (in parallel, with
 //! the paired run without disruptions), `sweep` and `plan` run searches over staffings,
 //! `compare` runs two scenarios on the same customers and differences them, `gate` turns a
-//! run into the CI gate's checks; and `output` renders what they found as the bytes of files
+//! run into the CI gate's checks, `shard` packs some replications of a run for another
+//! machine and merges them back exactly; and `output` renders what they found as the bytes of files
 //! and the text of the terminal. `erlang` holds the analytic queueing results the simulator
 //! is checked against; `metric`, `stats`, `units` and `error` are shared by every layer. The
 //! `omnisim` binary's command line lives beside this library, not in it.
@@ -45,6 +46,7 @@ pub mod metrics;
 pub mod output;
 pub mod plan;
 pub mod scenario;
+pub mod shard;
 pub mod simulate;
 pub mod stats;
 pub mod sweep;

@@ -91,16 +91,49 @@ pub fn run(scenario: &Scenario, execution: Execution<'_>) -> Result<RunReport, S
         Some(run_replications(&scenario.without_disruptions(), execution)?.0)
     };
     (execution.on_phase)("summarising the replications");
-    let mut summary = summarise(scenario, &results);
-    if let Some(base_results) = &base_results {
-        summary.disruptions = disruption_summaries(scenario, &results, Some(base_results));
-    }
-    Ok(RunReport {
-        summary,
-        channel_rows: channel_interval_rows(scenario, &results),
-        group_rows: group_interval_rows(scenario, &results),
+    Ok(report_from_results(
+        scenario,
+        &results,
+        base_results.as_deref(),
         counters,
-    })
+    ))
+}
+
+/// The report of replications already run: `results` in replication order, and with
+/// disruptions the paired base run's (`base_results`). What `run` reports, and what
+/// `omnisim merge` reports from shards.
+pub fn report_from_results(
+    scenario: &Scenario,
+    results: &[ReplicationResult],
+    base_results: Option<&[ReplicationResult]>,
+    counters: RunCounters,
+) -> RunReport {
+    let mut summary = summarise(scenario, results);
+    if let Some(base_results) = base_results {
+        summary.disruptions = disruption_summaries(scenario, results, Some(base_results));
+    }
+    RunReport {
+        summary,
+        channel_rows: channel_interval_rows(scenario, results),
+        group_rows: group_interval_rows(scenario, results),
+        counters,
+    }
+}
+
+/// Runs the replications numbered `replications` (a shard's share) and, with disruptions,
+/// the paired base run of the same ones: each is the same as in a whole run.
+pub fn run_shard(
+    scenario: &Scenario,
+    replications: &[u32],
+    execution: Execution<'_>,
+) -> Result<(Vec<ReplicationResult>, Vec<ReplicationResult>, RunCounters), SimulationError> {
+    let (results, counters) = run_replication_list(scenario, replications, execution)?;
+    let base_results = if scenario.disruptions().is_empty() {
+        Vec::new()
+    } else {
+        run_replication_list(&scenario.without_disruptions(), replications, execution)?.0
+    };
+    Ok((results, base_results, counters))
 }
 
 /// Runs every replication of the scenario, in replication order.
@@ -119,13 +152,23 @@ pub fn run_replication_range(
     range: Range<u32>,
     execution: Execution<'_>,
 ) -> Result<(Vec<ReplicationResult>, RunCounters), SimulationError> {
+    let replications: Vec<u32> = range.collect();
+    run_replication_list(scenario, &replications, execution)
+}
+
+/// Runs the replications numbered `replications`, in that order (any subset: a batch, a
+/// shard's share).
+pub fn run_replication_list(
+    scenario: &Scenario,
+    replications: &[u32],
+    execution: Execution<'_>,
+) -> Result<(Vec<ReplicationResult>, RunCounters), SimulationError> {
     let started = Instant::now();
     let layout = RoutingLayout::new(scenario);
     let work = || -> Vec<ReplicationResult> {
-        range
-            .clone()
-            .into_par_iter()
-            .map(|replication| {
+        replications
+            .par_iter()
+            .map(|&replication| {
                 let result = run_replication(scenario, &layout, replication);
                 (execution.on_replication)();
                 result

@@ -37,6 +37,10 @@ pub enum Command {
         after_help = "Examples:\n  omnisim run scenarios/retail_week.toml --replications 20 --seed 7\n  # an outage layered on the week, measured against the same week without it\n  omnisim run scenarios/retail_week.toml --with scenarios/outage_chat.toml\n  # for scripts and CI: JSON on stdout, no charts\n  omnisim run scenarios/erlang_c.toml --format json --no-charts --quiet\n  # a CI gate: service levels that must hold, and no regression against main's run\n  omnisim run scenarios/retail_week.toml --assert scenarios/retail_week_checks.toml \\\n      --baseline main/summary.json --junit omnisim.xml --no-charts\n\nWrites summary.json, intervals.csv, group_intervals.csv, report.html and charts (volume,\nsla_attainment, queue_length, asa, wait_distribution, occupancy; PNG and SVG) to\noutput/<scenario>/ (or --out). The same scenario and seed give byte-identical files at any\n--threads. With [[assert]] tables (in the scenario or --assert files) or --baseline, the checks\nare printed and written to checks.json, and a failed one exits with code 3 (an inconclusive one\nonly with --strict); $GITHUB_STEP_SUMMARY, when set, gets them as a Markdown table."
     )]
     Run(RunArgs),
+    /// Merge the shard files of a run spread over machines (`run --shard`) into exactly the
+    /// files the whole run writes.
+    #[command(after_help = MERGE_EXAMPLES)]
+    Merge(MergeArgs),
     /// Run a base scenario and a candidate (another file, or the base --with an overlay) on
     /// the same customers, and report each metric's change with its paired 95% interval.
     #[command(after_help = COMPARE_EXAMPLES)]
@@ -424,13 +428,41 @@ pub struct RunArgs {
     pub carry_over: Option<PathBuf>,
     #[command(flatten)]
     pub gate: GateArgs,
-    /// Folder for the output files [default: output/<scenario name>].
+    /// Folder for the output files [default: output/<scenario name>; with --shard,
+    /// output/shards/<scenario name>].
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// What to print on stdout: a table for people, or the summary JSON for scripts.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Run only shard I of N (replications r with r % N = I) and write it as a shard file for
+    /// `omnisim merge`. `auto` takes I and N from a Slurm job array (SLURM_ARRAY_TASK_ID,
+    /// SLURM_ARRAY_TASK_COUNT); `auto/N` takes I from SLURM_ARRAY_TASK_ID or a Kubernetes
+    /// Indexed Job's JOB_COMPLETION_INDEX.
+    #[arg(long, value_name = "I/N|auto|auto/N")]
+    pub shard: Option<String>,
 }
+
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Shard files, or folders holding them (`omnisim run --shard` writes them).
+    #[arg(required = true, value_name = "SHARDS")]
+    pub shards: Vec<PathBuf>,
+    /// Folder for the output files [default: output/<scenario name>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Write the merged shards as one shard file instead (to merge with the rest later).
+    #[arg(long, value_name = "FILE", conflicts_with = "out")]
+    pub shard_file: Option<PathBuf>,
+    /// What to print on stdout: a table for people, or the summary JSON for scripts.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// No progress or notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+const MERGE_EXAMPLES: &str = "Examples:\n  # four shards, anywhere (here one after another), then the merge\n  for i in 0 1 2 3; do omnisim run scenarios/retail_week.toml --shard $i/4 --quiet; done\n  omnisim merge output/shards/retail_week --out output/retail_week\n  # in a Slurm job array (sbatch --array=0-15): each task runs its share\n  omnisim run scenarios/retail_week.toml --shard auto --out shards/\n  # stage a merge: two shards into one, merged with the rest later\n  omnisim merge shards/shard-0000-of-0004.omnisim-shard shards/shard-0001-of-0004.omnisim-shard --shard-file half.omnisim-shard\n\nThe merged files are byte for byte those of the same `omnisim run` without --shard. Run the\nmerge in the folder the shards ran in (the scenario's files are read again, and must be\nunchanged). Shards of another scenario, seed, replication count or omnisim version, a shard\ngiven twice and a missing one are refused (exit 2), naming them.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -443,6 +475,7 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Command::Run(_) => "run",
+            Command::Merge(_) => "merge",
             Command::Compare(_) => "compare",
             Command::Validate { .. } => "validate",
             Command::Erlang(_) => "erlang",

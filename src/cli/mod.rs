@@ -16,6 +16,7 @@ mod plan;
 mod progress;
 mod run;
 mod scenario_args;
+mod shards;
 mod sweep;
 mod validate;
 
@@ -54,6 +55,7 @@ fn run_command(command: Command) -> Result<(), CliError> {
             allow_outside,
         } => validate::validate(&scenario, &overlays, print, allow_outside),
         Command::Run(args) => run::run(&args),
+        Command::Merge(args) => shards::merge(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Erlang(args) => erlang::erlang(&args),
         Command::Sweep(args) => sweep::sweep(&args),

@@ -2,10 +2,12 @@
 //! disruption, and for routing and customer issues. Plain data the recorder fills and
 //! `metrics` reads; each counter type knows how to add itself over a span of intervals.
 
+use serde::{Deserialize, Serialize};
+
 use super::grid::Grid;
 
 /// Counts for one channel in one reporting interval (by arrival interval).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChannelIntervalCounts {
     /// Contacts that arrived while the channel was open (deflected self-service included).
     pub offered: u64,
@@ -131,7 +133,7 @@ impl ChannelIntervalCounts {
 }
 
 /// Agent figures for one group in one reporting interval.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct GroupIntervalCounts {
     /// Integral of the agents the schedule puts on the floor (shifts less breaks),
     /// agent-seconds.
@@ -189,7 +191,7 @@ impl GroupIntervalCounts {
 
 /// What one disruption event did in one replication (contacts that arrived at or after the
 /// warm-up).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct DisruptionCounts {
     /// Channel outage: contacts that could not reach the channel (arrivals, follow-ups and
     /// those waiting when it went down), and of those the ones that moved to the backup
@@ -222,7 +224,7 @@ pub struct DisruptionCounts {
 
 /// Routing, cross-channel and issue figures of one replication (whole horizon, counted
 /// contacts and issues only).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FlowCounts {
     /// `[rule_idx]`: contacts routed by each routing rule, and those answered by a group the
     /// rule widened to.
@@ -260,7 +262,7 @@ pub struct FlowCounts {
 /// What customers did beyond one queue, in one replication (counted contacts only):
 /// attempts, bots, callback attempts, duplicates. Vectors are empty when the scenario has
 /// nothing they count.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomerCounts {
     /// `[channel_idx]`: new contacts (a customer's first attempt) per channel.
     pub first_attempts: Vec<u64>,

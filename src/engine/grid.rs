@@ -5,7 +5,9 @@
 
 use std::ops::{Index, IndexMut, Range};
 
-#[derive(Debug, Clone, PartialEq)]
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Grid<T> {
     n_columns: usize,
     cells: Vec<T>,

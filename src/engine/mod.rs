@@ -61,8 +61,8 @@ use state::{
     Agent, AgentStatus, ClassQueue, ContactSlab, ContactState, GroupPool, IssueSlab, Membership,
 };
 
-/// What one replication produced.
-#[derive(Debug, Clone)]
+/// What one replication produced (what a shard holds of it).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ReplicationResult {
     pub replication: u32,
     /// `[(channel_idx, interval_idx)]`.
@@ -97,7 +97,7 @@ pub struct ReplicationResult {
 pub const MAX_CONTACTS_IN_SYSTEM: usize = 2_000_000;
 
 /// Where and why a replication stopped before its horizon.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EarlyStop {
     /// Simulated time of the stop, seconds from the start.
     pub time_seconds: f64,

@@ -1,6 +1,6 @@
 //! The architecture as tests, in the spirit of rust-analyzer's tidy checks: the folders are
 //! layers and imports point one way,
-//! `cli -> output -> (simulate, sweep, plan, compare, gate) -> metrics -> engine -> scenario`, with
+//! `cli -> output -> (simulate, sweep, plan, compare, gate, shard) -> metrics -> engine -> scenario`, with
 //! `stats`, `erlang`, `error` and `units` at the bottom, usable from anywhere and importing
 //! nothing above them. Also the absences ARCHITECTURE.md promises: routing reads only the
 //! engine's read-only view; nothing under `engine/` or `scenario/validate/` touches the file
@@ -25,7 +25,9 @@ const LAYERS: [(&str, &[&str]); 7] = [
     ("metrics", &["metrics"]),
     (
         "studies",
-        &["simulate", "sweep", "plan", "compare", "gate", "budget"],
+        &[
+            "simulate", "sweep", "plan", "compare", "gate", "budget", "shard",
+        ],
     ),
     ("output", &["output"]),
     ("cli", &["cli"]),

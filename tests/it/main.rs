@@ -19,6 +19,8 @@
 //!   and a two-skill shared pool against its exact Markov chain (`markov`);
 //! - `behaviour`: redials against the exact chain of a queue with an orbit (and Erlang X
 //!   against it), callback attempts, bots, duplicates, retries after a refusal;
+//! - `shards`: `run --shard` and `merge` give the whole run's files byte for byte, staged
+//!   or not, with `--shard auto` from Slurm's or Kubernetes' variables; wrong shards refused;
 //! - `snapshots`: every file `run`, `plan`, `sweep` and `erlang --json` write, through the
 //!   library pipeline; `reports`: every chart rendered and checked, dashboard figures by hand
 //!   (`browser` loads report.html in Chromium);
@@ -44,6 +46,7 @@ mod reports;
 mod routing;
 mod scenarios;
 mod schedules;
+mod shards;
 mod snapshots;
 mod support;
 mod theory;

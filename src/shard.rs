@@ -1,0 +1,222 @@
+//! Shards: a run's replications spread over machines (a Slurm array, a Kubernetes Indexed
+//! Job, GNU parallel) and merged back exactly. Replication `r` draws only from the streams of
+//! (seed, r), so it is the same wherever it runs; a shard holds every result a merge needs
+//! (each replication's counters, histograms' quantiles and flows, and with disruptions the
+//! paired base run's), and the merge hands them to the same summary and output code as a
+//! whole run, in replication order: the outputs are byte for byte those of the unsharded run.
+//!
+//! Shard `i` of `n` runs the replications `r` with `r % n == i` (balanced however many there
+//! are). A shard file is a short magic line and a postcard encoding of `Shard` (postcard
+//! keeps every `f64` bit for bit, NaN included, which JSON cannot). Merging checks that the
+//! shards are of the same scenario (a fingerprint of the validated scenario), seed, version
+//! and replication count, and that none is missing or given twice. Merging merged shards
+//! gives the same result, so merges can be staged.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::engine::ReplicationResult;
+use crate::scenario::Scenario;
+
+/// The first bytes of every shard file.
+const MAGIC: &[u8] = b"omnisim shard 1\n";
+
+/// Who made a shard and for what: what a merge checks before combining.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardHeader {
+    pub omnisim_version: String,
+    pub scenario_name: String,
+    /// SHA-256 of the validated scenario (every setting, file digests included).
+    pub scenario_fingerprint: String,
+    pub seed: u64,
+    /// Replications of the whole run.
+    pub replications: u32,
+    /// The command line that loaded the scenario (without `--shard` and `--out`), for the
+    /// merge to load it the same way.
+    pub invocation: Vec<String>,
+    /// The folder it ran in (paths in `invocation` are relative to it).
+    pub working_directory: String,
+}
+
+/// Some replications of a run, with their results.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Shard {
+    pub header: ShardHeader,
+    /// The replication numbers held, ascending.
+    pub replications: Vec<u32>,
+    /// Their results, in that order.
+    pub results: Vec<ReplicationResult>,
+    /// With disruptions, the same replications of the scenario without them (else empty).
+    pub base_results: Vec<ReplicationResult>,
+}
+
+/// `--shard I/N`: which shard of how many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardSpec {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl ShardSpec {
+    /// Parses "I/N" (0 <= I < N).
+    pub fn parse(text: &str) -> Result<ShardSpec, String> {
+        let (index, count) = text
+            .split_once('/')
+            .ok_or_else(|| format!("\"{text}\" is not I/N (e.g. 0/4, the first of four)"))?;
+        let number = |part: &str, what: &str| {
+            part.trim()
+                .parse::<u32>()
+                .map_err(|_| format!("\"{part}\" in \"{text}\" is not a whole {what}"))
+        };
+        let (index, count) = (number(index, "index")?, number(count, "count")?);
+        if count == 0 || index >= count {
+            return Err(format!(
+                "shard {index}/{count}: the index counts from 0 and must be below the count"
+            ));
+        }
+        Ok(ShardSpec { index, count })
+    }
+
+    /// The replications of a run of `total` this shard runs.
+    pub fn replications(self, total: u32) -> Vec<u32> {
+        (self.index..total).step_by(self.count as usize).collect()
+    }
+
+    /// The file name of this shard: sorts in shard order.
+    pub fn file_name(self) -> String {
+        format!("shard-{:04}-of-{:04}.omnisim-shard", self.index, self.count)
+    }
+}
+
+/// The fingerprint of a validated scenario: the same scenario loaded the same way from the
+/// same files gives the same one.
+pub fn scenario_fingerprint(scenario: &Scenario) -> String {
+    let digest = Sha256::digest(format!("{scenario:?}").as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+pub fn encode(shard: &Shard) -> Vec<u8> {
+    let mut bytes = MAGIC.to_vec();
+    bytes.extend(postcard::to_stdvec(shard).expect("a shard always encodes"));
+    bytes
+}
+
+pub fn decode(bytes: &[u8]) -> Result<Shard, String> {
+    let payload = bytes
+        .strip_prefix(MAGIC)
+        .ok_or("not a shard file (it does not start as `omnisim run --shard` writes them)")?;
+    postcard::from_bytes(payload)
+        .map_err(|error| format!("the shard is damaged or from another omnisim version ({error})"))
+}
+
+/// Combines shards of one run into one shard (replications in order). `names` name the
+/// shards in messages. Refuses shards of different runs, or with a replication twice.
+pub fn merge(shards: Vec<(String, Shard)>) -> Result<Shard, String> {
+    let mut shards = shards.into_iter();
+    let Some((first_name, first)) = shards.next() else {
+        return Err("no shards to merge".into());
+    };
+    let header = first.header.clone();
+    let mut held: Vec<(u32, ReplicationResult, Option<ReplicationResult>, String)> = Vec::new();
+    let mut add = |name: &str, shard: Shard| {
+        let mut base = shard.base_results.into_iter();
+        for (replication, result) in shard.replications.into_iter().zip(shard.results) {
+            held.push((replication, result, base.next(), name.to_string()));
+        }
+    };
+    add(&first_name, first);
+    for (name, shard) in shards {
+        let differs = |what: &str, theirs: String, ours: String| {
+            Err(format!(
+                "{name} is of another run than {first_name}: its {what} is {theirs}, not {ours}"
+            ))
+        };
+        let other = &shard.header;
+        if other.omnisim_version != header.omnisim_version {
+            return differs(
+                "omnisim version",
+                other.omnisim_version.clone(),
+                header.omnisim_version.clone(),
+            );
+        }
+        if other.seed != header.seed {
+            return differs("seed", other.seed.to_string(), header.seed.to_string());
+        }
+        if other.replications != header.replications {
+            return differs(
+                "replication count",
+                other.replications.to_string(),
+                header.replications.to_string(),
+            );
+        }
+        if other.scenario_fingerprint != header.scenario_fingerprint {
+            return differs(
+                "scenario (its settings or files changed)",
+                format!(
+                    "{} {}",
+                    other.scenario_name,
+                    &other.scenario_fingerprint[..12]
+                ),
+                format!(
+                    "{} {}",
+                    header.scenario_name,
+                    &header.scenario_fingerprint[..12]
+                ),
+            );
+        }
+        add(&name, shard);
+    }
+    held.sort_by_key(|(replication, ..)| *replication);
+    for pair in held.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            return Err(format!(
+                "replication {} is in both {} and {}; give each shard once",
+                pair[0].0, pair[0].3, pair[1].3
+            ));
+        }
+    }
+    let mut merged = Shard {
+        header,
+        replications: Vec::with_capacity(held.len()),
+        results: Vec::with_capacity(held.len()),
+        base_results: Vec::new(),
+    };
+    for (replication, result, base, _) in held {
+        merged.replications.push(replication);
+        merged.results.push(result);
+        merged.base_results.extend(base);
+    }
+    Ok(merged)
+}
+
+/// The replications a merged shard still lacks for its whole run (empty when complete).
+pub fn missing_replications(shard: &Shard) -> Vec<u32> {
+    let mut held = shard.replications.iter().peekable();
+    (0..shard.header.replications)
+        .filter(|replication| {
+            if held.peek() == Some(&replication) {
+                held.next();
+                false
+            } else {
+                true
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_specs() {
+        let spec = ShardSpec::parse("1/3").unwrap();
+        assert_eq!(spec.replications(8), [1, 4, 7]);
+        assert_eq!(ShardSpec::parse("0/1").unwrap().replications(3), [0, 1, 2]);
+        assert!(ShardSpec::parse("3/3").is_err());
+        assert!(ShardSpec::parse("0/0").is_err());
+        assert!(ShardSpec::parse("a/3").is_err());
+        assert!(ShardSpec::parse("3").is_err());
+        assert_eq!(spec.file_name(), "shard-0001-of-0003.omnisim-shard");
+    }
+}
