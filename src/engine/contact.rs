@@ -393,6 +393,10 @@ impl Simulation<'_> {
 
     #[inline]
     pub(super) fn change_queue_length(&mut self, channel_idx: usize, delta: i32) {
+        for &group_idx in &self.channel_groups[channel_idx] {
+            let waiting = &mut self.group_waiting[group_idx as usize];
+            *waiting = waiting.wrapping_add_signed(delta);
+        }
         let length = &mut self.channel_queue_lengths[channel_idx];
         *length = length.wrapping_add_signed(delta);
         let length = *length;

@@ -1,0 +1,205 @@
+//! How the engine's cost per contact scales, and how close it is to the limit, on one core:
+//!
+//! - `mm10_patience/recursion`: a hand-coded Kiefer-Wolfowitz recursion of M/M/10 with
+//!   exponential patience (FCFS, rho 0.8): the workload vector of the 10 agents, the earliest
+//!   free agent taking each arrival that would wait no longer than its patience. No events,
+//!   no statistics but the counts: the limit a simulator of this queue can approach.
+//! - `mm10_patience/engine`: the same queue as an omnisim scenario, one replication.
+//! - `channels/1` and `channels/64`: the same total load split over 1 or 64 channels, one
+//!   group serving them all (per-contact cost should not grow with channels).
+//! - `agents/10` and `agents/10000`: M/M/c at rho 0.8 with 10 or 10,000 agents (per-contact
+//!   cost should not grow with agents).
+//! - `enterprise_50_channels_20_groups`: 50 channels served by 20 overlapping groups.
+//!
+//! Throughput is contacts per second. Run: `cargo bench --bench scaling`; compare the
+//! recursion and the engine in one run (these machines are noisy).
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use omnisim::engine::layout::RoutingLayout;
+use omnisim::engine::run_replication;
+use omnisim::scenario::{Scenario, parse_scenario_str};
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+use rand_distr::{Distribution, Exp};
+
+/// Contacts of the M/M/10 runs: 8 arrivals a minute for this many minutes.
+const MM10_MINUTES: f64 = 25_020.0;
+
+/// M/M/10+M by the Kiefer-Wolfowitz recursion: returns (answered, abandoned).
+fn mm10_recursion(seed: u64) -> (u64, u64) {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let (interarrival, service, patience) = (
+        Exp::new(8.0).unwrap(),
+        Exp::new(1.0).unwrap(),
+        Exp::new(1.0 / 3.0).unwrap(),
+    );
+    // When each agent is next free, in minutes.
+    let mut free_at = [0.0f64; 10];
+    let (mut now, mut answered, mut abandoned) = (0.0, 0u64, 0u64);
+    loop {
+        now += interarrival.sample(&mut rng);
+        if now >= MM10_MINUTES {
+            return (answered, abandoned);
+        }
+        let (agent, &earliest) = free_at
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap();
+        let wait = (earliest - now).max(0.0);
+        if wait > patience.sample(&mut rng) {
+            abandoned += 1;
+        } else {
+            answered += 1;
+            free_at[agent] = now + wait + service.sample(&mut rng);
+        }
+    }
+}
+
+fn scenario(text: &str) -> (Scenario, RoutingLayout) {
+    let scenario = parse_scenario_str(text, "bench").expect("valid");
+    let layout = RoutingLayout::new(&scenario);
+    (scenario, layout)
+}
+
+fn mm10_scenario() -> String {
+    format!(
+        r#"
+[simulation]
+horizon = "{minutes}m"
+interval = "1h"
+replications = 1
+seed = 1
+
+[channels.phone]
+kind = "voice"
+sla = {{ within = "20s", target = 0.8 }}
+handle_time = {{ distribution = "exponential", mean = "1m" }}
+patience = {{ distribution = "exponential", mean = "3m" }}
+
+[arrivals.phone]
+rate_per_hour = 480
+
+[groups.agents]
+headcount = 10
+channels = ["phone"]
+"#,
+        minutes = MM10_MINUTES
+    )
+}
+
+/// `n` voice channels sharing 480 arrivals an hour, one group of 10 serving them all, for
+/// about 200,000 contacts.
+fn channels_scenario(n: usize) -> String {
+    let mut text = String::from(
+        "[simulation]\nhorizon = \"417h\"\ninterval = \"1h\"\nreplications = 1\nseed = 1\n",
+    );
+    let names: Vec<String> = (0..n).map(|c| format!("c{c}")).collect();
+    for name in &names {
+        text.push_str(&format!(
+            "\n[channels.{name}]\nkind = \"voice\"\nsla = {{ within = \"20s\", target = 0.8 }}\nhandle_time = {{ distribution = \"exponential\", mean = \"1m\" }}\npatience = {{ distribution = \"exponential\", mean = \"3m\" }}\n[arrivals.{name}]\nrate_per_hour = {}\n",
+            480.0 / n as f64
+        ));
+    }
+    let quoted: Vec<String> = names.iter().map(|name| format!("\"{name}\"")).collect();
+    text.push_str(&format!(
+        "\n[groups.agents]\nheadcount = 10\nchannels = [{}]\n",
+        quoted.join(", ")
+    ));
+    text
+}
+
+/// M/M/c at rho 0.8 with `agents` agents (1-minute calls), for about 200,000 contacts.
+fn agents_scenario(agents: u32) -> String {
+    let per_hour = f64::from(agents) * 0.8 * 60.0;
+    format!(
+        "[simulation]\nhorizon = \"{hours}h\"\ninterval = \"1h\"\nreplications = 1\nseed = 1\n\n[channels.phone]\nkind = \"voice\"\nsla = {{ within = \"20s\", target = 0.8 }}\nhandle_time = {{ distribution = \"exponential\", mean = \"1m\" }}\npatience = {{ distribution = \"exponential\", mean = \"3m\" }}\n[arrivals.phone]\nrate_per_hour = {per_hour}\n\n[groups.agents]\nheadcount = {agents}\nchannels = [\"phone\"]\n",
+        hours = (200_000.0 / per_hour).ceil()
+    )
+}
+
+/// 50 channels (voice, messaging and async in turn), 20 groups each serving 10 consecutive
+/// channels (so every channel has 4 groups), about 200,000 contacts.
+fn enterprise_scenario() -> String {
+    let mut text = String::from(
+        "[simulation]\nhorizon = \"168h\"\ninterval = \"1h\"\nreplications = 1\nseed = 1\n",
+    );
+    let kinds = [
+        ("voice", "20s", "4m"),
+        ("messaging", "2m", "6m"),
+        ("async", "4h", "10m"),
+    ];
+    for c in 0..50 {
+        let (kind, within, handle) = kinds[c % 3];
+        let patience = if kind == "async" {
+            String::new()
+        } else {
+            "patience = { distribution = \"exponential\", mean = \"5m\" }\n".into()
+        };
+        text.push_str(&format!(
+            "\n[channels.c{c}]\nkind = \"{kind}\"\nsla = {{ within = \"{within}\", target = 0.8 }}\nhandle_time = {{ distribution = \"exponential\", mean = \"{handle}\" }}\n{patience}[arrivals.c{c}]\nrate_per_hour = 24\n"
+        ));
+    }
+    for g in 0..20 {
+        let channels: Vec<String> = (0..10)
+            .map(|k| format!("\"c{}\"", (g * 5 / 2 + k) % 50))
+            .collect();
+        text.push_str(&format!(
+            "\n[groups.g{g}]\nheadcount = 6\nconcurrency = 2\nchannels = [{}]\n",
+            channels.join(", ")
+        ));
+    }
+    text
+}
+
+fn scaling(criterion: &mut Criterion) {
+    let mut group = criterion.benchmark_group("mm10_patience");
+    group.sample_size(10);
+    let (answered, abandoned) = mm10_recursion(1);
+    group.throughput(Throughput::Elements(answered + abandoned));
+    group.bench_function("recursion", |bench| bench.iter(|| mm10_recursion(1)));
+    let (mm10, mm10_layout) = scenario(&mm10_scenario());
+    let contacts = run_replication(&mm10, &mm10_layout, 0).contacts_generated;
+    group.throughput(Throughput::Elements(contacts));
+    group.bench_function("engine", |bench| {
+        bench.iter(|| run_replication(&mm10, &mm10_layout, 0))
+    });
+    group.finish();
+
+    let mut group = criterion.benchmark_group("channels");
+    group.sample_size(10);
+    for n in [1, 64] {
+        let (channels, layout) = scenario(&channels_scenario(n));
+        let contacts = run_replication(&channels, &layout, 0).contacts_generated;
+        group.throughput(Throughput::Elements(contacts));
+        group.bench_function(n.to_string(), |bench| {
+            bench.iter(|| run_replication(&channels, &layout, 0))
+        });
+    }
+    group.finish();
+
+    let mut group = criterion.benchmark_group("agents");
+    group.sample_size(10);
+    for agents in [10, 10_000] {
+        let (crowd, layout) = scenario(&agents_scenario(agents));
+        let contacts = run_replication(&crowd, &layout, 0).contacts_generated;
+        group.throughput(Throughput::Elements(contacts));
+        group.bench_function(agents.to_string(), |bench| {
+            bench.iter(|| run_replication(&crowd, &layout, 0))
+        });
+    }
+    group.finish();
+
+    let mut group = criterion.benchmark_group("enterprise");
+    group.sample_size(10);
+    let (enterprise, layout) = scenario(&enterprise_scenario());
+    let contacts = run_replication(&enterprise, &layout, 0).contacts_generated;
+    group.throughput(Throughput::Elements(contacts));
+    group.bench_function("50_channels_20_groups", |bench| {
+        bench.iter(|| run_replication(&enterprise, &layout, 0))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, scaling);
+criterion_main!(benches);
