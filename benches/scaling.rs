@@ -5,7 +5,7 @@
 //!   free agent taking each arrival that would wait no longer than its patience. No events,
 //!   no statistics but the counts: the limit a simulator of this queue can approach.
 //! - `mm10_patience/engine`: the same queue as an omnisim scenario, one replication.
-//! - `channels/1` and `channels/64`: the same total load split over 1 or 64 channels, one
+//! - `channels/1`, `/64` and `/1000`: the same total load split over 1, 64 or 1,000 channels, one
 //!   group serving them all (per-contact cost should not grow with channels).
 //! - `agents/10` and `agents/10000`: M/M/c at rho 0.8 with 10 or 10,000 agents (per-contact
 //!   cost should not grow with agents).
@@ -168,7 +168,7 @@ fn scaling(criterion: &mut Criterion) {
 
     let mut group = criterion.benchmark_group("channels");
     group.sample_size(10);
-    for n in [1, 64] {
+    for n in [1, 64, 1000] {
         let (channels, layout) = scenario(&channels_scenario(n));
         let contacts = run_replication(&channels, &layout, 0).contacts_generated;
         group.throughput(Throughput::Elements(contacts));

@@ -212,7 +212,9 @@ impl Simulation<'_> {
             .as_ref()
             .map_or(channel_idx, |bot| bot.escalate_to);
         if escalate_to != channel_idx && contact.issue_slot != super::state::NO_ISSUE {
-            self.issues.issues[contact.issue_slot as usize].channels_mask |= 1u64 << escalate_to;
+            self.issues.issues[contact.issue_slot as usize]
+                .channels
+                .insert(escalate_to);
         }
         let record = &mut self.slab.contacts[slot as usize];
         record.channel_idx = escalate_to as u16;

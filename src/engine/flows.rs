@@ -25,7 +25,7 @@ impl Simulation<'_> {
             let issue = &mut self.issues.issues[contact.issue_slot as usize];
             issue.contacts += 1;
             issue.open += 1;
-            issue.channels_mask |= 1u64 << contact.channel_idx;
+            issue.channels.insert(usize::from(contact.channel_idx));
         }
         self.slab.insert(contact)
     }
@@ -56,7 +56,7 @@ impl Simulation<'_> {
         flows.switches += u64::from(issue.switches);
         flows.switches_with_context += u64::from(issue.switches_with_context);
         if issue.resolved {
-            let channels = issue.channels_mask.count_ones();
+            let channels = issue.channels.count();
             flows.issues_resolved += 1;
             flows.issues_resolved_multichannel += u64::from(channels >= 2);
             flows.resolved_channels_sum += u64::from(channels);
@@ -130,7 +130,7 @@ impl Simulation<'_> {
         record.converted = true;
         if contact.issue_slot != NO_ISSUE {
             let issue = &mut self.issues.issues[contact.issue_slot as usize];
-            issue.channels_mask |= 1u64 << to_channel;
+            issue.channels.insert(to_channel);
             issue.switches += 1;
             issue.switches_with_context += 1;
         }

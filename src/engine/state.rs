@@ -279,8 +279,8 @@ impl Agent {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Issue {
     pub first_arrival: f64,
-    /// Bit `channel_idx` set for every channel the issue used.
-    pub channels_mask: u64,
+    /// The channels the issue used.
+    pub channels: IssueChannels,
     pub contacts: u32,
     /// Contacts alive or pending; the issue ends when this reaches 0.
     pub open: u32,
@@ -290,6 +290,34 @@ pub struct Issue {
     /// Its last contact was handled (not abandoned or refused).
     pub resolved: bool,
     pub counted: bool,
+}
+
+/// The distinct channels an issue used, without allocating: exact up to
+/// `IssueChannels::MOST` of them (an issue rarely touches more than three), and counted as
+/// that many beyond. Any channel index fits, so centers with hundreds of channels are
+/// tracked like small ones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IssueChannels {
+    channels: [u16; IssueChannels::MOST],
+    len: u8,
+}
+
+impl IssueChannels {
+    pub const MOST: usize = 8;
+
+    #[inline]
+    pub fn insert(&mut self, channel_idx: usize) {
+        let channel_idx = channel_idx as u16;
+        let len = usize::from(self.len);
+        if len < Self::MOST && !self.channels[..len].contains(&channel_idx) {
+            self.channels[len] = channel_idx;
+            self.len += 1;
+        }
+    }
+
+    pub fn count(&self) -> u32 {
+        u32::from(self.len)
+    }
 }
 
 /// Live issues in a reusable slab, like `ContactSlab`.

@@ -53,7 +53,8 @@ impl Limits {
     pub const MAX_EMPIRICAL_VALUES: usize = 1_000_000;
     /// Distinct values of each contact attribute (issue types, segments, languages).
     pub const MAX_ATTRIBUTE_VALUES: usize = 250;
-    pub const MAX_CHANNELS: usize = 64;
+    /// Declared channels (each may add a derived callback channel).
+    pub const MAX_CHANNELS: usize = 1_000;
     pub const MAX_GROUPS: usize = 1_000;
     /// Contact classes: channels x issue types x segments x languages x urgencies.
     pub const MAX_CONTACT_CLASSES: usize = 200_000;

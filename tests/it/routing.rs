@@ -691,3 +691,38 @@ headcount = 6
     );
     check(&aged, 2);
 }
+
+/// Centers run hundreds of queues (brand x language x channel): 300 channels, 30 groups of
+/// 10 channels each, and a handoff from every channel to the last one, so customer issues
+/// span channel indices far beyond 64. Audited, conserving flow, and every resolved issue
+/// that was handed off used two channels.
+#[test]
+fn three_hundred_channels_route_and_track_issues() {
+    let mut text = String::from(
+        "[simulation]\nhorizon = \"1d\"\ninterval = \"1h\"\nreplications = 1\nseed = 5\n",
+    );
+    for c in 0..300 {
+        text.push_str(&format!(
+            "\n[channels.c{c}]\nkind = \"voice\"\nsla = {{ within = \"20s\", target = 0.8 }}\nhandle_time = {{ distribution = \"exponential\", mean = \"3m\" }}\npatience = {{ distribution = \"exponential\", mean = \"2m\" }}\n[arrivals.c{c}]\nrate_per_hour = 2\n"
+        ));
+    }
+    for g in 0..30 {
+        let channels: Vec<String> = (0..10).map(|k| format!("\"c{}\"", g * 10 + k)).collect();
+        text.push_str(&format!(
+            "\n[groups.g{g}]\nheadcount = 3\nchannels = [{}]\n",
+            channels.join(", ")
+        ));
+    }
+    text.push_str(
+        "\n[[handoffs]]\nfrom = \"any\"\nto = \"c299\"\nprobability = 0.2\ndelay = { distribution = \"fixed\", value = \"10m\" }\n",
+    );
+    let scenario = parse(&text);
+    assert_eq!(scenario.channels().len(), 300);
+    let results = check(&scenario, 1);
+    let flows = &results[0].flows;
+    assert!(flows.issues_resolved_multichannel > 100, "{flows:?}");
+    assert_eq!(
+        flows.resolved_channels_sum,
+        flows.issues_resolved + flows.issues_resolved_multichannel
+    );
+}

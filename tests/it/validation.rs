@@ -1524,3 +1524,20 @@ fn customer_behaviour_keys() {
         ],
     );
 }
+
+/// The channel limit names itself.
+#[test]
+fn more_than_a_thousand_channels_are_refused() {
+    let mut text = String::from(
+        "[simulation]\nhorizon = \"1d\"\ninterval = \"1h\"\nreplications = 1\nseed = 1\n",
+    );
+    for c in 0..1001 {
+        text.push_str(&format!(
+            "[channels.c{c}]\nkind = \"async\"\nsla = {{ within = \"4h\", target = 0.8 }}\nhandle_time = {{ distribution = \"fixed\", value = \"5m\" }}\n"
+        ));
+    }
+    check(
+        &text,
+        &["channels: 1001 channels; at most 1000 are supported"],
+    );
+}
