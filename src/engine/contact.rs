@@ -368,6 +368,9 @@ impl Simulation<'_> {
             arrival_time: queued_at,
         });
         queue.live += 1;
+        if queue.live == 1 {
+            self.class_filled(class_idx);
+        }
         let channel_idx = self.layout.class_channel[class_idx] as usize;
         self.change_queue_length(channel_idx, 1);
         if patience.is_finite() {
@@ -391,12 +394,24 @@ impl Simulation<'_> {
         }
     }
 
+    /// A class's queue gained its first waiting contact: its groups' agents look at it.
+    #[inline]
+    pub(super) fn class_filled(&mut self, class_idx: usize) {
+        for &(group_idx, position) in &self.layout.class_group_positions[class_idx] {
+            self.group_ready[group_idx as usize].insert(position);
+        }
+    }
+
+    /// A class's queue has nobody waiting any more.
+    #[inline]
+    pub(super) fn class_emptied(&mut self, class_idx: usize) {
+        for &(group_idx, position) in &self.layout.class_group_positions[class_idx] {
+            self.group_ready[group_idx as usize].remove(position);
+        }
+    }
+
     #[inline]
     pub(super) fn change_queue_length(&mut self, channel_idx: usize, delta: i32) {
-        for &group_idx in &self.channel_groups[channel_idx] {
-            let waiting = &mut self.group_waiting[group_idx as usize];
-            *waiting = waiting.wrapping_add_signed(delta);
-        }
         let length = &mut self.channel_queue_lengths[channel_idx];
         *length = length.wrapping_add_signed(delta);
         let length = *length;
@@ -422,6 +437,9 @@ impl Simulation<'_> {
         let queue = &mut self.queues[class_idx];
         queue.live -= 1;
         queue.drop_stale_front(&self.slab);
+        if queue.live == 0 {
+            self.class_emptied(class_idx);
+        }
         let channel_idx = self.layout.class_channel[class_idx] as usize;
         self.change_queue_length(channel_idx, -1);
     }

@@ -298,7 +298,11 @@ impl Simulation<'_> {
                     displaced.push(entry.contact_slot);
                 }
             }
+            let was_waiting = queue.live > 0;
             queue.live = queue.entries.len() as u32;
+            if was_waiting && queue.live == 0 {
+                self.class_emptied(class_idx);
+            }
         }
         if displaced.is_empty() {
             return;

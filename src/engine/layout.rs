@@ -37,6 +37,8 @@ pub struct RoutingLayout {
     pub class_channel: Vec<u16>,
     /// For each group: the classes it may take work from.
     pub group_classes: Vec<Vec<GroupClass>>,
+    /// `[class_idx]`: where the class stands in `group_classes`, as (group, position).
+    pub class_group_positions: Vec<Vec<(u16, u32)>>,
     /// `[channel_idx]`: contacts wait for the channel to open (after-hours "hold").
     pub channel_held_when_closed: Vec<bool>,
 }
@@ -60,6 +62,7 @@ impl RoutingLayout {
             class_needs_whole_agent: vec![false; n_classes],
             class_channel: vec![0; n_classes],
             group_classes: vec![Vec::new(); scenario.groups().len()],
+            class_group_positions: Vec::new(),
             channel_held_when_closed: scenario
                 .channels()
                 .iter()
@@ -111,6 +114,13 @@ impl RoutingLayout {
                         after_seconds: route.widen_after_seconds,
                     });
                 }
+            }
+        }
+        layout.class_group_positions = vec![Vec::new(); layout.class_tiers.len()];
+        for (group_idx, classes) in layout.group_classes.iter().enumerate() {
+            for (position, group_class) in classes.iter().enumerate() {
+                layout.class_group_positions[group_class.class_idx as usize]
+                    .push((group_idx as u16, position as u32));
             }
         }
         layout

@@ -59,6 +59,7 @@ use rng::{StreamPurpose, stream};
 use sampling::{AttributeDraws, Sampler};
 use state::{
     Agent, AgentStatus, ClassQueue, ContactSlab, ContactState, GroupPool, IssueSlab, Membership,
+    ReadyClasses,
 };
 
 /// What one replication produced (what a shard holds of it).
@@ -200,11 +201,8 @@ struct Simulation<'a> {
     issues: IssueSlab,
     queues: Vec<ClassQueue>,
     channel_queue_lengths: Vec<u32>,
-    /// `[group_idx]`: contacts waiting on the channels the group serves, so a freed agent
-    /// with nothing to take skips the scan of its classes' queues.
-    group_waiting: Vec<u32>,
-    /// `[channel_idx]`: the groups that serve the channel.
-    channel_groups: Vec<Vec<u16>>,
+    /// `[group_idx]`: the group's classes with someone waiting.
+    group_ready: Vec<ReadyClasses>,
     /// `[channel_idx]`: false while a channel that holds contacts is closed.
     channel_taking_work: Vec<bool>,
     agents: Vec<Agent>,
@@ -347,14 +345,10 @@ impl<'a> Simulation<'a> {
             issues: IssueSlab::default(),
             queues: vec![ClassQueue::default(); layout.n_classes()],
             channel_queue_lengths: vec![0; scenario.channels().len()],
-            group_waiting: vec![0; scenario.groups().len()],
-            channel_groups: (0..scenario.channels().len())
-                .map(|channel_idx| {
-                    (0..scenario.groups().len())
-                        .filter(|&g| scenario.groups()[g].serves_channel[channel_idx])
-                        .map(|g| g as u16)
-                        .collect()
-                })
+            group_ready: layout
+                .group_classes
+                .iter()
+                .map(|classes| ReadyClasses::new(classes.len()))
                 .collect(),
             channel_taking_work: scenario
                 .channels()

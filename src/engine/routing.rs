@@ -147,11 +147,15 @@ pub struct ClassFacts<'a> {
 /// Bonus priority of a near-breach contact: above every configured priority.
 const NEAR_BREACH_BONUS: i64 = 1 << 40;
 
-/// The class whose front contact a freed agent should take next, if any. `channel_open`
-/// is false for channels that hold their contacts until opening.
+/// The class whose front contact a freed agent should take next, if any, among the group's
+/// classes at `ready` (positions in `group_classes` whose queues hold someone, in any
+/// order). `channel_taking_work` is false for channels that hold their contacts until
+/// opening. Ties go to the class listed first in `group_classes`, whatever the order of
+/// `ready`.
 pub fn select_work(
     agent: &Agent,
     group_classes: &[GroupClass],
+    ready: &[u32],
     queues: &[ClassQueue],
     classes: ClassFacts<'_>,
     channel_taking_work: &[bool],
@@ -161,9 +165,11 @@ pub fn select_work(
         return None;
     }
     let fully_idle = agent.busy_units == 0;
-    // (level, deadline, class): highest level, then earliest deadline, then lowest class.
+    // (level, deadline, position): highest level, then earliest deadline, then the first
+    // listed.
     let mut best: Option<(i64, f64, u32)> = None;
-    for group_class in group_classes {
+    for &position in ready {
+        let group_class = &group_classes[position as usize];
         let class_idx = group_class.class_idx as usize;
         if !fully_idle && classes.needs_whole_agent[class_idx] {
             continue;
@@ -181,14 +187,17 @@ pub fn select_work(
         let near_breach = time_left > 0.0 && time_left <= classes.near_breach_seconds[class_idx];
         let level = i64::from(classes.priority[class_idx])
             + if near_breach { NEAR_BREACH_BONUS } else { 0 };
-        let better = best.is_none_or(|(best_level, best_deadline, _)| {
-            level > best_level || (level == best_level && deadline < best_deadline)
+        let better = best.is_none_or(|(best_level, best_deadline, best_position)| {
+            level > best_level
+                || (level == best_level
+                    && (deadline < best_deadline
+                        || (deadline == best_deadline && position < best_position)))
         });
         if better {
-            best = Some((level, deadline, class_idx as u32));
+            best = Some((level, deadline, position));
         }
     }
-    best.map(|(_, _, class_idx)| class_idx)
+    best.map(|(_, _, position)| group_classes[position as usize].class_idx)
 }
 
 /// Expected wait of a contact joining a channel's queue: (contacts already waiting + 1)
@@ -416,8 +425,10 @@ mod tests {
             channel: &[0, 1, 2, 1, 3],
         };
         let open = [true, true, true, false];
+        // Every class listed as ready, in reverse: ties still go to the first listed.
+        let ready: Vec<u32> = (0..group_classes.len() as u32).rev().collect();
         assert_eq!(
-            select_work(&agent, &group_classes, queues, facts, &open, now),
+            select_work(&agent, &group_classes, &ready, queues, facts, &open, now),
             expected
         );
     }

@@ -243,16 +243,15 @@ impl Simulation<'_> {
             needs_whole_agent: &layout.class_needs_whole_agent,
             channel: &layout.class_channel,
         };
-        while self.group_waiting[group_idx as usize] > 0
-            && let Some(class_idx) = routing::select_work(
-                &self.agents[agent_idx as usize],
-                &layout.group_classes[group_idx as usize],
-                &self.queues,
-                classes,
-                &self.channel_taking_work,
-                self.now,
-            )
-        {
+        while let Some(class_idx) = routing::select_work(
+            &self.agents[agent_idx as usize],
+            &layout.group_classes[group_idx as usize],
+            &self.group_ready[group_idx as usize].positions,
+            &self.queues,
+            classes,
+            &self.channel_taking_work,
+            self.now,
+        ) {
             let class_idx = class_idx as usize;
             let slot = self.queues[class_idx]
                 .entries

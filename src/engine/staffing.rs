@@ -260,6 +260,9 @@ impl Simulation<'_> {
                         arrival_time: contact.arrival_time,
                     });
                     queue.live += 1;
+                    if queue.live == 1 {
+                        self.class_filled(class_idx);
+                    }
                     self.change_queue_length(channel_idx, 1);
                 }
             }

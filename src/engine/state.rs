@@ -203,6 +203,51 @@ impl ClassQueue {
     }
 }
 
+/// A group's classes with someone waiting, as positions in its `group_classes`: what a freed
+/// agent of the group looks through, so its work search costs the queues that hold
+/// contacts, not every queue the group could serve. Insert and remove are O(1).
+#[derive(Debug, Clone, Default)]
+pub struct ReadyClasses {
+    pub positions: Vec<u32>,
+    /// `[position]`: where it is in `positions`, or `NOT_READY`.
+    index_of: Vec<u32>,
+}
+
+impl ReadyClasses {
+    const NOT_READY: u32 = u32::MAX;
+
+    /// For a group serving `n_classes` classes.
+    pub fn new(n_classes: usize) -> ReadyClasses {
+        ReadyClasses {
+            positions: Vec::with_capacity(n_classes),
+            index_of: vec![Self::NOT_READY; n_classes],
+        }
+    }
+
+    #[inline]
+    pub fn insert(&mut self, position: u32) {
+        let slot = &mut self.index_of[position as usize];
+        if *slot == Self::NOT_READY {
+            *slot = self.positions.len() as u32;
+            self.positions.push(position);
+        }
+    }
+
+    #[inline]
+    pub fn remove(&mut self, position: u32) {
+        let index = self.index_of[position as usize];
+        if index == Self::NOT_READY {
+            return;
+        }
+        self.index_of[position as usize] = Self::NOT_READY;
+        let last = self.positions.pop().expect("a ready class is listed");
+        if last != position {
+            self.positions[index as usize] = last;
+            self.index_of[last as usize] = index;
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgentStatus {
     /// Not scheduled.
