@@ -9,7 +9,9 @@
 //!   group serving them all (per-contact cost should not grow with channels).
 //! - `agents/10` and `agents/10000`: M/M/c at rho 0.8 with 10 or 10,000 agents (per-contact
 //!   cost should not grow with agents).
-//! - `enterprise_50_channels_20_groups`: 50 channels served by 20 overlapping groups.
+//! - `enterprise/50_channels_20_groups`: 50 channels served by 20 overlapping groups.
+//! - `enterprise/retail_week_x250`: retail_week with 250 times its volumes and headcounts
+//!   (about 930,000 contacts a week, 2,660 agents, every target met), one replication.
 //!
 //! Throughput is contacts per second. Run: `cargo bench --bench scaling`; compare the
 //! recursion and the engine in one run (these machines are noisy).
@@ -152,6 +154,33 @@ fn enterprise_scenario() -> String {
     text
 }
 
+/// retail_week at 250 times its volumes and headcounts.
+fn retail_week_x250() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/retail_week.toml");
+    let mut table: toml::Table = std::fs::read_to_string(path)
+        .expect("retail_week.toml")
+        .parse()
+        .expect("TOML");
+    let times = |value: &mut toml::Value| match value {
+        toml::Value::Integer(n) => *n *= 250,
+        toml::Value::Float(x) => *x *= 250.0,
+        _ => {}
+    };
+    for (_, arrivals) in table["arrivals"].as_table_mut().expect("arrivals") {
+        if let Some(volume) = arrivals.get_mut("weekly_volume") {
+            times(volume);
+        }
+    }
+    for (_, group) in table["groups"].as_table_mut().expect("groups") {
+        match group.get_mut("headcount") {
+            Some(toml::Value::Array(counts)) => counts.iter_mut().for_each(times),
+            Some(count) => times(count),
+            None => {}
+        }
+    }
+    toml::to_string(&table).expect("TOML")
+}
+
 fn scaling(criterion: &mut Criterion) {
     let mut group = criterion.benchmark_group("mm10_patience");
     group.sample_size(10);
@@ -197,6 +226,12 @@ fn scaling(criterion: &mut Criterion) {
     group.throughput(Throughput::Elements(contacts));
     group.bench_function("50_channels_20_groups", |bench| {
         bench.iter(|| run_replication(&enterprise, &layout, 0))
+    });
+    let (retail, layout) = scenario(&retail_week_x250());
+    let contacts = run_replication(&retail, &layout, 0).contacts_generated;
+    group.throughput(Throughput::Elements(contacts));
+    group.bench_function("retail_week_x250", |bench| {
+        bench.iter(|| run_replication(&retail, &layout, 0))
     });
     group.finish();
 }
