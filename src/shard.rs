@@ -1,5 +1,5 @@
-//! Shards: a run's replications spread over machines (a Slurm array, a Kubernetes Indexed
-//! Job, GNU parallel) and merged back exactly. Replication `r` draws only from the streams of
+//! Shards: a run's replications (or a sweep's levels) spread over machines (a Slurm array,
+//! a Kubernetes Indexed Job, GNU parallel) and merged back exactly. Replication `r` draws only from the streams of
 //! (seed, r), so it is the same wherever it runs; a shard holds every result a merge needs
 //! (each replication's counters, histograms' quantiles and flows, and with disruptions the
 //! paired base run's), and the merge hands them to the same summary and output code as a
@@ -10,13 +10,17 @@
 //! keeps every `f64` bit for bit, NaN included, which JSON cannot). Merging checks that the
 //! shards are of the same scenario (a fingerprint of the validated scenario), seed, version
 //! and replication count, and that none is missing or given twice. Merging merged shards
-//! gives the same result, so merges can be staged.
+//! gives the same result, so merges can be staged. A comparison shards by replication
+//! like a run (each shard runs both sides). A sweep shards by staffing level
+//! instead: shard `i` runs the levels at positions `p % n == i`, each with all its
+//! replications, and the merge puts the levels back in order.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::engine::ReplicationResult;
 use crate::scenario::Scenario;
+use crate::sweep::SweepLevel;
 
 /// The first bytes of every shard file.
 const MAGIC: &[u8] = b"omnisim shard 1\n";
@@ -29,8 +33,12 @@ pub struct ShardHeader {
     /// SHA-256 of the validated scenario (every setting, file digests included).
     pub scenario_fingerprint: String,
     pub seed: u64,
-    /// Replications of the whole run.
-    pub replications: u32,
+    /// The command sharded: "run" or "compare" (shards hold replications; a comparison's
+    /// candidate results as `results`, its base's as `base_results`) or "sweep" (shards hold
+    /// staffing levels, each with all its replications).
+    pub command: String,
+    /// Replications of the whole run, or levels of the whole sweep.
+    pub units: u32,
     /// The command line that loaded the scenario (without `--shard` and `--out`), for the
     /// merge to load it the same way.
     pub invocation: Vec<String>,
@@ -38,16 +46,18 @@ pub struct ShardHeader {
     pub working_directory: String,
 }
 
-/// Some replications of a run, with their results.
+/// Some replications of a run (or levels of a sweep), with their results.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Shard {
     pub header: ShardHeader,
-    /// The replication numbers held, ascending.
-    pub replications: Vec<u32>,
-    /// Their results, in that order.
+    /// The replication numbers (or level positions) held, ascending.
+    pub units: Vec<u32>,
+    /// A run's: the replications' results, in that order.
     pub results: Vec<ReplicationResult>,
-    /// With disruptions, the same replications of the scenario without them (else empty).
+    /// A run's, with disruptions: the same replications of the scenario without them.
     pub base_results: Vec<ReplicationResult>,
+    /// A sweep's: the levels' figures, in that order.
+    pub levels: Vec<SweepLevel>,
 }
 
 /// `--shard I/N`: which shard of how many.
@@ -77,8 +87,8 @@ impl ShardSpec {
         Ok(ShardSpec { index, count })
     }
 
-    /// The replications of a run of `total` this shard runs.
-    pub fn replications(self, total: u32) -> Vec<u32> {
+    /// The replications (or levels) of `total` this shard runs.
+    pub fn units(self, total: u32) -> Vec<u32> {
         (self.index..total).step_by(self.count as usize).collect()
     }
 
@@ -88,10 +98,14 @@ impl ShardSpec {
     }
 }
 
-/// The fingerprint of a validated scenario: the same scenario loaded the same way from the
-/// same files gives the same one.
-pub fn scenario_fingerprint(scenario: &Scenario) -> String {
-    let digest = Sha256::digest(format!("{scenario:?}").as_bytes());
+/// The fingerprint of validated scenarios (one, or a comparison's base and candidate): the
+/// same scenarios loaded the same way from the same files give the same one.
+pub fn scenario_fingerprint(scenarios: &[&Scenario]) -> String {
+    let mut hasher = Sha256::new();
+    for scenario in scenarios {
+        hasher.update(format!("{scenario:?}").as_bytes());
+    }
+    let digest = hasher.finalize();
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
@@ -109,19 +123,31 @@ pub fn decode(bytes: &[u8]) -> Result<Shard, String> {
         .map_err(|error| format!("the shard is damaged or from another omnisim version ({error})"))
 }
 
-/// Combines shards of one run into one shard (replications in order). `names` name the
-/// shards in messages. Refuses shards of different runs, or with a replication twice.
+/// What a shard holds of one unit.
+enum Held {
+    Replication(Box<(ReplicationResult, Option<ReplicationResult>)>),
+    Level(SweepLevel),
+}
+
+/// Combines shards of one run (or sweep) into one shard, units in order. `names` name the
+/// shards in messages. Refuses shards of different runs, or with a unit twice.
 pub fn merge(shards: Vec<(String, Shard)>) -> Result<Shard, String> {
     let mut shards = shards.into_iter();
     let Some((first_name, first)) = shards.next() else {
         return Err("no shards to merge".into());
     };
     let header = first.header.clone();
-    let mut held: Vec<(u32, ReplicationResult, Option<ReplicationResult>, String)> = Vec::new();
+    let mut held: Vec<(u32, Held, String)> = Vec::new();
     let mut add = |name: &str, shard: Shard| {
         let mut base = shard.base_results.into_iter();
-        for (replication, result) in shard.replications.into_iter().zip(shard.results) {
-            held.push((replication, result, base.next(), name.to_string()));
+        let mut results = shard.results.into_iter();
+        let mut levels = shard.levels.into_iter();
+        for unit in shard.units {
+            let item = match results.next() {
+                Some(result) => Held::Replication(Box::new((result, base.next()))),
+                None => Held::Level(levels.next().expect("a shard holds each unit's result")),
+            };
+            held.push((unit, item, name.to_string()));
         }
     };
     add(&first_name, first);
@@ -139,19 +165,25 @@ pub fn merge(shards: Vec<(String, Shard)>) -> Result<Shard, String> {
                 header.omnisim_version.clone(),
             );
         }
+        if other.command != header.command {
+            return differs("command", other.command.clone(), header.command.clone());
+        }
         if other.seed != header.seed {
             return differs("seed", other.seed.to_string(), header.seed.to_string());
         }
-        if other.replications != header.replications {
-            return differs(
-                "replication count",
-                other.replications.to_string(),
-                header.replications.to_string(),
-            );
+        if other.units != header.units {
+            let what = if header.command == "sweep" {
+                "level count"
+            } else {
+                "replication count"
+            };
+            return differs(what, other.units.to_string(), header.units.to_string());
         }
-        if other.scenario_fingerprint != header.scenario_fingerprint {
+        if other.scenario_fingerprint != header.scenario_fingerprint
+            || other.invocation != header.invocation
+        {
             return differs(
-                "scenario (its settings or files changed)",
+                "scenario or command line (its settings or files changed)",
                 format!(
                     "{} {}",
                     other.scenario_name,
@@ -166,33 +198,45 @@ pub fn merge(shards: Vec<(String, Shard)>) -> Result<Shard, String> {
         }
         add(&name, shard);
     }
-    held.sort_by_key(|(replication, ..)| *replication);
+    held.sort_by_key(|(unit, ..)| *unit);
+    let what = if header.command == "sweep" {
+        "level"
+    } else {
+        "replication"
+    };
     for pair in held.windows(2) {
         if pair[0].0 == pair[1].0 {
             return Err(format!(
-                "replication {} is in both {} and {}; give each shard once",
-                pair[0].0, pair[0].3, pair[1].3
+                "{what} {} is in both {} and {}; give each shard once",
+                pair[0].0, pair[0].2, pair[1].2
             ));
         }
     }
     let mut merged = Shard {
         header,
-        replications: Vec::with_capacity(held.len()),
-        results: Vec::with_capacity(held.len()),
+        units: Vec::with_capacity(held.len()),
+        results: Vec::new(),
         base_results: Vec::new(),
+        levels: Vec::new(),
     };
-    for (replication, result, base, _) in held {
-        merged.replications.push(replication);
-        merged.results.push(result);
-        merged.base_results.extend(base);
+    for (unit, item, _) in held {
+        merged.units.push(unit);
+        match item {
+            Held::Replication(pair) => {
+                let (result, base) = *pair;
+                merged.results.push(result);
+                merged.base_results.extend(base);
+            }
+            Held::Level(level) => merged.levels.push(level),
+        }
     }
     Ok(merged)
 }
 
-/// The replications a merged shard still lacks for its whole run (empty when complete).
-pub fn missing_replications(shard: &Shard) -> Vec<u32> {
-    let mut held = shard.replications.iter().peekable();
-    (0..shard.header.replications)
+/// The units (replications or levels) a merged shard still lacks (empty when complete).
+pub fn missing_units(shard: &Shard) -> Vec<u32> {
+    let mut held = shard.units.iter().peekable();
+    (0..shard.header.units)
         .filter(|replication| {
             if held.peek() == Some(&replication) {
                 held.next();
@@ -211,8 +255,8 @@ mod tests {
     #[test]
     fn shard_specs() {
         let spec = ShardSpec::parse("1/3").unwrap();
-        assert_eq!(spec.replications(8), [1, 4, 7]);
-        assert_eq!(ShardSpec::parse("0/1").unwrap().replications(3), [0, 1, 2]);
+        assert_eq!(spec.units(8), [1, 4, 7]);
+        assert_eq!(ShardSpec::parse("0/1").unwrap().units(3), [0, 1, 2]);
         assert!(ShardSpec::parse("3/3").is_err());
         assert!(ShardSpec::parse("0/0").is_err());
         assert!(ShardSpec::parse("a/3").is_err());

@@ -7,7 +7,7 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 /// A metric over replications: its mean and 95% confidence half-width. Replications where
 /// the metric is undefined (a ratio with no denominator) are left out and `n` says how many
 /// counted; `ci95` is absent with fewer than two.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 pub struct Estimate {
     /// Mean over the replications where the metric is defined; absent when none is.
     pub mean: Option<f64>,

@@ -41,7 +41,7 @@ pub struct SweepReport {
     pub levels: Vec<SweepLevel>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SweepLevel {
     pub level: i64,
     /// The group's mean scheduled headcount per reported interval at this level.
@@ -50,7 +50,7 @@ pub struct SweepLevel {
     pub channels: Vec<SweepChannel>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SweepChannel {
     pub name: String,
     pub sla_target: Option<f64>,
@@ -89,13 +89,29 @@ pub fn run_sweep(
     spec: &SweepSpec,
     execution: Execution<'_>,
 ) -> Result<SweepReport, SimulationError> {
-    let settings = scenario.simulation();
-    let levels = spec
-        .levels
+    let all: Vec<usize> = (0..spec.levels.len()).collect();
+    let levels = run_sweep_levels(scenario, spec, &all, execution)?;
+    Ok(sweep_report(scenario, spec, levels))
+}
+
+/// Runs the levels at `level_indices` (positions in `spec.levels`: a shard's share); each is
+/// the same whatever else runs.
+pub fn run_sweep_levels(
+    scenario: &Scenario,
+    spec: &SweepSpec,
+    level_indices: &[usize],
+    execution: Execution<'_>,
+) -> Result<Vec<SweepLevel>, SimulationError> {
+    level_indices
         .iter()
-        .map(|&level| sweep_level(scenario, spec, level, execution))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(SweepReport {
+        .map(|&index| sweep_level(scenario, spec, spec.levels[index], execution))
+        .collect()
+}
+
+/// The report of every level, in order (from one run, or merged from shards).
+pub fn sweep_report(scenario: &Scenario, spec: &SweepSpec, levels: Vec<SweepLevel>) -> SweepReport {
+    let settings = scenario.simulation();
+    SweepReport {
         omnisim_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: scenario.name().to_string(),
         group: scenario.groups()[spec.group_idx].name.clone(),
@@ -103,7 +119,7 @@ pub fn run_sweep(
         seed: settings.seed,
         replications: settings.replications,
         levels,
-    })
+    }
 }
 
 /// One level: the scenario with the swept group at `level`, simulated and summarised.

@@ -37,8 +37,9 @@ pub enum Command {
         after_help = "Examples:\n  omnisim run scenarios/retail_week.toml --replications 20 --seed 7\n  # an outage layered on the week, measured against the same week without it\n  omnisim run scenarios/retail_week.toml --with scenarios/outage_chat.toml\n  # for scripts and CI: JSON on stdout, no charts\n  omnisim run scenarios/erlang_c.toml --format json --no-charts --quiet\n  # a CI gate: service levels that must hold, and no regression against main's run\n  omnisim run scenarios/retail_week.toml --assert scenarios/retail_week_checks.toml \\\n      --baseline main/summary.json --junit omnisim.xml --no-charts\n\nWrites summary.json, intervals.csv, group_intervals.csv, report.html and charts (volume,\nsla_attainment, queue_length, asa, wait_distribution, occupancy; PNG and SVG) to\noutput/<scenario>/ (or --out). The same scenario and seed give byte-identical files at any\n--threads. With [[assert]] tables (in the scenario or --assert files) or --baseline, the checks\nare printed and written to checks.json, and a failed one exits with code 3 (an inconclusive one\nonly with --strict); $GITHUB_STEP_SUMMARY, when set, gets them as a Markdown table."
     )]
     Run(RunArgs),
-    /// Merge the shard files of a run spread over machines (`run --shard`) into exactly the
-    /// files the whole run writes.
+    /// Merge the shard files of a run, sweep or comparison spread over machines (`run
+    /// --shard`, `sweep --shard`, `compare --shard`) into exactly the files the whole one
+    /// writes.
     #[command(after_help = MERGE_EXAMPLES)]
     Merge(MergeArgs),
     /// Run a base scenario and a candidate (another file, or the base --with an overlay) on
@@ -164,12 +165,18 @@ pub struct CompareArgs {
     /// to this file.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// Folder for the comparison files [default: output/<base>/compare_<candidate>].
+    /// Folder for the comparison files [default: output/<base>/compare_<candidate>; with
+    /// --shard, output/shards/<base>/compare].
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// What to print on stdout: a table, or compare.json for scripts.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Run only shard I of N of the replications (r with r % N = I), both sides, and write
+    /// it as a shard file for `omnisim merge`, which compares and gates as compare does;
+    /// `auto` and `auto/N` as for `run --shard`. Not with --until-decided.
+    #[arg(long, value_name = "I/N|auto|auto/N")]
+    pub shard: Option<String>,
 }
 
 const PLAN_EXAMPLES: &str = "Examples:
@@ -256,6 +263,11 @@ pub struct SweepArgs {
     /// What to print on stdout: a table, or the sweep as JSON.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Run only shard I of N of the levels (positions p with p % N = I, each with all its
+    /// replications) and write it as a shard file for `omnisim merge`; `auto` and `auto/N`
+    /// as for `run --shard`.
+    #[arg(long, value_name = "I/N|auto|auto/N")]
+    pub shard: Option<String>,
 }
 
 const ERLANG_EXAMPLES: &str = "Examples:
@@ -445,7 +457,7 @@ pub struct RunArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
-    /// Shard files, or folders holding them (`omnisim run --shard` writes them).
+    /// Shard files, or folders holding them (`run`, `sweep` and `compare --shard` write them).
     #[arg(required = true, value_name = "SHARDS")]
     pub shards: Vec<PathBuf>,
     /// Folder for the output files [default: output/<scenario name>].
@@ -462,7 +474,7 @@ pub struct MergeArgs {
     pub quiet: bool,
 }
 
-const MERGE_EXAMPLES: &str = "Examples:\n  # four shards, anywhere (here one after another), then the merge\n  for i in 0 1 2 3; do omnisim run scenarios/retail_week.toml --shard $i/4 --quiet; done\n  omnisim merge output/shards/retail_week --out output/retail_week\n  # in a Slurm job array (sbatch --array=0-15): each task runs its share\n  omnisim run scenarios/retail_week.toml --shard auto --out shards/\n  # stage a merge: two shards into one, merged with the rest later\n  omnisim merge shards/shard-0000-of-0004.omnisim-shard shards/shard-0001-of-0004.omnisim-shard --shard-file half.omnisim-shard\n\nThe merged files are byte for byte those of the same `omnisim run` without --shard. Run the\nmerge in the folder the shards ran in (the scenario's files are read again, and must be\nunchanged). Shards of another scenario, seed, replication count or omnisim version, a shard\ngiven twice and a missing one are refused (exit 2), naming them.";
+const MERGE_EXAMPLES: &str = "Examples:\n  # four shards, anywhere (here one after another), then the merge\n  for i in 0 1 2 3; do omnisim run scenarios/retail_week.toml --shard $i/4 --quiet; done\n  omnisim merge output/shards/retail_week --out output/retail_week\n  # in a Slurm job array (sbatch --array=0-15): each task runs its share\n  omnisim run scenarios/retail_week.toml --shard auto --out shards/\n  # stage a merge: two shards into one, merged with the rest later\n  omnisim merge shards/shard-0000-of-0004.omnisim-shard shards/shard-0001-of-0004.omnisim-shard --shard-file half.omnisim-shard\n  # a sweep by staffing level, and a comparison gated in CI, the same way\n  omnisim sweep scenarios/erlang_c.toml --group agents --agents 10..20 --shard 0/2\n  omnisim compare scenarios/retail_week.toml --with scenarios/chat_overflow_early.toml --fail-on-worse --shard 1/4\n\nThe merged files are byte for byte those of the same command without --shard (a merged\ncomparison also gates: exit code 3 when worse). Run the merge in the folder the shards ran in\n(the scenario's files are read again, and must be unchanged). Shards of another command,\nscenario, seed, replication count or omnisim version, a shard given twice and a missing one\nare refused (exit 2), naming them.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {

@@ -6,13 +6,14 @@
 
 use std::path::Path;
 
-use omnisim::compare::{CompareSettings, compare as run_comparison, incomparable};
+use omnisim::compare::{CompareSettings, Comparison, compare as run_comparison, incomparable};
 use omnisim::gate::{GateReport, comparison_checks};
 use omnisim::metric::{Metric, Scope};
 use omnisim::output::OutputFile;
 use omnisim::output::compare::{compare_files, compare_table};
 use omnisim::output::gate::{checks_json_bytes, checks_markdown, junit_xml};
 use omnisim::scenario::Limits;
+use omnisim::scenario::Scenario;
 
 use super::args::{CompareArgs, SimulationArgs};
 use super::files::{check_output_folder, file_bytes, print_result, write_outputs};
@@ -25,7 +26,38 @@ use omnisim::budget::Workload;
 /// How many times the scenario's replications `--until-decided` runs at most by default.
 const DEFAULT_CAP_FACTOR: u32 = 10;
 
+/// The two scenarios and what to compare, checked, before anything runs.
+pub(super) struct PreparedComparison {
+    pub base: Scenario,
+    pub candidate: Scenario,
+    pub settings: CompareSettings,
+}
+
 pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
+    let prepared = prepare(args)?;
+    if let Some(shard) = &args.shard {
+        return super::shards::compare_shard(args, &prepared, shard);
+    }
+    let replications = prepared.base.simulation().replications;
+    let steps = 2 * u64::from(prepared.settings.until_decided.unwrap_or(replications));
+    let comparison = with_progress(
+        &args.simulation,
+        steps,
+        "replications (base and candidate)",
+        |execution| {
+            run_comparison(
+                &prepared.base,
+                &prepared.candidate,
+                &prepared.settings,
+                execution,
+            )
+        },
+    )?;
+    finish(args, &prepared, comparison)
+}
+
+/// Loads both sides and checks the comparison can be made (and, with `--out`, written).
+pub(super) fn prepare(args: &CompareArgs) -> Result<PreparedComparison, CliError> {
     let simulation = &args.simulation;
     if args.candidate.is_none() && simulation.overlays.is_empty() && simulation.staffing.is_none() {
         return Err(CliError::bad_input(
@@ -99,21 +131,35 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
             subjects.push(name.clone());
         }
     }
+    if args.until_decided && args.shard.is_some() {
+        return Err(CliError::bad_input(
+            "--until-decided and --shard: --until-decided chooses each next batch from the verdicts of every replication so far, which no shard has",
+        )
+        .with_hint("shard a fixed number of replications (--replications N) instead"));
+    }
     let settings = CompareSettings {
         metrics,
         until_decided,
         subjects,
     };
-    if let Some(out) = &args.out {
+    if let Some(out) = args.out.as_ref().filter(|_| args.shard.is_none()) {
         check_output_folder(out)?;
     }
-    let steps = 2 * u64::from(until_decided.unwrap_or(replications));
-    let mut comparison = with_progress(
-        simulation,
-        steps,
-        "replications (base and candidate)",
-        |execution| run_comparison(&base, &candidate, &settings, execution),
-    )?;
+    Ok(PreparedComparison {
+        base,
+        candidate,
+        settings,
+    })
+}
+
+/// Names the candidate, writes the comparison's files, prints its table (or JSON) and, when
+/// asked, gates: after running it, or merging its shards.
+pub(super) fn finish(
+    args: &CompareArgs,
+    prepared: &PreparedComparison,
+    mut comparison: Comparison,
+) -> Result<(), CliError> {
+    let simulation = &args.simulation;
     if comparison.candidate == comparison.base {
         comparison.candidate = match &simulation.staffing {
             Some(path) => format!("{}+{}", comparison.base, stem(path)),
@@ -122,7 +168,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
     }
     let out_dir = output_folder(
         args.out.as_deref(),
-        base.name(),
+        prepared.base.name(),
         Some(&format!(
             "compare_{}",
             directory_name(&comparison.candidate)

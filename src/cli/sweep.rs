@@ -3,7 +3,8 @@
 
 use omnisim::output::sweep::{sweep_files, sweep_table};
 use omnisim::scenario::Limits;
-use omnisim::sweep::{SweepMode, SweepSpec, run_sweep};
+use omnisim::scenario::Scenario;
+use omnisim::sweep::{SweepMode, SweepReport, SweepSpec, run_sweep};
 
 use super::args::SweepArgs;
 use super::files::{check_output_folder, file_bytes, print_result, write_outputs};
@@ -50,6 +51,32 @@ fn parse_levels(flag: &str, text: &str, step: u32) -> Result<Vec<i64>, CliError>
 }
 
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    let (scenario, spec) = prepare(args)?;
+    if let Some(shard) = &args.shard {
+        return super::shards::sweep_shard(args, &scenario, &spec, shard);
+    }
+    let out_dir = sweep_folder(args, &scenario);
+    check_output_folder(&out_dir)?;
+    let report = with_progress(
+        &args.simulation,
+        spec.levels.len() as u64 * u64::from(scenario.simulation().replications),
+        "sweep (levels x replications)",
+        |execution| run_sweep(&scenario, &spec, execution),
+    )?;
+    finish(args, &out_dir, &report)
+}
+
+/// `--out`, or `output/<scenario>/sweep_<group>`.
+pub(super) fn sweep_folder(args: &SweepArgs, scenario: &Scenario) -> std::path::PathBuf {
+    output_folder(
+        args.out.as_deref(),
+        scenario.name(),
+        Some(&format!("sweep_{}", directory_name(&args.group))),
+    )
+}
+
+/// The scenario and the levels to sweep, checked against the limits and the budget.
+pub(super) fn prepare(args: &SweepArgs) -> Result<(Scenario, SweepSpec), CliError> {
     let scenario = load_scenario(&args.simulation)?;
     let group_idx = scenario.group_index(&args.group).ok_or_else(|| {
         let names: Vec<&str> = scenario.groups().iter().map(|g| g.name.as_str()).collect();
@@ -103,24 +130,22 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     check_budget(&args.simulation, &scenario, |scenario, threads| {
         Workload::levels(scenario, spec.levels.len() as u64, threads)
     })?;
-    let out_dir = output_folder(
-        args.out.as_deref(),
-        scenario.name(),
-        Some(&format!("sweep_{}", directory_name(&args.group))),
-    );
-    check_output_folder(&out_dir)?;
-    let report = with_progress(
-        &args.simulation,
-        spec.levels.len() as u64 * u64::from(scenario.simulation().replications),
-        "sweep (levels x replications)",
-        |execution| run_sweep(&scenario, &spec, execution),
-    )?;
-    let files = sweep_files(&report, args.simulation.charts()).map_err(chart_failure)?;
-    let written = write_outputs(&out_dir, &files)?;
+    Ok((scenario, spec))
+}
+
+/// Writes the sweep's files and prints its table (or JSON): after running it, or merging
+/// its shards.
+pub(super) fn finish(
+    args: &SweepArgs,
+    out_dir: &std::path::Path,
+    report: &SweepReport,
+) -> Result<(), CliError> {
+    let files = sweep_files(report, args.simulation.charts()).map_err(chart_failure)?;
+    let written = write_outputs(out_dir, &files)?;
     print_result(
         args.format,
         file_bytes(&files, "sweep.json"),
-        || sweep_table(&report),
+        || sweep_table(report),
         &written,
     )
 }

@@ -18,6 +18,7 @@ pub use verdict::{MetricComparison, Verdict, verdict};
 
 use serde::Serialize;
 
+use crate::engine::ReplicationResult;
 use crate::error::SimulationError;
 use crate::metric::{Metric, Samples, Scope};
 use crate::metrics::samples::{
@@ -25,7 +26,7 @@ use crate::metrics::samples::{
     channel_interval_samples, channel_samples, group_interval_samples, group_samples,
 };
 use crate::scenario::Scenario;
-use crate::simulate::{Execution, run_replication_range};
+use crate::simulate::{Execution, run_replication_list, run_replication_range};
 use crate::units::{format_clock, format_duration};
 
 /// Confidence of every interval of a comparison.
@@ -176,16 +177,27 @@ impl SideSamples {
         interval_metrics: &[Metric],
     ) -> Result<(), SimulationError> {
         let (results, _) = run_replication_range(scenario, range, execution)?;
-        append_each(&mut self.channels, channel_samples(scenario, &results));
-        append_each(&mut self.groups, group_samples(scenario, &results));
+        self.add_results(scenario, &results, interval_metrics);
+        Ok(())
+    }
+
+    /// Appends the values of `results` (replications in order after those already held).
+    fn add_results(
+        &mut self,
+        scenario: &Scenario,
+        results: &[ReplicationResult],
+        interval_metrics: &[Metric],
+    ) {
+        append_each(&mut self.channels, channel_samples(scenario, results));
+        append_each(&mut self.groups, group_samples(scenario, results));
         for (all, batch) in [
             (
                 &mut self.channel_intervals,
-                channel_interval_samples(scenario, &results, interval_metrics),
+                channel_interval_samples(scenario, results, interval_metrics),
             ),
             (
                 &mut self.group_intervals,
-                group_interval_samples(scenario, &results, interval_metrics),
+                group_interval_samples(scenario, results, interval_metrics),
             ),
         ] {
             all.resize_with(batch.len(), Vec::new);
@@ -193,7 +205,6 @@ impl SideSamples {
                 append_each(entity, new);
             }
         }
-        Ok(())
     }
 }
 
@@ -219,14 +230,7 @@ pub fn compare(
     execution: Execution<'_>,
 ) -> Result<Comparison, SimulationError> {
     let base_settings = base.simulation();
-    let mut notes = Vec::new();
-    if candidate.simulation().seed != base_settings.seed {
-        notes.push(format!(
-            "the candidate sets seed {}; both ran on the base's seed {}",
-            candidate.simulation().seed,
-            base_settings.seed
-        ));
-    }
+    let notes = seed_notes(base, candidate);
     let candidate = candidate.clone().with_seed(base_settings.seed);
     let metrics = settings.compared_metrics();
     let batch = base_settings.replications;
@@ -267,6 +271,60 @@ pub fn compare(
             return Ok(comparison);
         }
     }
+}
+
+/// What the reader should know about the seeds before any replication runs.
+fn seed_notes(base: &Scenario, candidate: &Scenario) -> Vec<String> {
+    let (base_seed, candidate_seed) = (base.simulation().seed, candidate.simulation().seed);
+    if candidate_seed == base_seed {
+        return Vec::new();
+    }
+    vec![format!(
+        "the candidate sets seed {candidate_seed}; both ran on the base's seed {base_seed}"
+    )]
+}
+
+/// Runs replications `replications` of both sides on the base's seed (a shard's share of a
+/// comparison): (base results, candidate results), each in that order.
+pub fn run_compare_replications(
+    base: &Scenario,
+    candidate: &Scenario,
+    replications: &[u32],
+    execution: Execution<'_>,
+) -> Result<(Vec<ReplicationResult>, Vec<ReplicationResult>), SimulationError> {
+    let candidate = candidate.clone().with_seed(base.simulation().seed);
+    let (base_results, _) = run_replication_list(base, replications, execution)?;
+    let (candidate_results, _) = run_replication_list(&candidate, replications, execution)?;
+    Ok((base_results, candidate_results))
+}
+
+/// The comparison of both sides' results of replications 0, 1, ... (merged from shards):
+/// what `compare` gives without `until_decided`.
+pub fn comparison_from_results(
+    base: &Scenario,
+    candidate: &Scenario,
+    settings: &CompareSettings,
+    base_results: &[ReplicationResult],
+    candidate_results: &[ReplicationResult],
+) -> Comparison {
+    let notes = seed_notes(base, candidate);
+    let candidate = candidate.clone().with_seed(base.simulation().seed);
+    let metrics = settings.compared_metrics();
+    let (mut base_samples, mut candidate_samples) =
+        (SideSamples::default(), SideSamples::default());
+    base_samples.add_results(base, base_results, &metrics);
+    candidate_samples.add_results(&candidate, candidate_results, &metrics);
+    let mut comparison = comparison(
+        base,
+        &candidate,
+        &base_samples,
+        &candidate_samples,
+        &metrics,
+        &settings.subjects,
+        base_results.len() as u32,
+    );
+    comparison.notes.splice(0..0, notes);
+    comparison
 }
 
 /// The comparison of what both sides ran so far.

@@ -1,6 +1,6 @@
-//! `run --shard` and `merge` through the real binary: shards merged give byte for byte the
-//! files of the whole run (disruptions' paired base run, charts, report.html and the gate's
-//! checks.json included), merging is associative, `--shard auto` reads Slurm's and
+//! `run --shard`, `sweep --shard` and `merge` through the real binary: shards merged give
+//! byte for byte the files of the whole run or sweep (disruptions' paired base run, charts,
+//! report.html and the gate's checks.json included), merging is associative, `--shard auto` reads Slurm's and
 //! Kubernetes' variables, and every way of merging the wrong shards exits 2 naming them.
 
 use std::path::Path;
@@ -233,7 +233,7 @@ fn the_wrong_shards_are_refused_by_name() {
         &["merge", &first, "--out", &path("out")],
         &[],
         2,
-        &["2 of the run's 4 replications are in no shard given (replication 1, 3)"],
+        &["2 of the 4 replications are in no shard given (replication 1, 3)"],
     );
     check(
         &["merge", &first, &first, "--out", &path("out")],
@@ -266,4 +266,134 @@ fn the_wrong_shards_are_refused_by_name() {
         ],
     );
     assert!(!Path::new(&path("out")).exists());
+}
+
+#[test]
+fn merged_sweep_shards_are_the_whole_sweep_byte_for_byte() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = |name: &str| folder.path().join(name).to_string_lossy().into_owned();
+    let sweep = |extra: &[&str]| -> Vec<String> {
+        [
+            "sweep",
+            "scenarios/erlang_c.toml",
+            "--group",
+            "agents",
+            "--agents",
+            "12..16",
+            "--replications",
+            "3",
+        ]
+        .iter()
+        .chain(extra)
+        .map(|argument| argument.to_string())
+        .collect()
+    };
+    let run = |arguments: Vec<String>, fragments: &[&str]| {
+        let arguments: Vec<&str> = arguments.iter().map(String::as_str).collect();
+        check(&arguments, &[], 0, fragments);
+    };
+    run(sweep(&["--out", &path("whole"), "--quiet"]), &[]);
+    run(
+        sweep(&["--shard", "0/2", "--out", &path("shards")]),
+        &["wrote shard 0/2 (3 of 5 levels)"],
+    );
+    run(
+        sweep(&["--shard", "1/2", "--out", &path("shards")]),
+        &["wrote shard 1/2 (2 of 5 levels)"],
+    );
+    check(
+        &["merge", &path("shards"), "--out", &path("merged")],
+        &[],
+        0,
+        &["merged 2 shard(s): 5 levels"],
+    );
+    check_same_files(&folder.path().join("whole"), &folder.path().join("merged"));
+    // A run's shard and a sweep's do not mix.
+    run(
+        vec![
+            "run".into(),
+            "scenarios/erlang_c.toml".into(),
+            "--replications".into(),
+            "5".into(),
+            "--shard".into(),
+            "1/2".into(),
+            "--out".into(),
+            path("run"),
+            "--quiet".into(),
+        ],
+        &[],
+    );
+    check(
+        &[
+            "merge",
+            &path("shards/shard-0000-of-0002.omnisim-shard"),
+            &path("run/shard-0001-of-0002.omnisim-shard"),
+            "--out",
+            &path("mixed"),
+        ],
+        &[],
+        2,
+        &["its command is run, not sweep"],
+    );
+    check(
+        &[
+            "merge",
+            &path("shards/shard-0000-of-0002.omnisim-shard"),
+            "--out",
+            &path("mixed"),
+        ],
+        &[],
+        2,
+        &["2 of the 5 levels are in no shard given (level 1, 3)"],
+    );
+}
+
+#[test]
+fn merged_compare_shards_are_the_whole_comparison_and_gate_alike() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = |name: &str| folder.path().join(name).to_string_lossy().into_owned();
+    let compare = |extra: &[&str]| -> Vec<String> {
+        [
+            "compare",
+            "scenarios/retail_week.toml",
+            "--with",
+            "scenarios/chat_overflow_early.toml",
+            "--replications",
+            "4",
+            "--fail-on-worse",
+        ]
+        .iter()
+        .chain(extra)
+        .map(|argument| argument.to_string())
+        .collect()
+    };
+    let run = |arguments: Vec<String>, exit_code: i32, fragments: &[&str]| {
+        let arguments: Vec<&str> = arguments.iter().map(String::as_str).collect();
+        check(&arguments, &[], exit_code, fragments);
+    };
+    // The early overflow makes a metric worse: the whole comparison and the merge both fail
+    // the gate with exit code 3.
+    run(compare(&["--out", &path("whole"), "--quiet"]), 3, &[]);
+    for index in ["0/2", "1/2"] {
+        run(
+            compare(&["--shard", index, "--out", &path("shards")]),
+            0,
+            &["2 of 4 replications, both sides"],
+        );
+    }
+    check(
+        &["merge", &path("shards"), "--out", &path("merged")],
+        &[],
+        3,
+        &[
+            "merged 2 shard(s): 4 replications of retail_week and its candidate",
+            "check(s) failed",
+        ],
+    );
+    check_same_files(&folder.path().join("whole"), &folder.path().join("merged"));
+    run(
+        compare(&["--until-decided", "--shard", "0/2"]),
+        2,
+        &["--until-decided and --shard", "--replications N"],
+    );
 }
