@@ -8,9 +8,11 @@
 //! beside the binary heap that holds everything else. `pop` takes the earlier of the two
 //! heads by (time, sequence), which is exactly the order one heap would give, with one heap
 //! push and pop fewer per contact, and no scan over channels.
-
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+//!
+//! The other events are in a 4-ary min-heap keyed by one integer, (time bits, sequence):
+//! half the depth of a binary heap, its four children on one cache line. Sequences are
+//! unique, so the pop order is fully determined by the keys: any correct heap gives the
+//! same run.
 
 /// What happens. Plain indices only: no strings, no boxes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,43 +71,105 @@ pub enum DisruptionEdge {
     ExtensionEnd,
 }
 
+/// A heap event and its key (`event_key`: time bits above sequence).
 #[derive(Debug, Clone, Copy)]
 struct Scheduled {
-    /// `time.to_bits()`: for the non-negative times of a run, the bit patterns order like the
-    /// numbers, and integer comparison is cheaper than `f64::total_cmp`.
-    time_bits: u64,
-    sequence: u64,
+    key: u128,
     event: Event,
 }
 
-impl PartialEq for Scheduled {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
+/// The key of an event: its time's bits above its sequence, so one integer comparison orders
+/// (time, sequence). For the non-negative times of a run, the bit patterns order like the
+/// numbers, and integer comparison is cheaper than `f64::total_cmp`.
+#[inline]
+fn event_key(time_bits: u64, sequence: u64) -> u128 {
+    (u128::from(time_bits) << 64) | u128::from(sequence)
 }
-impl Eq for Scheduled {}
-impl PartialOrd for Scheduled {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
+
+/// A 4-ary min-heap of events by key: node `i`'s children are `4i+1..4i+5`.
+#[derive(Debug, Default)]
+struct QuaternaryHeap {
+    nodes: Vec<Scheduled>,
 }
-impl Ord for Scheduled {
-    /// Reversed, so that `BinaryHeap` (a max-heap) pops the earliest (time, sequence).
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.time_bits, other.sequence).cmp(&(self.time_bits, self.sequence))
+
+impl QuaternaryHeap {
+    #[inline]
+    fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    #[inline]
+    fn first_key(&self) -> Option<u128> {
+        self.nodes.first().map(|first| first.key)
+    }
+
+    #[inline]
+    fn push(&mut self, item: Scheduled) {
+        let mut at = self.nodes.len();
+        self.nodes.push(item);
+        while at > 0 {
+            let parent = (at - 1) / 4;
+            if self.nodes[parent].key <= item.key {
+                break;
+            }
+            self.nodes[at] = self.nodes[parent];
+            at = parent;
+        }
+        self.nodes[at] = item;
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<Scheduled> {
+        let last = self.nodes.pop()?;
+        if self.nodes.is_empty() {
+            return Some(last);
+        }
+        let first = self.nodes[0];
+        self.sift_down(0, last);
+        Some(first)
+    }
+
+    /// Puts `item` at the hole `at` or below, moving smaller children up.
+    #[inline]
+    fn sift_down(&mut self, mut at: usize, item: Scheduled) {
+        let len = self.nodes.len();
+        loop {
+            let first_child = 4 * at + 1;
+            if first_child >= len {
+                break;
+            }
+            let mut least = first_child;
+            let mut least_key = self.nodes[first_child].key;
+            for child in first_child + 1..(first_child + 4).min(len) {
+                let key = self.nodes[child].key;
+                if key < least_key {
+                    least = child;
+                    least_key = key;
+                }
+            }
+            if item.key <= least_key {
+                break;
+            }
+            self.nodes[at] = self.nodes[least];
+            at = least;
+        }
+        self.nodes[at] = item;
+    }
+
+    /// Keeps only the events `keep` accepts, then restores the heap order.
+    fn retain(&mut self, mut keep: impl FnMut(&Event) -> bool) {
+        self.nodes.retain(|scheduled| keep(&scheduled.event));
+        for at in (0..self.nodes.len()).rev() {
+            let item = self.nodes[at];
+            self.sift_down(at, item);
+        }
     }
 }
 
-/// The key of a pending arrival: its time's bits above its sequence, so one integer
-/// comparison orders (time, sequence); `NO_ARRIVAL` when a channel has none.
+/// The key of a pending arrival, as `event_key`; `NO_ARRIVAL` when a channel has none.
 type ArrivalKey = u128;
 
 const NO_ARRIVAL: ArrivalKey = u128::MAX;
-
-#[inline]
-fn arrival_key(time_bits: u64, sequence: u64) -> ArrivalKey {
-    (u128::from(time_bits) << 64) | u128::from(sequence)
-}
 
 /// Every channel's next arrival in a tournament tree: leaf `c` holds channel `c`'s key, each
 /// inner node the channel whose key is least below it, so the earliest arrival is at the
@@ -203,7 +267,7 @@ impl ArrivalTree {
 
 #[derive(Debug, Default)]
 pub struct EventQueue {
-    heap: BinaryHeap<Scheduled>,
+    heap: QuaternaryHeap,
     /// Each channel's next arrival, if scheduled.
     arrivals: ArrivalTree,
     next_sequence: u64,
@@ -222,30 +286,31 @@ impl EventQueue {
                 "a channel has at most one pending arrival"
             );
             self.arrivals
-                .set(channel_idx, arrival_key(time.to_bits(), sequence));
+                .set(channel_idx, event_key(time.to_bits(), sequence));
             self.arrivals.pending += 1;
             return;
         }
         self.heap.push(Scheduled {
-            time_bits: time.to_bits(),
-            sequence,
+            key: event_key(time.to_bits(), sequence),
             event,
         });
     }
 
     pub fn pop(&mut self) -> Option<(f64, Event)> {
         let arrival = self.arrivals.first();
-        let heap_first_is_earlier = match (arrival, self.heap.peek()) {
+        let heap_first_is_earlier = match (arrival, self.heap.first_key()) {
             (None, None) => return None,
             (None, Some(_)) => true,
             (Some(_), None) => false,
-            (Some((_, key)), Some(top)) => arrival_key(top.time_bits, top.sequence) < key,
+            (Some((_, key)), Some(top)) => top < key,
         };
         if heap_first_is_earlier {
-            return self
-                .heap
-                .pop()
-                .map(|scheduled| (f64::from_bits(scheduled.time_bits), scheduled.event));
+            return self.heap.pop().map(|scheduled| {
+                (
+                    f64::from_bits((scheduled.key >> 64) as u64),
+                    scheduled.event,
+                )
+            });
         }
         let (channel_idx, key) = arrival.expect("an arrival is pending");
         self.arrivals.take_first(channel_idx);
@@ -260,8 +325,8 @@ impl EventQueue {
     /// Drops every heap event `keep` rejects (used to purge stale abandonment timers in bulk,
     /// which is cheaper than popping them one by one and keeps the heap shallow). The order of
     /// the events kept is unchanged.
-    pub fn retain(&mut self, mut keep: impl FnMut(&Event) -> bool) {
-        self.heap.retain(|scheduled| keep(&scheduled.event));
+    pub fn retain(&mut self, keep: impl FnMut(&Event) -> bool) {
+        self.heap.retain(keep);
     }
 
     pub fn len(&self) -> usize {
@@ -401,5 +466,39 @@ mod tests {
             }
         }
         assert_eq!(queue.len(), reference.len());
+    }
+
+    /// Many heap events with tied times, a bulk `retain`, then the rest: every event kept
+    /// comes out in (time, sequence) order.
+    #[test]
+    fn the_heap_pops_in_key_order_after_retain() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(5);
+        let mut queue = EventQueue::default();
+        let mut reference = Vec::new();
+        for agent_idx in 0..2_000u32 {
+            let time = (rng.random::<f64>() * 50.0).floor();
+            queue.schedule(
+                time,
+                Event::WrapUpEnd {
+                    agent_idx,
+                    units: 1,
+                },
+            );
+            reference.push((time, agent_idx));
+        }
+        let kept = |agent_idx: u32| !agent_idx.is_multiple_of(3);
+        queue.retain(
+            |event| matches!(*event, Event::WrapUpEnd { agent_idx, .. } if kept(agent_idx)),
+        );
+        reference.retain(|&(_, agent_idx)| kept(agent_idx));
+        reference.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let popped: Vec<(f64, u32)> = std::iter::from_fn(|| queue.pop())
+            .map(|(time, event)| match event {
+                Event::WrapUpEnd { agent_idx, .. } => (time, agent_idx),
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(popped, reference);
     }
 }
