@@ -138,19 +138,22 @@ pub fn merge(shards: Vec<(String, Shard)>) -> Result<Shard, String> {
     };
     let header = first.header.clone();
     let mut held: Vec<(u32, Held, String)> = Vec::new();
-    let mut add = |name: &str, shard: Shard| {
+    let mut add = |name: &str, shard: Shard| -> Result<(), String> {
+        check_contents(name, &shard)?;
         let mut base = shard.base_results.into_iter();
         let mut results = shard.results.into_iter();
         let mut levels = shard.levels.into_iter();
         for unit in shard.units {
-            let item = match results.next() {
-                Some(result) => Held::Replication(Box::new((result, base.next()))),
-                None => Held::Level(levels.next().expect("a shard holds each unit's result")),
+            let item = match (results.next(), levels.next()) {
+                (Some(result), _) => Held::Replication(Box::new((result, base.next()))),
+                (None, Some(level)) => Held::Level(level),
+                (None, None) => unreachable!("check_contents counted them"),
             };
             held.push((unit, item, name.to_string()));
         }
+        Ok(())
     };
-    add(&first_name, first);
+    add(&first_name, first)?;
     for (name, shard) in shards {
         let differs = |what: &str, theirs: String, ours: String| {
             Err(format!(
@@ -196,7 +199,7 @@ pub fn merge(shards: Vec<(String, Shard)>) -> Result<Shard, String> {
                 ),
             );
         }
-        add(&name, shard);
+        add(&name, shard)?;
     }
     held.sort_by_key(|(unit, ..)| *unit);
     let what = if header.command == "sweep" {
@@ -233,6 +236,25 @@ pub fn merge(shards: Vec<(String, Shard)>) -> Result<Shard, String> {
     Ok(merged)
 }
 
+/// Refuses a shard whose lists do not match its units (a file damaged or written by hand
+/// that still decodes): one result (a sweep: one level) per unit, every unit in range.
+fn check_contents(name: &str, shard: &Shard) -> Result<(), String> {
+    let units = shard.units.len();
+    let (held, base) = if shard.header.command == "sweep" {
+        (shard.levels.len(), 0)
+    } else {
+        (shard.results.len(), shard.base_results.len())
+    };
+    let in_range = shard.units.iter().all(|&unit| unit < shard.header.units);
+    if held != units || (base != 0 && base != units) || !in_range {
+        return Err(format!(
+            "{name} is damaged: it lists {units} of {} units but holds {held} results ({base} paired)",
+            shard.header.units
+        ));
+    }
+    Ok(())
+}
+
 /// The units (replications or levels) a merged shard still lacks (empty when complete).
 pub fn missing_units(shard: &Shard) -> Vec<u32> {
     let mut held = shard.units.iter().peekable();
@@ -262,5 +284,31 @@ mod tests {
         assert!(ShardSpec::parse("a/3").is_err());
         assert!(ShardSpec::parse("3").is_err());
         assert_eq!(spec.file_name(), "shard-0001-of-0003.omnisim-shard");
+    }
+
+    /// A shard that decodes but lists more units than it holds results is refused, not a
+    /// panic.
+    #[test]
+    fn a_damaged_shard_is_refused() {
+        let header = ShardHeader {
+            omnisim_version: "0".into(),
+            scenario_name: "s".into(),
+            scenario_fingerprint: "f".repeat(64),
+            seed: 1,
+            command: "sweep".into(),
+            units: 2,
+            invocation: Vec::new(),
+            working_directory: String::new(),
+        };
+        let shard = |units: Vec<u32>| Shard {
+            header: header.clone(),
+            units,
+            results: Vec::new(),
+            base_results: Vec::new(),
+            levels: Vec::new(),
+        };
+        let refused = |units: Vec<u32>| merge(vec![("a".into(), shard(units))]).unwrap_err();
+        assert!(refused(vec![0]).contains("a is damaged: it lists 1 of 2 units but holds 0"));
+        assert!(merge(vec![("a".into(), shard(Vec::new()))]).is_ok());
     }
 }
