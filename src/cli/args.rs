@@ -185,9 +185,11 @@ const PLAN_EXAMPLES: &str = "Examples:
   # check the plan on fresh seeds
   omnisim run scenarios/retail_week.toml --staffing output/retail_week/plan/staffing.toml --seed 99
 
-Starts from Erlang A per channel and interval, then simulates (the scenario's replications and
-seed), adds an agent where a target fails and removes one where every target still holds,
-until stable. Writes plan.csv (agents and positions per group and interval, beside the Erlang
+Starts from Erlang A per channel and interval, then simulates on two fixed samples of contacts
+(the scenario's seed and a second one), adds an agent where an estimate misses a target and
+removes one only where every target it touches still holds at --confidence on each sample,
+until stable. The plan meets every target by its estimate in every interval, and each channel's
+SLA over the horizon with --confidence. Writes plan.csv (agents and positions per group and interval, beside the Erlang
 figures), plan_sla.csv (achieved SLA per channel and interval, with CIs), plan.json and
 staffing.toml to output/<scenario>/plan/ (or --out).";
 
@@ -195,7 +197,8 @@ staffing.toml to output/<scenario>/plan/ (or --out).";
 pub struct PlanArgs {
     #[command(flatten)]
     pub simulation: SimulationArgs,
-    /// One-sided confidence that each interval meets its targets (0.5 = on average).
+    /// One-sided confidence of each channel's SLA over the horizon and of every removal of an
+    /// agent (0.5 = by the estimate alone).
     #[arg(long, default_value_t = 0.9, value_parser = fraction_argument)]
     pub confidence: f64,
     /// Also keep each channel's abandonment rate at most this, in every interval.

@@ -169,7 +169,7 @@ pub fn plan_staffing_toml(scenario: &Scenario, plan: &Plan) -> String {
 pub fn plan_text(scenario: &Scenario, report: &PlanReport) -> String {
     let settings = scenario.simulation();
     let mut text = format!(
-        "{}: staffing plan from {} simulation(s) of {} replication(s) (seed {}); each interval meets its targets with {:.0}% one-sided confidence\n",
+        "{}: staffing plan from {} simulation(s) of {} replication(s) (seed {}); every interval's estimate meets its targets, each channel's SLA over the horizon holds with {:.0}% one-sided confidence, and every agent removed from the Erlang start was removed at that confidence on two samples\n",
         report.scenario,
         report.evaluations,
         report.replications,
@@ -252,6 +252,23 @@ pub fn plan_text(scenario: &Scenario, report: &PlanReport) -> String {
     }
     if let Some(check) = &report.single_queue_check {
         text.push_str(&format!("\n{check}\n"));
+    }
+    if !report.horizon.is_empty() {
+        text.push_str("\nSLA over the horizon (both samples pooled; one-sided lower bound):\n");
+        for horizon in &report.horizon {
+            text.push_str(&format!(
+                "  {:<16} {:.1}% (bound {:.1}%, target {:.0}%){}\n",
+                horizon.channel,
+                100.0 * horizon.attainment,
+                100.0 * horizon.lower_bound,
+                100.0 * horizon.target,
+                if horizon.meets_target {
+                    ""
+                } else {
+                    "  NOT MET"
+                }
+            ));
+        }
     }
     if report.unmet.is_empty() {
         text.push_str("\nevery target is met in every reported interval\n");

@@ -13,7 +13,7 @@ pub struct PlanReport {
     pub scenario: String,
     pub seed: u64,
     pub replications: u32,
-    /// One-sided confidence with which each interval meets its targets.
+    /// One-sided confidence of the plan's statements (README, *Staffing plans*).
     pub confidence: f64,
     pub shrinkage: f64,
     pub max_abandonment: Option<f64>,
@@ -23,7 +23,19 @@ pub struct PlanReport {
     pub groups: Vec<GroupPlanSummary>,
     /// For one channel served by one group at a stationary load: the exact Erlang minimum.
     pub single_queue_check: Option<String>,
+    /// Each channel with an SLA: its attainment over the reported horizon under the plan.
+    pub horizon: Vec<ChannelHorizon>,
     pub unmet: Vec<Unmet>,
+}
+
+/// A channel's SLA over the whole reported horizon under the plan, both samples pooled.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChannelHorizon {
+    pub channel: String,
+    pub attainment: f64,
+    pub lower_bound: f64,
+    pub target: f64,
+    pub meets_target: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -117,7 +129,7 @@ pub fn plan_report(scenario: &Scenario, plan: &Plan) -> PlanReport {
                 let cause = if primary_for.len() > 1 || served_by_several(scenario, group_idx) {
                     "pooling (channels share these agents, and other groups help with shared channels), time-varying load and queues carrying between intervals"
                 } else {
-                    "time-varying load, queues carrying between intervals and the per-interval confidence the plan demands"
+                    "time-varying load and queues carrying between intervals"
                 };
                 gap_explained.push(format!(
                     "simulation: {pooled:+.1} agent-hours from the Erlang A sum ({erlang_a:.1}) to the simulated plan ({agent_hours:.1}); {cause}"
@@ -154,6 +166,21 @@ pub fn plan_report(scenario: &Scenario, plan: &Plan) -> PlanReport {
         all_targets_met: plan.unmet.is_empty(),
         groups,
         single_queue_check: single_queue_check(scenario, plan),
+        horizon: scenario
+            .channels()
+            .iter()
+            .zip(&plan.final_evaluation.horizon)
+            .filter_map(|(channel, outcome)| {
+                let outcome = (*outcome)?;
+                Some(ChannelHorizon {
+                    channel: channel.name.clone(),
+                    attainment: outcome.attainment,
+                    lower_bound: outcome.lower_bound,
+                    target: outcome.target,
+                    meets_target: outcome.meets_target,
+                })
+            })
+            .collect(),
         unmet: plan.unmet.clone(),
     }
 }

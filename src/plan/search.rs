@@ -1,20 +1,20 @@
-//! The planner's search over staffings: `raise` adds an agent wherever a target fails until
-//! none does, `lower` removes agents in interleaved sets of intervals while every target
-//! near a removal still holds. Every staffing is judged by `TwoSampleJudge` on two samples
-//! of contacts (see the module documentation of `plan`).
+//! The planner's search over staffings: `raise` adds an agent wherever an estimate misses a
+//! target (and where a channel's whole-horizon SLA is not met with confidence) until none
+//! does, `lower` removes agents in interleaved sets of intervals while every target near a
+//! removal still holds with confidence. Every staffing is judged by `TwoSampleJudge` on two
+//! samples of contacts pooled (see the module documentation of `plan`).
 
 use super::analytic::{serving_interval, window_intervals};
-use super::evaluation::{evaluate, holdout_seed, worse_of};
+use super::evaluation::evaluate_on_two_samples;
 use super::{Evaluation, PlanOptions};
 use crate::error::SimulationError;
 use crate::scenario::Scenario;
 use crate::simulate::Execution;
 
-/// Judges staffings on the scenario's seed and on a second fixed seed, counting the
-/// simulations it runs against the budget.
+/// Judges staffings on the scenario's seed and on a second fixed seed, pooled, counting
+/// the simulations it runs against the budget.
 pub(super) struct TwoSampleJudge<'a> {
     scenario: &'a Scenario,
-    holdout: Scenario,
     options: &'a PlanOptions,
     execution: Execution<'a>,
     /// Simulations run so far (two per judgement).
@@ -29,14 +29,8 @@ impl<'a> TwoSampleJudge<'a> {
         options: &'a PlanOptions,
         execution: Execution<'a>,
     ) -> TwoSampleJudge<'a> {
-        // A removal judged on one sample alone would pass by luck in a few intervals; one
-        // that must pass on both rarely does.
-        let holdout = scenario
-            .clone()
-            .with_seed(holdout_seed(scenario.simulation().seed));
         TwoSampleJudge {
             scenario,
-            holdout,
             options,
             execution,
             evaluations: 0,
@@ -44,7 +38,7 @@ impl<'a> TwoSampleJudge<'a> {
         }
     }
 
-    /// The worse of the two samples' judgements of `staffing`.
+    /// The judgement of `staffing` on both samples' replications pooled.
     fn judge(&mut self, staffing: &[Vec<u32>]) -> Result<Evaluation, SimulationError> {
         (self.execution.on_phase)(&format!(
             "plan: {}, simulations {}-{} (at most {})",
@@ -54,9 +48,7 @@ impl<'a> TwoSampleJudge<'a> {
             self.options.max_evaluations
         ));
         self.evaluations += 2;
-        let base = evaluate(self.scenario, staffing, self.options, self.execution)?;
-        let second = evaluate(&self.holdout, staffing, self.options, self.execution)?;
-        Ok(worse_of(base, second))
+        evaluate_on_two_samples(self.scenario, staffing, self.options, self.execution)
     }
 
     fn budget_spent(&self) -> bool {
@@ -65,8 +57,10 @@ impl<'a> TwoSampleJudge<'a> {
 }
 
 /// Raises staffing where targets fail until none does (or the budget or the cap runs out):
-/// a failing (channel, interval) adds one agent to the channel's primary group in the
-/// interval that serves it; a group over its occupancy cap adds one there.
+/// a (channel, interval) whose estimate misses adds one agent to the channel's primary group
+/// in the interval that serves it; a group over its occupancy cap adds one there; a channel
+/// whose SLA over the horizon is not met with confidence adds one in the tenth of its
+/// intervals with the lowest bounds.
 pub(super) fn raise(
     judge: &mut TwoSampleJudge<'_>,
     staffing: &mut [Vec<u32>],
@@ -85,6 +79,13 @@ pub(super) fn raise(
                     && let Some(serving) = serving_interval(scenario, channel_idx, interval_idx)
                 {
                     bump[group_idx][serving] = true;
+                }
+            }
+            if evaluation.horizon[channel_idx].is_some_and(|o| !o.meets_target) {
+                for interval_idx in weakest_intervals(&evaluation, channel_idx) {
+                    if let Some(serving) = serving_interval(scenario, channel_idx, interval_idx) {
+                        bump[group_idx][serving] = true;
+                    }
                 }
             }
         }
@@ -110,7 +111,8 @@ pub(super) fn raise(
     }
 }
 
-/// Lowers a staffing that meets every target. Each (group, interval) removes `step` agents
+/// Lowers a staffing that meets every target. A removal is kept only where every target
+/// near it still holds with confidence, not merely by its estimate. Each (group, interval) removes `step` agents
 /// at a time, starting at a quarter of its staffing and halving when vetoed (a bisection per
 /// interval); a step of one that is vetoed freezes it. Intervals tried together lie a
 /// group's longest SLA window plus three intervals apart, so their effects do not overlap.
@@ -119,6 +121,8 @@ pub(super) fn raise(
 pub(super) fn lower(
     judge: &mut TwoSampleJudge<'_>,
     staffing: &mut [Vec<u32>],
+    start: &Evaluation,
+    primary: &[Option<usize>],
 ) -> Result<(), SimulationError> {
     let scenario = judge.scenario;
     let settings = scenario.simulation();
@@ -126,6 +130,29 @@ pub(super) fn lower(
     let first = settings.first_reported_interval();
     let n_groups = staffing.len();
     let group_window = group_windows(scenario);
+    // Channels whose SLA window fits in one interval.
+    let short_window: Vec<bool> = scenario
+        .channels()
+        .iter()
+        .map(|c| {
+            c.sla.is_some_and(|sla| {
+                window_intervals(sla.threshold_seconds, settings.interval_seconds) <= 1
+            })
+        })
+        .collect();
+    let guards: Vec<RemovalGuards> = scenario
+        .groups()
+        .iter()
+        .enumerate()
+        .map(|(group_idx, group)| RemovalGuards {
+            group_idx,
+            reach_before: group_window[group_idx],
+            serves: group.serves_channel.clone(),
+            decided_here: (0..primary.len())
+                .map(|c| short_window[c] && primary[c] == Some(group_idx))
+                .collect(),
+        })
+        .collect();
     let mut step: Vec<Vec<u32>> = staffing
         .iter()
         .map(|counts| counts.iter().map(|&c| (c / 4).max(1)).collect())
@@ -155,11 +182,10 @@ pub(super) fn lower(
                 let trial_evaluation = judge.judge(&trial)?;
                 let vetoed = vetoes(
                     &trial_evaluation,
+                    start,
                     &candidates,
-                    group_idx,
-                    group_window[group_idx],
+                    &guards[group_idx],
                     first..n_intervals,
-                    scenario.channels().len(),
                 );
                 for (k, &i) in candidates.iter().enumerate() {
                     if vetoed[k] {
@@ -218,33 +244,75 @@ fn group_windows(scenario: &Scenario) -> Vec<usize> {
         .collect()
 }
 
-/// Which candidate removals a trial's failures veto: a failure within a candidate's reach
-/// (from `reach_before` intervals before it to two after) vetoes it; a failure near none
-/// vetoes the latest candidate before it (a backlog flows forward in time).
+/// The tenth (at least one) of a channel's intervals with the lowest SLA bounds.
+fn weakest_intervals(evaluation: &Evaluation, channel_idx: usize) -> Vec<usize> {
+    let mut bounds: Vec<(f64, usize)> = (0..evaluation.channels.n_columns())
+        .filter_map(|interval_idx| {
+            let outcome = evaluation.channels[(channel_idx, interval_idx)]?;
+            Some((outcome.sla_lower_bound?, interval_idx))
+        })
+        .collect();
+    bounds.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let take = bounds.len().div_ceil(10);
+    bounds.into_iter().take(take).map(|(_, i)| i).collect()
+}
+
+/// What a removal from one group must leave standing (see `vetoes`).
+struct RemovalGuards {
+    group_idx: usize,
+    /// How many intervals before a removal its effect reaches (the group's longest SLA
+    /// window).
+    reach_before: usize,
+    /// `[channel_idx]`: the group serves it, so its targets met with confidence before the
+    /// search lowered anything must stay so.
+    serves: Vec<bool>,
+    /// `[channel_idx]`: its requirement is the group's and its SLA window fits in one
+    /// interval, so that interval's staffing decides its attainment: a removal there must
+    /// leave it met with confidence, or one that misses would pass by luck wherever the
+    /// estimate sat near the target.
+    decided_here: Vec<bool>,
+}
+
+/// Which candidate removals a trial's failures veto. A failure is an estimate that misses a
+/// target (any channel's: removals reach other channels through shared agents and
+/// handoffs), a target of a channel the group serves that was met with confidence before
+/// the search lowered anything (`start`) and no longer is, or, in a candidate's own
+/// interval, a `decided_here` target not met with confidence. Other targets already short
+/// of confidence at the start (the estimate meets them, the bound not quite) do not block
+/// removals. A failure within a candidate's reach (from `reach_before` intervals before it
+/// to two after) vetoes it; a failure near none vetoes the latest candidate before it (a
+/// backlog flows forward in time).
 fn vetoes(
     trial: &Evaluation,
+    start: &Evaluation,
     candidates: &[usize],
-    group_idx: usize,
-    reach_before: usize,
+    guards: &RemovalGuards,
     reported: std::ops::Range<usize>,
-    n_channels: usize,
 ) -> Vec<bool> {
-    let near = |i: usize, j: usize| j + reach_before >= i && j <= i + 2;
+    let near = |i: usize, j: usize| j + guards.reach_before >= i && j <= i + 2;
+    let n_channels = guards.serves.len();
     let mut vetoed = vec![false; candidates.len()];
     for j in reported {
-        let fails =
-            (0..n_channels).any(|c| trial.channel_fails(c, j)) || trial.group_fails[(group_idx, j)];
-        if !fails {
+        let fails_anywhere = trial.group_fails[(guards.group_idx, j)]
+            || (0..n_channels).any(|c| {
+                trial.channel_fails(c, j)
+                    || (guards.serves[c]
+                        && trial.channel_unsure(c, j)
+                        && !start.channel_unsure(c, j))
+            });
+        let unsure_here =
+            (0..n_channels).any(|c| guards.decided_here[c] && trial.channel_unsure(c, j));
+        if !fails_anywhere && !unsure_here {
             continue;
         }
         let mut claimed = false;
         for (k, &i) in candidates.iter().enumerate() {
-            if near(i, j) {
+            if (fails_anywhere && near(i, j)) || (unsure_here && i == j) {
                 vetoed[k] = true;
                 claimed = true;
             }
         }
-        if !claimed {
+        if fails_anywhere && !claimed {
             let before = candidates.iter().rposition(|&i| i <= j).unwrap_or(0);
             vetoed[before] = true;
         }

@@ -1,8 +1,9 @@
-//! Staffing plans (`plan`): the simulated plan against the exact Erlang minimum for one
-//! stationary queue, and for a pooled multi-skill case, that it holds on fresh seeds and is
-//! minimal. Each case is a scenario and what the plan must satisfy.
+//! Staffing plans (`plan`): the simulated plan against the exact Erlang C and Erlang A
+//! minimum for stationary queues (the example files and a short one), and for a pooled
+//! multi-skill case, that it holds on fresh seeds and is minimal. Each case is a scenario and
+//! what the plan must satisfy.
 
-use omnisim::plan::{PlanOptions, evaluate, holdout_seed, plan};
+use omnisim::plan::{PlanOptions, evaluate, evaluate_on_two_samples, plan};
 use omnisim::scenario::Scenario;
 use omnisim::simulate::Execution;
 
@@ -80,14 +81,62 @@ fn with_staffing(scenario: &Scenario, staffing: &[Vec<u32>]) -> Scenario {
         .unwrap()
 }
 
-fn all_met(scenario: &Scenario, staffing: &[Vec<u32>], options: &PlanOptions) -> bool {
-    let evaluation = evaluate(scenario, staffing, options, Execution::silent(None)).unwrap();
+/// What a removal must leave behind: every target met with confidence on each sample.
+fn confidently_met(scenario: &Scenario, staffing: &[Vec<u32>], options: &PlanOptions) -> bool {
+    let evaluation =
+        evaluate_on_two_samples(scenario, staffing, options, Execution::silent(None)).unwrap();
     evaluation
         .channels
         .cells()
         .iter()
-        .all(|outcome| outcome.is_none_or(|o| o.meets_targets))
+        .all(|outcome| outcome.is_none_or(|o| o.confidently_met))
         && !evaluation.group_fails.cells().iter().any(|f| *f)
+}
+
+/// Plans an example scenario holding one stationary queue and checks it against the exact
+/// minimum (`exact`, which the analytic side must also give): the same in at least 95% of
+/// the reported intervals, and agent-hours within 1% of the exact total.
+fn check_stationary_file(path: &str, exact: u32) {
+    let text = std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let scenario = parse(&text);
+    let found = plan(&scenario, &PlanOptions::default(), Execution::silent(None)).unwrap();
+    assert!(found.unmet.is_empty(), "{path}: {:?}", found.unmet);
+    let first = scenario.simulation().first_reported_interval();
+    let reported = &found.required[0][first..];
+    assert!(
+        found.analytic_erlang_a[0][first..]
+            .iter()
+            .all(|&a| a == exact),
+        "{path}: the analytic side is the exact minimum {exact}"
+    );
+    let same = reported.iter().filter(|&&agents| agents == exact).count();
+    assert!(
+        same * 100 >= 95 * reported.len(),
+        "{path}: the exact minimum {exact} in {same} of {} intervals: {reported:?}",
+        reported.len()
+    );
+    let planned: u32 = reported.iter().sum();
+    let exact_total = exact * reported.len() as u32;
+    assert!(
+        f64::from(planned.abs_diff(exact_total)) <= 0.01 * f64::from(exact_total),
+        "{path}: {planned} agent-intervals against the exact {exact_total}"
+    );
+    let horizon = found.final_evaluation.horizon[0].expect("an SLA");
+    assert!(horizon.meets_target, "{path}: {horizon:?}");
+}
+
+/// 200 calls an hour of 3 minutes, 80% within 20 s, for a week: Erlang C gives 79.6% with
+/// 13 agents and 88.8% with 14, so the minimum is 14 and 13 misses by only 0.4 points (the
+/// case where removals by luck would show).
+#[test]
+fn erlang_c_example_plan_is_the_exact_minimum() {
+    check_stationary_file("scenarios/erlang_c.toml", 14);
+}
+
+/// The same with 5-minute patience: Erlang A gives 78.6% with 12 agents, 86.8% with 13.
+#[test]
+fn erlang_a_example_plan_is_the_exact_minimum() {
+    check_stationary_file("scenarios/erlang_a.toml", 13);
 }
 
 #[test]
@@ -138,11 +187,8 @@ fn pooled_plan_holds_on_fresh_seeds_and_is_minimal() {
             );
         }
     }
-    // Minimal: one agent fewer in any group and reported interval breaks a target on the
-    // plan's own replications or on its holdout replications.
-    let holdout = scenario
-        .clone()
-        .with_seed(holdout_seed(scenario.simulation().seed));
+    // Minimal: one agent fewer in any group and reported interval leaves some target short
+    // of confidence on the plan's own replications or on its holdout replications.
     let first = scenario.simulation().first_reported_interval();
     for group_idx in 0..scenario.groups().len() {
         for interval_idx in first..scenario.simulation().n_intervals() {
@@ -152,7 +198,7 @@ fn pooled_plan_holds_on_fresh_seeds_and_is_minimal() {
             let mut fewer = found.required.clone();
             fewer[group_idx][interval_idx] -= 1;
             assert!(
-                !all_met(&scenario, &fewer, &options) || !all_met(&holdout, &fewer, &options),
+                !confidently_met(&scenario, &fewer, &options),
                 "group {group_idx}, interval {interval_idx}: {} agents also meet every target",
                 fewer[group_idx][interval_idx]
             );
