@@ -79,6 +79,79 @@ impl ArrivalClock {
     }
 }
 
+/// Seconds in a day: the span of one busyness factor.
+const DAY_SECONDS: f64 = 86_400.0;
+
+impl ArrivalClock {
+    /// As `next_arrival`, with the rate on day `d` multiplied by `day_factors[d]` (a forecast
+    /// uncertainty's busyness; past the last day, the last factor). Segments are cut at
+    /// midnight, so the method stays exact. Never inlined: the plain path stays as tight as
+    /// it was without uncertainty.
+    #[inline(never)]
+    pub fn next_arrival_scaled<R: Rng + ?Sized>(
+        &mut self,
+        profile: &ArrivalProfile,
+        day_factors: &[f64],
+        now: f64,
+        horizon: f64,
+        rng: &mut R,
+    ) -> Option<f64> {
+        let mut budget: f64 = Exp1.sample(rng);
+        let mut time = now;
+        loop {
+            let segment_start = self.cycle_start + profile.segment_starts[self.segment_idx];
+            let segment_end = self.cycle_start + profile.segment_end(self.segment_idx);
+            if time < segment_start {
+                time = segment_start;
+            }
+            if time >= horizon {
+                return None;
+            }
+            let day = ((time / DAY_SECONDS) as usize).min(day_factors.len() - 1);
+            let day_end = (day + 1) as f64 * DAY_SECONDS;
+            let piece_end = segment_end.min(day_end);
+            let rate = profile.rates_per_second[self.segment_idx] * day_factors[day];
+            let capacity = rate * (piece_end - time);
+            if budget < capacity {
+                let arrival = time + budget / rate;
+                return (arrival < horizon).then_some(arrival);
+            }
+            budget -= capacity;
+            time = piece_end;
+            if piece_end < segment_end {
+                continue;
+            }
+            self.segment_idx += 1;
+            if self.segment_idx == profile.rates_per_second.len() {
+                self.segment_idx = 0;
+                self.cycle_start += profile.cycle_seconds;
+            }
+        }
+    }
+}
+
+/// Each day's busyness factor of a forecast uncertainty: gamma with mean 1 and the
+/// weekday's coefficient of variation (exactly 1 on a day whose CV is zero, with no draw),
+/// for `days` days from a Monday.
+pub fn busyness_by_day<R: Rng + ?Sized>(
+    cv_by_weekday: &[f64; 7],
+    days: usize,
+    rng: &mut R,
+) -> Vec<f64> {
+    (0..days)
+        .map(|day| {
+            let cv = cv_by_weekday[day % 7];
+            if cv == 0.0 {
+                return 1.0;
+            }
+            let shape = 1.0 / (cv * cv);
+            rand_distr::Gamma::new(shape, cv * cv)
+                .expect("validation bounds the CV to (0, 2]")
+                .sample(rng)
+        })
+        .collect()
+}
+
 impl Default for ArrivalClock {
     fn default() -> Self {
         ArrivalClock::new()

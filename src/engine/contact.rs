@@ -16,11 +16,20 @@ impl Simulation<'_> {
             return;
         };
         let runtime = &mut self.channels[channel_idx];
-        if let Some(time) =
+        let next = if runtime.busyness_by_day.is_empty() {
             runtime
                 .clock
                 .next_arrival(profile, self.now, self.horizon, &mut runtime.arrival_rng)
-        {
+        } else {
+            runtime.clock.next_arrival_scaled(
+                profile,
+                &runtime.busyness_by_day,
+                self.now,
+                self.horizon,
+                &mut runtime.arrival_rng,
+            )
+        };
+        if let Some(time) = next {
             self.events.schedule(
                 time,
                 Event::Arrival {

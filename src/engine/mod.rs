@@ -135,6 +135,9 @@ struct ChannelRuntime {
     wrap_rng: Xoshiro256PlusPlus,
     /// Where the lineages of the channel's arrivals start (`rng::lineage_root`).
     lineage_root: u64,
+    /// The busyness factor of each day (forecast uncertainty), shared by the channels
+    /// naming the same factor; empty without uncertainty.
+    busyness_by_day: Vec<f64>,
     /// Contacts the channel's arrival stream has brought so far (each one's number is part
     /// of its lineage).
     arrivals_drawn: u64,
@@ -244,6 +247,27 @@ impl<'a> Simulation<'a> {
         let settings = scenario.simulation();
         let seed = settings.seed;
         let routing = scenario.routing();
+        // One draw per day for each forecast-uncertainty factor, from the factor's stream.
+        let days = (settings.horizon_seconds / 86_400.0).ceil().max(1.0) as usize;
+        let mut factors: Vec<(&str, Vec<f64>)> = Vec::new();
+        for uncertainty in scenario
+            .channels()
+            .iter()
+            .filter_map(|c| c.uncertainty.as_ref())
+        {
+            if factors.iter().all(|(name, _)| *name != uncertainty.factor) {
+                let mut factor_rng = stream(
+                    seed,
+                    replication,
+                    StreamPurpose::Busyness {
+                        factor: &uncertainty.factor,
+                    },
+                );
+                let by_day =
+                    arrivals::busyness_by_day(&uncertainty.cv_by_weekday, days, &mut factor_rng);
+                factors.push((uncertainty.factor.as_str(), by_day));
+            }
+        }
         let channels = scenario
             .channels()
             .iter()
@@ -251,7 +275,14 @@ impl<'a> Simulation<'a> {
             .map(|(channel_idx, channel)| {
                 let rng = |purpose| stream(seed, replication, purpose);
                 let name = channel.name.as_str();
+                let busyness_by_day = channel
+                    .uncertainty
+                    .as_ref()
+                    .and_then(|u| factors.iter().find(|(name, _)| *name == u.factor))
+                    .map(|(_, by_day)| by_day.clone())
+                    .unwrap_or_default();
                 ChannelRuntime {
+                    busyness_by_day,
                     clock: ArrivalClock::new(),
                     arrival_rng: rng(StreamPurpose::Arrivals { channel: name }),
                     attribute_rng: rng(StreamPurpose::Attributes { channel: name }),

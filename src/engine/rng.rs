@@ -58,6 +58,11 @@ pub enum StreamPurpose<'a> {
     DisruptionDecisions {
         disruption: &'a str,
     },
+    /// A forecast-uncertainty factor's busyness per day, keyed by the factor's name (shared
+    /// by the channels naming it).
+    Busyness {
+        factor: &'a str,
+    },
 }
 
 impl StreamPurpose<'_> {
@@ -75,6 +80,7 @@ impl StreamPurpose<'_> {
             StreamPurpose::DisruptionDecisions { disruption } => (11, disruption),
             StreamPurpose::WrapUp { channel } => (12, channel),
             StreamPurpose::Backlog { channel } => (13, channel),
+            StreamPurpose::Busyness { factor } => (14, factor),
         };
         splitmix64(kind) ^ name_key(name)
     }

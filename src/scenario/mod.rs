@@ -248,6 +248,18 @@ impl ChannelKind {
     }
 }
 
+/// A channel's forecast uncertainty (`arrivals.NAME.uncertainty`): each day, the arrival
+/// rate is multiplied by a factor drawn from a gamma distribution with mean 1 and the day's
+/// coefficient of variation, the same draw for every channel naming the same factor (the
+/// Poisson-gamma model: a day's volume has variance mean + cv^2 mean^2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Uncertainty {
+    /// The factor's name (the channel's own unless `shared`): its random stream's key.
+    pub factor: String,
+    /// Coefficient of variation per weekday, Monday first (day 0 of the run is a Monday).
+    pub cv_by_weekday: [f64; 7],
+}
+
 #[derive(Debug, Clone)]
 pub struct Channel {
     pub name: String,
@@ -277,6 +289,9 @@ pub struct Channel {
     pub bot: Option<Bot>,
     /// Absent when the scenario gives the channel no arrivals.
     pub arrivals: Option<ArrivalProfile>,
+    /// Forecast uncertainty: a random busyness factor per day multiplies the arrival rate.
+    /// Absent (or every CV zero): volumes are exactly the forecast's Poisson streams.
+    pub uncertainty: Option<Uncertainty>,
     pub mix: AttributeMix,
     /// Non-agent cost of each contact (platform, telephony or message fees), in the same
     /// currency as the groups' `cost_per_hour`.

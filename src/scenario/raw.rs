@@ -321,6 +321,22 @@ pub struct RawArrivals {
     /// Async channels: tickets already waiting at the start (a Monday morning's queue):
     /// { count = 120, age = { distribution = "exponential", mean = "6h" } }.
     pub backlog: Option<RawBacklog>,
+    /// Forecast uncertainty: each day's volume is multiplied by a random busyness factor,
+    /// gamma with mean 1: { cv = 0.1 } (or one CV per weekday, Monday first), shared by the
+    /// channels that name the same `shared` factor.
+    pub uncertainty: Option<RawUncertainty>,
+}
+
+/// `uncertainty = { cv = 0.1, shared = "retail_demand" }`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawUncertainty {
+    /// The coefficient of variation of a day's busyness factor, or seven (Monday first).
+    #[schemars(with = "shapes::PerWeekday")]
+    pub cv: toml::Value,
+    /// The factor's name: channels naming the same one share each day's draw. Absent: the
+    /// channel's own.
+    pub shared: Option<String>,
 }
 
 /// `backlog = { count = 120, age = {...} }`: how many wait at time 0 and how long each has
@@ -550,6 +566,15 @@ mod shapes {
     pub enum Headcount {
         Constant(u32),
         PerInterval(Vec<u32>),
+    }
+
+    /// One number, or seven (one per weekday, Monday first).
+    #[derive(JsonSchema)]
+    #[schemars(untagged)]
+    #[allow(dead_code)]
+    pub enum PerWeekday {
+        Every(f64),
+        PerWeekday([f64; 7]),
     }
 
     /// A share of scheduled time lost (0.3), or named shares that are summed

@@ -13,6 +13,8 @@
 //! - `properties`: random valid scenarios (proptest) run under the audit and conserve flow;
 //! - `scenarios`: the shipped example scenarios validate and run, and conserve flow, and the
 //!   schema accepts them; `readme`: every README command runs as written;
+//! - `uncertainty`: forecast uncertainty's day factors (Poisson-gamma variance, shared
+//!   factors' covariance, cv = 0 changes nothing);
 //! - `plan`: staffing plans against the Erlang minimum, on fresh seeds, and minimal;
 //! - `commands`: the planning commands (`erlang`, `sweep`, `plan`) through the binary;
 //! - `routing`: routing rules under the engine's audit, cross-channel flow conservation,
@@ -50,4 +52,5 @@ mod shards;
 mod snapshots;
 mod support;
 mod theory;
+mod uncertainty;
 mod validation;

@@ -1541,3 +1541,51 @@ fn more_than_a_thousand_channels_are_refused() {
         &["channels: 1001 channels; at most 1000 are supported"],
     );
 }
+
+#[test]
+fn forecast_uncertainty() {
+    let uncertainty = |value: &str| {
+        replace(
+            "daily_volume = 100",
+            &format!("daily_volume = 100\nuncertainty = {value}"),
+        )
+    };
+    check(&uncertainty("{ cv = 0.1 }"), &[]);
+    check(
+        &uncertainty("{ cv = [0.1, 0.1, 0.1, 0.1, 0.2, 0.3, 0] }"),
+        &[],
+    );
+    check(
+        &uncertainty("{ cv = -0.1 }"),
+        &[
+            "arrivals.chat.uncertainty.cv: must be a day's coefficient of variation, from 0 to 2; got -0.1",
+        ],
+    );
+    check(
+        &uncertainty("{ cv = [0.1, 0.1] }"),
+        &[
+            "arrivals.chat.uncertainty.cv: must be a number (0.1: a day's volume varies by 10% around the forecast) or seven, Monday first; got [0.1, 0.1]",
+        ],
+    );
+    check(
+        &uncertainty("{ cv = [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 5] }"),
+        &[
+            "arrivals.chat.uncertainty.cv[6]: must be a day's coefficient of variation, from 0 to 2; got 5",
+        ],
+    );
+    check(
+        &uncertainty("{ sd = 0.1 }"),
+        &["19:17: arrivals.chat.uncertainty.sd: unknown field `sd`, expected `cv` or `shared`"],
+    );
+    // Two channels sharing a factor with different spreads.
+    let shared = format!(
+        "{}\n[channels.email]\nkind = \"async\"\nsla = {{ within = \"4h\", target = 0.9 }}\nhandle_time = {{ distribution = \"exponential\", mean = \"15m\" }}\n[arrivals.email]\ndaily_volume = 20\nuncertainty = {{ cv = 0.2, shared = \"demand\" }}\n[groups.email_team]\nheadcount = 1\nchannels = [\"email\"]\n",
+        uncertainty("{ cv = 0.1, shared = \"demand\" }")
+    );
+    check(
+        &shared,
+        &[
+            "arrivals.email.uncertainty.cv: the factor \"demand\" is shared with arrivals.chat, whose cv is [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]; channels sharing a factor share each day's draw, so give them the same cv (or another `shared` name)",
+        ],
+    );
+}

@@ -362,3 +362,102 @@ pub(crate) fn unknown_channels_in_files(
         }
     }
 }
+
+/// Largest coefficient of variation a day's busyness factor may have: at 2 a quarter of
+/// days would be near-empty and a few several times the forecast, which is no forecast.
+const MAX_UNCERTAINTY_CV: f64 = 2.0;
+
+/// `uncertainty = { cv = 0.1 | [seven, Monday first], shared = "name" }`. Absent when every
+/// CV is zero, so such a scenario runs exactly as one without the key.
+pub(crate) fn uncertainty(
+    checker: &mut Checker,
+    key: &str,
+    raw: &RawArrivals,
+    channel_name: &str,
+) -> Option<crate::scenario::Uncertainty> {
+    let raw = raw.uncertainty.as_ref()?;
+    let key = format!("{key}.uncertainty");
+    let cv_key = format!("{key}.cv");
+    let what = "a day's coefficient of variation";
+    let cv_by_weekday: [f64; 7] = match &raw.cv {
+        toml::Value::Integer(_) | toml::Value::Float(_) => {
+            let value = raw
+                .cv
+                .as_float()
+                .or(raw.cv.as_integer().map(|i| i as f64))?;
+            let cv = checker.number_in(&cv_key, value, (0.0, MAX_UNCERTAINTY_CV), what)?;
+            [cv; 7]
+        }
+        toml::Value::Array(values) if values.len() == 7 => {
+            let mut cvs = [0.0; 7];
+            let mut valid = true;
+            for (day, value) in values.iter().enumerate() {
+                let number = value.as_float().or(value.as_integer().map(|i| i as f64));
+                let day_key = format!("{cv_key}[{day}]");
+                match number {
+                    Some(number) => {
+                        match checker.number_in(&day_key, number, (0.0, MAX_UNCERTAINTY_CV), what) {
+                            Some(cv) => cvs[day] = cv,
+                            None => valid = false,
+                        }
+                    }
+                    None => {
+                        checker.fail(&day_key, "must be a number");
+                        valid = false;
+                    }
+                }
+            }
+            if !valid {
+                return None;
+            }
+            cvs
+        }
+        other => {
+            checker.fail(
+                &cv_key,
+                format!(
+                    "must be a number (0.1: a day's volume varies by 10% around the forecast) or seven, Monday first; got {other}"
+                ),
+            );
+            return None;
+        }
+    };
+    if cv_by_weekday.iter().all(|&cv| cv == 0.0) {
+        return None;
+    }
+    Some(crate::scenario::Uncertainty {
+        factor: raw
+            .shared
+            .clone()
+            .unwrap_or_else(|| channel_name.to_string()),
+        cv_by_weekday,
+    })
+}
+
+/// Channels that share a busyness factor must give it the same CVs: one draw per day cannot
+/// have two spreads.
+pub(crate) fn shared_uncertainty_agrees(
+    checker: &mut Checker,
+    channels: &[Option<crate::scenario::Channel>],
+) {
+    let with_factor: Vec<(&str, &crate::scenario::Uncertainty)> = channels
+        .iter()
+        .flatten()
+        .filter_map(|c| Some((c.name.as_str(), c.uncertainty.as_ref()?)))
+        .collect();
+    for (later, (name, uncertainty)) in with_factor.iter().enumerate() {
+        if let Some((first_name, first)) = with_factor[..later]
+            .iter()
+            .find(|(_, other)| other.factor == uncertainty.factor)
+            && first.cv_by_weekday != uncertainty.cv_by_weekday
+        {
+            checker.fail(
+                &format!("arrivals.{name}.uncertainty.cv"),
+                format!(
+                    "the factor \"{}\" is shared with arrivals.{first_name}, whose cv is {:?}; channels sharing a factor share each day's draw, so give them the same cv (or another `shared` name)",
+                    uncertainty.factor, first.cv_by_weekday
+                ),
+            );
+        }
+    }
+}

@@ -180,6 +180,7 @@ pub(crate) fn channel(
         retry: retry?,
         bot: bot?,
         arrivals: None,
+        uncertainty: None,
         mix,
         cost_per_contact: cost_per_contact?,
     })
@@ -418,6 +419,7 @@ pub(crate) fn callback_channels(
                         retry: source.retry.clone(),
                         bot: None,
                         arrivals: None,
+                        uncertainty: None,
                         mix: source.mix.clone(),
                         cost_per_contact: source.cost_per_contact,
                     })

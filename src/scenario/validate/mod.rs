@@ -193,8 +193,10 @@ fn scenario(
             channel.arrivals =
                 arrivals::arrivals(checker, &key, raw_arrivals, simulation, side_files);
             channel.backlog = arrivals::backlog(checker, &key, raw_arrivals, channel.kind);
+            channel.uncertainty = arrivals::uncertainty(checker, &key, raw_arrivals, &channel.name);
         }
     }
+    arrivals::shared_uncertainty_agrees(checker, &channels);
     arrivals::unknown_channels_in_files(checker, &raw.arrivals, &declared_names, side_files);
     if let Some(reason) = super::backlog_total_problem(
         channels
