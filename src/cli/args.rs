@@ -216,6 +216,12 @@ pub struct PlanArgs {
     /// Most agents one group may have in one interval.
     #[arg(long, default_value_t = 5000)]
     pub max_agents: u32,
+    /// Give each channel's requirement to its most specialised group only. By default, where
+    /// every group has a cost_per_hour and groups overlap, the plan is also found with the
+    /// most general groups (pools) and the cheapest per hour taking it, and the cheapest plan
+    /// is kept (each is a full search: up to three times the time).
+    #[arg(long)]
+    pub specialised_only: bool,
     /// Folder for the plan files [default: output/<scenario>/plan].
     #[arg(long)]
     pub out: Option<PathBuf>,

@@ -54,6 +54,7 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
         shrinkage: args.shrinkage,
         max_evaluations: args.max_evaluations,
         max_agents_per_interval: args.max_agents,
+        compare_assignments: !args.specialised_only,
     };
     let started = Instant::now();
     // The number of simulations is not known in advance (the budget is a worst case the

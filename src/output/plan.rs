@@ -253,6 +253,23 @@ pub fn plan_text(scenario: &Scenario, report: &PlanReport) -> String {
     if let Some(check) = &report.single_queue_check {
         text.push_str(&format!("\n{check}\n"));
     }
+    if !report.assignments.is_empty() {
+        text.push_str("\nwho takes the requirement (each planned in full; the cheapest kept):\n");
+        for outcome in &report.assignments {
+            text.push_str(&format!(
+                "  {:<18} {:>9.1} agent-hours, cost {}{}{}\n",
+                outcome.assignment,
+                outcome.agent_hours,
+                outcome.cost.map_or("-".to_string(), |c| format!("{c:.0}")),
+                if outcome.targets_met {
+                    ""
+                } else {
+                    ", targets not all met"
+                },
+                if outcome.chosen { "  <- this plan" } else { "" }
+            ));
+        }
+    }
     if !report.horizon.is_empty() {
         text.push_str("\nSLA over the horizon (both samples pooled; one-sided lower bound):\n");
         for horizon in &report.horizon {

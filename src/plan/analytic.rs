@@ -9,6 +9,82 @@ use crate::scenario::{AfterHours, ChannelKind, OperatingHours, Scenario};
 
 /// The group a channel's requirement goes to: the most specialised group serving it.
 pub(super) fn primary_groups(scenario: &Scenario) -> Vec<Option<usize>> {
+    assignment_by(scenario, |group_idx, breadth, _| {
+        (OrderedKey(breadth as f64), OrderedKey(0.0), group_idx)
+    })
+}
+
+/// The assignments of channels' requirements to groups worth planning: the most
+/// specialised group for each channel (always, first); and where every group serving some
+/// channel has a `cost_per_hour`, the most general group (a pool that shares agents between
+/// channels needs fewer of them) and the cheapest per hour (fewest channels on a tie).
+/// Duplicates are dropped.
+pub(super) fn candidate_assignments(
+    scenario: &Scenario,
+) -> Vec<(&'static str, Vec<Option<usize>>)> {
+    let mut candidates = vec![("most specialised", primary_groups(scenario))];
+    if scenario.groups().iter().all(|g| g.cost_per_hour.is_some()) {
+        let cost = |group_idx: usize| scenario.groups()[group_idx].cost_per_hour.unwrap_or(0.0);
+        candidates.push((
+            "most general",
+            assignment_by(scenario, |group_idx, breadth, _| {
+                (
+                    OrderedKey(-(breadth as f64)),
+                    OrderedKey(cost(group_idx)),
+                    group_idx,
+                )
+            }),
+        ));
+        candidates.push((
+            "cheapest per hour",
+            assignment_by(scenario, |group_idx, breadth, _| {
+                (
+                    OrderedKey(cost(group_idx)),
+                    OrderedKey(breadth as f64),
+                    group_idx,
+                )
+            }),
+        ));
+    }
+    let mut distinct: Vec<(&'static str, Vec<Option<usize>>)> = Vec::new();
+    for (name, assignment) in candidates {
+        if distinct.iter().all(|(_, seen)| *seen != assignment) {
+            distinct.push((name, assignment));
+        }
+    }
+    distinct
+}
+
+/// A float that sorts (`total_cmp`), for assignment keys.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct OrderedKey(pub(super) f64);
+
+impl PartialEq for OrderedKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for OrderedKey {}
+
+impl PartialOrd for OrderedKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for OrderedKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// Each channel's requirement to the serving group with the least `key(group_idx, number
+/// of channels it serves, channel_idx)`.
+fn assignment_by<K: Ord>(
+    scenario: &Scenario,
+    key: impl Fn(usize, usize, usize) -> K,
+) -> Vec<Option<usize>> {
     (0..scenario.channels().len())
         .map(|channel_idx| {
             scenario
@@ -17,10 +93,8 @@ pub(super) fn primary_groups(scenario: &Scenario) -> Vec<Option<usize>> {
                 .enumerate()
                 .filter(|(_, group)| group.serves_channel[channel_idx])
                 .min_by_key(|(group_idx, group)| {
-                    (
-                        group.serves_channel.iter().filter(|s| **s).count(),
-                        *group_idx,
-                    )
+                    let breadth = group.serves_channel.iter().filter(|s| **s).count();
+                    key(*group_idx, breadth, channel_idx)
                 })
                 .map(|(group_idx, _)| group_idx)
         })

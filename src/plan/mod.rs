@@ -40,7 +40,7 @@ pub mod evaluation;
 pub mod report;
 mod search;
 
-use analytic::{analytic_requirements, primary_groups};
+use analytic::{OrderedKey, analytic_requirements, candidate_assignments};
 pub use evaluation::{evaluate, evaluate_on_two_samples, holdout_seed, judge};
 
 use serde::Serialize;
@@ -68,6 +68,9 @@ pub struct PlanOptions {
     pub max_evaluations: u32,
     /// Most agents one group may have in one interval.
     pub max_agents_per_interval: u32,
+    /// Plan every candidate assignment of requirements to groups and keep the cheapest
+    /// (`candidate_assignments`); otherwise only the most specialised one.
+    pub compare_assignments: bool,
 }
 
 impl Default for PlanOptions {
@@ -79,6 +82,7 @@ impl Default for PlanOptions {
             shrinkage: 0.0,
             max_evaluations: 400,
             max_agents_per_interval: 5_000,
+            compare_assignments: true,
         }
     }
 }
@@ -188,6 +192,22 @@ pub struct Plan {
     pub unmet: Vec<Unmet>,
     pub evaluations: u32,
     pub options: PlanOptions,
+    /// Every assignment of requirements to groups that was planned, when there was more
+    /// than one (overlapping groups with costs); empty otherwise.
+    pub alternatives: Vec<AssignmentOutcome>,
+}
+
+/// One assignment of channels' requirements to groups, planned in full.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssignmentOutcome {
+    /// "most specialised", "most general" or "cheapest per hour".
+    pub assignment: String,
+    pub agent_hours: f64,
+    /// Paid cost of its positions; `None` when a group it staffs has no `cost_per_hour`.
+    pub cost: Option<f64>,
+    pub targets_met: bool,
+    /// The plan reported is this one.
+    pub chosen: bool,
 }
 
 impl Plan {
@@ -200,15 +220,107 @@ impl Plan {
 }
 
 /// Finds the plan. `execution.on_replication` hears of every replication simulated.
+///
+/// Where groups overlap and carry costs, the requirement can go to different groups (two
+/// dedicated teams, or a generalist pool serving both channels). Each distinct assignment of
+/// `candidate_assignments` is planned in full; the cheapest plan is kept (the most
+/// specialised on a tie), and every candidate's agent-hours and cost are reported beside it.
 pub fn plan(
     scenario: &Scenario,
     options: &PlanOptions,
     execution: Execution<'_>,
 ) -> Result<Plan, SimulationError> {
+    let mut best: Option<Plan> = None;
+    let mut alternatives = Vec::new();
+    let mut candidates = candidate_assignments(scenario);
+    if !options.compare_assignments {
+        candidates.truncate(1);
+    }
+    for (name, primary) in candidates {
+        let found = plan_with_assignment(scenario, options, execution, primary)?;
+        let cost = plan_cost(scenario, &found);
+        alternatives.push(AssignmentOutcome {
+            assignment: name.to_string(),
+            agent_hours: plan_agent_hours(scenario, &found),
+            cost,
+            targets_met: found.unmet.is_empty(),
+            chosen: false,
+        });
+        let better = match &best {
+            None => true,
+            Some(current) => {
+                // A plan that meets every target beats one that does not; then cost.
+                (
+                    found.unmet.is_empty(),
+                    std::cmp::Reverse(cost.map(OrderedKey)),
+                ) > (
+                    current.unmet.is_empty(),
+                    std::cmp::Reverse(plan_cost(scenario, current).map(OrderedKey)),
+                )
+            }
+        };
+        if better {
+            let evaluations = best.as_ref().map_or(0, |b| b.evaluations);
+            best = Some(Plan {
+                evaluations: found.evaluations + evaluations,
+                ..found
+            });
+            for alternative in alternatives.iter_mut() {
+                alternative.chosen = false;
+            }
+            alternatives.last_mut().expect("just pushed").chosen = true;
+        } else if let Some(best) = best.as_mut() {
+            best.evaluations += found.evaluations;
+        }
+    }
+    let mut best = best.expect("at least the most specialised assignment");
+    if alternatives.len() > 1 {
+        best.alternatives = alternatives;
+    }
+    Ok(best)
+}
+
+/// Agent-hours of a plan over the reported intervals, all groups.
+fn plan_agent_hours(scenario: &Scenario, plan: &Plan) -> f64 {
+    let settings = scenario.simulation();
+    let first = settings.first_reported_interval();
+    plan.required
+        .iter()
+        .map(|counts| counts[first..].iter().map(|&c| f64::from(c)).sum::<f64>())
+        .sum::<f64>()
+        * settings.interval_seconds
+        / 3600.0
+}
+
+/// Paid cost of a plan's positions at each group's `cost_per_hour`; `None` when a group the
+/// plan staffs has no cost.
+fn plan_cost(scenario: &Scenario, plan: &Plan) -> Option<f64> {
+    let settings = scenario.simulation();
+    let first = settings.first_reported_interval();
+    let mut total = 0.0;
+    for (group_idx, group) in scenario.groups().iter().enumerate() {
+        let positions: f64 = (first..settings.n_intervals())
+            .map(|i| f64::from(plan.positions(group_idx, i)))
+            .sum::<f64>()
+            * settings.interval_seconds
+            / 3600.0;
+        if positions > 0.0 {
+            total += group.cost_per_hour? * positions;
+        }
+    }
+    Some(total)
+}
+
+/// The plan with each channel's requirement assigned to `primary[channel]`.
+fn plan_with_assignment(
+    scenario: &Scenario,
+    options: &PlanOptions,
+    execution: Execution<'_>,
+    primary: Vec<Option<usize>>,
+) -> Result<Plan, SimulationError> {
     let settings = scenario.simulation();
     let n_intervals = settings.n_intervals();
     let n_groups = scenario.groups().len();
-    let primary = primary_groups(scenario);
     let analytic_channels = analytic_requirements(scenario, &primary, options);
     let mut analytic_erlang_a = vec![vec![0u32; n_intervals]; n_groups];
     let mut analytic_erlang_c = vec![vec![0u32; n_intervals]; n_groups];
@@ -255,6 +367,7 @@ pub fn plan(
         unmet,
         evaluations: judge.evaluations,
         options: *options,
+        alternatives: Vec::new(),
     })
 }
 

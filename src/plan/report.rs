@@ -25,6 +25,9 @@ pub struct PlanReport {
     pub single_queue_check: Option<String>,
     /// Each channel with an SLA: its attainment over the reported horizon under the plan.
     pub horizon: Vec<ChannelHorizon>,
+    /// Every assignment of requirements to groups planned (when more than one was): its
+    /// agent-hours and cost, and which one the plan is.
+    pub assignments: Vec<super::AssignmentOutcome>,
     pub unmet: Vec<Unmet>,
 }
 
@@ -181,6 +184,7 @@ pub fn plan_report(scenario: &Scenario, plan: &Plan) -> PlanReport {
                 })
             })
             .collect(),
+        assignments: plan.alternatives.clone(),
         unmet: plan.unmet.clone(),
     }
 }

@@ -205,3 +205,72 @@ fn pooled_plan_holds_on_fresh_seeds_and_is_minimal() {
         }
     }
 }
+
+/// Two phone lines (60 calls an hour each, 3 minutes, 80% within 20 s) that two dedicated
+/// teams or one pool serving both can take, at these costs per agent-hour.
+fn teams_or_pool(dedicated_cost: f64, pool_cost: f64) -> String {
+    let line = |name: &str| {
+        format!(
+            "[channels.{name}]\nkind = \"voice\"\nsla = {{ within = \"20s\", target = 0.8 }}\nhandle_time = {{ distribution = \"exponential\", mean = \"3m\" }}\n[arrivals.{name}]\nrate_per_hour = 60\n"
+        )
+    };
+    format!(
+        "[simulation]\nhorizon = \"4h\"\ninterval = \"1h\"\nwarmup = \"1h\"\nreplications = 10\nseed = 4\n\n{}{}\n[groups.team_a]\nheadcount = 1\nchannels = [\"line_a\"]\ncost_per_hour = {dedicated_cost}\n\n[groups.team_b]\nheadcount = 1\nchannels = [\"line_b\"]\ncost_per_hour = {dedicated_cost}\n\n[groups.pool]\nheadcount = 1\nchannels = [\"line_a\", \"line_b\"]\ncost_per_hour = {pool_cost}\n",
+        line("line_a"),
+        line("line_b")
+    )
+}
+
+/// Plans the two lines at these costs and checks which staffing is chosen: `pool_chosen`
+/// says whether the pool (and not the two teams) takes the requirement; both candidates are
+/// reported, the chosen one the cheaper.
+#[track_caller]
+fn check_assignment(dedicated_cost: f64, pool_cost: f64, pool_chosen: bool) {
+    let scenario = parse(&teams_or_pool(dedicated_cost, pool_cost));
+    let found = plan(&scenario, &PlanOptions::default(), Execution::silent(None)).unwrap();
+    assert!(found.unmet.is_empty(), "{:?}", found.unmet);
+    let first = scenario.simulation().first_reported_interval();
+    let staffed = |group_idx: usize| found.required[group_idx][first..].iter().sum::<u32>();
+    let (teams, pool) = (staffed(0) + staffed(1), staffed(2));
+    assert_eq!(
+        (pool > 0 && teams == 0, teams > 0 && pool == 0),
+        (pool_chosen, !pool_chosen),
+        "costs {dedicated_cost}/{pool_cost}: teams {teams}, pool {pool}"
+    );
+    let outcomes = &found.alternatives;
+    assert_eq!(outcomes.len(), 2, "{outcomes:?}");
+    let chosen = outcomes.iter().find(|o| o.chosen).expect("one chosen");
+    let other = outcomes.iter().find(|o| !o.chosen).expect("one not");
+    assert_eq!(
+        chosen.assignment,
+        if pool_chosen {
+            "most general"
+        } else {
+            "most specialised"
+        }
+    );
+    assert!(chosen.cost.unwrap() <= other.cost.unwrap(), "{outcomes:?}");
+    // The pool needs fewer agents than the two teams (pooling), whatever the costs.
+    let pool_hours = outcomes
+        .iter()
+        .find(|o| o.assignment == "most general")
+        .unwrap();
+    let team_hours = outcomes
+        .iter()
+        .find(|o| o.assignment == "most specialised")
+        .unwrap();
+    assert!(
+        pool_hours.agent_hours < team_hours.agent_hours,
+        "{outcomes:?}"
+    );
+}
+
+#[test]
+fn the_cheaper_of_two_teams_and_a_pool_is_chosen() {
+    // The pool costs twice as much per hour: the two teams, though they need more agents.
+    check_assignment(20.0, 40.0, false);
+    // The teams cost twice as much: the pool.
+    check_assignment(40.0, 20.0, true);
+    // Equal costs: the pool, since pooling needs fewer agents for the same targets.
+    check_assignment(30.0, 30.0, true);
+}

@@ -138,6 +138,7 @@ fn plan_files_and_text() {
         shrinkage: 0.25,
         max_evaluations: 40,
         max_agents_per_interval: 20,
+        compare_assignments: true,
     };
     let found = plan(&scenario, &options, Execution::silent(Some(1))).unwrap();
     let report = plan_report(&scenario, &found);
