@@ -270,6 +270,13 @@ pub fn plan_text(scenario: &Scenario, report: &PlanReport) -> String {
             ));
         }
     }
+    if let Some(cost) = &report.uncertainty_cost {
+        let extra = cost.agent_hours - cost.exact_forecast_agent_hours;
+        text.push_str(&format!(
+            "\nforecast uncertainty costs {extra:+.1} agent-hours: {:.1} with it, {:.1} were every forecast exact (planned again without `uncertainty`)\n",
+            cost.agent_hours, cost.exact_forecast_agent_hours
+        ));
+    }
     if !report.horizon.is_empty() {
         text.push_str("\nSLA over the horizon (both samples pooled; one-sided lower bound):\n");
         for horizon in &report.horizon {

@@ -195,6 +195,9 @@ pub struct Plan {
     /// Every assignment of requirements to groups that was planned, when there was more
     /// than one (overlapping groups with costs); empty otherwise.
     pub alternatives: Vec<AssignmentOutcome>,
+    /// With forecast uncertainty: the agent-hours the same assignment needs when every
+    /// forecast is exact, to show what the uncertainty costs.
+    pub exact_forecast_agent_hours: Option<f64>,
 }
 
 /// One assignment of channels' requirements to groups, planned in full.
@@ -276,6 +279,17 @@ pub fn plan(
     let mut best = best.expect("at least the most specialised assignment");
     if alternatives.len() > 1 {
         best.alternatives = alternatives;
+    }
+    if scenario.has_uncertainty() {
+        // What the uncertainty costs: the same assignment planned with exact forecasts.
+        let certain = plan_with_assignment(
+            &scenario.without_uncertainty(),
+            options,
+            execution,
+            best.primary_group.clone(),
+        )?;
+        best.evaluations += certain.evaluations;
+        best.exact_forecast_agent_hours = Some(plan_agent_hours(scenario, &certain));
     }
     Ok(best)
 }
@@ -368,6 +382,7 @@ fn plan_with_assignment(
         evaluations: judge.evaluations,
         options: *options,
         alternatives: Vec::new(),
+        exact_forecast_agent_hours: None,
     })
 }
 

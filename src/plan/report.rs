@@ -28,7 +28,17 @@ pub struct PlanReport {
     /// Every assignment of requirements to groups planned (when more than one was): its
     /// agent-hours and cost, and which one the plan is.
     pub assignments: Vec<super::AssignmentOutcome>,
+    /// With forecast uncertainty: the plan's agent-hours, and those it would need were every
+    /// forecast exact.
+    pub uncertainty_cost: Option<UncertaintyCost>,
     pub unmet: Vec<Unmet>,
+}
+
+/// What forecast uncertainty costs a plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct UncertaintyCost {
+    pub agent_hours: f64,
+    pub exact_forecast_agent_hours: f64,
 }
 
 /// A channel's SLA over the whole reported horizon under the plan, both samples pooled.
@@ -185,6 +195,16 @@ pub fn plan_report(scenario: &Scenario, plan: &Plan) -> PlanReport {
             })
             .collect(),
         assignments: plan.alternatives.clone(),
+        uncertainty_cost: plan
+            .exact_forecast_agent_hours
+            .map(|exact| UncertaintyCost {
+                agent_hours: plan
+                    .required
+                    .iter()
+                    .map(|counts| hours(counts, first, interval))
+                    .sum(),
+                exact_forecast_agent_hours: exact,
+            }),
         unmet: plan.unmet.clone(),
     }
 }

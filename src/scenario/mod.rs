@@ -606,6 +606,21 @@ impl Scenario {
         self
     }
 
+    /// The same scenario with every forecast taken as exact (no `uncertainty`): what a plan
+    /// would need if volumes were only Poisson around the forecast.
+    pub fn without_uncertainty(&self) -> Scenario {
+        let mut certain = self.clone();
+        for channel in &mut certain.channels {
+            channel.uncertainty = None;
+        }
+        certain
+    }
+
+    /// Whether some channel's forecast carries `uncertainty`.
+    pub fn has_uncertainty(&self) -> bool {
+        self.channels.iter().any(|c| c.uncertainty.is_some())
+    }
+
     /// The same scenario without its disruptions: the paired base each disruption is
     /// measured against.
     pub fn without_disruptions(&self) -> Scenario {

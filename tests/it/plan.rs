@@ -274,3 +274,36 @@ fn the_cheaper_of_two_teams_and_a_pool_is_chosen() {
     // Equal costs: the pool, since pooling needs fewer agents for the same targets.
     check_assignment(30.0, 30.0, true);
 }
+
+/// Forecast uncertainty (a day's volume 30% either way) costs agents against the exact
+/// forecast, and the plan says how many: the stationary queue again, each replication a day.
+#[test]
+fn a_plan_under_forecast_uncertainty_reports_what_it_costs() {
+    let uncertain = STATIONARY.replace(
+        "rate_per_hour = 200",
+        "rate_per_hour = 200\nuncertainty = { cv = 0.3 }",
+    );
+    let scenario = parse(&uncertain);
+    let found = plan(&scenario, &PlanOptions::default(), Execution::silent(None)).unwrap();
+    assert!(found.unmet.is_empty(), "{:?}", found.unmet);
+    let first = scenario.simulation().first_reported_interval();
+    let hours: f64 = found.required[0][first..]
+        .iter()
+        .map(|&c| f64::from(c) / 2.0)
+        .sum();
+    let exact = found
+        .exact_forecast_agent_hours
+        .expect("planned again without uncertainty");
+    // The exact forecast's plan is the Erlang C minimum (13 in each half-hour) or one more.
+    let intervals = (found.required[0].len() - first) as f64;
+    assert!(
+        (13.0 * intervals / 2.0..=14.0 * intervals / 2.0).contains(&exact),
+        "{exact}"
+    );
+    assert!(
+        hours > exact,
+        "{hours} agent-hours with uncertainty, {exact} without"
+    );
+    let report = omnisim::plan::report::plan_report(&scenario, &found);
+    assert!(report.uncertainty_cost.is_some());
+}
