@@ -70,11 +70,17 @@ impl ArrivalClock {
             }
             budget -= capacity;
             time = segment_end;
-            self.segment_idx += 1;
-            if self.segment_idx == profile.rates_per_second.len() {
-                self.segment_idx = 0;
-                self.cycle_start += profile.cycle_seconds;
-            }
+            self.next_segment(profile);
+        }
+    }
+
+    /// Moves to the profile's next segment, into the next cycle after the last.
+    #[inline]
+    fn next_segment(&mut self, profile: &ArrivalProfile) {
+        self.segment_idx += 1;
+        if self.segment_idx == profile.rates_per_second.len() {
+            self.segment_idx = 0;
+            self.cycle_start += profile.cycle_seconds;
         }
     }
 }
@@ -118,13 +124,8 @@ impl ArrivalClock {
             }
             budget -= capacity;
             time = piece_end;
-            if piece_end < segment_end {
-                continue;
-            }
-            self.segment_idx += 1;
-            if self.segment_idx == profile.rates_per_second.len() {
-                self.segment_idx = 0;
-                self.cycle_start += profile.cycle_seconds;
+            if piece_end == segment_end {
+                self.next_segment(profile);
             }
         }
     }

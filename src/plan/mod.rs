@@ -295,7 +295,7 @@ pub fn plan(
 }
 
 /// Agent-hours of a plan over the reported intervals, all groups.
-fn plan_agent_hours(scenario: &Scenario, plan: &Plan) -> f64 {
+pub(super) fn plan_agent_hours(scenario: &Scenario, plan: &Plan) -> f64 {
     let settings = scenario.simulation();
     let first = settings.first_reported_interval();
     plan.required

@@ -198,11 +198,7 @@ pub fn plan_report(scenario: &Scenario, plan: &Plan) -> PlanReport {
         uncertainty_cost: plan
             .exact_forecast_agent_hours
             .map(|exact| UncertaintyCost {
-                agent_hours: plan
-                    .required
-                    .iter()
-                    .map(|counts| hours(counts, first, interval))
-                    .sum(),
+                agent_hours: super::plan_agent_hours(scenario, plan),
                 exact_forecast_agent_hours: exact,
             }),
         unmet: plan.unmet.clone(),
