@@ -13,6 +13,7 @@ pub mod overlay;
 pub mod raw;
 pub mod routing_rules;
 pub mod schedule;
+pub mod shift_templates;
 pub mod staffing;
 pub mod validate;
 mod weekly;
@@ -90,6 +91,8 @@ pub struct Scenario {
     disruptions: Vec<Disruption>,
     /// `[[assert]]` conditions, then those of `--assert` files.
     assertions: Vec<Assertion>,
+    /// `[[shift_templates]]`, in the order written: what `omnisim roster` builds from.
+    shift_templates: Vec<shift_templates::ShiftTemplate>,
     /// What validation accepted but changed, for `validate` and `run` to say: "key: what"
     /// (shares within 0.001 of 1, normalised).
     notes: Vec<String>,
@@ -563,6 +566,9 @@ impl Scenario {
         &self.routing
     }
     /// The user's `[[events]]`, in the order written.
+    pub fn shift_templates(&self) -> &[shift_templates::ShiftTemplate] {
+        &self.shift_templates
+    }
     pub fn disruptions(&self) -> &[Disruption] {
         &self.disruptions
     }

@@ -45,6 +45,9 @@ pub struct RawScenario {
     #[serde(default)]
     #[serde(rename = "assert")]
     pub assertions: Vec<RawAssertion>,
+    /// The kinds of shift `omnisim roster` may build a roster from.
+    #[serde(default)]
+    pub shift_templates: Vec<RawShiftTemplate>,
 }
 
 /// The JSON Schema of a scenario file (`omnisim schema`), pretty-printed: every table, key
@@ -498,6 +501,41 @@ pub struct RawBreak {
     pub length: String,
 }
 
+/// `[[shift_templates]]`: a kind of shift a roster may use.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawShiftTemplate {
+    pub name: Option<String>,
+    /// "8h 30m": from the start to the end, breaks included.
+    pub length: String,
+    /// Allowed start times: a list of "HH:MM", or { from = "06:00", to = "14:00", every = "30m" }.
+    #[schemars(with = "shapes::StartTimes")]
+    pub starts: toml::Value,
+    /// Days a shift may be worked: weekday names, "weekdays", "weekend" or "daily" (default).
+    pub days: Option<RawNames>,
+    /// Consecutive working days per week (default 5, or the number of `days` when fewer).
+    pub days_per_week: Option<i64>,
+    /// Breaks, each placed by the roster within its window.
+    #[serde(default)]
+    pub breaks: Vec<RawBreakRule>,
+    /// Cost of one paid hour [default: the staffed group's cost_per_hour, else 1].
+    pub cost_per_hour: Option<f64>,
+    /// Groups it may staff [default: every group].
+    pub groups: Option<Vec<String>>,
+}
+
+/// One break of a shift template: `length`, starting between `earliest` and `latest` after
+/// the shift starts.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBreakRule {
+    pub length: String,
+    pub earliest: String,
+    pub latest: String,
+    /// Whether the break is paid (default true; a lunch is usually not).
+    pub paid: Option<bool>,
+}
+
 /// One disruption event; which keys apply depends on `kind` (validation says which).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -566,6 +604,19 @@ mod shapes {
     pub enum Headcount {
         Constant(u32),
         PerInterval(Vec<u32>),
+    }
+
+    /// A list of "HH:MM", or a range { from, to, every }.
+    #[derive(JsonSchema)]
+    #[schemars(untagged)]
+    #[allow(dead_code)]
+    pub enum StartTimes {
+        List(Vec<String>),
+        Range {
+            from: String,
+            to: String,
+            every: String,
+        },
     }
 
     /// One number, or seven (one per weekday, Monday first).

@@ -1589,3 +1589,105 @@ fn forecast_uncertainty() {
         ],
     );
 }
+
+#[test]
+fn shift_templates() {
+    let template = |body: &str| with(&format!("[[shift_templates]]\n{body}"));
+    let good = "name = \"day\"\nlength = \"8h 30m\"\nstarts = { from = \"06:00\", to = \"14:00\", every = \"30m\" }\nbreaks = [{ length = \"30m\", earliest = \"3h\", latest = \"5h\", paid = false }]";
+    check(&template(good), &[]);
+    check(
+        &template(
+            "length = \"8h\"\nstarts = [\"08:00\", \"09:00\"]\ndays = \"weekdays\"\ngroups = [\"tier1\"]\ncost_per_hour = 25",
+        ),
+        &[],
+    );
+    // A break longer than the shift, and one that cannot start inside it.
+    check(
+        &template(
+            "length = \"4h\"\nstarts = [\"08:00\"]\nbreaks = [{ length = \"5h\", earliest = \"1h\", latest = \"2h\" }]",
+        ),
+        &["shift_templates[0].breaks[0].length: a break of 5h is not shorter than the shift (4h)"],
+    );
+    check(
+        &template(
+            "length = \"4h\"\nstarts = [\"08:00\"]\nbreaks = [{ length = \"30m\", earliest = \"4h\", latest = \"5h\" }]",
+        ),
+        &[
+            "shift_templates[0].breaks[0].earliest: a break starting 4h into the shift ends after the shift's 4h; breaks lie inside the shift",
+        ],
+    );
+    check(
+        &template(
+            "length = \"8h\"\nstarts = [\"08:00\"]\nbreaks = [{ length = \"1h\", earliest = \"3h\", latest = \"3h\" }, { length = \"30m\", earliest = \"3h 30m\", latest = \"3h 30m\" }]",
+        ),
+        &[
+            "shift_templates[0].breaks: the breaks cannot all be placed: each starts after the one before it ends, within its window and inside the shift",
+        ],
+    );
+    check(
+        &template(
+            "length = \"8h\"\nstarts = [\"08:00\"]\nbreaks = [{ length = \"30m\", earliest = \"5h\", latest = \"3h\" }]",
+        ),
+        &["shift_templates[0].breaks[0].latest: 3h is before earliest (5h)"],
+    );
+    check(
+        &template("length = \"25h\"\nstarts = [\"08:00\"]"),
+        &["shift_templates[0].length: 1d 1h is longer than a day"],
+    );
+    check(
+        &template("length = \"8h\"\nstarts = [\"8 am\"]"),
+        &[
+            "shift_templates[0].starts[0]: cannot read time of day \"8 am\"; write it as HH:MM, from 00:00 to 24:00",
+        ],
+    );
+    check(
+        &template("length = \"8h\"\nstarts = \"08:00\""),
+        &[
+            "shift_templates[0].starts: give a list of \"HH:MM\" times or a range { from = \"06:00\", to = \"14:00\", every = \"30m\" }",
+        ],
+    );
+    check(
+        &template("length = \"8h\"\nstarts = { from = \"10:00\", to = \"08:00\", every = \"1h\" }"),
+        &[
+            "shift_templates[0].starts.to: is before from; a range of start times runs forward within a day",
+        ],
+    );
+    check(
+        &template("length = \"8h\"\nstarts = { from = \"08:00\", to = \"10:00\", every = \"0m\" }"),
+        &["shift_templates[0].starts.every: duration \"0m\" is zero; it must be positive"],
+    );
+    check(
+        &template("length = \"8h\"\nstarts = [\"08:00\"]\ndays = \"weekend\"\ndays_per_week = 5"),
+        &[
+            "shift_templates[0].days_per_week: must be from 1 to the 2 day(s) the template allows, got 5",
+        ],
+    );
+    check(
+        &template(
+            "length = \"8h\"\nstarts = [\"08:00\"]\ndays = [\"mon\", \"wed\", \"fri\"]\ndays_per_week = 2",
+        ),
+        &[
+            "shift_templates[0].days_per_week: no 2 consecutive days lie inside the template's days; working days are consecutive (Sunday runs on to Monday)",
+        ],
+    );
+    check(
+        &template("length = \"8h\"\nstarts = [\"08:00\"]\ngroups = [\"tier2\"]"),
+        &[
+            "shift_templates[0].groups[0]: no group named \"tier2\"; did you mean \"tier1\"? groups are: tier1",
+        ],
+    );
+    check(
+        &template("length = \"8h\"\nstarts = [\"08:00\"]\ncost_per_hour = -3"),
+        &["shift_templates[0].cost_per_hour: must be a cost from 0 to 1000000 per hour, got -3"],
+    );
+    check(
+        &format!("{}\n[[shift_templates]]\n{good}", template(good)),
+        &["shift_templates[1].name: \"day\" names another template too; names must differ"],
+    );
+    check(
+        &template("length = \"8h\"\nstart = [\"08:00\"]"),
+        &[
+            "27:1: shift_templates[0].start: unknown field `start`, expected one of `name`, `length`, `starts`, `days`, `days_per_week`, `breaks`, `cost_per_hour`, `groups`; did you mean `starts`?",
+        ],
+    );
+}

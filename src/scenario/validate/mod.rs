@@ -6,7 +6,7 @@
 //!
 //! The layers inside: this file orders the sections; each section (`simulation.rs`,
 //! `attributes.rs`, `channels.rs`, `behaviour.rs`, `arrivals.rs`, `groups.rs`, `routing.rs`,
-//! `disruptions.rs`, `assertions.rs`, `coverage.rs`) validates its part of the TOML and calls
+//! `disruptions.rs`, `assertions.rs`, `shift_templates.rs`, `coverage.rs`) validates its part of the TOML and calls
 //! only down, to
 //! the shared values (`values.rs`: distributions, headcounts, policies; `staffing.rs`: a
 //! group's headcount, CSV column or shifts; `side_files.rs`: the CSV files a scenario names)
@@ -25,6 +25,7 @@ mod disruptions;
 mod groups;
 mod locate;
 mod routing;
+mod shift_templates;
 mod side_files;
 mod simulation;
 mod staffing;
@@ -252,6 +253,9 @@ fn scenario(
         disruptions::disruptions(checker, &raw.disruptions, &channels, &groups, &simulation)?;
     let assertions =
         assertions::assertions(checker, "assert", &raw.assertions, &channels, &groups)?;
+    let group_names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+    let shift_templates =
+        shift_templates::shift_templates(checker, &raw.shift_templates, &group_names)?;
     let scenario = Scenario {
         name,
         simulation,
@@ -261,6 +265,7 @@ fn scenario(
         routing,
         disruptions,
         assertions,
+        shift_templates,
         notes: checker.notes.clone(),
         inputs: Vec::new(),
         work_multipliers,
