@@ -201,3 +201,24 @@ pub fn run_replication_list(
     };
     Ok((results, counters))
 }
+
+/// `work` on every item on `threads` threads (rayon's default when `None`), results in the
+/// items' order whatever the thread count: for independent studies other than replications
+/// (a roster's groups) that should share the one thread pool.
+pub fn map_in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    threads: Option<usize>,
+    work: impl Fn(&T) -> R + Sync + Send,
+) -> Result<Vec<R>, SimulationError> {
+    let run = || items.par_iter().map(&work).collect();
+    match threads {
+        Some(count) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(count)
+                .build()
+                .map_err(|error| SimulationError::Threads(error.to_string()))?;
+            Ok(pool.install(run))
+        }
+        None => Ok(run()),
+    }
+}

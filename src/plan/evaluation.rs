@@ -38,11 +38,22 @@ pub fn evaluate_on_two_samples(
     options: &PlanOptions,
     execution: Execution<'_>,
 ) -> Result<Evaluation, SimulationError> {
+    let staffed = staffed_scenario(scenario, staffing)?;
+    evaluate_staffed_on_two_samples(&staffed, options, execution)
+}
+
+/// `evaluate_on_two_samples` of a scenario whose groups are already staffed as they are to
+/// be judged (a roster's shifts, say).
+pub fn evaluate_staffed_on_two_samples(
+    scenario: &Scenario,
+    options: &PlanOptions,
+    execution: Execution<'_>,
+) -> Result<Evaluation, SimulationError> {
     let holdout = scenario
         .clone()
         .with_seed(holdout_seed(scenario.simulation().seed));
-    let mut results = simulate_staffing(scenario, staffing, execution)?;
-    let holdout_results = simulate_staffing(&holdout, staffing, execution)?;
+    let (mut results, _) = run_replications(scenario, execution)?;
+    let (holdout_results, _) = run_replications(&holdout, execution)?;
     let first_alone = judge(scenario, &results, options);
     let second_alone = judge(scenario, &holdout_results, options);
     results.extend(holdout_results);
@@ -68,7 +79,16 @@ fn simulate_staffing(
     staffing: &[Vec<u32>],
     execution: Execution<'_>,
 ) -> Result<Vec<ReplicationResult>, SimulationError> {
-    let staffed = scenario
+    let (results, _) = run_replications(&staffed_scenario(scenario, staffing)?, execution)?;
+    Ok(results)
+}
+
+/// The scenario with `staffing` as every group's per-interval headcount.
+fn staffed_scenario(
+    scenario: &Scenario,
+    staffing: &[Vec<u32>],
+) -> Result<Scenario, SimulationError> {
+    scenario
         .clone()
         .with_headcounts(
             staffing
@@ -76,9 +96,7 @@ fn simulate_staffing(
                 .enumerate()
                 .map(|(group_idx, counts)| (group_idx, Headcount::PerInterval(counts.clone()))),
         )
-        .map_err(SimulationError::Staffing)?;
-    let (results, _) = run_replications(&staffed, execution)?;
-    Ok(results)
+        .map_err(SimulationError::Staffing)
 }
 
 /// Judges replications of a staffing against the targets.

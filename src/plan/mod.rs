@@ -41,7 +41,10 @@ pub mod report;
 mod search;
 
 use analytic::{OrderedKey, analytic_requirements, candidate_assignments};
-pub use evaluation::{evaluate, evaluate_on_two_samples, holdout_seed, judge};
+pub use evaluation::{
+    evaluate, evaluate_on_two_samples, evaluate_staffed_on_two_samples, holdout_seed, judge,
+};
+pub(crate) use search::cells_to_raise;
 
 use serde::Serialize;
 
@@ -370,6 +373,10 @@ fn plan_with_assignment(
         &staffing,
         &analytic_channels,
         options,
+        &format!(
+            "within the budget of {} evaluations",
+            options.max_evaluations
+        ),
     );
     Ok(Plan {
         required: staffing,
@@ -391,13 +398,15 @@ fn percent_in_words(value: Option<f64>) -> String {
     value.map_or("-".into(), |v| format!("{:.1}%", 100.0 * v))
 }
 
-/// Every target the final staffing misses, with the reason in words.
-fn unmet_targets(
+/// Every target the final staffing misses, with the reason in words; `search_limit` says
+/// what stopped the search ("within the budget of 400 evaluations").
+pub(crate) fn unmet_targets(
     scenario: &Scenario,
     evaluation: &Evaluation,
     staffing: &[Vec<u32>],
     analytic: &[Vec<Option<AnalyticRequirement>>],
     options: &PlanOptions,
+    search_limit: &str,
 ) -> Vec<Unmet> {
     let mut unmet = Vec::new();
     let first = scenario.simulation().first_reported_interval();
@@ -428,8 +437,7 @@ fn unmet_targets(
                 )
             } else {
                 format!(
-                    "not met within the budget of {} evaluations: SLA {} (lower bound {}), abandonment {}",
-                    options.max_evaluations,
+                    "not met {search_limit}: SLA {} (lower bound {}), abandonment {}",
                     percent_in_words(outcome.sla.value),
                     percent_in_words(outcome.sla_lower_bound),
                     percent_in_words(outcome.abandonment.value),

@@ -57,45 +57,17 @@ impl<'a> TwoSampleJudge<'a> {
 }
 
 /// Raises staffing where targets fail until none does (or the budget or the cap runs out):
-/// a (channel, interval) whose estimate misses adds one agent to the channel's primary group
-/// in the interval that serves it; a group over its occupancy cap adds one there; a channel
-/// whose SLA over the horizon is not met with confidence adds one in the tenth of its
-/// intervals with the lowest bounds.
+/// one agent wherever `cells_to_raise` says, until it says nowhere.
 pub(super) fn raise(
     judge: &mut TwoSampleJudge<'_>,
     staffing: &mut [Vec<u32>],
     primary: &[Option<usize>],
 ) -> Result<Evaluation, SimulationError> {
     let scenario = judge.scenario;
-    let n_intervals = scenario.simulation().n_intervals();
     let cap = judge.options.max_agents_per_interval;
     loop {
         let evaluation = judge.judge(staffing)?;
-        let mut bump = vec![vec![false; n_intervals]; staffing.len()];
-        for (channel_idx, group) in primary.iter().enumerate() {
-            let Some(group_idx) = *group else { continue };
-            for interval_idx in 0..n_intervals {
-                if evaluation.channel_fails(channel_idx, interval_idx)
-                    && let Some(serving) = serving_interval(scenario, channel_idx, interval_idx)
-                {
-                    bump[group_idx][serving] = true;
-                }
-            }
-            if evaluation.horizon[channel_idx].is_some_and(|o| !o.meets_target) {
-                for interval_idx in weakest_intervals(&evaluation, channel_idx) {
-                    if let Some(serving) = serving_interval(scenario, channel_idx, interval_idx) {
-                        bump[group_idx][serving] = true;
-                    }
-                }
-            }
-        }
-        for (group_idx, wanted) in bump.iter_mut().enumerate() {
-            for (interval_idx, wanted) in wanted.iter_mut().enumerate() {
-                if evaluation.group_fails[(group_idx, interval_idx)] {
-                    *wanted = true;
-                }
-            }
-        }
+        let bump = cells_to_raise(scenario, &evaluation, primary);
         let mut raised = false;
         for (counts, wanted) in staffing.iter_mut().zip(&bump) {
             for (count, &wanted) in counts.iter_mut().zip(wanted) {
@@ -109,6 +81,47 @@ pub(super) fn raise(
             return Ok(evaluation);
         }
     }
+}
+
+/// `[group_idx][interval_idx]`: where a staffing judged so needs one more agent. A
+/// (channel, interval) whose estimate misses raises the channel's primary group in the
+/// interval that serves it; a channel whose SLA over the horizon is not met with confidence
+/// raises its tenth of intervals with the lowest bounds; a group over its occupancy cap
+/// raises itself there.
+pub(crate) fn cells_to_raise(
+    scenario: &Scenario,
+    evaluation: &Evaluation,
+    primary: &[Option<usize>],
+) -> Vec<Vec<bool>> {
+    let n_intervals = scenario.simulation().n_intervals();
+    let mut bump = vec![vec![false; n_intervals]; scenario.groups().len()];
+    {
+        for (channel_idx, group) in primary.iter().enumerate() {
+            let Some(group_idx) = *group else { continue };
+            for interval_idx in 0..n_intervals {
+                if evaluation.channel_fails(channel_idx, interval_idx)
+                    && let Some(serving) = serving_interval(scenario, channel_idx, interval_idx)
+                {
+                    bump[group_idx][serving] = true;
+                }
+            }
+            if evaluation.horizon[channel_idx].is_some_and(|o| !o.meets_target) {
+                for interval_idx in weakest_intervals(evaluation, channel_idx) {
+                    if let Some(serving) = serving_interval(scenario, channel_idx, interval_idx) {
+                        bump[group_idx][serving] = true;
+                    }
+                }
+            }
+        }
+        for (group_idx, wanted) in bump.iter_mut().enumerate() {
+            for (interval_idx, wanted) in wanted.iter_mut().enumerate() {
+                if evaluation.group_fails[(group_idx, interval_idx)] {
+                    *wanted = true;
+                }
+            }
+        }
+    }
+    bump
 }
 
 /// Lowers a staffing that meets every target. A removal is kept only where every target

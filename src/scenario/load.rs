@@ -69,6 +69,15 @@ fn invalid(
     }
 }
 
+/// The error for problems found in a scenario file after it loaded (a roster's templates
+/// that cannot cover a plan), each located at its key in the file when it can be read again.
+pub fn invalid_in_file(path: &Path, problems: Vec<ScenarioProblem>) -> ScenarioError {
+    let sources = read_text(path)
+        .map(|text| vec![source_text(path, text)])
+        .unwrap_or_default();
+    invalid(path, sources, problems)
+}
+
 fn source_text(path: &Path, text: String) -> SourceText {
     SourceText {
         path: path.to_path_buf(),

@@ -612,6 +612,31 @@ impl Scenario {
         self
     }
 
+    /// The scenario with these groups' shrinkage replaced (a staffing file's `shrinkage`).
+    pub fn with_shrinkages(
+        mut self,
+        shrinkages: impl IntoIterator<Item = (usize, f64)>,
+    ) -> Scenario {
+        for (group_idx, share) in shrinkages {
+            let group = &mut self.groups[group_idx];
+            group.shrinkage = share;
+            group.shrinkage_parts = vec![("shrinkage".into(), share)];
+        }
+        self
+    }
+
+    /// The scenario with a further share of every group's scheduled agents unavailable (a
+    /// plan's `--shrinkage`, applied to a roster of positions): available agents are
+    /// scheduled x (1 - own shrinkage) x (1 - `share`).
+    pub fn with_added_shrinkage(mut self, share: f64) -> Scenario {
+        if share > 0.0 {
+            for group in &mut self.groups {
+                group.shrinkage = 1.0 - (1.0 - group.shrinkage) * (1.0 - share);
+            }
+        }
+        self
+    }
+
     /// The same scenario with every forecast taken as exact (no `uncertainty`): what a plan
     /// would need if volumes were only Poisson around the forecast.
     pub fn without_uncertainty(&self) -> Scenario {

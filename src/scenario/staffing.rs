@@ -1,5 +1,6 @@
-//! Staffing files: per-interval headcounts for some of a scenario's groups, kept apart from
-//! the scenario so a plan can be written by `omnisim plan` and re-run with
+//! Staffing files: per-interval headcounts or shift rosters (and optionally shrinkage) for
+//! some of a scenario's groups, kept apart from the scenario so a plan or a roster can be
+//! written by `omnisim plan` or `omnisim roster` and re-run with
 //! `omnisim run SCENARIO --staffing FILE`.
 //!
 //! ```toml
@@ -14,11 +15,15 @@
 use indexmap::IndexMap;
 use serde::Deserialize;
 
+use super::raw::RawShift;
+use super::schedule::Shift;
 use super::validate::checker::Checker;
 use super::validate::parse_raw;
+use super::validate::staffing::shifts;
 use super::validate::values::headcount;
 use super::{Headcount, Scenario};
 use crate::error::ScenarioProblem;
+use crate::units::{WEEKDAY_NAMES, format_duration};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,7 +34,12 @@ struct RawStaffing {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawStaffingGroup {
-    headcount: toml::Value,
+    headcount: Option<toml::Value>,
+    /// A shift roster, as in a scenario (what `omnisim roster` writes).
+    #[serde(default)]
+    shifts: Vec<RawShift>,
+    /// Replaces the group's shrinkage (a share from 0 to below 1).
+    shrinkage: Option<f64>,
 }
 
 /// Replaces the headcount of every group the staffing text names.
@@ -46,17 +56,47 @@ pub fn apply_staffing_str(
         let Some(group_idx) = checker.lookup(&key, name, &known, "group") else {
             continue;
         };
-        if let Some(headcount) =
-            headcount(&mut checker, &format!("{key}.headcount"), &group.headcount)
-        {
-            changes.push((group_idx, headcount));
+        let staffing = match (&group.headcount, group.shifts.is_empty()) {
+            (Some(value), true) => headcount(&mut checker, &format!("{key}.headcount"), value),
+            (None, false) => {
+                shifts(&mut checker, &format!("{key}.shifts"), &group.shifts).map(Headcount::Shifts)
+            }
+            (Some(_), false) => {
+                checker.fail(&key, "give either headcount or shifts, not both");
+                None
+            }
+            (None, true) => {
+                checker.fail(
+                    &key,
+                    "give headcount (a number or one per interval) or [[shifts]]",
+                );
+                None
+            }
+        };
+        let shrinkage = match group.shrinkage {
+            Some(share) if !(share.is_finite() && (0.0..1.0).contains(&share)) => {
+                checker.fail(
+                    &format!("{key}.shrinkage"),
+                    format!("must be a share from 0 to below 1, got {share}"),
+                );
+                None
+            }
+            share => Some(share),
+        };
+        if let (Some(staffing), Some(shrinkage)) = (staffing, shrinkage) {
+            changes.push((group_idx, staffing, shrinkage));
         }
     }
     if !checker.problems.is_empty() {
         return Err(checker.problems);
     }
+    let shrinkages: Vec<(usize, f64)> = changes
+        .iter()
+        .filter_map(|&(group_idx, _, shrinkage)| shrinkage.map(|s| (group_idx, s)))
+        .collect();
     scenario
-        .with_headcounts(changes)
+        .with_headcounts(changes.into_iter().map(|(group_idx, h, _)| (group_idx, h)))
+        .map(|scenario| scenario.with_shrinkages(shrinkages))
         .map_err(|problem| vec![problem])
 }
 
@@ -84,6 +124,63 @@ pub fn staffing_toml(header: &str, groups: &[(&str, &Headcount)]) -> String {
         }
     }
     text
+}
+
+/// A staffing file of shift rosters (what `omnisim roster` writes): `header` as comment
+/// lines, then per group its shrinkage (when given) and one `[[groups.NAME.shifts]]` table
+/// per shift, as a scenario writes them, so `apply_staffing_str` reads back the same roster.
+pub fn shifts_toml(header: &str, groups: &[(&str, &[Shift], Option<f64>)]) -> String {
+    let mut text = String::new();
+    for line in header.lines() {
+        text.push_str(&format!("# {line}\n"));
+    }
+    for (name, shifts, shrinkage) in groups {
+        let key = toml_key(name);
+        if shrinkage.is_some() || shifts.is_empty() {
+            text.push_str(&format!("\n[groups.{key}]\n"));
+        }
+        if let Some(share) = shrinkage {
+            text.push_str(&format!("shrinkage = {share}\n"));
+        }
+        if shifts.is_empty() {
+            text.push_str("headcount = 0   # no shifts rostered\n");
+        }
+        for shift in *shifts {
+            let days: Vec<String> = (0..7)
+                .filter(|&day| shift.days[day])
+                .map(|day| format!("\"{}\"", &WEEKDAY_NAMES[day][..3]))
+                .collect();
+            let breaks: Vec<String> = shift
+                .breaks
+                .iter()
+                .map(|&(after, length)| {
+                    format!(
+                        "{{ after = \"{}\", length = \"{}\" }}",
+                        format_duration(after),
+                        format_duration(length)
+                    )
+                })
+                .collect();
+            text.push_str(&format!(
+                "\n[[groups.{key}.shifts]]\nname = {}\nstart = \"{}\"\nlength = \"{}\"\ndays = [{}]\nagents = {}\n",
+                toml::Value::String(shift.name.clone()),
+                clock(shift.start_seconds),
+                format_duration(shift.length_seconds),
+                days.join(", "),
+                shift.agents
+            ));
+            if !breaks.is_empty() {
+                text.push_str(&format!("breaks = [{}]\n", breaks.join(", ")));
+            }
+        }
+    }
+    text
+}
+
+/// "08:30" for seconds after midnight.
+fn clock(seconds: f64) -> String {
+    let minutes = (seconds / 60.0).round() as u64;
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 /// A TOML key, quoted unless it is bare-key safe.

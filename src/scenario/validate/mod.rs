@@ -28,7 +28,7 @@ mod routing;
 mod shift_templates;
 mod side_files;
 mod simulation;
-mod staffing;
+pub(crate) mod staffing;
 pub(crate) mod values;
 
 pub use locate::{line_column, locate_problems};
