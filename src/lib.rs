@@ -45,6 +45,7 @@ pub mod metric;
 pub mod metrics;
 pub mod output;
 pub mod plan;
+pub mod roster;
 pub mod scenario;
 pub mod shard;
 pub mod simulate;

@@ -86,6 +86,10 @@ pub enum Command {
     /// simulation from an Erlang start, with the Erlang figures beside it.
     #[command(after_help = PLAN_EXAMPLES)]
     Plan(PlanArgs),
+    /// Whole shifts (start, days, breaks) covering a plan at the lowest cost, from the
+    /// scenario's shift templates, verified by simulation and patched where targets fail.
+    #[command(after_help = ROSTER_EXAMPLES)]
+    Roster(RosterArgs),
     /// Print the JSON Schema of a scenario file, for editors to complete and check keys.
     #[command(
         after_help = "Examples:\n  omnisim schema > omnisim.schema.json\n\nThen point the editor at it. Taplo and VS Code's Even Better TOML read a first-line\ndirective in the scenario:\n  #:schema ./omnisim.schema.json\nor a .taplo.toml beside your scenarios:\n  [[rule]]\n  include = [\"scenarios/*.toml\"]\n  schema.path = \"./omnisim.schema.json\"\n\nThe schema knows the tables, keys and types; `omnisim validate` checks the rest (names\nthat refer to each other, units, ranges)."
@@ -197,6 +201,19 @@ staffing.toml to output/<scenario>/plan/ (or --out).";
 pub struct PlanArgs {
     #[command(flatten)]
     pub simulation: SimulationArgs,
+    #[command(flatten)]
+    pub search: PlanSearchArgs,
+    /// Folder for the plan files [default: output/<scenario>/plan].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// What to print on stdout: a summary, or plan.json for scripts.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// What a plan aims for and how hard it searches (`plan`, and `roster` without --plan).
+#[derive(Debug, clap::Args)]
+pub struct PlanSearchArgs {
     /// One-sided confidence of each channel's SLA over the horizon and of every removal of an
     /// agent (0.5 = by the estimate alone).
     #[arg(long, default_value_t = 0.9, value_parser = fraction_argument)]
@@ -222,10 +239,56 @@ pub struct PlanArgs {
     /// is kept (each is a full search: up to three times the time).
     #[arg(long)]
     pub specialised_only: bool,
-    /// Folder for the plan files [default: output/<scenario>/plan].
+}
+
+const ROSTER_EXAMPLES: &str = "Examples:
+  # plan, then roster the plan (the scenario's [[shift_templates]] say which shifts exist)
+  omnisim roster scenarios/retail_week.toml
+  # roster a plan written earlier, with a longer search
+  omnisim plan scenarios/retail_week.toml
+  omnisim roster scenarios/retail_week.toml --plan output/retail_week/plan/plan.json --node-limit 5000
+  # check the roster on a fresh seed
+  omnisim run scenarios/retail_week.toml --staffing output/retail_week/roster/shifts.toml --seed 99
+
+Turns each group's positions per interval into whole shifts: every start time, set of
+consecutive working days and break placement the templates allow is a column of an integer
+program (Dantzig's set covering) that puts at least the required positions on the floor in
+every interval of the week at the lowest cost, solved per group until --mip-gap or
+--node-limit (or --time-limit, a safety net) stops it; the gap to the best bound is reported. The roster is then simulated on the plan's
+two samples and judged as the plan is; where a target fails, the cheapest shifts covering
+those intervals are added, until every target holds or --max-rounds is spent. Writes
+roster.csv (shifts and agents), roster_coverage.csv, roster.json, shifts.toml (for
+`run --staffing`) and the coverage and SLA charts to output/<scenario>/roster/ (or --out).";
+
+#[derive(Debug, clap::Args)]
+pub struct RosterArgs {
+    #[command(flatten)]
+    pub simulation: SimulationArgs,
+    /// A plan.json written by `omnisim plan` for this scenario [default: plan now, with the
+    /// options below].
+    #[arg(long)]
+    pub plan: Option<PathBuf>,
+    #[command(flatten)]
+    pub search: PlanSearchArgs,
+    /// Wall-clock budget of each group's integer program, a safety net behind --node-limit:
+    /// the best roster found by then is kept and its gap reported (a roster stopped by time
+    /// depends on the machine's speed and load, so the same seed may give another roster).
+    #[arg(long, default_value = "60s", value_parser = duration_argument)]
+    pub time_limit: f64,
+    /// Stop a group's integer program once its cost is within this share of the best bound.
+    #[arg(long, default_value_t = 0.01, value_parser = fraction_argument)]
+    pub mip_gap: f64,
+    /// Stop each group's search after this many branch-and-bound nodes: the limit that
+    /// gives the same roster on every machine and thread count (0: no node limit).
+    #[arg(long, default_value_t = 1000)]
+    pub node_limit: u64,
+    /// Most rounds of simulating the roster and adding shifts where targets fail.
+    #[arg(long, default_value_t = 10)]
+    pub max_rounds: u32,
+    /// Folder for the roster files [default: output/<scenario>/roster].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// What to print on stdout: a summary, or plan.json for scripts.
+    /// What to print on stdout: a summary, or roster.json for scripts.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -502,6 +565,7 @@ impl Command {
             Command::Erlang(_) => "erlang",
             Command::Sweep(_) => "sweep",
             Command::Plan(_) => "plan",
+            Command::Roster(_) => "roster",
             Command::Init { .. } => "init",
             Command::Schema => "schema",
         }

@@ -14,6 +14,7 @@ mod interrupt;
 mod messages;
 mod plan;
 mod progress;
+mod roster;
 mod run;
 mod scenario_args;
 mod shards;
@@ -60,6 +61,7 @@ fn run_command(command: Command) -> Result<(), CliError> {
         Command::Erlang(args) => erlang::erlang(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Plan(args) => plan::plan(&args),
+        Command::Roster(args) => roster::roster(&args),
         Command::Init { path, force } => init::init(&path, force),
         Command::Schema => {
             files::print_stdout(omnisim::scenario::raw::scenario_json_schema().as_bytes())

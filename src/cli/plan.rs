@@ -7,7 +7,7 @@ use omnisim::plan::report::plan_report;
 use omnisim::plan::{PlanOptions, plan as find_plan};
 use omnisim::scenario::Limits;
 
-use super::args::PlanArgs;
+use super::args::{PlanArgs, PlanSearchArgs};
 use super::files::{check_output_folder, file_bytes, print_result, write_outputs};
 use super::scenario_args::{check_budget, load_scenario, output_folder, with_progress};
 use super::{CliError, chart_failure};
@@ -20,42 +20,7 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
     check_budget(&args.simulation, &scenario, |scenario, threads| {
         Workload::levels(scenario, 1, threads)
     })?;
-    if !(0.5..1.0).contains(&args.confidence) {
-        return Err(CliError::bad_input(format!(
-            "--confidence must be from 0.5 (on average) to below 1, got {}",
-            args.confidence
-        )));
-    }
-    if args.shrinkage >= 1.0 {
-        return Err(CliError::bad_input(
-            "--shrinkage must be below 1 (it is the share of paid time lost)",
-        ));
-    }
-    if args.max_evaluations == 0 {
-        return Err(CliError::bad_input("--max-evaluations must be at least 1"));
-    }
-    let total_cap = u64::from(args.max_agents) * scenario.groups().len() as u64;
-    if args.max_agents == 0 || total_cap > Limits::MAX_AGENTS {
-        return Err(CliError::bad_input(format!(
-            "--max-agents must be from 1 to {} per group with {} group(s)",
-            Limits::MAX_AGENTS / scenario.groups().len().max(1) as u64,
-            scenario.groups().len()
-        )));
-    }
-    if scenario.simulation().replications < 2 {
-        return Err(CliError::bad_input(
-            "plan needs at least 2 replications to judge confidence (set --replications)",
-        ));
-    }
-    let options = PlanOptions {
-        confidence: args.confidence,
-        max_abandonment: args.max_abandon,
-        max_occupancy: args.max_occupancy,
-        shrinkage: args.shrinkage,
-        max_evaluations: args.max_evaluations,
-        max_agents_per_interval: args.max_agents,
-        compare_assignments: !args.specialised_only,
-    };
+    let options = plan_options(&args.search, &scenario)?;
     let started = Instant::now();
     // The number of simulations is not known in advance (the budget is a worst case the
     // search rarely nears), so the bar counts replications and says which step it is on.
@@ -83,4 +48,47 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
         );
     }
     Ok(())
+}
+
+/// The plan options of the command line, checked against the scenario.
+pub(super) fn plan_options(
+    args: &PlanSearchArgs,
+    scenario: &omnisim::scenario::Scenario,
+) -> Result<PlanOptions, CliError> {
+    if !(0.5..1.0).contains(&args.confidence) {
+        return Err(CliError::bad_input(format!(
+            "--confidence must be from 0.5 (on average) to below 1, got {}",
+            args.confidence
+        )));
+    }
+    if args.shrinkage >= 1.0 {
+        return Err(CliError::bad_input(
+            "--shrinkage must be below 1 (it is the share of paid time lost)",
+        ));
+    }
+    if args.max_evaluations == 0 {
+        return Err(CliError::bad_input("--max-evaluations must be at least 1"));
+    }
+    let total_cap = u64::from(args.max_agents) * scenario.groups().len() as u64;
+    if args.max_agents == 0 || total_cap > Limits::MAX_AGENTS {
+        return Err(CliError::bad_input(format!(
+            "--max-agents must be from 1 to {} per group with {} group(s)",
+            Limits::MAX_AGENTS / scenario.groups().len().max(1) as u64,
+            scenario.groups().len()
+        )));
+    }
+    if scenario.simulation().replications < 2 {
+        return Err(CliError::bad_input(
+            "plan needs at least 2 replications to judge confidence (set --replications)",
+        ));
+    }
+    Ok(PlanOptions {
+        confidence: args.confidence,
+        max_abandonment: args.max_abandon,
+        max_occupancy: args.max_occupancy,
+        shrinkage: args.shrinkage,
+        max_evaluations: args.max_evaluations,
+        max_agents_per_interval: args.max_agents,
+        compare_assignments: !args.specialised_only,
+    })
 }

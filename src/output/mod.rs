@@ -20,6 +20,7 @@ pub mod format;
 pub mod gate;
 pub mod html_page;
 pub mod plan;
+pub mod roster;
 pub mod run;
 pub mod sweep;
 pub mod terminal_table;

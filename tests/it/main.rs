@@ -45,6 +45,7 @@ mod plan;
 mod properties;
 mod readme;
 mod reports;
+mod roster;
 mod routing;
 mod scenarios;
 mod schedules;

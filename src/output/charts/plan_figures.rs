@@ -4,7 +4,8 @@
 
 use super::run_figures::estimate_series;
 use super::{Figure, Panel, ReferenceLine, Series, ValueFormat, clock_unit};
-use crate::plan::Plan;
+use crate::plan::{Evaluation, Plan};
+use crate::roster::RosterPlan;
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
 use crate::sweep::{SweepMode, SweepReport};
@@ -75,6 +76,26 @@ pub fn plan_staffing_figure(scenario: &Scenario, plan: &Plan) -> Figure {
 /// Per channel with an SLA: the attainment the plan achieves per interval, with its
 /// confidence band, against the target.
 pub fn plan_sla_figure(scenario: &Scenario, plan: &Plan) -> Figure {
+    let mut figure = sla_by_interval_figure(
+        scenario,
+        &plan.final_evaluation,
+        "plan_sla",
+        "SLA attainment with the planned staffing",
+        "with the plan",
+    );
+    figure.caption = "Attainment per interval when every group has its planned agents, with the confidence band the plan was checked at; the dashed line is the target.".into();
+    figure
+}
+
+/// Per channel with an SLA: the attainment a judged staffing (`evaluation`) achieves per
+/// interval, with its confidence band, against the target.
+pub fn sla_by_interval_figure(
+    scenario: &Scenario,
+    evaluation: &Evaluation,
+    file_stem: &'static str,
+    title: &str,
+    series_name: &str,
+) -> Figure {
     let settings = scenario.simulation();
     let n_intervals = settings.n_intervals();
     let reported = settings.first_reported_interval()..n_intervals;
@@ -86,7 +107,7 @@ pub fn plan_sla_figure(scenario: &Scenario, plan: &Plan) -> Figure {
         .filter_map(|(channel_idx, channel)| {
             let sla = channel.sla?;
             let estimates = reported.clone().map(|interval_idx| {
-                let outcome = plan.final_evaluation.channels[(channel_idx, interval_idx)];
+                let outcome = evaluation.channels[(channel_idx, interval_idx)];
                 let sla_ratio = outcome.map(|outcome| outcome.sla);
                 let estimate = Estimate {
                     mean: sla_ratio.and_then(|ratio| ratio.value),
@@ -111,7 +132,7 @@ pub fn plan_sla_figure(scenario: &Scenario, plan: &Plan) -> Figure {
                 y_range: Some((0.0, 1.05)),
                 series: vec![estimate_series(
                     estimates,
-                    "with the plan",
+                    series_name,
                     channel_idx,
                     Some((0.0, 1.0)),
                 )],
@@ -120,9 +141,54 @@ pub fn plan_sla_figure(scenario: &Scenario, plan: &Plan) -> Figure {
         })
         .collect::<Vec<_>>();
     Figure::new(
-        "plan_sla",
-        "SLA attainment with the planned staffing",
-        "Attainment per interval when every group has its planned agents, with the confidence band the plan was checked at; the dashed line is the target.",
+        file_stem,
+        title,
+        "Attainment per interval with this staffing, with the confidence band it was checked at; the dashed line is the target.",
+        panels,
+    )
+}
+
+/// Per group: positions the plan requires against agents the roster puts on the floor, per
+/// interval of the week.
+pub fn roster_coverage_figure(scenario: &Scenario, roster: &RosterPlan) -> Figure {
+    let interval = scenario.simulation().interval_seconds;
+    let unit = clock_unit(7.0 * 86_400.0);
+    let panels = roster
+        .groups
+        .iter()
+        .map(|group| {
+            let x = |t: usize| t as f64 * interval / unit.seconds;
+            let required = group
+                .required
+                .iter()
+                .enumerate()
+                .map(|(t, &r)| (x(t), f64::from(r)))
+                .collect();
+            let on_floor = group
+                .on_floor()
+                .into_iter()
+                .enumerate()
+                .map(|(t, floor)| (x(t), floor))
+                .collect();
+            Panel {
+                title: scenario.groups()[group.group_idx].name.clone(),
+                x_label: "interval of the week".into(),
+                y_label: "agents".into(),
+                x_format: unit.format,
+                y_format: ValueFormat::Number,
+                y_range: None,
+                series: vec![
+                    line("required positions", required, 0, true),
+                    line("rostered, on the floor", on_floor, 1, false),
+                ],
+                reference_lines: Vec::new(),
+            }
+        })
+        .collect::<Vec<_>>();
+    Figure::new(
+        "roster_coverage",
+        "Rostered agents against the plan's requirement, over the week",
+        "Positions the plan requires per interval (dashed) and agents the roster's shifts put on the floor, breaks off (solid); the gap above is the price of whole shifts.",
         panels,
     )
 }
