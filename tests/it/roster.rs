@@ -282,3 +282,35 @@ fn bad_templates_exit_2_naming_the_key() {
         ],
     );
 }
+
+#[test]
+fn a_plan_file_of_another_scenario_or_shape_is_refused() {
+    use omnisim::roster::roster_input_from_plan_json;
+    let scenario = parse_scenario_str(&scenario_text(20.0, ""), "t").unwrap();
+    let plan = |name: &str, group: &str, intervals: usize| {
+        format!(
+            r#"{{"scenario": "{name}", "confidence": 0.9, "shrinkage": 0.2, "max_abandonment": null,
+               "max_occupancy": null, "groups": [{{"name": "{group}", "primary_for": ["phone"],
+               "required_agents": {:?}}}]}}"#,
+            vec![5u32; intervals]
+        )
+    };
+    let input = roster_input_from_plan_json(&scenario, &plan("t", "agents", 24)).unwrap();
+    // 5 agents after 20% shrinkage are 7 positions (5 / 0.8 = 6.25, rounded up).
+    assert_eq!(input.positions, vec![vec![7; 24]]);
+    assert_eq!(input.primary_group, vec![Some(0)]);
+    let refused = |text: &str, fragment: &str| {
+        let reason = roster_input_from_plan_json(&scenario, text).unwrap_err();
+        assert!(reason.contains(fragment), "{reason}");
+    };
+    refused(
+        &plan("other", "agents", 24),
+        "a plan for scenario \"other\"",
+    );
+    refused(&plan("t", "team", 24), "plans groups [team]");
+    refused(
+        &plan("t", "agents", 48),
+        "48 intervals, but the scenario has 24",
+    );
+    refused("{", "is not a plan.json");
+}
