@@ -232,6 +232,13 @@ pub fn format_wait(seconds: f64) -> String {
     }
 }
 
+/// "08:30": the time of day of `seconds` after a midnight (a time past midnight wraps, so a
+/// break 26 hours after Monday's start reads "02:00").
+pub fn format_time_of_day(seconds: f64) -> String {
+    let minutes = (seconds.rem_euclid(SECONDS_PER_DAY) / 60.0).round() as u64 % (24 * 60);
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
 /// "Mon 08:30" for a simulated time (time 0 is Monday 00:00), with the day number when the
 /// horizon is longer than a week ("d9 Tue 08:30").
 pub fn format_clock(seconds: f64, with_day_number: bool) -> String {
@@ -284,6 +291,9 @@ mod tests {
     #[test]
     fn times_of_day() {
         assert_eq!(parse_time_of_day_seconds("08:00"), Ok(28_800.0));
+        assert_eq!(format_time_of_day(28_800.0 + 1_800.0), "08:30");
+        assert_eq!(format_time_of_day(26.0 * 3_600.0), "02:00");
+        assert_eq!(format_time_of_day(86_399.9), "00:00");
         assert_eq!(parse_time_of_day_seconds("24:00"), Ok(86_400.0));
         assert!(parse_time_of_day_seconds("24:30").is_err());
         assert!(parse_time_of_day_seconds("8:5").is_err());

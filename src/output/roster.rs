@@ -11,11 +11,11 @@ use super::charts::plan_figures::{roster_coverage_figure, sla_by_interval_figure
 use super::format::number;
 use super::{Charts, OutputFile, json_bytes};
 use crate::plan::{HorizonOutcome, Unmet};
-use crate::roster::patterns::{clock, days_in_words};
+use crate::roster::patterns::days_in_words;
 use crate::roster::{RosterPlan, SolverStop};
 use crate::scenario::Scenario;
 use crate::scenario::staffing::shifts_toml;
-use crate::units::format_clock;
+use crate::units::{format_clock, format_time_of_day};
 
 /// Every file of a roster.
 pub fn roster_files(
@@ -83,8 +83,8 @@ pub fn roster_csv_bytes(scenario: &Scenario, roster: &RosterPlan) -> Vec<u8> {
                 .map(|(&(after, length), rule)| {
                     format!(
                         "{}-{}{}",
-                        clock(pattern.start_seconds + after),
-                        clock(pattern.start_seconds + after + length),
+                        format_time_of_day(pattern.start_seconds + after),
+                        format_time_of_day(pattern.start_seconds + after + length),
                         if rule.paid { "" } else { " unpaid" }
                     )
                 })
@@ -93,8 +93,8 @@ pub fn roster_csv_bytes(scenario: &Scenario, roster: &RosterPlan) -> Vec<u8> {
                 .write_record([
                     name.clone(),
                     template.name.clone(),
-                    clock(pattern.start_seconds),
-                    clock((pattern.start_seconds + pattern.length_seconds) % 86_400.0),
+                    format_time_of_day(pattern.start_seconds),
+                    format_time_of_day(pattern.start_seconds + pattern.length_seconds),
                     days_in_words(&pattern.days),
                     breaks.join("; "),
                     agents.to_string(),
@@ -149,8 +149,7 @@ pub fn roster_shifts_toml(scenario: &Scenario, roster: &RosterPlan) -> String {
         .map(|group| {
             let scenario_group = &scenario.groups()[group.group_idx];
             let shifts = group.shifts(scenario);
-            let combined = (shrinkage > 0.0)
-                .then_some(1.0 - (1.0 - scenario_group.shrinkage) * (1.0 - shrinkage));
+            let combined = (shrinkage > 0.0).then_some(scenario_group.shrinkage_with(shrinkage));
             (scenario_group.name.clone(), shifts, combined)
         })
         .collect();

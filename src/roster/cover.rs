@@ -12,10 +12,9 @@
 //! `cover_{p,t}` is the share of interval t pattern p is on the floor (1 for a whole
 //! interval, 0.5 where a quarter-hour break falls in a half-hour interval). The integer
 //! program goes to microlp's branch and bound, with the caller's time limit, node limit and
-//! relative gap; the answer says why it stopped and how far from the best bound it is. The better of a
-//! greedy cover and an LP dive seeds the search, so a usable roster exists even when the limit comes
-//! before the solver's first one, and a dive down the linear relaxation usually seeds it
-//! with a better one.
+//! relative gap; the answer says why it stopped and how far from the best bound it is. The
+//! better of a greedy cover and a dive down the linear relaxation seeds the search, so a
+//! usable roster exists even when a limit comes before the solver's first one.
 
 use std::time::Duration;
 
@@ -96,17 +95,6 @@ pub fn cheapest_cover(
     required: &[u32],
     limits: &SolverLimits,
 ) -> Result<Cover, String> {
-    // The better of two feasible covers seeds the search: the greedy one, and a dive down
-    // the linear relaxation (microlp's own branching finds poor incumbents on these
-    // problems: on retail_week's digital team 12,320 where the dive finds 11,200).
-    let mut greedy = greedy_cover(patterns, required);
-    if let Some(dived) = lp_dive(patterns, required)
-        && cost_of(patterns, &dived) < cost_of(patterns, &greedy)
-    {
-        greedy = dived;
-    }
-    drop_redundant(patterns, &mut greedy, required);
-    let greedy_cost = cost_of(patterns, &greedy);
     if required.iter().all(|&r| r == 0) {
         return Ok(Cover {
             counts: vec![0; patterns.len()],
@@ -118,6 +106,17 @@ pub fn cheapest_cover(
             seconds: 0.0,
         });
     }
+    // The better of two feasible covers seeds the search: the greedy one, and a dive down
+    // the linear relaxation (microlp's own branching finds poor incumbents on these
+    // problems: on retail_week's digital team 12,320 where the dive finds 11,200).
+    let mut seed = greedy_cover(patterns, required);
+    if let Some(dived) = lp_dive(patterns, required)
+        && cost_of(patterns, &dived) < cost_of(patterns, &seed)
+    {
+        seed = dived;
+    }
+    drop_redundant(patterns, &mut seed, required);
+    let seed_cost = cost_of(patterns, &seed);
     let (problem, variables) = covering_problem(patterns, required, true);
     let mut options = SolveOptions::default();
     options.time_limit = Some(limits.time_limit);
@@ -126,7 +125,7 @@ pub fn cheapest_cover(
     options.warm_start = Some(
         variables
             .iter()
-            .zip(&greedy)
+            .zip(&seed)
             .map(|(&variable, &count)| (variable, f64::from(count)))
             .collect(),
     );
@@ -148,14 +147,14 @@ pub fn cheapest_cover(
                 .collect();
             let cost = cost_of(patterns, &counts);
             // Rounding values within the integrality tolerance could uncover an interval;
-            // keep the greedy cover in that (unseen) case rather than a roster short of it.
-            if covers(patterns, &counts, required) && cost <= greedy_cost {
+            // keep the seed cover in that (unseen) case rather than a roster short of it.
+            if covers(patterns, &counts, required) && cost <= seed_cost {
                 (counts, cost)
             } else {
-                (greedy.clone(), greedy_cost)
+                (seed.clone(), seed_cost)
             }
         }
-        None => (greedy.clone(), greedy_cost),
+        None => (seed.clone(), seed_cost),
     };
     let lower_bound = stats.best_bound.unwrap_or(0.0).min(cost);
     let gap = if stop == SolverStop::Optimal || cost <= 0.0 {

@@ -7,7 +7,7 @@ use crate::error::ScenarioProblem;
 use crate::scenario::Scenario;
 use crate::scenario::schedule::Shift;
 use crate::scenario::shift_templates::ShiftTemplate;
-use crate::units::{SECONDS_PER_DAY, SECONDS_PER_WEEK, WEEKDAY_NAMES};
+use crate::units::{SECONDS_PER_DAY, SECONDS_PER_WEEK, WEEKDAY_NAMES, format_time_of_day};
 
 /// The most patterns one group's covering problem may have (the integer program grows with
 /// them; narrow start times or break windows instead).
@@ -38,7 +38,7 @@ impl ShiftPattern {
             name: format!(
                 "{} {} {}",
                 template.name,
-                clock(self.start_seconds),
+                format_time_of_day(self.start_seconds),
                 days_in_words(&self.days)
             ),
             agents,
@@ -160,12 +160,6 @@ fn coverage(
         *share = 0.0;
     }
     covered
-}
-
-/// "08:30".
-pub fn clock(seconds_after_midnight: f64) -> String {
-    let minutes = (seconds_after_midnight / 60.0).round() as u64;
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 /// "Mon-Fri", "Sat-Sun", "Fri-Mon", "daily", "Wed": consecutive working days as a range.

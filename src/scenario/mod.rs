@@ -429,6 +429,10 @@ pub struct AgentGroup {
 }
 
 impl AgentGroup {
+    /// The group's shrinkage with a further `share` of its available agents lost too.
+    pub fn shrinkage_with(&self, share: f64) -> f64 {
+        1.0 - (1.0 - self.shrinkage) * (1.0 - share)
+    }
     /// Work speed on a contact of this issue type and channel (1.0 is standard).
     pub fn proficiency(&self, issue_type_idx: usize, channel_idx: usize) -> f64 {
         self.issue_type_proficiency[issue_type_idx] * self.channel_proficiency[channel_idx]
@@ -631,7 +635,7 @@ impl Scenario {
     pub fn with_added_shrinkage(mut self, share: f64) -> Scenario {
         if share > 0.0 {
             for group in &mut self.groups {
-                group.shrinkage = 1.0 - (1.0 - group.shrinkage) * (1.0 - share);
+                group.shrinkage = group.shrinkage_with(share);
             }
         }
         self

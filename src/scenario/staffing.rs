@@ -23,7 +23,7 @@ use super::validate::staffing::shifts;
 use super::validate::values::headcount;
 use super::{Headcount, Scenario};
 use crate::error::ScenarioProblem;
-use crate::units::{WEEKDAY_NAMES, format_duration};
+use crate::units::{WEEKDAY_NAMES, format_duration, format_time_of_day};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -164,7 +164,7 @@ pub fn shifts_toml(header: &str, groups: &[(&str, &[Shift], Option<f64>)]) -> St
             text.push_str(&format!(
                 "\n[[groups.{key}.shifts]]\nname = {}\nstart = \"{}\"\nlength = \"{}\"\ndays = [{}]\nagents = {}\n",
                 toml::Value::String(shift.name.clone()),
-                clock(shift.start_seconds),
+                format_time_of_day(shift.start_seconds),
                 format_duration(shift.length_seconds),
                 days.join(", "),
                 shift.agents
@@ -175,12 +175,6 @@ pub fn shifts_toml(header: &str, groups: &[(&str, &[Shift], Option<f64>)]) -> St
         }
     }
     text
-}
-
-/// "08:30" for seconds after midnight.
-fn clock(seconds: f64) -> String {
-    let minutes = (seconds / 60.0).round() as u64;
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 /// A TOML key, quoted unless it is bare-key safe.
