@@ -239,6 +239,11 @@ pub struct PlanSearchArgs {
     /// is kept (each is a full search: up to three times the time).
     #[arg(long)]
     pub specialised_only: bool,
+    /// Also require each channel's SLA over a day to meet its target on at least this share
+    /// of simulated days (its lower bound at --confidence): the guarantee under forecast
+    /// uncertainty (`arrivals.NAME.uncertainty`), where busy days differ from quiet ones.
+    #[arg(long, value_parser = fraction_argument)]
+    pub day_probability: Option<f64>,
 }
 
 const ROSTER_EXAMPLES: &str = "Examples:

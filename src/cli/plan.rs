@@ -66,6 +66,11 @@ pub(super) fn plan_options(
             "--shrinkage must be below 1 (it is the share of paid time lost)",
         ));
     }
+    if args.day_probability.is_some_and(|p| !(p > 0.0 && p < 1.0)) {
+        return Err(CliError::bad_input(
+            "--day-probability must be above 0 and below 1 (0.9: nine days in ten)",
+        ));
+    }
     if args.max_evaluations == 0 {
         return Err(CliError::bad_input("--max-evaluations must be at least 1"));
     }
@@ -90,5 +95,6 @@ pub(super) fn plan_options(
         max_evaluations: args.max_evaluations,
         max_agents_per_interval: args.max_agents,
         compare_assignments: !args.specialised_only,
+        day_probability: args.day_probability,
     })
 }

@@ -8,7 +8,7 @@ use super::charts::plan_figures::{plan_sla_figure, plan_staffing_figure};
 use super::format::{number, optional_number};
 use super::{Charts, OutputFile, json_bytes};
 use crate::plan::Plan;
-use crate::plan::report::PlanReport;
+use crate::plan::report::{PlanReport, days_text};
 use crate::scenario::staffing::staffing_toml;
 use crate::scenario::{Headcount, Scenario};
 use crate::units::format_clock;
@@ -294,6 +294,7 @@ pub fn plan_text(scenario: &Scenario, report: &PlanReport) -> String {
             ));
         }
     }
+    text.push_str(&days_text(&report.days));
     if report.unmet.is_empty() {
         text.push_str("\nevery target is met in every reported interval\n");
     } else {

@@ -10,6 +10,7 @@ use super::charts::chart_files;
 use super::charts::plan_figures::{roster_coverage_figure, sla_by_interval_figure};
 use super::format::number;
 use super::{Charts, OutputFile, json_bytes};
+use crate::plan::report::{ChannelDays, channel_days, days_text};
 use crate::plan::{HorizonOutcome, Unmet};
 use crate::roster::patterns::days_in_words;
 use crate::roster::{RosterPlan, SolverStop};
@@ -228,6 +229,10 @@ struct Verification {
     rounds: Vec<Round>,
     /// Per channel with an SLA: over the whole horizon, both samples pooled.
     horizon: Vec<ChannelHorizon>,
+    /// With forecast uncertainty or a plan's day probability: the share of days meeting
+    /// each channel's SLA.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    days: Vec<ChannelDays>,
 }
 
 #[derive(Debug, Serialize)]
@@ -310,6 +315,7 @@ fn roster_report(scenario: &Scenario, roster: &RosterPlan) -> RosterReport {
                     })
                 })
                 .collect(),
+            days: channel_days(scenario, &roster.final_evaluation, &roster.plan_options),
         },
         unmet: roster.unmet.clone(),
     }
@@ -386,6 +392,7 @@ pub fn roster_text(scenario: &Scenario, roster: &RosterPlan) -> String {
             100.0 * horizon.outcome.target
         ));
     }
+    text.push_str(&days_text(&report.verification.days));
     if report.unmet.is_empty() {
         text.push_str("every target is met\n");
     } else {

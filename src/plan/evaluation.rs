@@ -1,17 +1,19 @@
 //! Judging a staffing: simulate it, then decide per (channel, interval) whether the SLA (and
 //! abandonment) targets are met by the estimate and with the asked confidence, per channel
-//! whether the whole horizon meets its SLA with that confidence, and per (group, interval)
+//! whether the whole horizon meets its SLA with that confidence and on what share of days
+//! its SLA over the day met the target, and per (group, interval)
 //! whether occupancy stays under its cap. Pooled ratios over replications
 //! (`stats::PooledRatio`) keep low-volume intervals honest.
 
-use super::{ChannelOutcome, Evaluation, HorizonOutcome, PlanOptions};
+use super::{ChannelOutcome, DayOutcome, Evaluation, HorizonOutcome, PlanOptions};
 use crate::engine::ReplicationResult;
 use crate::engine::grid::Grid;
 use crate::error::SimulationError;
 use crate::scenario::AfterHours;
 use crate::scenario::{Headcount, Scenario};
 use crate::simulate::{Execution, run_replications};
-use crate::stats::PooledRatio;
+use crate::stats::{Estimate, PooledRatio};
+use crate::units::SECONDS_PER_DAY;
 
 /// Simulates `staffing` with the scenario's replications and seeds and judges every target.
 pub fn evaluate(
@@ -112,10 +114,20 @@ pub fn judge(
     let two_sided = (2.0 * options.confidence - 1.0).max(0.0);
     let mut channels = Grid::filled(scenario.channels().len(), n_intervals, None);
     let mut horizon = vec![None; scenario.channels().len()];
+    let mut days_met = vec![None; scenario.channels().len()];
+    // Days are whole days from time 0 (the last may be partial); none when the interval
+    // does not divide a day.
+    let per_day = (SECONDS_PER_DAY / settings.interval_seconds).round();
+    let intervals_per_day = ((per_day * settings.interval_seconds - SECONDS_PER_DAY).abs() < 1e-6
+        && per_day >= 1.0)
+        .then_some(per_day as usize);
+    let n_days = intervals_per_day.map_or(0, |per_day| n_intervals.div_ceil(per_day));
     for (channel_idx, channel) in scenario.channels().iter().enumerate() {
         let Some(sla) = channel.sla else { continue };
         // Per replication, the channel's SLA over every reported interval: (within, judged).
         let mut horizon_pairs = vec![(0.0, 0.0); results.len()];
+        // Per replication and day: (within, judged).
+        let mut day_pairs = vec![vec![(0.0, 0.0); n_days]; results.len()];
         for interval_idx in reported.clone() {
             let cell = (channel_idx, interval_idx);
             let counts = results.iter().map(|r| &r.channel_intervals[cell]);
@@ -173,16 +185,27 @@ pub fn judge(
                     && reaches(sla_lower_bound)
                     && abandonment_within(abandonment_half_width),
             });
-            for (pair, result) in horizon_pairs.iter_mut().zip(results) {
+            for ((pair, days), result) in horizon_pairs.iter_mut().zip(&mut day_pairs).zip(results)
+            {
                 let counts = &result.channel_intervals[cell];
                 let unserved = if servable_before_horizon {
                     counts.waiting_at_end
                 } else {
                     0
                 };
-                pair.0 += counts.answered_within_sla as f64;
-                pair.1 += (counts.answered + counts.abandoned_after_sla + unserved) as f64;
+                let within = counts.answered_within_sla as f64;
+                let judged = (counts.answered + counts.abandoned_after_sla + unserved) as f64;
+                pair.0 += within;
+                pair.1 += judged;
+                if let Some(per_day) = intervals_per_day {
+                    let day = &mut days[interval_idx / per_day];
+                    day.0 += within;
+                    day.1 += judged;
+                }
             }
+        }
+        if intervals_per_day.is_some() {
+            days_met[channel_idx] = day_outcome(&day_pairs, sla.target, options, two_sided);
         }
         let whole = PooledRatio::from_pairs(&horizon_pairs, two_sided);
         horizon[channel_idx] = whole.value.map(|value| HorizonOutcome {
@@ -215,9 +238,48 @@ pub fn judge(
     Evaluation {
         channels,
         horizon,
+        days: days_met,
         occupancy,
         group_fails,
     }
+}
+
+/// The share of days on which the SLA met `target`: each replication's share of its judged
+/// days, estimated over replications (a replication's days share its draws, so the
+/// replication is the independent unit), with the one-sided lower bound at the plan's
+/// confidence (`two_sided` = 2c - 1).
+fn day_outcome(
+    day_pairs: &[Vec<(f64, f64)>],
+    target: f64,
+    options: &PlanOptions,
+    two_sided: f64,
+) -> Option<DayOutcome> {
+    let mut days = 0u32;
+    let shares = day_pairs.iter().map(|replication| {
+        let judged: Vec<&(f64, f64)> = replication.iter().filter(|(_, j)| *j > 0.0).collect();
+        days += judged.len() as u32;
+        let met = judged
+            .iter()
+            .filter(|(within, judged)| within / judged >= target - 1e-12)
+            .count();
+        if judged.is_empty() {
+            f64::NAN
+        } else {
+            met as f64 / judged.len() as f64
+        }
+    });
+    let estimate = Estimate::with_confidence(shares.collect::<Vec<f64>>(), two_sided);
+    let share = estimate.mean?;
+    let lower_bound = share - estimate.ci95.unwrap_or(0.0);
+    Some(DayOutcome {
+        share_of_days_met: share,
+        lower_bound,
+        days,
+        required: options.day_probability,
+        meets_target: options
+            .day_probability
+            .is_none_or(|required| lower_bound >= required - 1e-12),
+    })
 }
 
 /// The seed of the second sample every staffing is judged on.

@@ -13,8 +13,8 @@
 //!    by their staffing), pooled. Every (channel, interval) whose estimate misses a target
 //!    adds one agent to the channel's primary group in that interval; every (group,
 //!    interval) over the occupancy cap adds one there; a channel whose SLA over the horizon
-//!    is not met with confidence adds one in its weakest tenth of intervals. Repeat until
-//!    nothing fails.
+//!    is not met with confidence (or, with `day_probability`, whose share of days meeting the
+//!    target is not) adds one in its weakest tenth of intervals. Repeat until nothing fails.
 //! 3. **Down.** Remove agents from sets of intervals far enough apart that their effects do
 //!    not overlap (a group's stride is its longest SLA window plus three intervals), keep each
 //!    removal whose neighbourhood still meets its targets with confidence on each sample
@@ -74,6 +74,10 @@ pub struct PlanOptions {
     /// Plan every candidate assignment of requirements to groups and keep the cheapest
     /// (`candidate_assignments`); otherwise only the most specialised one.
     pub compare_assignments: bool,
+    /// Also require each channel's SLA over a day to meet its target on at least this share
+    /// of days (the share's lower bound at `confidence`, days of all replications): the
+    /// guarantee under forecast uncertainty, where days differ in volume.
+    pub day_probability: Option<f64>,
 }
 
 impl Default for PlanOptions {
@@ -86,6 +90,7 @@ impl Default for PlanOptions {
             max_evaluations: 400,
             max_agents_per_interval: 5_000,
             compare_assignments: true,
+            day_probability: None,
         }
     }
 }
@@ -130,6 +135,20 @@ pub struct HorizonOutcome {
     pub meets_target: bool,
 }
 
+/// A channel's days under a staffing: on what share of simulated days its SLA over the day
+/// met the target (each replication's share of its days, estimated over replications).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DayOutcome {
+    pub share_of_days_met: f64,
+    /// One-sided lower confidence bound of the share at the plan's confidence.
+    pub lower_bound: f64,
+    /// Days judged, all replications (days without an SLA-judged contact are left out).
+    pub days: u32,
+    /// The share asked for (`day_probability`), if any.
+    pub required: Option<f64>,
+    pub meets_target: bool,
+}
+
 /// What one simulation of a staffing found.
 #[derive(Debug, Clone)]
 pub struct Evaluation {
@@ -138,6 +157,9 @@ pub struct Evaluation {
     pub channels: Grid<Option<ChannelOutcome>>,
     /// `[channel_idx]`: the SLA over the whole horizon; `None` without an SLA or contacts.
     pub horizon: Vec<Option<HorizonOutcome>>,
+    /// `[channel_idx]`: the share of days meeting the SLA target; `None` without an SLA,
+    /// judged days, or an interval that divides a day.
+    pub days: Vec<Option<DayOutcome>>,
     /// `[(group_idx, interval_idx)]`: pooled occupancy.
     pub occupancy: Grid<Option<f64>>,
     /// Same indexing: occupancy over the cap.
@@ -165,6 +187,10 @@ impl Evaluation {
             && !self.group_fails.cells().iter().any(|f| *f)
             && self
                 .horizon
+                .iter()
+                .all(|outcome| outcome.is_none_or(|o| o.meets_target))
+            && self
+                .days
                 .iter()
                 .all(|outcome| outcome.is_none_or(|o| o.meets_target))
     }
@@ -420,6 +446,18 @@ pub(crate) fn unmet_targets(
                     percent_in_words(Some(horizon.attainment)),
                     percent_in_words(Some(horizon.lower_bound)),
                     percent_in_words(Some(horizon.target)),
+                ),
+            });
+        }
+        if let Some(days) = evaluation.days[channel_idx].filter(|d| !d.meets_target) {
+            unmet.push(Unmet {
+                name: channel.name.clone(),
+                interval_idx: first,
+                reason: format!(
+                    "SLA met on {} of days with lower bound {}, under the {} asked for",
+                    percent_in_words(Some(days.share_of_days_met)),
+                    percent_in_words(Some(days.lower_bound)),
+                    percent_in_words(days.required),
                 ),
             });
         }

@@ -25,6 +25,13 @@ pub struct PlanReport {
     pub single_queue_check: Option<String>,
     /// Each channel with an SLA: its attainment over the reported horizon under the plan.
     pub horizon: Vec<ChannelHorizon>,
+    /// The share of days asked to meet each channel's SLA (`--day-probability`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day_probability: Option<f64>,
+    /// With forecast uncertainty or `--day-probability`: per channel with an SLA, the share
+    /// of simulated days on which its SLA over the day met the target.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub days: Vec<ChannelDays>,
     /// Every assignment of requirements to groups planned (when more than one was): its
     /// agent-hours and cost, and which one the plan is.
     pub assignments: Vec<super::AssignmentOutcome>,
@@ -49,6 +56,68 @@ pub struct ChannelHorizon {
     pub lower_bound: f64,
     pub target: f64,
     pub meets_target: bool,
+}
+
+/// A channel's days under a staffing (both samples pooled).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChannelDays {
+    pub channel: String,
+    #[serde(flatten)]
+    pub outcome: super::DayOutcome,
+}
+
+/// Per channel with an SLA, its share of days meeting the target, when the scenario has
+/// forecast uncertainty or a share was asked for (else empty: the statement is about days
+/// that differ, and outputs of plans without either stay as they were).
+pub fn channel_days(
+    scenario: &Scenario,
+    evaluation: &super::Evaluation,
+    options: &super::PlanOptions,
+) -> Vec<ChannelDays> {
+    if !scenario.has_uncertainty() && options.day_probability.is_none() {
+        return Vec::new();
+    }
+    scenario
+        .channels()
+        .iter()
+        .zip(&evaluation.days)
+        .filter_map(|(channel, outcome)| {
+            outcome.map(|outcome| ChannelDays {
+                channel: channel.name.clone(),
+                outcome,
+            })
+        })
+        .collect()
+}
+
+/// The lines saying on what share of days each channel met its SLA (empty without days).
+pub fn days_text(days: &[ChannelDays]) -> String {
+    if days.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from(
+        "
+SLA over a day, share of simulated days meeting the target (one-sided lower bound):
+",
+    );
+    for day in days {
+        let outcome = &day.outcome;
+        text.push_str(&format!(
+            "  {:<16} {:.1}% of {} days (bound {:.1}%){}
+",
+            day.channel,
+            100.0 * outcome.share_of_days_met,
+            outcome.days,
+            100.0 * outcome.lower_bound,
+            match outcome.required {
+                Some(required) if outcome.meets_target =>
+                    format!(", asked {:.0}%", 100.0 * required),
+                Some(required) => format!(", asked {:.0}%  NOT MET", 100.0 * required),
+                None => String::new(),
+            }
+        ));
+    }
+    text
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -194,6 +263,8 @@ pub fn plan_report(scenario: &Scenario, plan: &Plan) -> PlanReport {
                 })
             })
             .collect(),
+        day_probability: plan.options.day_probability,
+        days: channel_days(scenario, &plan.final_evaluation, &plan.options),
         assignments: plan.alternatives.clone(),
         uncertainty_cost: plan
             .exact_forecast_agent_hours

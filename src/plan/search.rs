@@ -86,7 +86,8 @@ pub(super) fn raise(
 /// `[group_idx][interval_idx]`: where a staffing judged so needs one more agent. A
 /// (channel, interval) whose estimate misses raises the channel's primary group in the
 /// interval that serves it; a channel whose SLA over the horizon is not met with confidence
-/// raises its tenth of intervals with the lowest bounds; a group over its occupancy cap
+/// (or, with `day_probability`, whose share of days meeting the target falls short) raises
+/// its tenth of intervals with the lowest bounds; a group over its occupancy cap
 /// raises itself there.
 pub(crate) fn cells_to_raise(
     scenario: &Scenario,
@@ -105,7 +106,9 @@ pub(crate) fn cells_to_raise(
                     bump[group_idx][serving] = true;
                 }
             }
-            if evaluation.horizon[channel_idx].is_some_and(|o| !o.meets_target) {
+            if evaluation.horizon[channel_idx].is_some_and(|o| !o.meets_target)
+                || evaluation.days[channel_idx].is_some_and(|o| !o.meets_target)
+            {
                 for interval_idx in weakest_intervals(evaluation, channel_idx) {
                     if let Some(serving) = serving_interval(scenario, channel_idx, interval_idx) {
                         bump[group_idx][serving] = true;

@@ -18,6 +18,8 @@ struct PlanFile {
     shrinkage: f64,
     max_abandonment: Option<f64>,
     max_occupancy: Option<f64>,
+    #[serde(default)]
+    day_probability: Option<f64>,
     groups: Vec<PlanFileGroup>,
 }
 
@@ -93,6 +95,7 @@ pub fn roster_input_from_plan_json(scenario: &Scenario, text: &str) -> Result<Ro
             max_abandonment: plan.max_abandonment,
             max_occupancy: plan.max_occupancy,
             shrinkage: plan.shrinkage,
+            day_probability: plan.day_probability,
             ..PlanOptions::default()
         },
     })

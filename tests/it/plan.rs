@@ -307,3 +307,57 @@ fn a_plan_under_forecast_uncertainty_reports_what_it_costs() {
     let report = omnisim::plan::report::plan_report(&scenario, &found);
     assert!(report.uncertainty_cost.is_some());
 }
+
+/// Under forecast uncertainty (each day's volume 30% either way) a plan to a probability over
+/// days: each day's SLA meets the target on at least 90% of days, by the share's lower bound,
+/// which costs agents against the plan that meets the target over all days pooled. On a
+/// fresh sample of days the share is not significantly below 90%.
+#[test]
+fn a_plan_to_a_probability_over_days_holds_on_fresh_days() {
+    let uncertain = STATIONARY.replace(
+        "rate_per_hour = 200",
+        "rate_per_hour = 200\nuncertainty = { cv = 0.3 }",
+    );
+    let scenario = parse(&uncertain);
+    let pooled_options = PlanOptions {
+        compare_assignments: false,
+        ..PlanOptions::default()
+    };
+    let day_options = PlanOptions {
+        day_probability: Some(0.9),
+        ..pooled_options
+    };
+    let pooled = plan(&scenario, &pooled_options, Execution::silent(None)).unwrap();
+    let by_days = plan(&scenario, &day_options, Execution::silent(None)).unwrap();
+    assert!(by_days.unmet.is_empty(), "{:?}", by_days.unmet);
+    let days = by_days.final_evaluation.days[0].expect("days judged");
+    assert!(days.lower_bound >= 0.9, "{days:?}");
+    let pooled_days = pooled.final_evaluation.days[0].expect("days judged");
+    assert!(pooled_days.meets_target && pooled_days.required.is_none());
+    let hours = |found: &omnisim::plan::Plan| -> u32 { found.required[0].iter().sum() };
+    assert!(
+        hours(&by_days) > hours(&pooled),
+        "{} vs {} agent-intervals; days met {:.2} vs {:.2}",
+        hours(&by_days),
+        hours(&pooled),
+        days.share_of_days_met,
+        pooled_days.share_of_days_met
+    );
+    // 400 fresh days.
+    let fresh = scenario
+        .clone()
+        .with_seed(99)
+        .with_replications(400)
+        .unwrap();
+    let judged = evaluate(
+        &fresh,
+        &by_days.required,
+        &day_options,
+        Execution::silent(None),
+    )
+    .unwrap();
+    let fresh_days = judged.days[0].expect("days judged");
+    // Upper one-sided bound at the plan's confidence: share + (share - lower bound).
+    let upper = 2.0 * fresh_days.share_of_days_met - fresh_days.lower_bound;
+    assert!(upper >= 0.9, "{fresh_days:?}");
+}

@@ -215,6 +215,7 @@ fn every_chart_type_renders_as_png_and_svg() {
         max_evaluations: 40,
         max_agents_per_interval: 20,
         compare_assignments: true,
+        day_probability: None,
     };
     let staffing_plan = plan(&scenario, &options, Execution::silent(Some(1))).unwrap();
     check(&plan_staffing_figure(&scenario, &staffing_plan));

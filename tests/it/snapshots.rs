@@ -139,6 +139,7 @@ fn plan_files_and_text() {
         max_evaluations: 40,
         max_agents_per_interval: 20,
         compare_assignments: true,
+        day_probability: None,
     };
     let found = plan(&scenario, &options, Execution::silent(Some(1))).unwrap();
     let report = plan_report(&scenario, &found);
