@@ -90,6 +90,10 @@ pub enum Command {
     /// scenario's shift templates, verified by simulation and patched where targets fail.
     #[command(after_help = ROSTER_EXAMPLES)]
     Roster(RosterArgs),
+    /// Turn a platform's export (tickets, conversations, call logs) into omnisim's trace:
+    /// one row per contact, in UTC, for `[arrivals.NAME] trace = ...` to replay.
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Import(ImportArgs),
     /// Print the JSON Schema of a scenario file, for editors to complete and check keys.
     #[command(
         after_help = "Examples:\n  omnisim schema > omnisim.schema.json\n\nThen point the editor at it. Taplo and VS Code's Even Better TOML read a first-line\ndirective in the scenario:\n  #:schema ./omnisim.schema.json\nor a .taplo.toml beside your scenarios:\n  [[rule]]\n  include = [\"scenarios/*.toml\"]\n  schema.path = \"./omnisim.schema.json\"\n\nThe schema knows the tables, keys and types; `omnisim validate` checks the rest (names\nthat refer to each other, units, ranges)."
@@ -246,6 +250,24 @@ pub struct PlanSearchArgs {
     pub day_probability: Option<f64>,
 }
 
+const IMPORT_EXAMPLES: &str = "Examples:
+  # Zendesk tickets saved from the Incremental Ticket Export API, page by page
+  omnisim import zendesk tickets-*.json --out history/trace.csv
+  # any CSV, with a mapping file naming its columns (see README: \"Import\")
+  omnisim import generic calls.csv --mapping calls_mapping.toml --out trace.csv
+  # a preset with one value changed: the preset's keys, then the file's
+  omnisim import aircall calls.json --mapping my_numbers.toml --out trace.csv
+  # the Technion bank trace (Feb 1999), every bad row an error
+  omnisim import technion-bank data_anonymous_bank_february.txt --out bank.csv --strict
+
+Formats: generic (needs --mapping), zendesk, freshdesk, intercom, twilio, aircall,
+technion-bank. `omnisim import --print-mapping PRESET` prints a preset's mapping to copy.
+
+Writes one CSV (arrival in UTC, channel, issue_type, segment, language, priority, outcome,
+wait_seconds, handle_seconds, agent), rows in the files' order. Rows that cannot be read are
+skipped, counted and listed by file and line with the reason; --strict makes the first one an
+error (exit 2, nothing written). Files stream: memory does not grow with their length.";
+
 const ROSTER_EXAMPLES: &str = "Examples:
   # plan, then roster the plan (the scenario's [[shift_templates]] say which shifts exist)
   omnisim roster scenarios/retail_week.toml
@@ -296,6 +318,50 @@ pub struct RosterArgs {
     /// What to print on stdout: a summary, or roster.json for scripts.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The export's format: generic (with --mapping) or a preset.
+    #[arg(value_enum, required_unless_present = "print_mapping")]
+    pub format: Option<ImportFormatArg>,
+    /// The export files, read in order into one trace.
+    #[arg(required_unless_present = "print_mapping")]
+    pub files: Vec<PathBuf>,
+    /// Where to write the trace (CSV) [default: output/trace.csv].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// A mapping file (TOML): which column is which, time format and zone, value maps.
+    /// With a preset, its keys replace the preset's.
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// The time zone of times written without an offset (an IANA name such as
+    /// America/New_York), replacing the mapping's.
+    #[arg(long)]
+    pub time_zone: Option<String>,
+    /// Stop at the first row that cannot be read (exit 2, nothing written).
+    #[arg(long)]
+    pub strict: bool,
+    /// Print a preset's mapping file (to copy and edit) and exit.
+    #[arg(long, value_name = "PRESET", conflicts_with_all = ["files", "out", "strict"])]
+    pub print_mapping: Option<ImportFormatArg>,
+    /// What to print on stdout: a summary, or the import's counts as JSON.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub report: Format,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFormatArg {
+    Generic,
+    Zendesk,
+    Freshdesk,
+    Intercom,
+    Twilio,
+    Aircall,
+    TechnionBank,
 }
 
 const SWEEP_EXAMPLES: &str = "Examples:
@@ -571,6 +637,7 @@ impl Command {
             Command::Sweep(_) => "sweep",
             Command::Plan(_) => "plan",
             Command::Roster(_) => "roster",
+            Command::Import(_) => "import",
             Command::Init { .. } => "init",
             Command::Schema => "schema",
         }

@@ -12,7 +12,7 @@
 //! holding anything that does not look like omnisim's output is refused, so `--out ~`
 //! cannot sweep a home folder away.
 
-use std::io::Write as _;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use omnisim::output::OutputFile;
@@ -268,6 +268,19 @@ fn remove_stale_temporaries(parent: &Path, name: &str) {
 /// Writes one file (a JUnit report, a starter scenario) atomically: a temporary of
 /// unpredictable name created exclusively in its folder, then a rename over `path`.
 pub fn write_single_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    write_single_file_streamed(path, |file| {
+        file.write_all(bytes)
+            .map_err(|error| write_error(path, error))
+    })
+}
+
+/// Writes one file atomically from what `fill` writes into it (a trace of millions of rows,
+/// never held whole): nothing appears at `path` unless `fill` succeeds, and a failed or
+/// interrupted write leaves no temporary behind.
+pub fn write_single_file_streamed(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), CliError>,
+) -> Result<(), CliError> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
@@ -276,44 +289,56 @@ pub fn write_single_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .ok_or_else(|| CliError::bad_input(format!("{} is not a file name", path.display())))?;
-    let result = (|| -> std::io::Result<()> {
-        std::fs::create_dir_all(&folder)?;
-        remove_stale_temporaries(&folder, &name);
-        // Under the interrupt lock throughout, as for a folder: an interrupt finds the
-        // temporary listed (and removes it) or the file in place.
+    std::fs::create_dir_all(&folder).map_err(|error| write_error(path, error))?;
+    remove_stale_temporaries(&folder, &name);
+    // Listed under the interrupt lock before anything is written, so an interrupt finds the
+    // temporary (and removes it) or the file in place.
+    let (temporary, temporary_path) = {
         let mut pending = interrupt::pending();
-        let mut temporary = tempfile::Builder::new()
+        let temporary = tempfile::Builder::new()
             .prefix(&format!(".{name}{TEMPORARY_MARK}{}-", std::process::id()))
-            .tempfile_in(&folder)?;
+            .tempfile_in(&folder)
+            .map_err(|error| write_error(path, error))?;
         let temporary_path = temporary.path().to_path_buf();
         pending.push(temporary_path.clone());
-        let persisted = (|| {
-            temporary.write_all(bytes)?;
-            temporary.as_file().sync_all()?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt as _;
-                temporary
-                    .as_file()
-                    .set_permissions(std::fs::Permissions::from_mode(0o644))?;
-            }
+        (temporary, temporary_path)
+    };
+    let filled = (|| {
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, temporary.as_file());
+        fill(&mut buffered)?;
+        buffered.flush().map_err(|error| write_error(path, error))?;
+        drop(buffered);
+        temporary
+            .as_file()
+            .sync_all()
+            .map_err(|error| write_error(path, error))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
             temporary
-                .persist(path)
-                .map(|_| ())
-                .map_err(|error| error.error)
-        })();
-        if persisted.is_ok() {
-            interrupt::note_replaced();
+                .as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))
+                .map_err(|error| write_error(path, error))?;
         }
-        pending.retain(|pending| pending != &temporary_path);
-        persisted
+        Ok(())
     })();
-    result.map_err(|error| {
-        CliError::failure(
-            format!("cannot write {}: {error}", path.display()),
-            Some("choose a path you can write to"),
-        )
-    })
+    let mut pending = interrupt::pending();
+    let persisted = filled.and_then(|()| {
+        temporary
+            .persist(path)
+            .map(|_| interrupt::note_replaced())
+            .map_err(|error| write_error(path, error.error))
+    });
+    // On failure the temporary was dropped (and deleted) with the error.
+    pending.retain(|pending| pending != &temporary_path);
+    persisted
+}
+
+fn write_error(path: &Path, error: std::io::Error) -> CliError {
+    CliError::failure(
+        format!("cannot write {}: {error}", path.display()),
+        Some("choose a path you can write to"),
+    )
 }
 
 /// The bytes of the file called `name` among `files` (a command's JSON, to print).

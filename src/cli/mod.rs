@@ -9,6 +9,7 @@ mod compare;
 mod erlang;
 mod files;
 mod gate;
+mod import;
 mod init;
 mod interrupt;
 mod messages;
@@ -62,6 +63,7 @@ fn run_command(command: Command) -> Result<(), CliError> {
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Plan(args) => plan::plan(&args),
         Command::Roster(args) => roster::roster(&args),
+        Command::Import(args) => import::import(&args),
         Command::Init { path, force } => init::init(&path, force),
         Command::Schema => {
             files::print_stdout(omnisim::scenario::raw::scenario_json_schema().as_bytes())

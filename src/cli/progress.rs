@@ -61,6 +61,32 @@ impl Progress {
             .enable_steady_tick(std::time::Duration::from_millis(120));
     }
 
+    /// A bar over `total` bytes of input files (an import), in bytes read.
+    pub fn bytes(total: u64, what: &str, quiet: bool) -> Progress {
+        let bar = if quiet {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::new(total)
+        };
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} {elapsed} eta {eta}",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        bar.set_message(what.to_string());
+        Progress {
+            bar,
+            counting: false,
+        }
+    }
+
+    /// `amount` more done (bytes read, for a bar made by `bytes`).
+    pub fn advance(&self, amount: u64) {
+        self.bar.inc(amount);
+    }
+
     /// A spinner alone, for work with no steps to count.
     pub fn spinner(what: &str, quiet: bool) -> Progress {
         let progress = Progress::new(1, what, quiet);

@@ -19,6 +19,7 @@ pub mod erlang;
 pub mod format;
 pub mod gate;
 pub mod html_page;
+pub mod import;
 pub mod plan;
 pub mod roster;
 pub mod run;

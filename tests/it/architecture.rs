@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: [(&str, &[&str]); 7] = [
     (
         "foundation",
-        &["stats", "erlang", "error", "units", "metric"],
+        &["stats", "erlang", "error", "units", "metric", "trace"],
     ),
     ("scenario", &["scenario"]),
     ("engine", &["engine"]),
@@ -26,7 +26,7 @@ const LAYERS: [(&str, &[&str]); 7] = [
     (
         "studies",
         &[
-            "simulate", "sweep", "plan", "roster", "compare", "gate", "budget", "shard",
+            "simulate", "sweep", "plan", "roster", "compare", "gate", "budget", "shard", "import",
         ],
     ),
     ("output", &["output"]),

@@ -3,6 +3,8 @@
 //! - `theory`: the simulator against exact queueing results (Erlang C, Erlang A, M/M/1, M/D/1,
 //!   Little's law, concurrency as c*k servers);
 //! - `determinism`: byte-identical outputs for a seed, whatever the thread count;
+//! - `import`: `omnisim import` of each platform preset's fixture, a generic mapping and the
+//!   Technion bank extract; bad rows by line, `--strict`, refusals that write nothing;
 //! - `bad_input`: every class of invalid scenario exits 2, names the key, writes nothing;
 //! - `diagnostics`: problems rendered as cargo renders errors, as JSON lines, located and
 //!   suggested;
@@ -39,6 +41,7 @@ mod determinism;
 mod diagnostics;
 mod fuzz_regressions;
 mod gate;
+mod import;
 mod limits;
 mod markov;
 mod plan;
