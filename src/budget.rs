@@ -205,6 +205,28 @@ pub fn estimate(scenario: &Scenario, workload: Workload) -> ResourceEstimate {
             ),
         });
     }
+    let replayed: Vec<(&str, usize)> = scenario
+        .channels()
+        .iter()
+        .filter_map(|c| {
+            c.replay
+                .as_ref()
+                .map(|r| (c.name.as_str(), r.contacts.len()))
+        })
+        .collect();
+    if !replayed.is_empty() {
+        let contacts: usize = replayed.iter().map(|(_, n)| n).sum();
+        let names: Vec<&str> = replayed.iter().map(|(name, _)| *name).collect();
+        parts.push(MemoryPart {
+            bytes: contacts as f64
+                * std::mem::size_of::<crate::scenario::replay::RecordedContact>() as f64,
+            what: format!(
+                "{} recorded contacts replayed (arrivals.{}.trace), held once for every replication",
+                thousands(contacts as f64),
+                names.join(", arrivals.")
+            ),
+        });
+    }
     parts.sort_by(|a, b| b.bytes.total_cmp(&a.bytes));
     let memory_bytes = BASE_BYTES + parts.iter().map(|part| part.bytes).sum::<f64>();
     let interval_share = (counter_bytes + report_bytes) / memory_bytes;

@@ -8,11 +8,27 @@ use super::event_queue::Event;
 use super::rng;
 use super::state::{Contact, ContactState, Issue, NO_AGENT, NO_ISSUE, Origin, Party, QueueEntry};
 use super::{DrawnContact, Simulation, routing};
+use crate::scenario::replay::{RecordedPatience, ReplayedValue};
 use crate::scenario::{AfterHours, ChannelKind};
 
 impl Simulation<'_> {
     pub(super) fn schedule_next_arrival(&mut self, channel_idx: usize) {
-        let Some(profile) = self.scenario.channels()[channel_idx].arrivals.as_ref() else {
+        let channel = &self.scenario.channels()[channel_idx];
+        if let Some(replay) = &channel.replay {
+            // A recorded trace: its next contact, at the time it was recorded.
+            let runtime = &mut self.channels[channel_idx];
+            if let Some(contact) = replay.contacts.get(runtime.replay_next) {
+                runtime.replay_next += 1;
+                self.events.schedule(
+                    contact.time.max(self.now),
+                    Event::Arrival {
+                        channel_idx: channel_idx as u16,
+                    },
+                );
+            }
+            return;
+        }
+        let Some(profile) = channel.arrivals.as_ref() else {
             return;
         };
         let runtime = &mut self.channels[channel_idx];
@@ -40,6 +56,16 @@ impl Simulation<'_> {
     }
 
     pub(super) fn on_arrival(&mut self, channel_idx: usize) {
+        // For a replayed trace, the contact arriving now is the one scheduled last.
+        let recorded = self.scenario.channels()[channel_idx]
+            .replay
+            .as_ref()
+            .map(|replay| {
+                (
+                    replay,
+                    replay.contacts[self.channels[channel_idx].replay_next - 1],
+                )
+            });
         self.schedule_next_arrival(channel_idx);
         self.contacts_generated += 1;
         let runtime = &mut self.channels[channel_idx];
@@ -56,17 +82,32 @@ impl Simulation<'_> {
         let [issue_type_idx, segment_idx, language_idx, urgency_idx] =
             runtime.attributes.draw(&mut runtime.attribute_rng);
         let work_multiplier = self.scenario.work_multiplier(issue_type_idx, segment_idx);
+        let mut work_seconds = runtime.handle_time.as_ref().map_or(0.0, |sampler| {
+            sampler.sample(&mut runtime.handle_rng) * work_multiplier
+        });
+        let mut patience_seconds = runtime.patience.as_ref().map_or(f64::INFINITY, |sampler| {
+            sampler.sample(&mut runtime.patience_rng)
+        });
+        if let Some((replay, contact)) = recorded {
+            if replay.work == ReplayedValue::Recorded && contact.handle_seconds.is_finite() {
+                work_seconds = f64::from(contact.handle_seconds);
+            }
+            if replay.patience == ReplayedValue::Recorded {
+                patience_seconds = recorded_patience(
+                    contact.patience,
+                    patience_seconds,
+                    runtime.patience.as_ref(),
+                    &mut runtime.patience_rng,
+                );
+            }
+        }
         let drawn = DrawnContact {
             issue_type_idx,
             segment_idx,
             language_idx,
             urgency_idx,
-            work_seconds: runtime.handle_time.as_ref().map_or(0.0, |sampler| {
-                sampler.sample(&mut runtime.handle_rng) * work_multiplier
-            }),
-            patience_seconds: runtime.patience.as_ref().map_or(f64::INFINITY, |sampler| {
-                sampler.sample(&mut runtime.patience_rng)
-            }),
+            work_seconds,
+            patience_seconds,
             wrap_seconds: runtime
                 .wrap_up
                 .as_ref()
@@ -463,5 +504,38 @@ impl Simulation<'_> {
         self.recorder.abandoned(&contact, wait);
         self.give_up(slot, true);
         self.leave_queue(contact.class_idx as usize);
+    }
+}
+
+/// Most draws spent looking for a patience above an answered contact's recorded wait before
+/// settling for the wait plus a fresh draw (exact for exponential patience, memoryless).
+const MAX_PATIENCE_REDRAWS: u32 = 64;
+
+/// A replayed contact's patience: an abandoned contact's recorded wait exactly; for one
+/// answered after waiting `w`, a draw of the channel's patience conditioned on exceeding `w`
+/// (by rejection from `drawn` on); else the draw as it is.
+fn recorded_patience<R: rand::Rng + ?Sized>(
+    recorded: RecordedPatience,
+    drawn: f64,
+    sampler: Option<&super::sampling::Sampler>,
+    rng: &mut R,
+) -> f64 {
+    match recorded {
+        RecordedPatience::Exactly(wait) => f64::from(wait),
+        RecordedPatience::AtLeast(wait) => {
+            let wait = f64::from(wait);
+            let Some(sampler) = sampler else {
+                return f64::INFINITY;
+            };
+            let mut patience = drawn;
+            for _ in 0..MAX_PATIENCE_REDRAWS {
+                if patience > wait {
+                    return patience;
+                }
+                patience = sampler.sample(rng);
+            }
+            wait + patience
+        }
+        RecordedPatience::NotRecorded => drawn,
     }
 }

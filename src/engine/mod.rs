@@ -141,6 +141,8 @@ struct ChannelRuntime {
     /// Contacts the channel's arrival stream has brought so far (each one's number is part
     /// of its lineage).
     arrivals_drawn: u64,
+    /// A replayed trace: the index of its next contact to schedule.
+    replay_next: usize,
     handle_time: Option<Sampler>,
     patience: Option<Sampler>,
     wrap_up: Option<Sampler>,
@@ -295,6 +297,7 @@ impl<'a> Simulation<'a> {
                         StreamPurpose::Arrivals { channel: name },
                     ),
                     arrivals_drawn: 0,
+                    replay_next: 0,
                     handle_time: channel.handle_time.as_ref().map(Sampler::new),
                     patience: channel.patience.as_ref().map(Sampler::new),
                     wrap_up: channel.wrap_up.as_ref().map(Sampler::new),

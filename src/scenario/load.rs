@@ -23,6 +23,9 @@ use crate::error::{ScenarioError, ScenarioProblem, SourceText};
 
 /// Largest headcount CSV file read (rows of a year at 5-minute intervals fit easily).
 const MAX_CSV_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest trace a scenario replays: about 8 million contacts as `omnisim import`
+/// writes them, held in memory once for every replication.
+const MAX_TRACE_FILE_BYTES: u64 = 512 * 1024 * 1024;
 /// Largest scenario, overlay, staffing or assertions file read (a year of per-interval
 /// arrivals, or a million empirical durations, fit).
 pub const MAX_SCENARIO_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -213,7 +216,7 @@ fn parse_with_files(
 }
 
 /// The text of every CSV file the scenario names (groups' headcount files, channels'
-/// arrival files), or why it could not be read.
+/// arrival files and traces), or why it could not be read.
 fn read_side_files(raw: &RawScenario, folder: Option<&Path>, access: FileAccess) -> SideFiles {
     let mut side_files = SideFiles::default();
     let folder = folder.filter(|dir| !dir.as_os_str().is_empty());
@@ -226,21 +229,32 @@ fn read_side_files(raw: &RawScenario, folder: Option<&Path>, access: FileAccess)
         .arrivals
         .values()
         .filter_map(|a| a.per_interval_file.as_deref());
-    for file in headcount_files.chain(arrival_files) {
+    let trace_files: Vec<&str> = raw
+        .arrivals
+        .values()
+        .filter_map(|a| a.trace.as_deref())
+        .collect();
+    for file in headcount_files
+        .chain(arrival_files)
+        .chain(trace_files.iter().copied())
+    {
         let path = folder.map_or_else(|| PathBuf::from(file), |dir| dir.join(file));
         let folder = folder.unwrap_or(Path::new("."));
-        let text = outside_reason(folder, &path, access)
-            .map_or_else(|| read_capped(&path, MAX_CSV_FILE_BYTES), Err);
+        let (role, cap) = if headcount_files_named.contains(&file) {
+            ("headcount_file", MAX_CSV_FILE_BYTES)
+        } else if trace_files.contains(&file) {
+            ("trace", MAX_TRACE_FILE_BYTES)
+        } else {
+            ("per_interval_file", MAX_CSV_FILE_BYTES)
+        };
+        let text =
+            outside_reason(folder, &path, access).map_or_else(|| read_capped(&path, cap), Err);
         side_files.insert(
             file,
             SideFile {
                 shown_path: path.display().to_string(),
                 text,
-                role: if headcount_files_named.contains(&file) {
-                    "headcount_file"
-                } else {
-                    "per_interval_file"
-                },
+                role,
             },
         );
     }

@@ -11,6 +11,7 @@ pub mod customer_behaviour;
 pub mod load;
 pub mod overlay;
 pub mod raw;
+pub mod replay;
 pub mod routing_rules;
 pub mod schedule;
 pub mod shift_templates;
@@ -290,8 +291,11 @@ pub struct Channel {
     pub retry: Option<Retry>,
     /// A bot or IVR in front of the channel's agents.
     pub bot: Option<Bot>,
-    /// Absent when the scenario gives the channel no arrivals.
+    /// Absent when the scenario gives the channel no arrivals. For a replayed trace, the
+    /// recorded contacts per interval as rates (what planning and estimates read).
     pub arrivals: Option<ArrivalProfile>,
+    /// Recorded arrivals replayed instead of Poisson ones (`trace = "..."`).
+    pub replay: Option<std::sync::Arc<replay::Replay>>,
     /// Forecast uncertainty: a random busyness factor per day multiplies the arrival rate.
     /// Absent (or every CV zero): volumes are exactly the forecast's Poisson streams.
     pub uncertainty: Option<Uncertainty>,

@@ -321,6 +321,25 @@ pub struct RawArrivals {
     /// channels may read the same file.
     pub per_interval_file: Option<String>,
     pub rate_per_hour: Option<f64>,
+    /// A trace (`omnisim import`'s CSV, relative to the scenario file) whose recorded
+    /// arrivals this channel replays exactly: every replication sees the same contacts.
+    pub trace: Option<String>,
+    /// The trace's channel to replay [default: this channel's name].
+    pub trace_channel: Option<String>,
+    /// The center's time zone (an IANA name): the trace's UTC times are read on its wall
+    /// clock, as operating hours and shifts are [default: UTC].
+    pub time_zone: Option<String>,
+    /// The local date (a Monday, YYYY-MM-DD) simulated time 0 stands for [default: the
+    /// Monday on or before the channel's first recorded arrival].
+    pub trace_start: Option<String>,
+    /// "sampled" (default): work drawn from `handle_time`; "recorded": each answered
+    /// contact's recorded handle time (drawn where none was recorded).
+    #[schemars(extend("enum" = ["sampled", "recorded"]))]
+    pub work: Option<String>,
+    /// "sampled" (default): patience drawn from `patience`; "recorded": an abandoned
+    /// contact's recorded wait, and for an answered one a draw above its recorded wait.
+    #[schemars(extend("enum" = ["sampled", "recorded"]))]
+    pub patience: Option<String>,
     /// Async channels: tickets already waiting at the start (a Monday morning's queue):
     /// { count = 120, age = { distribution = "exponential", mean = "6h" } }.
     pub backlog: Option<RawBacklog>,

@@ -77,6 +77,16 @@ pub struct ArrivalProfile {
 }
 
 impl ArrivalProfile {
+    /// Expected contacts per interval (`counts[i]` in the i-th interval of `interval`
+    /// seconds), repeating after the last.
+    pub fn per_interval(counts: &[f64], interval: f64) -> ArrivalProfile {
+        ArrivalProfile {
+            cycle_seconds: interval * counts.len() as f64,
+            segment_starts: (0..counts.len()).map(|idx| idx as f64 * interval).collect(),
+            rates_per_second: counts.iter().map(|count| count / interval).collect(),
+        }
+    }
+
     pub fn segment_end(&self, segment_idx: usize) -> f64 {
         self.segment_starts
             .get(segment_idx + 1)

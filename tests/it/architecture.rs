@@ -1,7 +1,7 @@
 //! The architecture as tests, in the spirit of rust-analyzer's tidy checks: the folders are
 //! layers and imports point one way,
-//! `cli -> output -> (simulate, sweep, plan, roster, compare, gate, shard) -> metrics -> engine -> scenario`, with
-//! `stats`, `erlang`, `error` and `units` at the bottom, usable from anywhere and importing
+//! `cli -> output -> (simulate, sweep, plan, roster, compare, gate, shard, import) -> metrics -> engine -> scenario`, with
+//! `stats`, `erlang`, `error`, `units`, `metric` and `trace` at the bottom, usable from anywhere and importing
 //! nothing above them. Also the absences ARCHITECTURE.md promises: routing reads only the
 //! engine's read-only view; nothing under `engine/` or `scenario/validate/` touches the file
 //! system; only `cli/` prints; only `scenario/load.rs` reads and `cli/` writes files;
@@ -267,7 +267,7 @@ fn validation_sections_call_only_down() {
     // Within scenario/validate/: mod.rs orders the sections; sections may use the shared
     // values, the side files and the checker; the shared values only the checker; the
     // checker nothing. A channel's customer behaviour (`behaviour.rs`) is part of the
-    // channels section.
+    // channels section, a replayed trace (`replay.rs`) of the arrivals section.
     let below: &[(&str, &[&str])] = &[
         ("checker", &[]),
         ("values", &["checker"]),
@@ -277,6 +277,8 @@ fn validation_sections_call_only_down() {
         ("disruptions", &["checker", "values", "disruption_kinds"]),
         ("behaviour", &["checker", "values"]),
         ("channels", &["checker", "values", "behaviour"]),
+        ("replay", &["checker", "side_files"]),
+        ("arrivals", &["checker", "values", "side_files", "replay"]),
     ];
     let section_may_use = ["checker", "values", "staffing", "side_files"];
     for source in sources() {

@@ -5,6 +5,8 @@
 //! - `determinism`: byte-identical outputs for a seed, whatever the thread count;
 //! - `import`: `omnisim import` of each platform preset's fixture, a generic mapping and the
 //!   Technion bank extract; bad rows by line, `--strict`, refusals that write nothing;
+//! - `replay`: recorded traces replayed exactly in every replication, on the center's clock,
+//!   with recorded work and patience;
 //! - `bad_input`: every class of invalid scenario exits 2, names the key, writes nothing;
 //! - `diagnostics`: problems rendered as cargo renders errors, as JSON lines, located and
 //!   suggested;
@@ -47,6 +49,7 @@ mod markov;
 mod plan;
 mod properties;
 mod readme;
+mod replay;
 mod reports;
 mod roster;
 mod routing;

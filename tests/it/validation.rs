@@ -506,7 +506,7 @@ fn arrivals_and_attribute_shares() {
             "daily_volume = 100\nrate_per_hour = 4",
         ),
         &[
-            "arrivals.chat: give exactly one of weekly_volume, daily_volume, per_interval, per_interval_file or rate_per_hour (found daily_volume, rate_per_hour)",
+            "arrivals.chat: give exactly one of weekly_volume, daily_volume, per_interval, per_interval_file, rate_per_hour or trace (found daily_volume, rate_per_hour)",
         ],
     );
     // Shares pasted from a spreadsheet (1/7 to four places, 7 times: 1.0003) are normalised,
@@ -1688,6 +1688,109 @@ fn shift_templates() {
         &template("length = \"8h\"\nstart = [\"08:00\"]"),
         &[
             "27:1: shift_templates[0].start: unknown field `start`, expected one of `name`, `length`, `starts`, `days`, `days_per_week`, `breaks`, `cost_per_hour`, `groups`; did you mean `starts`?",
+        ],
+    );
+}
+
+#[test]
+fn replayed_traces() {
+    let trace = "arrival,channel,outcome,wait_seconds\n\
+                 2026-01-05T09:00:00Z,chat,answered,12\n\
+                 2026-01-05T09:05:00Z,phone,abandoned,40\n";
+    let files = |text: &str| {
+        let mut files = SideFiles::default();
+        files.insert(
+            "trace.csv",
+            SideFile {
+                shown_path: "/scenarios/trace.csv".into(),
+                text: Ok(text.to_string()),
+                role: "trace",
+            },
+        );
+        files
+    };
+    let replayed = |extra: &str| {
+        replace(
+            "daily_volume = 100",
+            &format!("trace = \"trace.csv\"\n{extra}"),
+        )
+    };
+    check_with_files(&replayed(""), &files(trace), &[]);
+    check_with_files(
+        &replayed(
+            "time_zone = \"America/New_York\"\ntrace_start = \"2026-01-05\"\nwork = \"recorded\"\npatience = \"recorded\"",
+        ),
+        &files(trace),
+        &[],
+    );
+    let cases: [(&str, &str, &str); 9] = [
+        (
+            "trace_start = \"2026-01-06\"",
+            trace,
+            "arrivals.chat.trace_start: 2026-01-06 is a Tuesday: simulated time starts on a Monday (operating hours, day shares and shifts count from Monday); start at 2026-01-05 and report the days you want",
+        ),
+        (
+            "trace_start = \"5 Jan\"",
+            trace,
+            "arrivals.chat.trace_start: `5 Jan` is not a date (YYYY-MM-DD)",
+        ),
+        (
+            "time_zone = \"Paris\"",
+            trace,
+            "arrivals.chat.time_zone: `Paris` is not an IANA time zone (such as Europe/London or America/New_York)",
+        ),
+        (
+            "work = \"measured\"",
+            trace,
+            "arrivals.chat.work: `measured` is not sampled or recorded",
+        ),
+        (
+            "trace_channel = \"email\"",
+            trace,
+            "arrivals.chat.trace_channel: /scenarios/trace.csv has no contacts of channel `email` (its channels: chat, phone); name the one to replay with trace_channel",
+        ),
+        (
+            "trace_start = \"2026-02-02\"",
+            trace,
+            "arrivals.chat.trace: none of the 1 contacts of `chat` in /scenarios/trace.csv arrives in the simulated period (2026-02-02T00:00:00 for 1d; they run from 2026-01-05T09:00:00 to 2026-01-05T09:00:00, UTC): set trace_start or simulation.horizon",
+        ),
+        (
+            "uncertainty = { cv = 0.1 }",
+            trace,
+            "arrivals.chat.uncertainty: a replayed trace has the volumes that happened; forecast uncertainty varies generated ones",
+        ),
+        (
+            "",
+            "arrival,channel\n2026-01-05 09:00,chat\n",
+            "arrivals.chat.trace: /scenarios/trace.csv has rows that cannot be read: line 2: arrival `2026-01-05 09:00` is not an RFC 3339 time with an offset (failed to find offset component, which is required for parsing a timestamp)",
+        ),
+        (
+            "",
+            "when,queue\n",
+            "arrivals.chat.trace: /scenarios/trace.csv: no `arrival` column (a trace has arrival, channel, issue_type, segment, language, priority, outcome, wait_seconds, handle_seconds, agent; found when, queue)",
+        ),
+    ];
+    for (extra, text, expected) in cases {
+        check_with_files(&replayed(extra), &files(text), &[expected]);
+    }
+    // How a trace is replayed means nothing without one; a trace is one way of giving arrivals.
+    check(
+        &replace(
+            "daily_volume = 100",
+            "daily_volume = 100\nwork = \"recorded\"",
+        ),
+        &[
+            "arrivals.chat.work: work says how a recorded trace is replayed; this channel has no `trace`",
+        ],
+    );
+    check_with_files(
+        &replace(
+            "daily_volume = 100",
+            "daily_volume = 100\ntrace = \"trace.csv\"",
+        ),
+        &files(trace),
+        &[
+            "arrivals.chat: give exactly one of weekly_volume, daily_volume, per_interval, per_interval_file, rate_per_hour or trace (found daily_volume, trace)",
         ],
     );
 }

@@ -17,20 +17,19 @@ pub(crate) fn arrivals(
     simulation: &SimulationSettings,
     side_files: &SideFiles,
 ) -> Option<ArrivalProfile> {
-    let forms = [
-        ("weekly_volume", raw.weekly_volume.is_some()),
-        ("daily_volume", raw.daily_volume.is_some()),
-        ("per_interval", raw.per_interval.is_some()),
-        ("per_interval_file", raw.per_interval_file.is_some()),
-        ("rate_per_hour", raw.rate_per_hour.is_some()),
-    ];
-    let chosen: Vec<&str> = forms
-        .iter()
-        .filter(|(_, present)| *present)
-        .map(|(name, _)| *name)
-        .collect();
+    let chosen = chosen_forms(raw);
     if chosen.len() != 1 {
-        checker.fail(key, format!("give exactly one of weekly_volume, daily_volume, per_interval, per_interval_file or rate_per_hour (found {})", if chosen.is_empty() { "none".to_string() } else { chosen.join(", ") }));
+        checker.fail(key, format!("give exactly one of weekly_volume, daily_volume, per_interval, per_interval_file, rate_per_hour or trace (found {})", if chosen.is_empty() { "none".to_string() } else { chosen.join(", ") }));
+        return None;
+    }
+    if chosen[0] == "trace" {
+        return None;
+    }
+    if let Some(only) = super::replay::replay_keys_present(raw).first() {
+        checker.fail(
+            &format!("{key}.{only}"),
+            format!("{only} says how a recorded trace is replayed; this channel has no `trace`"),
+        );
         return None;
     }
     let shape_keys_allowed = matches!(chosen[0], "weekly_volume" | "daily_volume");
@@ -88,7 +87,10 @@ pub(crate) fn arrivals(
                 checker.fail(&sub_key, problem);
                 return None;
             }
-            Some(per_interval_profile(counts, simulation.interval_seconds))
+            Some(ArrivalProfile::per_interval(
+                counts,
+                simulation.interval_seconds,
+            ))
         }
         "per_interval_file" => {
             let channel_name = key.trim_start_matches("arrivals.");
@@ -101,7 +103,10 @@ pub(crate) fn arrivals(
                 simulation,
                 side_files,
             )?;
-            Some(per_interval_profile(&counts, simulation.interval_seconds))
+            Some(ArrivalProfile::per_interval(
+                &counts,
+                simulation.interval_seconds,
+            ))
         }
         "daily_volume" => {
             let volume = checker.number_in(
@@ -179,12 +184,21 @@ fn too_many(count: f64, most: f64) -> String {
 }
 
 /// Expected contacts per interval, repeating, as a piecewise-constant rate.
-fn per_interval_profile(counts: &[f64], interval: f64) -> ArrivalProfile {
-    ArrivalProfile {
-        cycle_seconds: interval * counts.len() as f64,
-        segment_starts: (0..counts.len()).map(|idx| idx as f64 * interval).collect(),
-        rates_per_second: counts.iter().map(|count| count / interval).collect(),
-    }
+/// The ways of giving arrivals that `raw` uses (exactly one is allowed).
+pub(crate) fn chosen_forms(raw: &RawArrivals) -> Vec<&'static str> {
+    let forms = [
+        ("weekly_volume", raw.weekly_volume.is_some()),
+        ("daily_volume", raw.daily_volume.is_some()),
+        ("per_interval", raw.per_interval.is_some()),
+        ("per_interval_file", raw.per_interval_file.is_some()),
+        ("rate_per_hour", raw.rate_per_hour.is_some()),
+        ("trace", raw.trace.is_some()),
+    ];
+    forms
+        .iter()
+        .filter(|(_, present)| *present)
+        .map(|(name, _)| *name)
+        .collect()
 }
 
 /// The header columns an arrivals file needs, found whatever their case.

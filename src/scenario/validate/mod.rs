@@ -24,6 +24,7 @@ mod disruption_kinds;
 mod disruptions;
 mod groups;
 mod locate;
+mod replay;
 mod routing;
 mod shift_templates;
 mod side_files;
@@ -191,8 +192,22 @@ fn scenario(
         if let Some(channel_idx) = checker.lookup(&key, channel_name, &declared_names, "channel")
             && let (Some(channel), Some(simulation)) = (channels[channel_idx].as_mut(), &simulation)
         {
-            channel.arrivals =
-                arrivals::arrivals(checker, &key, raw_arrivals, simulation, side_files);
+            if arrivals::chosen_forms(raw_arrivals) == ["trace"] {
+                if let Some((profile, replay)) = replay::replay(
+                    checker,
+                    &key,
+                    raw_arrivals,
+                    channel_name,
+                    simulation,
+                    side_files,
+                ) {
+                    channel.arrivals = Some(profile);
+                    channel.replay = Some(replay);
+                }
+            } else {
+                channel.arrivals =
+                    arrivals::arrivals(checker, &key, raw_arrivals, simulation, side_files);
+            }
             channel.backlog = arrivals::backlog(checker, &key, raw_arrivals, channel.kind);
             channel.uncertainty = arrivals::uncertainty(checker, &key, raw_arrivals, &channel.name);
         }
