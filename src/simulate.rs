@@ -222,3 +222,54 @@ pub fn map_in_parallel<T: Sync, R: Send>(
         None => Ok(run()),
     }
 }
+
+/// The instant simulated time 0 stands for when contacts are written as a trace: the
+/// replayed trace's Monday on the center's clock when a channel replays one, else Monday
+/// 1 January 2024, 00:00 UTC.
+pub fn trace_epoch(scenario: &Scenario) -> jiff::Timestamp {
+    scenario
+        .channels()
+        .iter()
+        .filter_map(|channel| channel.replay.as_ref())
+        .find_map(|replay| {
+            let zone = jiff::tz::TimeZone::get(&replay.time_zone).ok()?;
+            let date: jiff::civil::Date = replay.start_date.parse().ok()?;
+            zone.to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+                .ok()
+        })
+        .unwrap_or_else(|| {
+            "2024-01-01T00:00:00Z"
+                .parse()
+                .expect("a valid RFC 3339 instant")
+        })
+}
+
+/// Replication `replication` (the same run `run` makes of it) as a trace: every customer
+/// contact answered or abandoned, in arrival order, dated from `trace_epoch`. What a
+/// platform would have exported had the simulated week happened, for `fit` to read back.
+pub fn contact_trace(scenario: &Scenario, replication: u32) -> Vec<crate::trace::TraceRecord> {
+    let layout = RoutingLayout::new(scenario);
+    let (_, mut log) = crate::engine::run_replication_logged(scenario, &layout, replication);
+    log.sort_by(|a, b| a.arrival_seconds.total_cmp(&b.arrival_seconds));
+    let epoch = trace_epoch(scenario);
+    let names = scenario.attribute_names();
+    let name = |list: &[String], idx: u8| list.get(usize::from(idx)).cloned();
+    log.iter()
+        .map(|contact| crate::trace::TraceRecord {
+            arrival: epoch
+                .checked_add(jiff::SignedDuration::from_secs_f64(contact.arrival_seconds))
+                .expect("a simulated time is within jiff's range"),
+            channel: scenario.channels()[usize::from(contact.channel_idx)]
+                .name
+                .clone(),
+            issue_type: name(&names.issue_types, contact.issue_type_idx),
+            segment: name(&names.segments, contact.segment_idx),
+            language: name(&names.languages, contact.language_idx),
+            priority: name(&names.urgencies, contact.urgency_idx),
+            outcome: Some(contact.outcome),
+            wait_seconds: Some(contact.wait_seconds),
+            handle_seconds: contact.handle_seconds,
+            agent: contact.agent_idx.map(|idx| format!("agent-{idx}")),
+        })
+        .collect()
+}

@@ -95,6 +95,15 @@ pub(super) fn finish(
             args.gate.tolerance,
         ));
     }
+    if args.contacts {
+        let trace = with_spinner(&args.simulation, "writing contacts.csv", || {
+            omnisim::simulate::contact_trace(scenario, 0)
+        });
+        files.push(OutputFile::new(
+            "contacts.csv",
+            omnisim::output::import::trace_csv(&trace),
+        ));
+    }
     let gated = !checks.is_empty() || args.gate.junit.is_some();
     let gate_report = GateReport::new(scenario.name(), checks, args.gate.strict);
     if gated {

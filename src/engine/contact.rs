@@ -10,6 +10,7 @@ use super::state::{Contact, ContactState, Issue, NO_AGENT, NO_ISSUE, Origin, Par
 use super::{DrawnContact, Simulation, routing};
 use crate::scenario::replay::{RecordedPatience, ReplayedValue};
 use crate::scenario::{AfterHours, ChannelKind};
+use crate::trace::Outcome;
 
 impl Simulation<'_> {
     pub(super) fn schedule_next_arrival(&mut self, channel_idx: usize) {
@@ -502,6 +503,9 @@ impl Simulation<'_> {
         let contact = self.slab.contacts[slot as usize];
         let wait = self.sla_wait(&contact);
         self.recorder.abandoned(&contact, wait);
+        if let Some(log) = self.contact_log.as_mut() {
+            super::service::log_contact(log, &contact, self.now, Outcome::Abandoned, None, None);
+        }
         self.give_up(slot, true);
         self.leave_queue(contact.class_idx as usize);
     }

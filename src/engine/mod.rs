@@ -192,6 +192,39 @@ pub fn run_replication_audited(
     (simulation.finish(), violations)
 }
 
+/// One customer contact as a trace records it (`run_replication_logged`): answered (when an
+/// agent picked it up) or abandoned, with its wait on the wall clock.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoggedContact {
+    pub channel_idx: u16,
+    pub issue_type_idx: u8,
+    pub segment_idx: u8,
+    pub language_idx: u8,
+    pub urgency_idx: u8,
+    /// Seconds from time 0.
+    pub arrival_seconds: f64,
+    pub outcome: crate::trace::Outcome,
+    pub wait_seconds: f64,
+    /// The service it was given (answered only; for conversations slowed by concurrency, the
+    /// time at standard speed).
+    pub handle_seconds: Option<f64>,
+    pub agent_idx: Option<u32>,
+}
+
+/// Runs one replication and logs every customer contact answered or abandoned, in the order
+/// it happened: the replication is the one `run_replication` runs (the log draws nothing).
+pub fn run_replication_logged(
+    scenario: &Scenario,
+    layout: &RoutingLayout,
+    replication: u32,
+) -> (ReplicationResult, Vec<LoggedContact>) {
+    let mut simulation = Simulation::new(scenario, layout, replication);
+    simulation.contact_log = Some(Vec::new());
+    simulation.run();
+    let log = simulation.contact_log.take().unwrap_or_default();
+    (simulation.finish(), log)
+}
+
 struct Simulation<'a> {
     scenario: &'a Scenario,
     layout: &'a RoutingLayout,
@@ -240,6 +273,8 @@ struct Simulation<'a> {
     disruption: disruption::DisruptionState,
     /// Invariant checks, in audited runs only.
     audit: Option<audit::Audit>,
+    /// Every customer contact answered or abandoned, in `run_replication_logged` only.
+    contact_log: Option<Vec<LoggedContact>>,
     /// Set when the run stopped at `MAX_CONTACTS_IN_SYSTEM`.
     stopped_early: Option<EarlyStop>,
 }
@@ -428,6 +463,7 @@ impl<'a> Simulation<'a> {
             staffing: staffing::StaffingState::new(scenario),
             disruption: disruption::DisruptionState::new(scenario, replication),
             audit: None,
+            contact_log: None,
             stopped_early: None,
         }
     }

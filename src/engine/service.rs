@@ -12,6 +12,7 @@ use super::Simulation;
 use super::event_queue::Event;
 use super::routing;
 use super::state::{AgentStatus, ContactState, Membership, Origin};
+use crate::trace::Outcome;
 
 impl Simulation<'_> {
     #[inline]
@@ -59,6 +60,16 @@ impl Simulation<'_> {
         } else {
             contact.work_seconds
         };
+        if !missing && let Some(log) = self.contact_log.as_mut() {
+            log_contact(
+                log,
+                &contact,
+                now,
+                Outcome::Answered,
+                Some(standard_seconds),
+                Some(agent_idx),
+            );
+        }
         let record = &mut self.slab.contacts[slot as usize];
         record.state = ContactState::InService;
         record.failed_attempt = missing;
@@ -375,4 +386,30 @@ impl Simulation<'_> {
         }
         agent.membership = wanted;
     }
+}
+
+/// Adds a customer contact (not a bot's) to the contact log.
+pub(super) fn log_contact(
+    log: &mut Vec<super::LoggedContact>,
+    contact: &super::state::Contact,
+    now: f64,
+    outcome: Outcome,
+    handle_seconds: Option<f64>,
+    agent_idx: Option<u32>,
+) {
+    if contact.is_bot() {
+        return;
+    }
+    log.push(super::LoggedContact {
+        channel_idx: contact.channel_idx,
+        issue_type_idx: contact.issue_type_idx,
+        segment_idx: contact.segment_idx,
+        language_idx: contact.language_idx,
+        urgency_idx: contact.urgency_idx,
+        arrival_seconds: contact.arrival_time,
+        outcome,
+        wait_seconds: now - contact.arrival_time,
+        handle_seconds,
+        agent_idx,
+    });
 }

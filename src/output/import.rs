@@ -1,6 +1,7 @@
 //! What `omnisim import` prints: the rows read and written, records per channel and outcome,
 //! the time span, how many records carry a wait, a handle time and an agent (what the export
-//! could tell), and the bad rows by file and line with their reasons.
+//! could tell), and the bad rows by file and line with their reasons; and a trace as CSV
+//! (`run --contacts`).
 
 use std::fmt::Write as _;
 
@@ -77,6 +78,17 @@ pub fn import_summary_text(summary: &ImportSummary, trace_path: &str) -> String 
         }
     }
     text
+}
+
+/// Records as a trace CSV (`run --contacts`).
+pub fn trace_csv(records: &[crate::trace::TraceRecord]) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    crate::trace::write_trace_header(&mut writer).expect("writing to memory cannot fail");
+    for record in records {
+        crate::trace::write_trace_record(&mut writer, record)
+            .expect("writing to memory cannot fail");
+    }
+    writer.into_inner().expect("writing to memory cannot fail")
 }
 
 /// The summary as JSON (`--report json`).
