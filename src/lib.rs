@@ -40,6 +40,7 @@ pub mod compare;
 pub mod engine;
 pub mod erlang;
 pub mod error;
+pub mod fit;
 pub mod gate;
 pub mod import;
 pub mod metric;

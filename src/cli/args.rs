@@ -94,6 +94,10 @@ pub enum Command {
     /// one row per contact, in UTC, for `[arrivals.NAME] trace = ...` to replay.
     #[command(after_help = IMPORT_EXAMPLES)]
     Import(ImportArgs),
+    /// Fit a scenario to a trace: arrivals per interval of the week, day-to-day variation,
+    /// handle-time distributions, patience from censored waits, and staffing from agent ids.
+    #[command(after_help = FIT_EXAMPLES)]
+    Fit(FitArgs),
     /// Print the JSON Schema of a scenario file, for editors to complete and check keys.
     #[command(
         after_help = "Examples:\n  omnisim schema > omnisim.schema.json\n\nThen point the editor at it. Taplo and VS Code's Even Better TOML read a first-line\ndirective in the scenario:\n  #:schema ./omnisim.schema.json\nor a .taplo.toml beside your scenarios:\n  [[rule]]\n  include = [\"scenarios/*.toml\"]\n  schema.path = \"./omnisim.schema.json\"\n\nThe schema knows the tables, keys and types; `omnisim validate` checks the rest (names\nthat refer to each other, units, ranges)."
@@ -268,6 +272,28 @@ wait_seconds, handle_seconds, agent), rows in the files' order. Rows that cannot
 skipped, counted and listed by file and line with the reason; --strict makes the first one an
 error (exit 2, nothing written). Files stream: memory does not grow with their length.";
 
+const FIT_EXAMPLES: &str = "Examples:
+  # a scenario from last month's calls, on the center's clock
+  omnisim import technion-bank data_anonymous_bank_february.txt --out bank.csv
+  omnisim fit bank.csv --time-zone Asia/Jerusalem --kind phone=voice
+  omnisim run output/bank_fit/scenario.toml
+
+  # check the fit on omnisim's own output: simulate, write the contacts, fit them back
+  omnisim run scenarios/erlang_a.toml --contacts --no-charts
+  omnisim fit output/erlang_a/contacts.csv
+
+Writes scenario.toml (every value commented with what it was fitted from), arrivals.csv
+(expected contacts per interval of the week, the mean over the days observed), agents.csv
+(headcount per interval and group), fit_report.json and the charts fit_daily_volume,
+fit_weekly_pattern, fit_handle_time and fit_patience (recorded against fitted) to
+output/<trace>_fit/ (or --out). Handle times: lognormal and gamma by maximum likelihood, the
+better kept if it passes the Kolmogorov-Smirnov test at 5%, else the recorded distribution
+(200 quantiles). Patience (voice and messaging): exponential, abandonments over the time
+everyone waited, beside the Kaplan-Meier curve. Agents are grouped by the channels they were
+seen serving; a group's headcount is the mean number seen serving in each interval (a lower
+bound). Channel kinds are guessed from names unless --kind gives them; SLAs are the product's
+defaults per kind, to edit.";
+
 const ROSTER_EXAMPLES: &str = "Examples:
   # plan, then roster the plan (the scenario's [[shift_templates]] say which shifts exist)
   omnisim roster scenarios/retail_week.toml
@@ -351,6 +377,46 @@ pub struct ImportArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FitArgs {
+    /// The trace (a CSV as `omnisim import` or `run --contacts` writes it).
+    pub trace: PathBuf,
+    /// Folder for the scenario, its CSV files, the report and charts [default:
+    /// output/<trace>_fit].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// The scenario's reporting interval (divides a day).
+    #[arg(long, default_value = "30m", value_parser = duration_argument)]
+    pub interval: f64,
+    /// The center's time zone: days, weekdays and intervals are read on its clock.
+    #[arg(long, default_value = "UTC")]
+    pub time_zone: String,
+    /// A channel's kind (voice, messaging, async), over the guess from its name; repeat for
+    /// several: --kind phone=voice --kind dm=messaging.
+    #[arg(long = "kind", value_name = "CHANNEL=KIND", value_parser = channel_kind_argument)]
+    pub kinds: Vec<(String, omnisim::scenario::ChannelKind)>,
+    /// Skip the charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// What to print on stdout: a summary, or fit_report.json for scripts.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+fn channel_kind_argument(text: &str) -> Result<(String, omnisim::scenario::ChannelKind), String> {
+    use omnisim::scenario::ChannelKind;
+    let (name, kind) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected CHANNEL=KIND, got {text:?}"))?;
+    let kind = match kind {
+        "voice" => ChannelKind::Voice,
+        "messaging" => ChannelKind::Messaging,
+        "async" => ChannelKind::Async,
+        other => return Err(format!("{other:?} is not voice, messaging or async")),
+    };
+    Ok((name.to_string(), kind))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -587,6 +653,10 @@ pub struct RunArgs {
     /// output/shards/<scenario name>].
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also write contacts.csv: every contact of the first replication that was answered or
+    /// gave up, as a trace (`omnisim import`'s columns), for `omnisim fit` or another tool.
+    #[arg(long)]
+    pub contacts: bool,
     /// What to print on stdout: a table for people, or the summary JSON for scripts.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -638,6 +708,7 @@ impl Command {
             Command::Plan(_) => "plan",
             Command::Roster(_) => "roster",
             Command::Import(_) => "import",
+            Command::Fit(_) => "fit",
             Command::Init { .. } => "init",
             Command::Schema => "schema",
         }

@@ -8,6 +8,7 @@ mod args;
 mod compare;
 mod erlang;
 mod files;
+mod fit;
 mod gate;
 mod import;
 mod init;
@@ -64,6 +65,7 @@ fn run_command(command: Command) -> Result<(), CliError> {
         Command::Plan(args) => plan::plan(&args),
         Command::Roster(args) => roster::roster(&args),
         Command::Import(args) => import::import(&args),
+        Command::Fit(args) => fit::fit(&args),
         Command::Init { path, force } => init::init(&path, force),
         Command::Schema => {
             files::print_stdout(omnisim::scenario::raw::scenario_json_schema().as_bytes())

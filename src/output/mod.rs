@@ -16,6 +16,7 @@ pub mod charts;
 pub mod compare;
 pub mod diagnostic;
 pub mod erlang;
+pub mod fit;
 pub mod format;
 pub mod gate;
 pub mod html_page;

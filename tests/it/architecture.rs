@@ -27,6 +27,7 @@ const LAYERS: [(&str, &[&str]); 7] = [
         "studies",
         &[
             "simulate", "sweep", "plan", "roster", "compare", "gate", "budget", "shard", "import",
+            "fit",
         ],
     ),
     ("output", &["output"]),

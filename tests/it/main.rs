@@ -5,6 +5,8 @@
 //! - `determinism`: byte-identical outputs for a seed, whatever the thread count;
 //! - `import`: `omnisim import` of each platform preset's fixture, a generic mapping and the
 //!   Technion bank extract; bad rows by line, `--strict`, refusals that write nothing;
+//! - `fit`: a fit of omnisim's own simulated contacts recovers the known rates, handle-time
+//!   and patience parameters within its intervals, and its scenario runs;
 //! - `replay`: recorded traces replayed exactly in every replication, on the center's clock,
 //!   with recorded work and patience;
 //! - `bad_input`: every class of invalid scenario exits 2, names the key, writes nothing;
@@ -41,6 +43,7 @@ mod commands;
 mod compare;
 mod determinism;
 mod diagnostics;
+mod fit;
 mod fuzz_regressions;
 mod gate;
 mod import;

@@ -1,0 +1,126 @@
+//! `omnisim fit` against omnisim's own output: a week simulated with known arrival rate,
+//! lognormal handle times and exponential patience is written as a trace (`run --contacts`'s
+//! `simulate::contact_trace`), fitted back, and every known parameter must lie in the
+//! interval the fit reports for it; the fitted scenario must validate, run and staff the
+//! queue as the agents seen did. Through the binary: a bad trace exits 2 with its lines.
+
+use omnisim::fit::durations::DurationChoice;
+use omnisim::fit::{FitOptions, fit};
+use omnisim::scenario::load_scenario_file;
+use omnisim::simulate::contact_trace;
+
+use crate::support::{parse, simulate};
+
+/// 120 calls an hour for two weeks, lognormal handle times (mean 4 minutes, CV 0.6),
+/// exponential patience (mean 5 minutes), 9 agents for 8 Erlangs: enough waiting that
+/// hundreds give up.
+const KNOWN: &str = r#"
+[simulation]
+horizon = "14d"
+interval = "30m"
+replications = 1
+seed = 11
+
+[channels.phone]
+kind = "voice"
+sla = { within = "20s", target = 0.8 }
+handle_time = { distribution = "lognormal", mean = "4m", cv = 0.6 }
+patience = { distribution = "exponential", mean = "5m" }
+
+[arrivals.phone]
+rate_per_hour = 120
+
+[groups.agents]
+headcount = 9
+channels = ["phone"]
+"#;
+
+fn options() -> FitOptions {
+    FitOptions {
+        interval_seconds: 1800.0,
+        time_zone: "UTC".into(),
+        kinds: Vec::new(),
+    }
+}
+
+#[track_caller]
+fn check(what: &str, interval: (f64, f64), truth: f64) {
+    assert!(
+        interval.0 <= truth && truth <= interval.1,
+        "{what}: {truth} is outside the fitted 95% interval [{}, {}]",
+        interval.0,
+        interval.1
+    );
+}
+
+#[test]
+fn a_fit_recovers_the_parameters_omnisim_simulated() {
+    let trace = contact_trace(&parse(KNOWN), 0);
+    let report = fit(&trace, &options()).unwrap();
+    assert_eq!(report.days, 14);
+    let phone = &report.channels[0];
+    check(
+        "weekly volume",
+        phone.arrivals.weekly_volume_ci,
+        120.0 * 168.0,
+    );
+    let handle = phone.handle_time.as_ref().unwrap();
+    assert_eq!(handle.choice, DurationChoice::LogNormal, "{handle:#?}");
+    check("mean handle time", handle.lognormal.mean_ci, 240.0);
+    check("handle-time CV", handle.lognormal.cv_ci, 0.6);
+    let patience = phone.patience.as_ref().unwrap();
+    assert!(patience.abandoned > 300, "{}", patience.abandoned);
+    check("mean patience", patience.mean_ci, 300.0);
+    // Poisson arrivals: no day-to-day variation beyond Poisson to speak of.
+    assert!(
+        phone.arrivals.dispersion_cv.unwrap() < 0.05,
+        "{:?}",
+        phone.arrivals.dispersion_cv
+    );
+    // Staffing from agent ids: the 9 agents, all busy at the busiest hours.
+    assert_eq!(report.groups.len(), 1);
+    assert_eq!(report.groups[0].agents, 9);
+    assert_eq!(report.groups[0].headcount.iter().max(), Some(&9));
+}
+
+#[test]
+fn a_fitted_scenario_validates_and_runs() {
+    let trace = contact_trace(&parse(KNOWN), 0);
+    let report = fit(&trace, &options()).unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    for file in omnisim::output::fit::fit_files(&report, "known", "contacts.csv") {
+        std::fs::write(folder.path().join(&file.name), &file.bytes).unwrap();
+    }
+    let scenario = load_scenario_file(&folder.path().join("scenario.toml"))
+        .unwrap_or_else(|error| panic!("{error}"))
+        .with_replications(2)
+        .unwrap();
+    let (summary, _) = simulate(&scenario, None);
+    let offered = summary.channels[0].metrics[&omnisim::metric::Metric::Offered]
+        .mean
+        .unwrap();
+    // A week of the fitted pattern: about 120 x 168 calls.
+    assert!(
+        (offered - 20_160.0).abs() < 5.0 * 20_160f64.sqrt(),
+        "{offered}"
+    );
+}
+
+#[test]
+fn a_trace_with_bad_rows_exits_2_naming_them() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("t.csv"),
+        "arrival,channel\n2026-01-05T09:00:00Z,chat\nlater,chat\n",
+    )
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_omnisim"))
+        .args(["fit", "t.csv", "--out", "out"])
+        .current_dir(folder.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("line 3: arrival `later`"), "{stderr}");
+    assert!(!folder.path().join("out").exists());
+}
