@@ -35,6 +35,7 @@
 //! # }
 //! ```
 
+pub mod backtest;
 pub mod budget;
 pub mod compare;
 pub mod engine;

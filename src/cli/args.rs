@@ -98,6 +98,11 @@ pub enum Command {
     /// handle-time distributions, patience from censored waits, and staffing from agent ids.
     #[command(after_help = FIT_EXAMPLES)]
     Fit(FitArgs),
+    /// Run a scenario that replays a trace over the recorded period and put it beside what
+    /// was recorded, per interval and per day: offered, answered within the threshold,
+    /// abandonment and ASA, with errors and 95% prediction intervals.
+    #[command(after_help = BACKTEST_EXAMPLES)]
+    Backtest(BacktestArgs),
     /// Print the JSON Schema of a scenario file, for editors to complete and check keys.
     #[command(
         after_help = "Examples:\n  omnisim schema > omnisim.schema.json\n\nThen point the editor at it. Taplo and VS Code's Even Better TOML read a first-line\ndirective in the scenario:\n  #:schema ./omnisim.schema.json\nor a .taplo.toml beside your scenarios:\n  [[rule]]\n  include = [\"scenarios/*.toml\"]\n  schema.path = \"./omnisim.schema.json\"\n\nThe schema knows the tables, keys and types; `omnisim validate` checks the rest (names\nthat refer to each other, units, ranges)."
@@ -272,6 +277,20 @@ wait_seconds, handle_seconds, agent), rows in the files' order. Rows that cannot
 skipped, counted and listed by file and line with the reason; --strict makes the first one an
 error (exit 2, nothing written). Files stream: memory does not grow with their length.";
 
+const BACKTEST_EXAMPLES: &str = "Examples:
+  # the bank's first week of February 1999, staffed as the trace shows agents at work
+  omnisim backtest scenarios/bank_week.toml --staffing-from trace
+  # with the scenario's own staffing, 40 replications, as JSON
+  omnisim backtest scenarios/bank_week.toml --replications 40 --format json
+
+The scenario's channels replay a trace (`[arrivals.NAME] trace = ...`, with work and patience
+\"recorded\" for a true backtest); the recorded side is that trace's outcomes and waits. With
+--staffing-from trace, each group's headcount per interval is the agents the trace shows at
+work: an agent's services joined into sessions across gaps up to --session-gap, averaged over
+the interval (a proxy: present is not available). Writes backtest_days.csv,
+backtest_intervals.csv, backtest.json and a chart per metric (recorded against simulated, with
+the band one simulated day falls in 95% of the time) to output/<scenario>/backtest/ (or --out).";
+
 const FIT_EXAMPLES: &str = "Examples:
   # a scenario from last month's calls, on the center's clock
   omnisim import technion-bank data_anonymous_bank_february.txt --out bank.csv
@@ -377,6 +396,32 @@ pub struct ImportArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BacktestArgs {
+    #[command(flatten)]
+    pub simulation: SimulationArgs,
+    /// Where the staffing comes from: the scenario's groups, or the agents the replayed
+    /// trace shows at work in each interval.
+    #[arg(long, value_enum, default_value_t = StaffingSource::Scenario)]
+    pub staffing_from: StaffingSource,
+    /// With --staffing-from trace: the longest gap between an agent's services that still
+    /// counts as one stretch at work.
+    #[arg(long, default_value = "15m", value_parser = duration_argument)]
+    pub session_gap: f64,
+    /// Folder for the backtest files [default: output/<scenario>/backtest].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// What to print on stdout: the per-day table, or backtest.json.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StaffingSource {
+    Scenario,
+    Trace,
 }
 
 #[derive(Debug, clap::Args)]
@@ -709,6 +754,7 @@ impl Command {
             Command::Roster(_) => "roster",
             Command::Import(_) => "import",
             Command::Fit(_) => "fit",
+            Command::Backtest(_) => "backtest",
             Command::Init { .. } => "init",
             Command::Schema => "schema",
         }

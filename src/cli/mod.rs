@@ -5,6 +5,7 @@
 //! printed once, with a hint.
 
 mod args;
+mod backtest;
 mod compare;
 mod erlang;
 mod files;
@@ -66,6 +67,7 @@ fn run_command(command: Command) -> Result<(), CliError> {
         Command::Roster(args) => roster::roster(&args),
         Command::Import(args) => import::import(&args),
         Command::Fit(args) => fit::fit(&args),
+        Command::Backtest(args) => backtest::backtest(&args),
         Command::Init { path, force } => init::init(&path, force),
         Command::Schema => {
             files::print_stdout(omnisim::scenario::raw::scenario_json_schema().as_bytes())

@@ -12,6 +12,7 @@
 //! - `format.rs`: every cell formatter (percentages, durations, counts, CSV numbers), once;
 //! - `terminal_table.rs`: the terminal's tables, columns sized to their cells.
 
+pub mod backtest;
 pub mod charts;
 pub mod compare;
 pub mod diagnostic;

@@ -1,6 +1,6 @@
 //! The architecture as tests, in the spirit of rust-analyzer's tidy checks: the folders are
 //! layers and imports point one way,
-//! `cli -> output -> (simulate, sweep, plan, roster, compare, gate, shard, import) -> metrics -> engine -> scenario`, with
+//! `cli -> output -> (simulate, sweep, plan, roster, compare, gate, shard, import, fit, backtest) -> metrics -> engine -> scenario`, with
 //! `stats`, `erlang`, `error`, `units`, `metric` and `trace` at the bottom, usable from anywhere and importing
 //! nothing above them. Also the absences ARCHITECTURE.md promises: routing reads only the
 //! engine's read-only view; nothing under `engine/` or `scenario/validate/` touches the file
@@ -27,7 +27,7 @@ const LAYERS: [(&str, &[&str]); 7] = [
         "studies",
         &[
             "simulate", "sweep", "plan", "roster", "compare", "gate", "budget", "shard", "import",
-            "fit",
+            "fit", "backtest",
         ],
     ),
     ("output", &["output"]),

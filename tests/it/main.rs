@@ -5,6 +5,8 @@
 //! - `determinism`: byte-identical outputs for a seed, whatever the thread count;
 //! - `import`: `omnisim import` of each platform preset's fixture, a generic mapping and the
 //!   Technion bank extract; bad rows by line, `--strict`, refusals that write nothing;
+//! - `backtest`: omnisim's own trace replayed with recorded work and patience reproduces
+//!   every day; a scenario without a trace is refused;
 //! - `fit`: a fit of omnisim's own simulated contacts recovers the known rates, handle-time
 //!   and patience parameters within its intervals, and its scenario runs;
 //! - `replay`: recorded traces replayed exactly in every replication, on the center's clock,
@@ -36,6 +38,7 @@
 //!   per interval against the schedule by hand, outages, spikes and bots accounted for.
 
 mod architecture;
+mod backtest;
 mod bad_input;
 mod behaviour;
 mod browser;

@@ -1,0 +1,96 @@
+//! `omnisim backtest`: loads the scenario, with `--staffing-from trace` reads the trace it
+//! replays and puts the agents it shows at work in each group's place, runs the backtest and
+//! writes its files.
+
+use omnisim::backtest::staffing::recorded_staffing;
+use omnisim::backtest::{BacktestError, backtest as run_backtest};
+use omnisim::output::backtest::{backtest_figures, backtest_files, backtest_text};
+use omnisim::output::charts::chart_files;
+use omnisim::simulate::replications_to_run;
+
+use super::args::{BacktestArgs, StaffingSource};
+use super::files::{check_output_folder, file_bytes, print_result, write_outputs};
+use super::scenario_args::{check_budget, load_scenario, output_folder, with_progress};
+use super::{CliError, chart_failure};
+use omnisim::budget::Workload;
+
+pub fn backtest(args: &BacktestArgs) -> Result<(), CliError> {
+    let mut scenario = load_scenario(&args.simulation)?;
+    let mut staffing = "the scenario's".to_string();
+    if args.staffing_from == StaffingSource::Trace {
+        let source = scenario
+            .channels()
+            .iter()
+            .find_map(|c| c.replay.as_ref())
+            .map(|replay| replay.source.clone())
+            .ok_or_else(|| {
+                CliError::bad_input(format!(
+                    "{} replays no trace, so there is no recorded staffing to take",
+                    scenario.name()
+                ))
+                .with_hint("give a channel `[arrivals.NAME] trace = \"...\"`")
+            })?;
+        let text = std::fs::read_to_string(&source)
+            .map_err(|error| CliError::bad_input(format!("cannot read {source}: {error}")))?;
+        let (records, _) = omnisim::trace::read_trace(&text)
+            .map_err(|problem| CliError::bad_input(format!("{source}: {}", problem.message)))?;
+        let recorded = recorded_staffing(&scenario, &records, args.session_gap).ok_or_else(|| {
+            CliError::bad_input(format!(
+                "{source} names no agent on the channels the scenario replays, so it shows no staffing"
+            ))
+            .with_hint("leave out --staffing-from trace to use the scenario's staffing")
+        })?;
+        let present: Vec<String> = recorded
+            .mean_present
+            .iter()
+            .map(|(group, mean)| format!("{group} {mean:.1}"))
+            .collect();
+        staffing = format!(
+            "from the trace: {} agents in sessions (gaps up to {}), mean present {}{}",
+            recorded.agents,
+            omnisim::units::format_duration(args.session_gap),
+            present.join(", "),
+            if recorded.unassigned > 0 {
+                format!(
+                    "; {} on channels no group serves left out",
+                    recorded.unassigned
+                )
+            } else {
+                String::new()
+            }
+        );
+        scenario = scenario
+            .with_headcounts(recorded.headcounts)
+            .map_err(|problem| {
+                CliError::bad_input(format!("{}: {}", problem.key, problem.reason))
+            })?;
+    }
+    check_budget(&args.simulation, &scenario, Workload::run)?;
+    let out_dir = output_folder(args.out.as_deref(), scenario.name(), Some("backtest"));
+    check_output_folder(&out_dir)?;
+    let report = with_progress(
+        &args.simulation,
+        replications_to_run(&scenario),
+        "replications",
+        |execution| run_backtest(&scenario, &staffing, execution),
+    )
+    .map_err(|error| match error {
+        BacktestError::NotReplayed(reason) => CliError::bad_input(reason),
+        BacktestError::Simulation(error) => CliError::from(error),
+    })?;
+    let mut files = backtest_files(&report);
+    if !args.simulation.no_charts {
+        files.extend(
+            chart_files(&backtest_figures(&report))
+                .map_err(chart_failure)?
+                .files,
+        );
+    }
+    let written = write_outputs(&out_dir, &files)?;
+    print_result(
+        args.format,
+        file_bytes(&files, "backtest.json"),
+        || backtest_text(&report),
+        &written,
+    )
+}
