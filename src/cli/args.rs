@@ -286,8 +286,10 @@ const BACKTEST_EXAMPLES: &str = "Examples:
 The scenario's channels replay a trace (`[arrivals.NAME] trace = ...`, with work and patience
 \"recorded\" for a true backtest); the recorded side is that trace's outcomes and waits. With
 --staffing-from trace, each group's headcount per interval is the agents the trace shows at
-work: an agent's services joined into sessions across gaps up to --session-gap, averaged over
-the interval (a proxy: present is not available). Writes backtest_days.csv,
+work (an agent's services joined into sessions across gaps up to --session-gap, averaged over
+the interval), and after each call an agent is not ready for a time drawn from the gaps the
+trace shows agents leaving between calls while --min-waiting or more callers waited (the
+channel's wrap_up). Writes backtest_days.csv,
 backtest_intervals.csv, backtest.json and a chart per metric (recorded against simulated, with
 the band one simulated day falls in 95% of the time) to output/<scenario>/backtest/ (or --out).";
 
@@ -410,6 +412,10 @@ pub struct BacktestArgs {
     /// counts as one stretch at work.
     #[arg(long, default_value = "15m", value_parser = duration_argument)]
     pub session_gap: f64,
+    /// With --staffing-from trace: the callers that must be waiting when an agent finishes a
+    /// call for the gap before the agent's next call to count as not-ready time.
+    #[arg(long, default_value_t = 3)]
+    pub min_waiting: usize,
     /// Folder for the backtest files [default: output/<scenario>/backtest].
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -442,6 +448,10 @@ pub struct FitArgs {
     /// several: --kind phone=voice --kind dm=messaging.
     #[arg(long = "kind", value_name = "CHANNEL=KIND", value_parser = channel_kind_argument)]
     pub kinds: Vec<(String, omnisim::scenario::ChannelKind)>,
+    /// The longest gap between an agent's services that still counts as one stretch at work
+    /// (not-ready times after calls are read within stretches).
+    #[arg(long, default_value = "15m", value_parser = duration_argument)]
+    pub session_gap: f64,
     /// Skip the charts.
     #[arg(long)]
     pub no_charts: bool,

@@ -1,11 +1,14 @@
 //! `omnisim backtest`: loads the scenario, with `--staffing-from trace` reads the trace it
-//! replays and puts the agents it shows at work in each group's place, runs the backtest and
-//! writes its files.
+//! replays and puts the agents it shows at work in each group's place and the not-ready time
+//! it shows after calls in each replayed channel's `wrap_up`, runs the backtest and writes
+//! its files.
 
 use omnisim::backtest::staffing::recorded_staffing;
 use omnisim::backtest::{BacktestError, backtest as run_backtest};
+use omnisim::fit::not_ready::fit_not_ready;
 use omnisim::output::backtest::{backtest_figures, backtest_files, backtest_text};
 use omnisim::output::charts::chart_files;
+use omnisim::scenario::Distribution;
 use omnisim::simulate::replications_to_run;
 
 use super::args::{BacktestArgs, StaffingSource};
@@ -59,6 +62,38 @@ pub fn backtest(args: &BacktestArgs) -> Result<(), CliError> {
                 String::new()
             }
         );
+        let mut not_ready = Vec::new();
+        for channel_idx in 0..scenario.channels().len() {
+            let Some(replay) = scenario.channels()[channel_idx].replay.clone() else {
+                continue;
+            };
+            if let Some(fit) = fit_not_ready(
+                &records,
+                &replay.trace_channel,
+                args.session_gap,
+                args.min_waiting,
+            ) {
+                not_ready.push(format!(
+                    "{} mean {} ({} gaps)",
+                    scenario.channels()[channel_idx].name,
+                    omnisim::units::format_duration(fit.mean_seconds),
+                    fit.gaps
+                ));
+                scenario = scenario.with_wrap_up(
+                    channel_idx,
+                    Distribution::Empirical {
+                        values: fit.quantiles,
+                    },
+                );
+            }
+        }
+        if !not_ready.is_empty() {
+            staffing.push_str(&format!(
+                "; not ready after a call (gaps while {}+ waited): {}",
+                args.min_waiting,
+                not_ready.join(", ")
+            ));
+        }
         scenario = scenario
             .with_headcounts(recorded.headcounts)
             .map_err(|problem| {

@@ -49,6 +49,7 @@ pub fn fit(args: &FitArgs) -> Result<(), CliError> {
         interval_seconds: args.interval,
         time_zone: args.time_zone.clone(),
         kinds: args.kinds.clone(),
+        session_gap_seconds: args.session_gap,
     };
     let report = fit_trace(&records, &options)
         .map_err(|reason| CliError::bad_input(format!("cannot fit {shown}: {reason}")))?;

@@ -9,6 +9,7 @@
 
 pub mod arrivals;
 pub mod durations;
+pub mod not_ready;
 pub mod patience;
 pub mod staffing;
 
@@ -21,6 +22,7 @@ use crate::scenario::ChannelKind;
 use crate::trace::{Outcome, TraceRecord};
 use arrivals::ArrivalFit;
 use durations::DurationFit;
+use not_ready::NotReadyFit;
 use patience::PatienceFit;
 use staffing::{GroupFit, Service};
 
@@ -69,6 +71,9 @@ pub struct FitOptions {
     pub time_zone: String,
     /// Channel kinds given on the command line, over the guess from the name.
     pub kinds: Vec<(String, ChannelKind)>,
+    /// The longest gap between an agent's services within one stretch at work (not-ready
+    /// times are read within stretches).
+    pub session_gap_seconds: f64,
 }
 
 /// One channel's fit.
@@ -87,6 +92,9 @@ pub struct ChannelFit {
     pub arrivals: ArrivalFit,
     pub handle_time: Option<DurationFit>,
     pub patience: Option<PatienceFit>,
+    /// After-call not-ready time read from agents' gaps while callers waited (written as
+    /// `wrap_up`).
+    pub not_ready: Option<NotReadyFit>,
 }
 
 fn kind_name<S: serde::Serializer>(kind: &ChannelKind, serializer: S) -> Result<S::Ok, S::Error> {
@@ -238,6 +246,12 @@ pub fn fit(records: &[TraceRecord], options: &FitOptions) -> Result<FitReport, S
             arrivals: arrivals::fit_arrivals(&positions, &calendar),
             handle_time,
             patience,
+            not_ready: not_ready::fit_not_ready(
+                records,
+                name,
+                options.session_gap_seconds,
+                not_ready::DEFAULT_MIN_WAITING,
+            ),
         });
     }
     let mut groups = staffing::fit_groups(&services, &channel_names, &calendar);

@@ -124,6 +124,37 @@ fn channel_toml(text: &mut String, channel: &ChannelFit) {
             );
         }
     }
+    if let Some(not_ready) = &channel.not_ready {
+        let _ = writeln!(
+            text,
+            "# not ready after a call: the gaps agents left between calls while {} or more callers waited",
+            not_ready.min_waiting
+        );
+        let _ = writeln!(
+            text,
+            "#   ({} gaps within stretches at work of gaps up to {}; mean {}, median {}); mean gap by callers waiting: {}",
+            count_with_separators(not_ready.gaps as f64),
+            format_duration(not_ready.session_gap_seconds),
+            format_duration(not_ready.mean_seconds),
+            format_duration(not_ready.median_seconds),
+            not_ready
+                .mean_by_waiting
+                .iter()
+                .map(|(queue, _, mean)| format!("{queue}: {}", format_duration(*mean)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let values: Vec<String> = not_ready
+            .quantiles
+            .iter()
+            .map(|q| format!("\"{}\"", scenario_duration(*q)))
+            .collect();
+        let _ = writeln!(
+            text,
+            "wrap_up = {{ distribution = \"empirical\", values = [{}] }}",
+            values.join(", ")
+        );
+    }
     if let Some(patience) = &channel.patience {
         let _ = writeln!(
             text,

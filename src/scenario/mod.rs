@@ -498,6 +498,13 @@ impl Scenario {
         &self.name
     }
 
+    /// The scenario with a channel's after-call work replaced (a backtest's not-ready time
+    /// read from the trace). Durations must be finite and not negative.
+    pub fn with_wrap_up(mut self, channel_idx: usize, wrap_up: Distribution) -> Scenario {
+        self.channels[channel_idx].wrap_up = Some(wrap_up);
+        self
+    }
+
     /// The scenario under another name (a variant: "retail_week+staffing").
     pub fn renamed(mut self, name: impl Into<String>) -> Scenario {
         self.name = name.into();

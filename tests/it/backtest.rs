@@ -105,3 +105,71 @@ fn a_scenario_that_replays_nothing_is_refused() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("replays no trace"), "{stderr}");
 }
+
+/// The scenario of `SIMULATED` with a fixed 30-second after-call time and heavier load.
+fn with_wrap_up() -> String {
+    SIMULATED
+        .replace(
+            "patience = { distribution = \"exponential\", mean = \"5m\" }",
+            "patience = { distribution = \"exponential\", mean = \"5m\" }\nwrap_up = { distribution = \"fixed\", value = \"30s\" }",
+        )
+        .replace("rate_per_hour = 120", "rate_per_hour = 125")
+}
+
+#[test]
+fn not_ready_time_is_read_back_from_omnisim_s_own_agents() {
+    let trace = contact_trace(&parse(&with_wrap_up()), 0);
+    let fit = omnisim::fit::not_ready::fit_not_ready(&trace, "phone", 900.0, 3).unwrap();
+    assert!(fit.gaps > 1000, "{}", fit.gaps);
+    // An agent freed with callers waiting takes the next one as its after-call time ends,
+    // unless the others took them all meanwhile: no gap is shorter, most are exactly 30 s.
+    let exactly = fit
+        .quantiles
+        .iter()
+        .filter(|q| (**q - 30.0).abs() < 1e-3)
+        .count();
+    assert!(
+        fit.quantiles.iter().all(|q| *q > 30.0 - 1e-3),
+        "{:?}",
+        fit.quantiles
+    );
+    assert!(
+        exactly >= 90,
+        "{exactly} of 100 quantiles at 30 s: {:?}",
+        fit.quantiles
+    );
+}
+
+/// The bank's February, replayed with the staffing and not-ready time its trace shows: over
+/// the month, abandonment within 2 points and the share answered within 20 s within 5
+/// points of the recording (the tolerances issue 17 sets for each weekday; per weekday the
+/// model is not there yet, see README).
+#[test]
+fn the_bank_month_is_predicted_within_the_target_s_tolerances() {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/technion_bank");
+    let scenario = load_scenario_file(&folder.join("bank_february.toml")).unwrap();
+    let text = std::fs::read_to_string(folder.join("february_1999.csv")).unwrap();
+    let (records, problems) = omnisim::trace::read_trace(&text).unwrap();
+    assert!(problems.is_empty());
+    let staffing =
+        omnisim::backtest::staffing::recorded_staffing(&scenario, &records, 900.0).unwrap();
+    let not_ready = omnisim::fit::not_ready::fit_not_ready(&records, "phone", 900.0, 3).unwrap();
+    let scenario = scenario
+        .with_headcounts(staffing.headcounts)
+        .unwrap()
+        .with_wrap_up(
+            0,
+            omnisim::scenario::Distribution::Empirical {
+                values: not_ready.quantiles,
+            },
+        );
+    let report = backtest(&scenario, "from the trace", Execution::silent(None)).unwrap();
+    let total = &report.channels[0].total;
+    let metric =
+        |wanted: BacktestMetric| total.metrics.iter().find(|(m, _)| *m == wanted).unwrap().1;
+    let abandonment = metric(BacktestMetric::Abandonment);
+    let service_level = metric(BacktestMetric::ServiceLevel);
+    assert_eq!(total.recorded_counts_offered, 31_125.0);
+    assert!(abandonment.error.abs() <= 0.02, "{abandonment:?}");
+    assert!(service_level.error.abs() <= 0.05, "{service_level:?}");
+}

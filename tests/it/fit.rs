@@ -40,6 +40,7 @@ fn options() -> FitOptions {
         interval_seconds: 1800.0,
         time_zone: "UTC".into(),
         kinds: Vec::new(),
+        session_gap_seconds: 900.0,
     }
 }
 

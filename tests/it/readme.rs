@@ -1,6 +1,6 @@
 //! README.md's commands, run as a user pastes them: every `cargo run --release -- ...` in
 //! a `sh` block or an inline code span, in the order the README gives them, from a folder
-//! holding a copy of `scenarios/` and the import fixtures (so later commands find what earlier ones wrote, as
+//! holding a copy of `scenarios/`, the import fixtures and the bank trace (so later commands find what earlier ones wrote, as
 //! `--staffing output/retail_week/plan/staffing.toml` finds the plan's). Each must exit 0.
 //! The binary under test stands in for `cargo run --release --`.
 
@@ -57,8 +57,10 @@ fn every_readme_command_runs_as_written() {
     assert!(commands.len() >= 10, "{commands:?}");
     let folder = tempfile::tempdir().unwrap();
     copy_folder(&root.join("scenarios"), &folder.path().join("scenarios"));
-    let fixtures = Path::new("tests/data/import");
-    copy_folder(&root.join(fixtures), &folder.path().join(fixtures));
+    for fixtures in ["tests/data/import", "tests/data/technion_bank"] {
+        let fixtures = Path::new(fixtures);
+        copy_folder(&root.join(fixtures), &folder.path().join(fixtures));
+    }
     for command in &commands {
         assert!(
             !command.contains(['"', '\'', '$', '|', '>', '<', '\\']),
