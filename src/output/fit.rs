@@ -388,16 +388,6 @@ pub fn fit_summary_text(report: &FitReport) -> String {
     text
 }
 
-fn line(name: &str, points: Vec<(f64, f64)>, colour_idx: usize, dashed: bool) -> Series {
-    Series {
-        name: name.to_string(),
-        points,
-        band: Vec::new(),
-        colour_idx,
-        dashed,
-    }
-}
-
 fn panel(
     title: &str,
     x_label: &str,
@@ -439,7 +429,7 @@ pub fn fit_figures(report: &FitReport) -> Vec<Figure> {
                 .map(|(day, total)| (day as f64, *total as f64))
                 .collect();
             let cv = arrivals.dispersion_cv.unwrap_or(0.0);
-            let mut fitted = line("fitted (band: 95% of days)", Vec::new(), 1, true);
+            let mut fitted = Series::line("fitted (band: 95% of days)", Vec::new(), 1, true);
             for day in 0..arrivals.daily_totals.len() {
                 let mean = arrivals.weekly_volume * arrivals.day_shares[(first_weekday + day) % 7];
                 let spread = 1.96 * (mean + cv * cv * mean * mean).sqrt();
@@ -453,7 +443,7 @@ pub fn fit_figures(report: &FitReport) -> Vec<Figure> {
                 "day",
                 "contacts",
                 ValueFormat::DayOfRun,
-                vec![line("recorded", observed, 0, false), fitted],
+                vec![Series::line("recorded", observed, 0, false), fitted],
             )
         })
         .collect();
@@ -479,7 +469,12 @@ pub fn fit_figures(report: &FitReport) -> Vec<Figure> {
                 "interval of the week",
                 "expected contacts",
                 ValueFormat::Clock,
-                vec![line("mean over the days observed", points, 0, false)],
+                vec![Series::line(
+                    "mean over the days observed",
+                    points,
+                    0,
+                    false,
+                )],
             )
         })
         .collect();
@@ -513,9 +508,9 @@ pub fn fit_figures(report: &FitReport) -> Vec<Figure> {
                 "share handled within",
                 ValueFormat::Number,
                 vec![
-                    line("recorded", observed, 0, false),
-                    line("lognormal", curve(&handle.lognormal), 1, true),
-                    line("gamma", curve(&handle.gamma), 2, true),
+                    Series::line("recorded", observed, 0, false),
+                    Series::line("lognormal", curve(&handle.lognormal), 1, true),
+                    Series::line("gamma", curve(&handle.gamma), 2, true),
                 ],
             );
             p.y_format = ValueFormat::Percent;
@@ -554,8 +549,8 @@ pub fn fit_figures(report: &FitReport) -> Vec<Figure> {
                 "share still patient",
                 ValueFormat::Number,
                 vec![
-                    line("Kaplan-Meier", km, 0, false),
-                    line("exponential fit", exponential, 1, true),
+                    Series::line("Kaplan-Meier", km, 0, false),
+                    Series::line("exponential fit", exponential, 1, true),
                 ],
             );
             p.y_format = ValueFormat::Percent;

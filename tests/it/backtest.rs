@@ -10,26 +10,8 @@ use omnisim::simulate::{Execution, contact_trace};
 
 use crate::support::parse;
 
-const SIMULATED: &str = r#"
-[simulation]
-horizon = "14d"
-interval = "30m"
-replications = 1
-seed = 5
-
-[channels.phone]
-kind = "voice"
-sla = { within = "20s", target = 0.8 }
-handle_time = { distribution = "lognormal", mean = "4m", cv = 0.6 }
-patience = { distribution = "exponential", mean = "5m" }
-
-[arrivals.phone]
-rate_per_hour = 120
-
-[groups.agents]
-headcount = 9
-channels = ["phone"]
-"#;
+/// Two weeks of 120 calls an hour with lognormal work and exponential patience.
+use crate::fit::KNOWN as SIMULATED;
 
 const REPLAYED: &str = r#"
 [simulation]

@@ -14,7 +14,7 @@ use crate::support::{parse, simulate};
 /// 120 calls an hour for two weeks, lognormal handle times (mean 4 minutes, CV 0.6),
 /// exponential patience (mean 5 minutes), 9 agents for 8 Erlangs: enough waiting that
 /// hundreds give up.
-const KNOWN: &str = r#"
+pub const KNOWN: &str = r#"
 [simulation]
 horizon = "14d"
 interval = "30m"

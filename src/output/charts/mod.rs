@@ -51,6 +51,19 @@ pub struct Series {
     pub dashed: bool,
 }
 
+impl Series {
+    /// A line without a band.
+    pub fn line(name: &str, points: Vec<(f64, f64)>, colour_idx: usize, dashed: bool) -> Series {
+        Series {
+            name: name.to_string(),
+            points,
+            band: Vec::new(),
+            colour_idx,
+            dashed,
+        }
+    }
+}
+
 /// A target or threshold: a dashed line across the panel, labelled in the legend.
 #[derive(Debug, Clone)]
 pub struct ReferenceLine {

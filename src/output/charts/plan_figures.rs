@@ -11,16 +11,6 @@ use crate::stats::Estimate;
 use crate::sweep::{SweepMode, SweepReport};
 use crate::units::format_duration;
 
-fn line(name: &str, points: Vec<(f64, f64)>, colour_idx: usize, dashed: bool) -> Series {
-    Series {
-        name: name.to_string(),
-        points,
-        band: Vec::new(),
-        colour_idx,
-        dashed,
-    }
-}
-
 /// Per group: the agents the plan requires, the positions that means after shrinkage, and
 /// the agents the scenario schedules now, per interval.
 pub fn plan_staffing_figure(scenario: &Scenario, plan: &Plan) -> Figure {
@@ -47,11 +37,11 @@ pub fn plan_staffing_figure(scenario: &Scenario, plan: &Plan) -> Figure {
                 .map(|i| (hours(i), group.headcount.mean_in_interval(i, interval)))
                 .collect();
             let mut series = vec![
-                line("required agents", required, 0, false),
-                line("scheduled now", scheduled, 1, true),
+                Series::line("required agents", required, 0, false),
+                Series::line("scheduled now", scheduled, 1, true),
             ];
             if plan.options.shrinkage > 0.0 {
-                series.push(line("required positions", positions, 2, false));
+                series.push(Series::line("required positions", positions, 2, false));
             }
             Panel {
                 title: group.name.clone(),
@@ -178,8 +168,8 @@ pub fn roster_coverage_figure(scenario: &Scenario, roster: &RosterPlan) -> Figur
                 y_format: ValueFormat::Number,
                 y_range: None,
                 series: vec![
-                    line("required positions", required, 0, true),
-                    line("rostered, on the floor", on_floor, 1, false),
+                    Series::line("required positions", required, 0, true),
+                    Series::line("rostered, on the floor", on_floor, 1, false),
                 ],
                 reference_lines: Vec::new(),
             }
