@@ -352,8 +352,8 @@ fn unbounded_queue(scenario: &Scenario) -> Option<(f64, f64)> {
         .filter(|channel| channel.patience.is_none())
         .filter_map(|channel| {
             let arrivals = channel.arrivals.as_ref()?;
-            let handle = channel.handle_time.as_ref()?;
-            Some(arrivals.expected_arrivals(from, to) * handle.mean() / 3600.0)
+            let mean_handle = channel.mean_handle_seconds_over(settings)?;
+            Some(arrivals.expected_arrivals(from, to) * mean_handle / 3600.0)
         })
         .sum();
     // At most about 10,000 intervals looked at per group, so the estimate stays instant

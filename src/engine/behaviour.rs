@@ -122,7 +122,8 @@ impl Simulation<'_> {
         let work_multiplier = self.scenario.work_multiplier(
             usize::from(contact.issue_type_idx),
             usize::from(contact.segment_idx),
-        );
+        ) * self.scenario.channels()[channel_idx]
+            .handle_time_factor((self.now / self.interval_seconds) as usize);
         let work = target
             .handle_time
             .as_ref()

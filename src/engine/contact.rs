@@ -86,6 +86,10 @@ impl Simulation<'_> {
         let mut work_seconds = runtime.handle_time.as_ref().map_or(0.0, |sampler| {
             sampler.sample(&mut runtime.handle_rng) * work_multiplier
         });
+        let channel = &self.scenario.channels()[channel_idx];
+        if channel.handle_time_profile.is_some() {
+            work_seconds *= channel.handle_time_factor((self.now / self.interval_seconds) as usize);
+        }
         let mut patience_seconds = runtime.patience.as_ref().map_or(f64::INFINITY, |sampler| {
             sampler.sample(&mut runtime.patience_rng)
         });
@@ -149,7 +153,8 @@ impl Simulation<'_> {
                 let runtime = &self.channels[channel_idx];
                 let [issue_type_idx, segment_idx, language_idx, urgency_idx] =
                     runtime.attributes.draw(&mut stream);
-                let work_multiplier = scenario.work_multiplier(issue_type_idx, segment_idx);
+                let work_multiplier = scenario.work_multiplier(issue_type_idx, segment_idx)
+                    * channel.handle_time_factor(0);
                 let drawn = DrawnContact {
                     issue_type_idx,
                     segment_idx,

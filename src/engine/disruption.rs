@@ -393,7 +393,9 @@ impl Simulation<'_> {
         let runtime = &self.channels[channel_idx];
         let rng = &mut extra.contact_rng;
         let [issue_type_idx, segment_idx, language_idx, urgency_idx] = runtime.attributes.draw(rng);
-        let work_multiplier = self.scenario.work_multiplier(issue_type_idx, segment_idx);
+        let work_multiplier = self.scenario.work_multiplier(issue_type_idx, segment_idx)
+            * self.scenario.channels()[channel_idx]
+                .handle_time_factor((self.now / self.interval_seconds) as usize);
         let drawn = DrawnContact {
             issue_type_idx,
             segment_idx,

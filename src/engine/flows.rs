@@ -104,7 +104,8 @@ impl Simulation<'_> {
             let work_multiplier = self.scenario.work_multiplier(
                 usize::from(contact.issue_type_idx),
                 usize::from(contact.segment_idx),
-            );
+            ) * self.scenario.channels()[to_channel]
+                .handle_time_factor(interval_idx);
             runtime
                 .handle_time
                 .as_ref()

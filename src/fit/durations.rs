@@ -213,6 +213,40 @@ fn ks_distance(sorted: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// Services an interval needs before its own mean handle time is trusted for the profile.
+pub const PROFILE_MIN_SERVICES: usize = 20;
+
+/// Handle time by time of day: for each of `slots` intervals of the week, the mean handle
+/// time of the services that arrived in it over the mean of all (1 where fewer than 20
+/// arrived); `None` when no interval differs from the mean by 10% or more, so the
+/// scenario keeps one distribution.
+pub fn handle_time_profile(samples: &[(usize, f64)], slots: usize) -> Option<Vec<f64>> {
+    let positive: Vec<&(usize, f64)> = samples.iter().filter(|(_, h)| *h > 0.0).collect();
+    if positive.is_empty() {
+        return None;
+    }
+    let mean = positive.iter().map(|(_, h)| h).sum::<f64>() / positive.len() as f64;
+    let mut sums = vec![(0usize, 0.0); slots];
+    for (slot, handle) in positive {
+        sums[*slot % slots].0 += 1;
+        sums[*slot % slots].1 += handle;
+    }
+    let factors: Vec<f64> = sums
+        .iter()
+        .map(|(count, sum)| {
+            if *count >= PROFILE_MIN_SERVICES {
+                sum / *count as f64 / mean
+            } else {
+                1.0
+            }
+        })
+        .collect();
+    factors
+        .iter()
+        .any(|f| (f - 1.0).abs() >= 0.1)
+        .then_some(factors)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,6 +290,20 @@ mod tests {
         assert_eq!(fit.choice, DurationChoice::Empirical, "{fit:#?}");
         assert_eq!(fit.empirical_quantiles.len(), EMPIRICAL_QUANTILES);
         assert!(fit.empirical_quantiles[50] < 80.0 && fit.empirical_quantiles[150] > 500.0);
+    }
+
+    #[test]
+    fn a_profile_is_kept_only_where_handle_times_differ_by_the_hour() {
+        // Slot 0: 30 services of 60 s; slot 1: 30 of 120 s; slot 2: 5 of 600 s (too few).
+        let mut samples = vec![(0, 60.0); 30];
+        samples.extend([(1, 120.0); 30]);
+        samples.extend([(2, 600.0); 5]);
+        let mean = (30.0 * 60.0 + 30.0 * 120.0 + 5.0 * 600.0) / 65.0;
+        let profile = handle_time_profile(&samples, 3).unwrap();
+        assert!((profile[0] - 60.0 / mean).abs() < 1e-12);
+        assert!((profile[1] - 120.0 / mean).abs() < 1e-12);
+        assert_eq!(profile[2], 1.0);
+        assert!(handle_time_profile(&[(0, 60.0), (1, 62.0)], 2).is_none());
     }
 
     #[test]

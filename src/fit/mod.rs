@@ -91,6 +91,9 @@ pub struct ChannelFit {
     pub deflected: u64,
     pub arrivals: ArrivalFit,
     pub handle_time: Option<DurationFit>,
+    /// The handle time's factor per interval of the week (Monday 00:00 first), when it
+    /// changes with the time of day (written as `handle_time_profile`).
+    pub handle_time_profile: Option<Vec<f64>>,
     pub patience: Option<PatienceFit>,
     /// After-call not-ready time read from agents' gaps while callers waited (written as
     /// `wrap_up`).
@@ -181,6 +184,7 @@ pub fn fit(records: &[TraceRecord], options: &FitOptions) -> Result<FitReport, S
         let (sla_within_seconds, sla_target) = default_sla(kind, name);
         let mut positions = Vec::new();
         let mut handle_times = Vec::new();
+        let mut handles_by_slot = Vec::new();
         let mut waits = Vec::new();
         let mut deflected = 0;
         for &idx in indexes {
@@ -195,6 +199,11 @@ pub fn fit(records: &[TraceRecord], options: &FitOptions) -> Result<FitReport, S
                 (record.outcome, record.handle_seconds)
             {
                 handle_times.push(handle);
+                let slot = ((seconds / interval) as usize).min(calendar.slots_per_day() - 1);
+                handles_by_slot.push((
+                    calendar.weekday(day) * calendar.slots_per_day() + slot,
+                    handle,
+                ));
                 if let Some(agent) = &record.agent {
                     services.push(Service {
                         channel_idx,
@@ -245,6 +254,10 @@ pub fn fit(records: &[TraceRecord], options: &FitOptions) -> Result<FitReport, S
             deflected,
             arrivals: arrivals::fit_arrivals(&positions, &calendar),
             handle_time,
+            handle_time_profile: durations::handle_time_profile(
+                &handles_by_slot,
+                7 * calendar.slots_per_day(),
+            ),
             patience,
             not_ready: not_ready::fit_not_ready(
                 records,

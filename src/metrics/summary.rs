@@ -240,7 +240,7 @@ fn overload_warnings(scenario: &Scenario, summary: &RunSummary) -> Vec<String> {
         .zip(&summary.channels)
         .enumerate()
         .map(|(channel_idx, (channel, figures))| {
-            let Some(handle_time) = &channel.handle_time else {
+            let Some(mean_handle) = channel.mean_handle_seconds_over(scenario.simulation()) else {
                 return 0.0;
             };
             let per_agent = if channel.kind == ChannelKind::Messaging {
@@ -257,7 +257,7 @@ fn overload_warnings(scenario: &Scenario, summary: &RunSummary) -> Vec<String> {
             let kept = mean_of(&figures.metrics, Metric::Offered)
                 - mean_of(&figures.metrics, Metric::ConvertedOut)
                 - mean_of(&figures.metrics, Metric::Deflected);
-            kept.max(0.0) * handle_time.mean() / 3600.0 / f64::from(per_agent)
+            kept.max(0.0) * mean_handle / 3600.0 / f64::from(per_agent)
         })
         .collect();
     let servers = |channel_idx: usize| -> Vec<usize> {

@@ -124,6 +124,15 @@ fn channel_toml(text: &mut String, channel: &ChannelFit) {
             );
         }
     }
+    if let Some(profile) = &channel.handle_time_profile {
+        let _ = writeln!(
+            text,
+            "# handle time changes with the time of day: each interval's mean over the mean of all (1 where under {} services)",
+            crate::fit::durations::PROFILE_MIN_SERVICES
+        );
+        let factors: Vec<String> = profile.iter().map(|f| format!("{f:.3}")).collect();
+        let _ = writeln!(text, "handle_time_profile = [{}]", factors.join(", "));
+    }
     if let Some(not_ready) = &channel.not_ready {
         let _ = writeln!(
             text,

@@ -140,7 +140,7 @@ pub(super) fn analytic_requirements(
             (0..n_intervals)
                 .map(|interval_idx| {
                     let sla = channel.sla?;
-                    let handle_time = channel.handle_time.as_ref()?;
+                    let mean_handle_time = channel.mean_handle_seconds_in(interval_idx)?;
                     let group_idx = primary[channel_idx]?;
                     let (expected_contacts, open_seconds) =
                         open_load(scenario, channel_idx, interval_idx);
@@ -155,7 +155,7 @@ pub(super) fn analytic_requirements(
                         } else {
                             0.0
                         },
-                        mean_handle_time: handle_time.mean(),
+                        mean_handle_time,
                         mean_patience: None,
                         concurrency,
                     };

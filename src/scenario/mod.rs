@@ -272,6 +272,9 @@ pub struct Channel {
     pub sla: Option<ServiceLevel>,
     /// Absent only for self-service channels.
     pub handle_time: Option<Distribution>,
+    /// Factors of the drawn handle time by the interval a contact arrives in, repeating
+    /// (`handle_time_profile`); absent: 1 throughout.
+    pub handle_time_profile: Option<Vec<f64>>,
     /// Real-time channels only; absent means customers never abandon.
     pub patience: Option<Distribution>,
     /// After-call work: the agent stays busy this long after each contact it handles.
@@ -303,6 +306,45 @@ pub struct Channel {
     /// Non-agent cost of each contact (platform, telephony or message fees), in the same
     /// currency as the groups' `cost_per_hour`.
     pub cost_per_contact: Option<f64>,
+}
+
+impl Channel {
+    /// The factor of the handle time of a contact arriving in interval `interval_idx`.
+    #[inline]
+    pub fn handle_time_factor(&self, interval_idx: usize) -> f64 {
+        self.handle_time_profile
+            .as_ref()
+            .map_or(1.0, |factors| factors[interval_idx % factors.len()])
+    }
+
+    /// The mean handle time of a contact arriving in interval `interval_idx`.
+    pub fn mean_handle_seconds_in(&self, interval_idx: usize) -> Option<f64> {
+        self.handle_time
+            .as_ref()
+            .map(|d| d.mean() * self.handle_time_factor(interval_idx))
+    }
+
+    /// The mean handle time over the horizon, weighted by the expected arrivals of each
+    /// interval (the plain mean without a profile or arrivals).
+    pub fn mean_handle_seconds_over(&self, settings: &SimulationSettings) -> Option<f64> {
+        let mean = self.handle_time.as_ref()?.mean();
+        let (Some(_), Some(arrivals)) = (&self.handle_time_profile, &self.arrivals) else {
+            return Some(mean);
+        };
+        let interval = settings.interval_seconds;
+        let (mut weighted, mut total) = (0.0, 0.0);
+        for idx in 0..settings.n_intervals() {
+            let expected =
+                arrivals.expected_arrivals(idx as f64 * interval, (idx + 1) as f64 * interval);
+            weighted += expected * self.handle_time_factor(idx);
+            total += expected;
+        }
+        Some(if total > 0.0 {
+            mean * weighted / total
+        } else {
+            mean
+        })
+    }
 }
 
 /// Why the backlogs together are too many to start with (`Limits::MAX_BACKLOG`), if so.

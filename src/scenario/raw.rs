@@ -167,6 +167,10 @@ pub struct RawChannel {
     pub sla: Option<RawSla>,
     /// How long an agent works a contact: { distribution = "lognormal", mean = "6m", cv = 0.8 }.
     pub handle_time: Option<RawDistribution>,
+    /// Handle time that changes with the time of day: each contact's drawn handle time is
+    /// multiplied by the factor of the reporting interval it arrives in, one factor per
+    /// interval of a day, a week or the run (repeating): [0.9, 0.9, 1.1, ...].
+    pub handle_time_profile: Option<Vec<f64>>,
     /// How long a customer waits before abandoning (none: they wait forever).
     pub patience: Option<RawDistribution>,
     /// After-call work: how long the agent stays busy after each contact is handled (for

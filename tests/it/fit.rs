@@ -125,3 +125,41 @@ fn a_trace_with_bad_rows_exits_2_naming_them() {
     assert!(stderr.contains("line 3: arrival `later`"), "{stderr}");
     assert!(!folder.path().join("out").exists());
 }
+
+/// 60-second calls before noon and 120-second ones after, by the handle-time profile.
+fn profiled() -> String {
+    let factors: Vec<&str> = (0..48).map(|i| if i < 24 { "1" } else { "2" }).collect();
+    KNOWN
+        .replace(
+            "handle_time = { distribution = \"lognormal\", mean = \"4m\", cv = 0.6 }",
+            &format!(
+                "handle_time = {{ distribution = \"fixed\", value = \"60s\" }}\nhandle_time_profile = [{}]",
+                factors.join(", ")
+            ),
+        )
+        .replace("headcount = 9", "headcount = 6")
+}
+
+#[test]
+fn a_handle_time_profile_shapes_work_by_the_hour_and_the_fit_reads_it_back() {
+    let scenario = parse(&profiled());
+    let (_, results) = simulate(&scenario, None);
+    let cells = results[0].channel_intervals.row(0);
+    for (idx, cell) in cells.iter().enumerate().filter(|(_, c)| c.handled > 0) {
+        let expected = if idx % 48 < 24 { 60.0 } else { 120.0 };
+        let mean = cell.handle_time_sum / cell.handled as f64;
+        assert!((mean - expected).abs() < 1e-9, "interval {idx}: {mean}");
+    }
+    let report = fit(&contact_trace(&scenario, 0), &options()).unwrap();
+    let profile = report.channels[0].handle_time_profile.as_ref().unwrap();
+    assert_eq!(profile.len(), 7 * 48);
+    // Every interval's mean over the mean of all: 60 / 90 and 120 / 90.
+    for (slot, factor) in profile.iter().enumerate() {
+        let expected = if slot % 48 < 24 {
+            60.0 / 90.0
+        } else {
+            120.0 / 90.0
+        };
+        assert!((factor - expected).abs() < 0.01, "slot {slot}: {factor}");
+    }
+}

@@ -1794,3 +1794,30 @@ fn replayed_traces() {
         ],
     );
 }
+
+#[test]
+fn handle_time_profiles() {
+    let with_profile = |profile: &str| {
+        replace(
+            "patience = { distribution = \"exponential\", mean = \"3m\" }",
+            &format!(
+                "patience = {{ distribution = \"exponential\", mean = \"3m\" }}\nhandle_time_profile = {profile}"
+            ),
+        )
+    };
+    let day: Vec<&str> = vec!["1.2"; 48];
+    check(&with_profile(&format!("[{}]", day.join(", "))), &[]);
+    check(&with_profile("[1.1]"), &[]);
+    check(
+        &with_profile("[1.0, 1.2, 0.8]"),
+        &[
+            "channels.chat.handle_time_profile: 3 entries do not match the interval grid (simulation.interval = \"30m\"): give one per interval of a day, a week or the whole run (48 for a day, 336 for a week, 48 for the whole run); a list of another length repeats out of step with the days",
+        ],
+    );
+    check(
+        &with_profile("[1.0, 0.0]"),
+        &[
+            "channels.chat.handle_time_profile: give one factor per interval, each above 0 and at most 100 (1 = the handle time as drawn)",
+        ],
+    );
+}

@@ -158,6 +158,30 @@ pub(crate) fn channel(
         }
         None => Some(None),
     };
+    let profile_key = format!("{key}.handle_time_profile");
+    let handle_time_profile = match &raw.handle_time_profile {
+        None => Some(None),
+        Some(_) if !needs_agents => {
+            checker.fail(
+                &profile_key,
+                "a self-service channel has no handle time to shape",
+            );
+            None
+        }
+        Some(factors)
+            if factors.is_empty()
+                || factors
+                    .iter()
+                    .any(|f| !f.is_finite() || *f <= 0.0 || *f > MAX_HANDLE_TIME_FACTOR) =>
+        {
+            checker.fail(
+                &profile_key,
+                format!("give one factor per interval, each above 0 and at most {MAX_HANDLE_TIME_FACTOR} (1 = the handle time as drawn)"),
+            );
+            None
+        }
+        Some(factors) => Some(Some(factors.clone())),
+    };
     let (sla, handle_time) = if needs_agents {
         (Some(sla?), Some(handle_time?))
     } else {
@@ -168,6 +192,7 @@ pub(crate) fn channel(
         kind,
         sla,
         handle_time,
+        handle_time_profile: handle_time_profile?,
         patience: patience?,
         wrap_up: wrap_up?,
         backlog: None,
@@ -186,6 +211,9 @@ pub(crate) fn channel(
         cost_per_contact: cost_per_contact?,
     })
 }
+
+/// The largest factor a handle-time profile may give an interval.
+const MAX_HANDLE_TIME_FACTOR: f64 = 100.0;
 
 pub(crate) fn hours(
     checker: &mut Checker,
@@ -407,6 +435,7 @@ pub(crate) fn callback_channels(
                             target: source.sla.map_or(0.8, |sla| sla.target),
                         }),
                         handle_time: source.handle_time.clone(),
+                        handle_time_profile: source.handle_time_profile.clone(),
                         patience: None,
                         wrap_up: source.wrap_up.clone(),
                         backlog: None,

@@ -212,6 +212,20 @@ fn scenario(
             channel.uncertainty = arrivals::uncertainty(checker, &key, raw_arrivals, &channel.name);
         }
     }
+    if let Some(simulation) = &simulation {
+        for channel in channels.iter().flatten() {
+            if let Some(problem) = channel
+                .handle_time_profile
+                .as_ref()
+                .and_then(|factors| simulation.per_interval_length_problem(factors.len()))
+            {
+                checker.fail(
+                    &format!("channels.{}.handle_time_profile", channel.name),
+                    problem,
+                );
+            }
+        }
+    }
     arrivals::shared_uncertainty_agrees(checker, &channels);
     arrivals::unknown_channels_in_files(checker, &raw.arrivals, &declared_names, side_files);
     if let Some(reason) = super::backlog_total_problem(
