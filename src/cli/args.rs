@@ -280,6 +280,10 @@ error (exit 2, nothing written). Files stream: memory does not grow with their l
 const BACKTEST_EXAMPLES: &str = "Examples:
   # the bank's first week of February 1999, staffed as the trace shows agents at work
   omnisim backtest scenarios/bank_week.toml --staffing-from trace
+  # a fitted scenario against the trace it was fitted to (replayed over its horizon)
+  omnisim fit bank.csv --time-zone Asia/Jerusalem
+  omnisim backtest output/bank_fit/scenario.toml --trace bank.csv --time-zone Asia/Jerusalem \\
+      --trace-start 1999-02-01 --staffing-from trace
   # with the scenario's own staffing, 40 replications, as JSON
   omnisim backtest scenarios/bank_week.toml --replications 40 --format json
 
@@ -404,6 +408,18 @@ pub struct ImportArgs {
 pub struct BacktestArgs {
     #[command(flatten)]
     pub simulation: SimulationArgs,
+    /// A trace to replay (as `omnisim import` writes it), in place of the arrivals of every
+    /// scenario channel it names, with work and patience as recorded. Without it, the
+    /// scenario must replay a trace itself.
+    #[arg(long)]
+    pub trace: Option<PathBuf>,
+    /// With --trace: the center's time zone (IANA name) the trace is read on.
+    #[arg(long, default_value = "UTC", requires = "trace")]
+    pub time_zone: String,
+    /// With --trace: the local Monday (YYYY-MM-DD) simulated time 0 stands for [default:
+    /// the Monday on or before the first arrival].
+    #[arg(long, requires = "trace")]
+    pub trace_start: Option<String>,
     /// Where the staffing comes from: the scenario's groups, or the agents the replayed
     /// trace shows at work in each interval.
     #[arg(long, value_enum, default_value_t = StaffingSource::Scenario)]

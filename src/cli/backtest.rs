@@ -19,6 +19,9 @@ use omnisim::budget::Workload;
 
 pub fn backtest(args: &BacktestArgs) -> Result<(), CliError> {
     let mut scenario = load_scenario(&args.simulation)?;
+    if let Some(path) = &args.trace {
+        scenario = replay_trace(scenario, path, args)?;
+    }
     let mut staffing = "the scenario's".to_string();
     if args.staffing_from == StaffingSource::Trace {
         let source = scenario
@@ -128,4 +131,80 @@ pub fn backtest(args: &BacktestArgs) -> Result<(), CliError> {
         || backtest_text(&report),
         &written,
     )
+}
+
+/// `--trace`: every declared channel the trace names replays it, with work and patience as
+/// recorded, on the `--time-zone` clock from `--trace-start`.
+fn replay_trace(
+    mut scenario: omnisim::scenario::Scenario,
+    path: &std::path::Path,
+    args: &BacktestArgs,
+) -> Result<omnisim::scenario::Scenario, CliError> {
+    use omnisim::scenario::replay::{ReplaySource, ReplayedValue, build_replay};
+    use sha2::Digest as _;
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| CliError::bad_input(format!("cannot read {shown}: {error}")))?;
+    let (records, problems) = omnisim::trace::read_trace(&text)
+        .map_err(|problem| CliError::bad_input(format!("{shown}: {}", problem.message)))?;
+    if let Some(problem) = problems.first() {
+        return Err(CliError::bad_input(format!(
+            "{shown} has {} rows that cannot be read (first: line {}: {})",
+            problems.len(),
+            problem.line,
+            problem.message
+        )));
+    }
+    let start_date = args
+        .trace_start
+        .as_deref()
+        .map(|text| {
+            text.parse::<jiff::civil::Date>().map_err(|_| {
+                CliError::bad_input(format!(
+                    "--trace-start: `{text}` is not a date (YYYY-MM-DD)"
+                ))
+            })
+        })
+        .transpose()?;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    let sha: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+    let mut replayed = Vec::new();
+    for channel_idx in 0..scenario.channels().len() {
+        let channel = &scenario.channels()[channel_idx];
+        if channel.callback_of.is_some() || !records.iter().any(|r| r.channel == channel.name) {
+            continue;
+        }
+        let name = channel.name.clone();
+        let source = ReplaySource {
+            records: &records,
+            source: &shown,
+            source_sha256: sha.clone(),
+            trace_channel: &name,
+            time_zone: &args.time_zone,
+            start_date,
+            work: ReplayedValue::Recorded,
+            patience: ReplayedValue::Recorded,
+        };
+        let (profile, replay, _) = build_replay(&source, scenario.simulation())
+            .map_err(|(_, message)| CliError::bad_input(format!("--trace: {message}")))?;
+        scenario = scenario.with_replay(channel_idx, profile, replay);
+        replayed.push(name);
+    }
+    if replayed.is_empty() {
+        let mut channels: Vec<&str> = records.iter().map(|r| r.channel.as_str()).collect();
+        channels.sort_unstable();
+        channels.dedup();
+        let declared: Vec<&str> = scenario
+            .channels()
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        return Err(CliError::bad_input(format!(
+            "{shown} names none of the scenario's channels (the trace has {}; the scenario {})",
+            channels.join(", "),
+            declared.join(", ")
+        ))
+        .with_hint("import with a [values.channel] map to the scenario's channel names"));
+    }
+    Ok(scenario)
 }

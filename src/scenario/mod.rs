@@ -540,6 +540,21 @@ impl Scenario {
         &self.name
     }
 
+    /// The scenario with a channel's arrivals replaced by a replayed trace (`backtest
+    /// --trace`): its recorded rates as the profile, no forecast uncertainty.
+    pub fn with_replay(
+        mut self,
+        channel_idx: usize,
+        profile: ArrivalProfile,
+        replay: replay::Replay,
+    ) -> Scenario {
+        let channel = &mut self.channels[channel_idx];
+        channel.arrivals = Some(profile);
+        channel.replay = Some(std::sync::Arc::new(replay));
+        channel.uncertainty = None;
+        self
+    }
+
     /// The scenario with a channel's after-call work replaced (a backtest's not-ready time
     /// read from the trace). Durations must be finite and not negative.
     pub fn with_wrap_up(mut self, channel_idx: usize, wrap_up: Distribution) -> Scenario {

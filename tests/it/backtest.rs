@@ -155,3 +155,73 @@ fn the_bank_month_is_predicted_within_the_target_s_tolerances() {
     assert!(abandonment.error.abs() <= 0.02, "{abandonment:?}");
     assert!(service_level.error.abs() <= 0.05, "{service_level:?}");
 }
+
+#[test]
+fn backtest_trace_replays_a_trace_in_place_of_the_scenario_s_arrivals() {
+    // The simulated center itself (Poisson arrivals), given its own contacts with --trace.
+    let trace = contact_trace(&parse(SIMULATED), 0);
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("trace.csv"),
+        omnisim::output::import::trace_csv(&trace),
+    )
+    .unwrap();
+    std::fs::write(folder.path().join("center.toml"), SIMULATED).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_omnisim"))
+        .args([
+            "backtest",
+            "center.toml",
+            "--trace",
+            "trace.csv",
+            "--trace-start",
+        ])
+        .args([
+            "2024-01-01",
+            "--replications",
+            "3",
+            "--no-charts",
+            "--format",
+            "json",
+        ])
+        .args(["--out", "out"])
+        .current_dir(folder.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    for day in report["channels"][0]["days"].as_array().unwrap() {
+        for pair in day["metrics"].as_array().unwrap() {
+            let error = pair[1]["error"].as_f64().unwrap();
+            let limit = if pair[0] == "asa_seconds" { 0.5 } else { 0.005 };
+            assert!(error.abs() <= limit, "{pair}");
+        }
+    }
+    // A trace naming none of the scenario's channels is refused, with both lists.
+    std::fs::write(
+        folder.path().join("other.csv"),
+        "arrival,channel\n2024-01-01T09:00:00Z,email\n",
+    )
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_omnisim"))
+        .args([
+            "backtest",
+            "center.toml",
+            "--trace",
+            "other.csv",
+            "--out",
+            "out2",
+        ])
+        .current_dir(folder.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the trace has email; the scenario phone"),
+        "{stderr}"
+    );
+}

@@ -7,15 +7,15 @@
 
 use std::sync::Arc;
 
-use jiff::civil::{Date, DateTime, Weekday};
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use super::checker::Checker;
 use super::side_files::SideFiles;
 use crate::scenario::raw::RawArrivals;
-use crate::scenario::replay::{RecordedContact, RecordedPatience, Replay, ReplayedValue};
+use crate::scenario::replay::{Replay, ReplayKey, ReplaySource, ReplayedValue, build_replay};
 use crate::scenario::{ArrivalProfile, SimulationSettings};
-use crate::trace::{Outcome, read_trace};
+use crate::trace::read_trace;
 
 /// Bad rows listed one by one before the rest are counted.
 const LISTED_ROWS: usize = 10;
@@ -74,7 +74,7 @@ pub(crate) fn replay(
     let work = replayed_value(checker, &format!("{key}.work"), raw.work.as_deref())?;
     let patience = replayed_value(checker, &format!("{key}.patience"), raw.patience.as_deref())?;
     let zone_name = raw.time_zone.as_deref().unwrap_or("UTC");
-    let Ok(zone) = TimeZone::get(zone_name) else {
+    if TimeZone::get(zone_name).is_err() {
         checker.fail(
             &format!("{key}.time_zone"),
             format!(
@@ -82,7 +82,7 @@ pub(crate) fn replay(
             ),
         );
         return None;
-    };
+    }
     let (path, text) = match side_files.text_of(file) {
         Ok(found) => found,
         Err(reason) => {
@@ -113,134 +113,51 @@ pub(crate) fn replay(
         return None;
     }
     let trace_channel = raw.trace_channel.as_deref().unwrap_or(channel_name);
-    let mine: Vec<_> = records
-        .iter()
-        .filter(|record| record.channel == trace_channel)
-        .collect();
-    if mine.is_empty() {
-        let mut channels: Vec<&str> = records.iter().map(|r| r.channel.as_str()).collect();
-        channels.sort_unstable();
-        channels.dedup();
-        let which = if raw.trace_channel.is_some() {
-            format!("{key}.trace_channel")
-        } else {
-            trace_key.clone()
-        };
-        checker.fail(
-            &which,
-            format!(
-                "{path} has no contacts of channel `{trace_channel}` (its channels: {}); name the one to replay with trace_channel",
-                channels.join(", ")
-            ),
-        );
-        return None;
-    }
-    let local = |instant: jiff::Timestamp| zone.to_datetime(instant);
     let start_date = match raw.trace_start.as_deref() {
         Some(text) => {
-            let start_key = format!("{key}.trace_start");
             let Ok(date) = text.parse::<Date>() else {
-                checker.fail(&start_key, format!("`{text}` is not a date (YYYY-MM-DD)"));
-                return None;
-            };
-            if date.weekday() != Weekday::Monday {
-                let monday = monday_on_or_before(date);
                 checker.fail(
-                    &start_key,
-                    format!(
-                        "{date} is a {:?}: simulated time starts on a Monday (operating hours, day shares and shifts count from Monday); start at {monday} and report the days you want",
-                        date.weekday()
-                    ),
+                    &format!("{key}.trace_start"),
+                    format!("`{text}` is not a date (YYYY-MM-DD)"),
                 );
                 return None;
-            }
-            date
+            };
+            Some(date)
         }
-        None => {
-            let first = mine.iter().map(|r| r.arrival).min()?;
-            monday_on_or_before(local(first).date())
-        }
+        None => None,
     };
-    let start = DateTime::from_parts(start_date, jiff::civil::Time::midnight());
-    let horizon = simulation.horizon_seconds;
-    let mut contacts = Vec::with_capacity(mine.len());
-    let (mut before_start, mut after_horizon, mut deflected) = (0u64, 0u64, 0u64);
-    for record in &mine {
-        if record.outcome == Some(Outcome::Deflected) {
-            deflected += 1;
-            continue;
-        }
-        let time = local(record.arrival).duration_since(start).as_secs_f64();
-        if time < 0.0 {
-            before_start += 1;
-            continue;
-        }
-        if time >= horizon {
-            after_horizon += 1;
-            continue;
-        }
-        let patience = match (record.outcome, record.wait_seconds) {
-            (Some(Outcome::Abandoned), Some(wait)) => RecordedPatience::Exactly(wait as f32),
-            (Some(Outcome::Answered), Some(wait)) => RecordedPatience::AtLeast(wait as f32),
-            _ => RecordedPatience::NotRecorded,
-        };
-        let handle_seconds = match record.outcome {
-            Some(Outcome::Answered) | None => record.handle_seconds.map_or(f32::NAN, |h| h as f32),
-            _ => f32::NAN,
-        };
-        contacts.push(RecordedContact {
-            time,
-            handle_seconds,
-            patience,
-        });
-    }
-    // Stable: contacts recorded at the same second keep the trace's order.
-    contacts.sort_by(|a, b| a.time.total_cmp(&b.time));
-    if contacts.is_empty() {
-        let first = mine.iter().map(|r| local(r.arrival)).min()?;
-        let last = mine.iter().map(|r| local(r.arrival)).max()?;
-        checker.fail(
-            &trace_key,
-            format!(
-                "none of the {} contacts of `{trace_channel}` in {path} arrives in the simulated period ({start} for {}; they run from {first} to {last}, {zone_name}): set trace_start or simulation.horizon",
-                mine.len(),
-                crate::units::format_duration(horizon)
-            ),
-        );
-        return None;
-    }
-    if before_start + after_horizon > 0 {
-        checker.notes.push(format!(
-            "{trace_key}: {} of the {} contacts of `{trace_channel}` replayed; {before_start} arrive before {start_date} and {after_horizon} after the horizon",
-            contacts.len(),
-            mine.len() as u64 - deflected
-        ));
-    }
-    let interval = simulation.interval_seconds;
-    let mut counts = vec![0.0; simulation.n_intervals()];
-    for contact in &contacts {
-        let idx = ((contact.time / interval) as usize).min(counts.len() - 1);
-        counts[idx] += 1.0;
-    }
-    let profile = ArrivalProfile::per_interval(&counts, interval);
     use sha2::Digest as _;
     let digest = sha2::Sha256::digest(text.as_bytes());
-    Some((
-        profile,
-        Arc::new(Replay {
-            source: path.to_string(),
-            source_sha256: digest.iter().map(|byte| format!("{byte:02x}")).collect(),
-            trace_channel: trace_channel.to_string(),
-            time_zone: zone_name.to_string(),
-            start_date: start_date.to_string(),
-            work,
-            patience,
-            contacts,
-            before_start,
-            after_horizon,
-            deflected,
-        }),
-    ))
+    let source = ReplaySource {
+        records: &records,
+        source: path,
+        source_sha256: digest.iter().map(|byte| format!("{byte:02x}")).collect(),
+        trace_channel,
+        time_zone: zone_name,
+        start_date,
+        work,
+        patience,
+    };
+    match build_replay(&source, simulation) {
+        Ok((profile, replay, note)) => {
+            if let Some(note) = note {
+                checker.notes.push(format!("{trace_key}: {note}"));
+            }
+            Some((profile, Arc::new(replay)))
+        }
+        Err((place, message)) => {
+            let which = match place {
+                ReplayKey::TraceChannel if raw.trace_channel.is_some() => {
+                    format!("{key}.trace_channel")
+                }
+                ReplayKey::TraceStart => format!("{key}.trace_start"),
+                ReplayKey::TimeZone => format!("{key}.time_zone"),
+                ReplayKey::TraceChannel | ReplayKey::Trace => trace_key,
+            };
+            checker.fail(&which, message);
+            None
+        }
+    }
 }
 
 fn replayed_value(checker: &mut Checker, key: &str, text: Option<&str>) -> Option<ReplayedValue> {
@@ -252,10 +169,4 @@ fn replayed_value(checker: &mut Checker, key: &str, text: Option<&str>) -> Optio
             None
         }
     }
-}
-
-fn monday_on_or_before(date: Date) -> Date {
-    let back = i64::from(date.weekday().to_monday_zero_offset());
-    date.checked_sub(jiff::Span::new().days(back))
-        .unwrap_or(date)
 }
