@@ -36,8 +36,8 @@ headcount = 9
 channels = ["phone"]
 "#;
 
-#[test]
-fn a_backtest_of_omnisim_s_own_trace_reproduces_every_day() {
+/// A fresh folder holding `trace.csv`: the first replication of `SIMULATED` as a trace.
+fn folder_with_own_trace() -> tempfile::TempDir {
     let trace = contact_trace(&parse(SIMULATED), 0);
     let folder = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -45,6 +45,12 @@ fn a_backtest_of_omnisim_s_own_trace_reproduces_every_day() {
         omnisim::output::import::trace_csv(&trace),
     )
     .unwrap();
+    folder
+}
+
+#[test]
+fn a_backtest_of_omnisim_s_own_trace_reproduces_every_day() {
+    let folder = folder_with_own_trace();
     std::fs::write(folder.path().join("scenario.toml"), REPLAYED).unwrap();
     let scenario = load_scenario_file(&folder.path().join("scenario.toml")).unwrap();
     let report = backtest(&scenario, "the scenario's", Execution::silent(None)).unwrap();
@@ -159,13 +165,7 @@ fn the_bank_month_is_predicted_within_the_target_s_tolerances() {
 #[test]
 fn backtest_trace_replays_a_trace_in_place_of_the_scenario_s_arrivals() {
     // The simulated center itself (Poisson arrivals), given its own contacts with --trace.
-    let trace = contact_trace(&parse(SIMULATED), 0);
-    let folder = tempfile::tempdir().unwrap();
-    std::fs::write(
-        folder.path().join("trace.csv"),
-        omnisim::output::import::trace_csv(&trace),
-    )
-    .unwrap();
+    let folder = folder_with_own_trace();
     std::fs::write(folder.path().join("center.toml"), SIMULATED).unwrap();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_omnisim"))
         .args([
