@@ -19,8 +19,12 @@ use omnisim::budget::Workload;
 
 pub fn backtest(args: &BacktestArgs) -> Result<(), CliError> {
     let mut scenario = load_scenario(&args.simulation)?;
+    // The records of a trace read here (--trace), so --staffing-from trace reads it once.
+    let mut given_records = None;
     if let Some(path) = &args.trace {
-        scenario = replay_trace(scenario, path, args)?;
+        let (replayed, records) = replay_trace(scenario, path, args)?;
+        scenario = replayed;
+        given_records = Some(records);
     }
     let mut staffing = "the scenario's".to_string();
     if args.staffing_from == StaffingSource::Trace {
@@ -36,10 +40,19 @@ pub fn backtest(args: &BacktestArgs) -> Result<(), CliError> {
                 ))
                 .with_hint("give a channel `[arrivals.NAME] trace = \"...\"`")
             })?;
-        let text = std::fs::read_to_string(&source)
-            .map_err(|error| CliError::bad_input(format!("cannot read {source}: {error}")))?;
-        let (records, _) = omnisim::trace::read_trace(&text)
-            .map_err(|problem| CliError::bad_input(format!("{source}: {}", problem.message)))?;
+        let records = match given_records {
+            Some(records) => records,
+            None => {
+                let text = std::fs::read_to_string(&source).map_err(|error| {
+                    CliError::bad_input(format!("cannot read {source}: {error}"))
+                })?;
+                omnisim::trace::read_trace(&text)
+                    .map_err(|problem| {
+                        CliError::bad_input(format!("{source}: {}", problem.message))
+                    })?
+                    .0
+            }
+        };
         let recorded = recorded_staffing(&scenario, &records, args.session_gap).ok_or_else(|| {
             CliError::bad_input(format!(
                 "{source} names no agent on the channels the scenario replays, so it shows no staffing"
@@ -139,7 +152,13 @@ fn replay_trace(
     mut scenario: omnisim::scenario::Scenario,
     path: &std::path::Path,
     args: &BacktestArgs,
-) -> Result<omnisim::scenario::Scenario, CliError> {
+) -> Result<
+    (
+        omnisim::scenario::Scenario,
+        Vec<omnisim::trace::TraceRecord>,
+    ),
+    CliError,
+> {
     use omnisim::scenario::replay::{ReplaySource, ReplayedValue, build_replay};
     use sha2::Digest as _;
     let shown = path.display().to_string();
@@ -206,5 +225,5 @@ fn replay_trace(
         ))
         .with_hint("import with a [values.channel] map to the scenario's channel names"));
     }
-    Ok(scenario)
+    Ok((scenario, records))
 }

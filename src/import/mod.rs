@@ -96,15 +96,24 @@ pub struct ImportSummary {
     pub records_by_channel: BTreeMap<String, u64>,
     /// `answered`, `abandoned`, `deflected` or `not recorded`.
     pub records_by_outcome: BTreeMap<String, u64>,
-    pub first_arrival: Option<String>,
-    pub last_arrival: Option<String>,
+    #[serde(serialize_with = "instant_text")]
+    pub first_arrival: Option<Timestamp>,
+    #[serde(serialize_with = "instant_text")]
+    pub last_arrival: Option<Timestamp>,
     pub records_with_wait: u64,
     pub records_with_handle_time: u64,
     pub records_with_agent: u64,
-    #[serde(skip)]
-    first: Option<Timestamp>,
-    #[serde(skip)]
-    last: Option<Timestamp>,
+}
+
+/// An instant as RFC 3339 text in JSON (`null` when absent).
+fn instant_text<S: serde::Serializer>(
+    instant: &Option<Timestamp>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match instant {
+        Some(instant) => serializer.serialize_str(&instant.to_string()),
+        None => serializer.serialize_none(),
+    }
 }
 
 impl ImportSummary {
@@ -122,13 +131,14 @@ impl ImportSummary {
         self.records_with_wait += u64::from(record.wait_seconds.is_some());
         self.records_with_handle_time += u64::from(record.handle_seconds.is_some());
         self.records_with_agent += u64::from(record.agent.is_some());
-        if self.first.is_none_or(|first| record.arrival < first) {
-            self.first = Some(record.arrival);
-            self.first_arrival = Some(record.arrival.to_string());
+        if self
+            .first_arrival
+            .is_none_or(|first| record.arrival < first)
+        {
+            self.first_arrival = Some(record.arrival);
         }
-        if self.last.is_none_or(|last| record.arrival > last) {
-            self.last = Some(record.arrival);
-            self.last_arrival = Some(record.arrival.to_string());
+        if self.last_arrival.is_none_or(|last| record.arrival > last) {
+            self.last_arrival = Some(record.arrival);
         }
     }
 

@@ -192,25 +192,24 @@ pub fn backtest_figures(report: &BacktestReport) -> Vec<Figure> {
                         .map(|(_, c)| *c)
                         .expect("every metric is compared")
                 };
-                let scale = 1.0;
                 let recorded = channel
                     .days
                     .iter()
-                    .map(|d| (d.index as f64, pick(d).recorded * scale))
+                    .map(|d| (d.index as f64, pick(d).recorded))
                     .collect();
                 let simulated = Series {
                     name: "simulated (band: 95% prediction)".into(),
                     points: channel
                         .days
                         .iter()
-                        .map(|d| (d.index as f64, pick(d).simulated_mean * scale))
+                        .map(|d| (d.index as f64, pick(d).simulated_mean))
                         .collect(),
                     band: channel
                         .days
                         .iter()
                         .map(|d| {
                             let c = pick(d);
-                            (d.index as f64, c.simulated_low * scale, c.simulated_high * scale)
+                            (d.index as f64, c.simulated_low, c.simulated_high)
                         })
                         .collect(),
                     colour_idx: 1,

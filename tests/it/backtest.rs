@@ -13,28 +13,17 @@ use crate::support::parse;
 /// Two weeks of 120 calls an hour with lognormal work and exponential patience.
 use crate::fit::KNOWN as SIMULATED;
 
-const REPLAYED: &str = r#"
-[simulation]
-horizon = "14d"
-interval = "30m"
-replications = 4
-seed = 99
-
-[channels.phone]
-kind = "voice"
-sla = { within = "20s", target = 0.8 }
-handle_time = { distribution = "lognormal", mean = "4m", cv = 0.6 }
-patience = { distribution = "exponential", mean = "5m" }
-
-[arrivals.phone]
-trace = "trace.csv"
-work = "recorded"
-patience = "recorded"
-
-[groups.agents]
-headcount = 9
-channels = ["phone"]
-"#;
+/// `SIMULATED` replaying its own trace, work and patience as recorded, on other seeds.
+fn replayed() -> String {
+    let text = SIMULATED
+        .replace(
+            "rate_per_hour = 120",
+            "trace = \"trace.csv\"\nwork = \"recorded\"\npatience = \"recorded\"",
+        )
+        .replace("replications = 1\nseed = 11", "replications = 4\nseed = 99");
+    assert!(text.contains("trace = ") && text.contains("seed = 99"), "{text}");
+    text
+}
 
 /// A fresh folder holding `trace.csv`: the first replication of `SIMULATED` as a trace.
 fn folder_with_own_trace() -> tempfile::TempDir {
@@ -51,7 +40,7 @@ fn folder_with_own_trace() -> tempfile::TempDir {
 #[test]
 fn a_backtest_of_omnisim_s_own_trace_reproduces_every_day() {
     let folder = folder_with_own_trace();
-    std::fs::write(folder.path().join("scenario.toml"), REPLAYED).unwrap();
+    std::fs::write(folder.path().join("scenario.toml"), replayed()).unwrap();
     let scenario = load_scenario_file(&folder.path().join("scenario.toml")).unwrap();
     let report = backtest(&scenario, "the scenario's", Execution::silent(None)).unwrap();
     let phone = &report.channels[0];
