@@ -21,7 +21,10 @@ fn replayed() -> String {
             "trace = \"trace.csv\"\nwork = \"recorded\"\npatience = \"recorded\"",
         )
         .replace("replications = 1\nseed = 11", "replications = 4\nseed = 99");
-    assert!(text.contains("trace = ") && text.contains("seed = 99"), "{text}");
+    assert!(
+        text.contains("trace = ") && text.contains("seed = 99"),
+        "{text}"
+    );
     text
 }
 
