@@ -1,7 +1,11 @@
 //! The answered-wait distribution of each channel in one replication, streamed into an
 //! `hdrhistogram` (3 significant digits, millisecond resolution up to the horizon): the
 //! reported quantiles and the points of the waiting-time distribution, with nothing stored
-//! per contact.
+//! per contact. The histograms start small and grow to the longest wait recorded (waits past
+//! the horizon count as the horizon), so a replication whose waits are short does not
+//! allocate, zero and fault in the counts of a horizon-long histogram: with a week's horizon
+//! that was 165 kB per channel per replication, and `omnisim plan` runs tens of thousands
+//! of replications. The buckets do not depend on the size, so neither do the figures.
 
 use hdrhistogram::Histogram;
 
@@ -29,7 +33,8 @@ pub fn wait_distribution_points_seconds(sla_threshold_seconds: f64) -> Vec<f64> 
         .collect()
 }
 
-/// Bytes of one channel's wait histogram over `horizon_seconds` (for the resource budget).
+/// Bytes of one channel's wait histogram over `horizon_seconds` at its largest, when some
+/// wait lasts the horizon (for the resource budget).
 pub fn histogram_bytes(horizon_seconds: f64) -> usize {
     let highest_ms = (horizon_seconds * 1000.0).ceil() as u64 + 1;
     Histogram::<u64>::new_with_bounds(1, highest_ms.max(2), 3).map_or(0, |histogram| {
@@ -41,6 +46,9 @@ pub fn histogram_bytes(horizon_seconds: f64) -> usize {
 #[derive(Debug)]
 pub(super) struct WaitHistograms {
     histograms: Vec<Histogram<u64>>,
+    /// The horizon in milliseconds: a longer wait (a contact answered while the run drains)
+    /// is recorded as this.
+    highest_ms: u64,
     /// `[channel_idx]`: the SLA threshold (infinite without an SLA), which sets the span of
     /// the channel's distribution.
     sla_thresholds: Vec<f64>,
@@ -48,18 +56,25 @@ pub(super) struct WaitHistograms {
 
 impl WaitHistograms {
     pub(super) fn new(horizon_seconds: f64, sla_thresholds: Vec<f64>) -> WaitHistograms {
-        let highest_ms = (horizon_seconds * 1000.0).ceil() as u64 + 1;
-        let histogram =
-            Histogram::new_with_bounds(1, highest_ms.max(2), 3).expect("valid histogram bounds");
+        let highest_ms = ((horizon_seconds * 1000.0).ceil() as u64 + 1).max(2);
+        let mut histogram = Histogram::new_with_bounds(1, 2, 3).expect("valid histogram bounds");
+        histogram.auto(true);
         WaitHistograms {
             histograms: vec![histogram; sla_thresholds.len()],
+            highest_ms,
             sla_thresholds,
         }
     }
 
     #[inline]
     pub(super) fn record(&mut self, channel_idx: usize, wait_seconds: f64) {
-        self.histograms[channel_idx].saturating_record((wait_seconds * 1000.0).round() as u64);
+        let histogram = &mut self.histograms[channel_idx];
+        let wait_ms = ((wait_seconds * 1000.0).round() as u64).min(self.highest_ms);
+        if histogram.record(wait_ms).is_err() {
+            // Growing failed (a counts array past `usize`): cannot happen below the horizon
+            // cap, but count the wait at the top rather than lose it.
+            histogram.saturating_record(wait_ms);
+        }
     }
 
     /// Per channel, the share of answered contacts that waited at most each point of
@@ -78,15 +93,23 @@ impl WaitHistograms {
                 if histogram.is_empty() {
                     return vec![f64::NAN; points_ms.len()];
                 }
-                // One pass over the recorded buckets: each count goes to the first point at
-                // or above its value, then a running sum gives "at most each point".
+                // The count in each point's stretch of buckets (above the previous point, up to
+                // this one), then a running sum gives "at most each point". `count_between`
+                // reads the counts directly, which the bucket iterators do not.
+                let high = histogram.high();
                 let mut at_point = vec![0u64; points_ms.len()];
-                for bucket in histogram.iter_recorded() {
-                    let value = bucket.value_iterated_to();
-                    let point_idx = points_ms.partition_point(|&point| point < value);
-                    if let Some(slot) = at_point.get_mut(point_idx) {
-                        *slot += bucket.count_at_value();
+                let mut previous: Option<u64> = None;
+                for (slot, &point) in at_point.iter_mut().zip(&points_ms) {
+                    let low = match previous {
+                        None => 0,
+                        // Every bucket is counted already.
+                        Some(below) if below >= high => break,
+                        Some(below) => below + 1,
+                    };
+                    if low <= point {
+                        *slot = histogram.count_between(low, point);
                     }
+                    previous = Some(point);
                 }
                 let total = histogram.len() as f64;
                 let mut within = 0;
