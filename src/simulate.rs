@@ -13,7 +13,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::engine::layout::RoutingLayout;
-use crate::engine::{ReplicationResult, run_replication};
+use crate::engine::{Detail, ReplicationResult, run_replication_with_detail};
 use crate::error::SimulationError;
 use crate::metrics::disruption_summary::disruption_summaries;
 use crate::metrics::summary::{
@@ -163,13 +163,32 @@ pub fn run_replication_list(
     replications: &[u32],
     execution: Execution<'_>,
 ) -> Result<(Vec<ReplicationResult>, RunCounters), SimulationError> {
+    run_replication_list_with_detail(scenario, replications, execution, Detail::Full)
+}
+
+/// Every replication of the scenario with counters only (`Detail::CountersOnly`: no
+/// answered-wait quantiles or distribution), for studies that judge by the counters.
+pub fn run_replications_counters_only(
+    scenario: &Scenario,
+    execution: Execution<'_>,
+) -> Result<(Vec<ReplicationResult>, RunCounters), SimulationError> {
+    let replications: Vec<u32> = (0..scenario.simulation().replications).collect();
+    run_replication_list_with_detail(scenario, &replications, execution, Detail::CountersOnly)
+}
+
+fn run_replication_list_with_detail(
+    scenario: &Scenario,
+    replications: &[u32],
+    execution: Execution<'_>,
+    detail: Detail,
+) -> Result<(Vec<ReplicationResult>, RunCounters), SimulationError> {
     let started = Instant::now();
     let layout = RoutingLayout::new(scenario);
     let work = || -> Vec<ReplicationResult> {
         replications
             .par_iter()
             .map(|&replication| {
-                let result = run_replication(scenario, &layout, replication);
+                let result = run_replication_with_detail(scenario, &layout, replication, detail);
                 (execution.on_replication)();
                 result
             })

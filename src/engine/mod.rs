@@ -163,13 +163,37 @@ struct ChannelRuntime {
     business_hours_clock: bool,
 }
 
+/// What a replication records beyond its counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything: the answered-wait histograms too (quantiles, waiting-time distribution).
+    Full,
+    /// Counters only: no answered-wait histograms, so `wait_quantiles_seconds` and
+    /// `wait_distribution_shares` are NaN. For studies that judge by the interval counters
+    /// alone (`plan` and the rosters it checks), which run many thousands of replications.
+    CountersOnly,
+}
+
 /// Runs one replication. `layout` must come from the same scenario.
 pub fn run_replication(
     scenario: &Scenario,
     layout: &RoutingLayout,
     replication: u32,
 ) -> ReplicationResult {
+    run_replication_with_detail(scenario, layout, replication, Detail::Full)
+}
+
+/// `run_replication`, recording `detail`. The counters do not depend on it.
+pub fn run_replication_with_detail(
+    scenario: &Scenario,
+    layout: &RoutingLayout,
+    replication: u32,
+    detail: Detail,
+) -> ReplicationResult {
     let mut simulation = Simulation::new(scenario, layout, replication);
+    if detail == Detail::CountersOnly {
+        simulation.recorder.skip_wait_histograms();
+    }
     simulation.run();
     simulation.finish()
 }

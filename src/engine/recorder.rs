@@ -528,4 +528,9 @@ impl Recorder {
     pub fn wait_quantiles_seconds(&self) -> Vec<[f64; 4]> {
         self.waits.quantiles_seconds()
     }
+
+    /// Records no answered waits from now on (`Detail::CountersOnly`).
+    pub fn skip_wait_histograms(&mut self) {
+        self.waits.turn_off();
+    }
 }

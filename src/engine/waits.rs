@@ -42,7 +42,7 @@ pub fn histogram_bytes(horizon_seconds: f64) -> usize {
     })
 }
 
-/// One histogram of answered waits per channel.
+/// One histogram of answered waits per channel (none when turned off).
 #[derive(Debug)]
 pub(super) struct WaitHistograms {
     histograms: Vec<Histogram<u64>>,
@@ -66,9 +66,16 @@ impl WaitHistograms {
         }
     }
 
+    /// Drops the histograms: nothing more is recorded, and every quantile and share is NaN.
+    pub(super) fn turn_off(&mut self) {
+        self.histograms = Vec::new();
+    }
+
     #[inline]
     pub(super) fn record(&mut self, channel_idx: usize, wait_seconds: f64) {
-        let histogram = &mut self.histograms[channel_idx];
+        let Some(histogram) = self.histograms.get_mut(channel_idx) else {
+            return;
+        };
         let wait_ms = ((wait_seconds * 1000.0).round() as u64).min(self.highest_ms);
         if histogram.record(wait_ms).is_err() {
             // Growing failed (a counts array past `usize`): cannot happen below the horizon
@@ -80,6 +87,9 @@ impl WaitHistograms {
     /// Per channel, the share of answered contacts that waited at most each point of
     /// `wait_distribution_points_seconds` (NaN where nothing was answered).
     pub(super) fn distribution_shares(&self) -> Vec<Vec<f64>> {
+        if self.histograms.is_empty() {
+            return vec![vec![f64::NAN; WAIT_DISTRIBUTION_POINTS]; self.sla_thresholds.len()];
+        }
         self.histograms
             .iter()
             .zip(&self.sla_thresholds)
@@ -126,6 +136,9 @@ impl WaitHistograms {
 
     /// Answered-wait quantiles per channel in seconds (NaN where nothing was answered).
     pub(super) fn quantiles_seconds(&self) -> Vec<[f64; 4]> {
+        if self.histograms.is_empty() {
+            return vec![[f64::NAN; 4]; self.sla_thresholds.len()];
+        }
         self.histograms
             .iter()
             .map(|histogram| {

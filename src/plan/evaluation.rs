@@ -11,7 +11,7 @@ use crate::engine::grid::Grid;
 use crate::error::SimulationError;
 use crate::scenario::AfterHours;
 use crate::scenario::{Headcount, Scenario};
-use crate::simulate::{Execution, run_replications};
+use crate::simulate::{Execution, run_replications_counters_only};
 use crate::stats::{Estimate, PooledRatio};
 use crate::units::SECONDS_PER_DAY;
 
@@ -54,8 +54,8 @@ pub fn evaluate_staffed_on_two_samples(
     let holdout = scenario
         .clone()
         .with_seed(holdout_seed(scenario.simulation().seed));
-    let (mut results, _) = run_replications(scenario, execution)?;
-    let (holdout_results, _) = run_replications(&holdout, execution)?;
+    let (mut results, _) = run_replications_counters_only(scenario, execution)?;
+    let (holdout_results, _) = run_replications_counters_only(&holdout, execution)?;
     let first_alone = judge(scenario, &results, options);
     let second_alone = judge(scenario, &holdout_results, options);
     results.extend(holdout_results);
@@ -81,7 +81,8 @@ fn simulate_staffing(
     staffing: &[Vec<u32>],
     execution: Execution<'_>,
 ) -> Result<Vec<ReplicationResult>, SimulationError> {
-    let (results, _) = run_replications(&staffed_scenario(scenario, staffing)?, execution)?;
+    let (results, _) =
+        run_replications_counters_only(&staffed_scenario(scenario, staffing)?, execution)?;
     Ok(results)
 }
 
