@@ -12,6 +12,52 @@ use crate::stats::Estimate;
 /// A metric's estimates, in the order computed; serialised as a JSON object keyed by name.
 pub type Figures = IndexMap<Metric, Estimate>;
 
+/// `Figures` for tables of many rows (intervals.csv has one per channel and interval: 8,760
+/// for an hourly year): the metrics and their estimates in two boxed slices, in the order
+/// computed. About half the memory of a `Figures` map per row, read the same way.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RowFigures {
+    metrics: Box<[Metric]>,
+    estimates: Box<[Estimate]>,
+}
+
+impl RowFigures {
+    /// The metrics, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &Metric> {
+        self.metrics.iter()
+    }
+
+    /// The estimates, in the metrics' order.
+    pub fn values(&self) -> impl Iterator<Item = &Estimate> {
+        self.estimates.iter()
+    }
+
+    pub fn get(&self, metric: &Metric) -> Option<&Estimate> {
+        let at = self.metrics.iter().position(|m| m == metric)?;
+        Some(&self.estimates[at])
+    }
+}
+
+impl std::ops::Index<&Metric> for RowFigures {
+    type Output = Estimate;
+
+    /// Panics when the row has no such metric, as indexing `Figures` does.
+    fn index(&self, metric: &Metric) -> &Estimate {
+        self.get(metric)
+            .unwrap_or_else(|| panic!("no {} in this row", metric.name()))
+    }
+}
+
+impl FromIterator<(Metric, Estimate)> for RowFigures {
+    fn from_iter<I: IntoIterator<Item = (Metric, Estimate)>>(pairs: I) -> RowFigures {
+        let (metrics, estimates): (Vec<Metric>, Vec<Estimate>) = pairs.into_iter().unzip();
+        RowFigures {
+            metrics: metrics.into_boxed_slice(),
+            estimates: estimates.into_boxed_slice(),
+        }
+    }
+}
+
 /// Each metric's value in every replication, in replication order; NaN where the metric is
 /// undefined in a replication (a ratio with no denominator). What estimates, comparisons
 /// and regression checks are computed from.

@@ -11,7 +11,7 @@ use super::samples::{
     replication_values,
 };
 use crate::engine::ReplicationResult;
-use crate::metric::{Figures, Metric, figures_of};
+use crate::metric::{Figures, Metric, RowFigures, figures_of};
 use crate::scenario::{ChannelKind, Scenario};
 use crate::units::{format_clock, thousands};
 
@@ -107,7 +107,7 @@ pub struct IntervalRow {
     pub start_label: String,
     /// Disruption events active during the interval, ';'-separated.
     pub active_disruptions: String,
-    pub metrics: Figures,
+    pub metrics: RowFigures,
 }
 
 /// Summarises replications (in replication order) into the run's reported figures.
@@ -390,7 +390,9 @@ fn interval_rows(
                 ),
                 metrics: estimates(results, |result| {
                     per_replication(result, (entity_idx, interval_idx))
-                }),
+                })
+                .into_iter()
+                .collect(),
             });
         }
     }

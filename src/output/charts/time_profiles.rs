@@ -165,17 +165,18 @@ mod tests {
     use crate::metric::Figures;
 
     fn row(start_seconds: f64, offered: f64, sla: f64) -> IntervalRow {
-        let mut metrics = Figures::default();
+        let mut figures = Figures::default();
         let estimate = |mean: f64| Estimate {
             mean: Some(mean),
             ci95: Some(0.1),
             n: 5,
         };
         for metric in Metric::ALL {
-            metrics.insert(*metric, estimate(0.0));
+            figures.insert(*metric, estimate(0.0));
         }
-        metrics.insert(Metric::Offered, estimate(offered));
-        metrics.insert(Metric::SlaAttainment, estimate(sla));
+        figures.insert(Metric::Offered, estimate(offered));
+        figures.insert(Metric::SlaAttainment, estimate(sla));
+        let metrics = figures.into_iter().collect();
         IntervalRow {
             name: "chat".into(),
             interval_idx: 0,
