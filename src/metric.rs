@@ -13,12 +13,15 @@ use crate::stats::Estimate;
 pub type Figures = IndexMap<Metric, Estimate>;
 
 /// `Figures` for tables of many rows (intervals.csv has one per channel and interval: 8,760
-/// for an hourly year): the metrics and their estimates in two boxed slices, in the order
-/// computed. About half the memory of a `Figures` map per row, read the same way.
+/// for an hourly year): the metrics and their estimates' parts in boxed slices, in the order
+/// computed, an absent mean or half-width stored as NaN (an estimate never holds a NaN: it
+/// is made from finite values only). A third of the memory of a `Figures` map per row.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RowFigures {
     metrics: Box<[Metric]>,
-    estimates: Box<[Estimate]>,
+    means: Box<[f64]>,
+    half_widths: Box<[f64]>,
+    replications: Box<[u32]>,
 }
 
 impl RowFigures {
@@ -28,32 +31,45 @@ impl RowFigures {
     }
 
     /// The estimates, in the metrics' order.
-    pub fn values(&self) -> impl Iterator<Item = &Estimate> {
-        self.estimates.iter()
+    pub fn values(&self) -> impl Iterator<Item = Estimate> + '_ {
+        (0..self.metrics.len()).map(|at| self.estimate_at(at))
     }
 
-    pub fn get(&self, metric: &Metric) -> Option<&Estimate> {
-        let at = self.metrics.iter().position(|m| m == metric)?;
-        Some(&self.estimates[at])
+    pub fn get(&self, metric: Metric) -> Option<Estimate> {
+        let at = self.metrics.iter().position(|m| *m == metric)?;
+        Some(self.estimate_at(at))
     }
-}
 
-impl std::ops::Index<&Metric> for RowFigures {
-    type Output = Estimate;
-
-    /// Panics when the row has no such metric, as indexing `Figures` does.
-    fn index(&self, metric: &Metric) -> &Estimate {
+    /// The estimate of `metric`; panics when the row has none, as indexing `Figures` does.
+    pub fn estimate(&self, metric: Metric) -> Estimate {
         self.get(metric)
             .unwrap_or_else(|| panic!("no {} in this row", metric.name()))
+    }
+
+    fn estimate_at(&self, at: usize) -> Estimate {
+        let present = |value: f64| (!value.is_nan()).then_some(value);
+        Estimate {
+            mean: present(self.means[at]),
+            ci95: present(self.half_widths[at]),
+            n: self.replications[at],
+        }
     }
 }
 
 impl FromIterator<(Metric, Estimate)> for RowFigures {
     fn from_iter<I: IntoIterator<Item = (Metric, Estimate)>>(pairs: I) -> RowFigures {
-        let (metrics, estimates): (Vec<Metric>, Vec<Estimate>) = pairs.into_iter().unzip();
+        let mut row = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (metric, estimate) in pairs {
+            row.0.push(metric);
+            row.1.push(estimate.mean.unwrap_or(f64::NAN));
+            row.2.push(estimate.ci95.unwrap_or(f64::NAN));
+            row.3.push(estimate.n);
+        }
         RowFigures {
-            metrics: metrics.into_boxed_slice(),
-            estimates: estimates.into_boxed_slice(),
+            metrics: row.0.into_boxed_slice(),
+            means: row.1.into_boxed_slice(),
+            half_widths: row.2.into_boxed_slice(),
+            replications: row.3.into_boxed_slice(),
         }
     }
 }

@@ -288,8 +288,11 @@ fn asa_figure(input: &RunChartInput) -> Figure {
         .map(|(channel_idx, channel)| {
             let rows = rows_of(input.channel_rows, &channel.name);
             let threshold = channel.sla.map(|sla| sla.threshold_seconds);
-            let largest = upper_bound(rows.iter().map(|row| row.metrics[&Metric::AsaSeconds]))
-                .max(threshold.unwrap_or(0.0));
+            let largest = upper_bound(
+                rows.iter()
+                    .map(|row| row.metrics.estimate(Metric::AsaSeconds)),
+            )
+            .max(threshold.unwrap_or(0.0));
             let (scale, unit_name) = duration_unit(largest);
             let mut panel = time_panel(
                 &channel.name,

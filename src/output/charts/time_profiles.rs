@@ -70,11 +70,11 @@ pub fn points(rows: &[&IntervalRow], metric: Metric, point_seconds: f64) -> Vec<
     let mut buckets: BTreeMap<i64, (f64, f64, f64, u32)> = BTreeMap::new();
     for row in rows {
         let bucket = (row.start_seconds / point_seconds).floor() as i64;
-        let estimate = row.metrics[&metric];
+        let estimate = row.metrics.estimate(metric);
         let entry = buckets.entry(bucket).or_insert((0.0, 0.0, 0.0, u32::MAX));
         let Some(mean) = estimate.mean else { continue };
         let weight = weight_metric(metric)
-            .and_then(|w| row.metrics[&w].mean)
+            .and_then(|w| row.metrics.estimate(w).mean)
             .unwrap_or(1.0);
         if weight <= 0.0 {
             continue;
@@ -122,7 +122,7 @@ pub fn typical_period(
     {
         let offset = (row.start_seconds % period_seconds).round() as i64;
         let values = by_offset.entry(offset).or_default();
-        if let Some(mean) = row.metrics[&metric].mean {
+        if let Some(mean) = row.metrics.estimate(metric).mean {
             values.push(mean);
         }
     }
