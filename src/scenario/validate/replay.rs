@@ -15,7 +15,6 @@ use super::side_files::SideFiles;
 use crate::scenario::raw::RawArrivals;
 use crate::scenario::replay::{Replay, ReplayKey, ReplaySource, ReplayedValue, build_replay};
 use crate::scenario::{ArrivalProfile, SimulationSettings};
-use crate::trace::read_trace;
 
 /// Bad rows listed one by one before the rest are counted.
 const LISTED_ROWS: usize = 10;
@@ -83,20 +82,14 @@ pub(crate) fn replay(
         );
         return None;
     }
-    let (path, text) = match side_files.text_of(file) {
+    let (path, trace) = match side_files.trace_of(file) {
         Ok(found) => found,
         Err(reason) => {
             checker.fail(&trace_key, reason);
             return None;
         }
     };
-    let (records, problems) = match read_trace(text) {
-        Ok(read) => read,
-        Err(problem) => {
-            checker.fail(&trace_key, format!("{path}: {}", problem.message));
-            return None;
-        }
-    };
+    let (records, problems) = (&trace.records, &trace.problems);
     if !problems.is_empty() {
         let mut lines: Vec<String> = problems
             .iter()
@@ -126,12 +119,10 @@ pub(crate) fn replay(
         }
         None => None,
     };
-    use sha2::Digest as _;
-    let digest = sha2::Sha256::digest(text.as_bytes());
     let source = ReplaySource {
-        records: &records,
+        records,
         source: path,
-        source_sha256: digest.iter().map(|byte| format!("{byte:02x}")).collect(),
+        source_sha256: trace.sha256.clone(),
         trace_channel,
         time_zone: zone_name,
         start_date,

@@ -2,11 +2,15 @@
 //! validation does no I/O) and how a CSV among them is read: its header, a `start` column on
 //! the interval grid, a cell as a message may quote it, and its bad rows reported (ten,
 //! then a count). Headcount files (`staffing.rs`) and arrivals files (`arrivals.rs`) share
-//! it. Built on `checker.rs` only.
+//! it, and a trace is parsed once however many channels replay it. Built on `checker.rs`
+//! and the trace reader (`trace.rs`).
+
+use std::sync::OnceLock;
 
 use indexmap::IndexMap;
 
 use super::checker::Checker;
+use crate::trace::{TraceProblem, TraceRecord, read_trace};
 use crate::units::{
     SECONDS_PER_DAY, SECONDS_PER_WEEK, format_clock, format_duration, parse_time_of_day_seconds,
     parse_time_point_seconds,
@@ -17,6 +21,18 @@ use crate::units::{
 #[derive(Debug, Clone, Default)]
 pub struct SideFiles {
     files: IndexMap<String, SideFile>,
+    /// Each file read as a trace, parsed the first time a channel replays it: channels that
+    /// replay one file (a trace of phone, chat and email) share one parse.
+    traces: IndexMap<String, OnceLock<Result<ParsedTrace, String>>>,
+}
+
+/// A trace file read: its rows, the rows that could not be read, and the SHA-256 of its
+/// text (which names the replay in fingerprints).
+#[derive(Debug, Clone)]
+pub(crate) struct ParsedTrace {
+    pub records: Vec<TraceRecord>,
+    pub problems: Vec<TraceProblem>,
+    pub sha256: String,
 }
 
 /// One file a scenario names.
@@ -33,7 +49,9 @@ pub struct SideFile {
 impl SideFiles {
     /// Adds the file the scenario calls `name`.
     pub fn insert(&mut self, name: impl Into<String>, file: SideFile) {
-        self.files.insert(name.into(), file);
+        let name = name.into();
+        self.traces.insert(name.clone(), OnceLock::new());
+        self.files.insert(name, file);
     }
 
     /// Every file read, as the run's inputs record them (each once, in the order named).
@@ -62,6 +80,30 @@ impl SideFiles {
         match &side_file.text {
             Ok(text) => Ok((&side_file.shown_path, text)),
             Err(reason) => Err(format!("cannot read {} ({reason})", side_file.shown_path)),
+        }
+    }
+}
+
+impl SideFiles {
+    /// The path to show and the trace in the file the scenario calls `name` (parsed once,
+    /// however many channels replay it), or the problem to report (not read, unreadable,
+    /// not a trace).
+    pub(crate) fn trace_of(&self, name: &str) -> Result<(&str, &ParsedTrace), String> {
+        let (path, text) = self.text_of(name)?;
+        let parsed = self.traces[name].get_or_init(|| {
+            use sha2::Digest as _;
+            let (records, problems) =
+                read_trace(text).map_err(|problem| format!("{path}: {}", problem.message))?;
+            let digest = sha2::Sha256::digest(text.as_bytes());
+            Ok(ParsedTrace {
+                records,
+                problems,
+                sha256: digest.iter().map(|byte| format!("{byte:02x}")).collect(),
+            })
+        });
+        match parsed {
+            Ok(trace) => Ok((path, trace)),
+            Err(reason) => Err(reason.clone()),
         }
     }
 }
