@@ -73,6 +73,33 @@ pub struct TraceRecord {
     pub agent: Option<String>,
 }
 
+/// A service a record shows: an agent took the contact (answered, or no outcome recorded,
+/// with a handle time and an agent).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RecordedService<'a> {
+    pub agent: &'a str,
+    /// When it began, in seconds after the record's arrival: its wait.
+    pub begins_after_seconds: f64,
+    pub length_seconds: f64,
+}
+
+impl TraceRecord {
+    /// The service this record shows, if an agent took it. Fit's staffing, the backtest's
+    /// recorded staffing and the not-ready reading all build agents' services from this.
+    pub fn service(&self) -> Option<RecordedService<'_>> {
+        match (self.outcome, self.handle_seconds, &self.agent) {
+            (Some(Outcome::Answered) | None, Some(length_seconds), Some(agent)) => {
+                Some(RecordedService {
+                    agent,
+                    begins_after_seconds: self.wait_seconds.unwrap_or(0.0),
+                    length_seconds,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
 /// A row of a trace that cannot be read: its line (1 = the header) and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TraceProblem {

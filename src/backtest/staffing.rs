@@ -47,7 +47,7 @@ pub fn recorded_staffing(
     // The services of each agent, on the simulated clock.
     let mut services: BTreeMap<&str, Vec<(f64, f64, usize)>> = BTreeMap::new();
     for record in records {
-        let (Some(agent), Some(handle)) = (&record.agent, record.handle_seconds) else {
+        let Some(service) = record.service() else {
             continue;
         };
         let Some(&(channel_idx, _)) = replays
@@ -60,11 +60,12 @@ pub fn recorded_staffing(
             .to_datetime(record.arrival)
             .duration_since(start)
             .as_secs_f64();
-        let begin = arrival + record.wait_seconds.unwrap_or(0.0);
-        services
-            .entry(agent.as_str())
-            .or_default()
-            .push((begin, begin + handle, channel_idx));
+        let begin = arrival + service.begins_after_seconds;
+        services.entry(service.agent).or_default().push((
+            begin,
+            begin + service.length_seconds,
+            channel_idx,
+        ));
     }
     if services.is_empty() {
         return None;

@@ -204,13 +204,13 @@ pub fn fit(records: &[TraceRecord], options: &FitOptions) -> Result<FitReport, S
                     calendar.weekday(day) * calendar.slots_per_day() + slot,
                     handle,
                 ));
-                if let Some(agent) = &record.agent {
+                if let Some(service) = record.service() {
                     services.push(Service {
                         channel_idx,
-                        agent,
+                        agent: service.agent,
                         day,
-                        start_seconds: seconds + record.wait_seconds.unwrap_or(0.0),
-                        length_seconds: handle,
+                        start_seconds: seconds + service.begins_after_seconds,
+                        length_seconds: service.length_seconds,
                     });
                 }
             }

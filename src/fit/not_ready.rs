@@ -60,14 +60,13 @@ pub fn fit_not_ready(
             changes.push((arrival, 1));
             changes.push((arrival + wait, -1));
         }
-        if let (Some(agent), Some(handle), Some(Outcome::Answered) | None) =
-            (&record.agent, record.handle_seconds, record.outcome)
-        {
-            let start = arrival + wait;
-            services
-                .entry(agent.as_str())
-                .or_default()
-                .push((start, start + handle, mine));
+        if let Some(service) = record.service() {
+            let start = arrival + service.begins_after_seconds;
+            services.entry(service.agent).or_default().push((
+                start,
+                start + service.length_seconds,
+                mine,
+            ));
         }
     }
     changes.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
