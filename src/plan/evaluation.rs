@@ -11,7 +11,7 @@ use crate::engine::grid::Grid;
 use crate::error::SimulationError;
 use crate::scenario::AfterHours;
 use crate::scenario::{Headcount, Scenario};
-use crate::simulate::{Execution, run_replications_counters_only};
+use crate::simulate::{Execution, map_in_parallel, run_replications_counters_only};
 use crate::stats::{Estimate, PooledRatio};
 use crate::units::SECONDS_PER_DAY;
 
@@ -56,10 +56,17 @@ pub fn evaluate_staffed_on_two_samples(
         .with_seed(holdout_seed(scenario.simulation().seed));
     let (mut results, _) = run_replications_counters_only(scenario, execution)?;
     let (holdout_results, _) = run_replications_counters_only(&holdout, execution)?;
-    let first_alone = judge(scenario, &results, options);
-    let second_alone = judge(scenario, &holdout_results, options);
+    let first = results.len();
     results.extend(holdout_results);
-    let mut pooled = judge(scenario, &results, options);
+    // The three judgements (each sample alone, and both pooled) are independent: made on
+    // the run's threads, they do not wait for one another.
+    let samples: [&[ReplicationResult]; 3] = [&results[..first], &results[first..], &results];
+    let [first_alone, second_alone, mut pooled]: [Evaluation; 3] =
+        map_in_parallel(&samples, execution.threads, |sample| {
+            judge(scenario, sample, options)
+        })?
+        .try_into()
+        .expect("three samples, three judgements");
     for ((cell, first), second) in pooled
         .channels
         .cells_mut()
