@@ -8,7 +8,7 @@ use omnisim::backtest::{BacktestMetric, backtest};
 use omnisim::scenario::load_scenario_file;
 use omnisim::simulate::{Execution, contact_trace};
 
-use crate::support::parse;
+use crate::support::{omnisim, parse};
 
 /// Two weeks of 120 calls an hour with lognormal work and exponential patience.
 use crate::fit::KNOWN as SIMULATED;
@@ -75,12 +75,16 @@ fn a_backtest_of_omnisim_s_own_trace_reproduces_every_day() {
 #[test]
 fn a_scenario_that_replays_nothing_is_refused() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_omnisim"))
-        .args(["backtest", "scenarios/erlang_c.toml", "--out"])
-        .arg(tempfile::tempdir().unwrap().path().join("out"))
-        .current_dir(root)
-        .output()
-        .unwrap();
+    let out = tempfile::tempdir().unwrap().path().join("out");
+    let output = omnisim(
+        root,
+        &[
+            "backtest",
+            "scenarios/erlang_c.toml",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("replays no trace"), "{stderr}");
@@ -198,18 +202,17 @@ fn backtest_trace_replays_a_trace_in_place_of_the_scenario_s_arrivals() {
         "arrival,channel\n2024-01-01T09:00:00Z,email\n",
     )
     .unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_omnisim"))
-        .args([
+    let output = omnisim(
+        folder.path(),
+        &[
             "backtest",
             "center.toml",
             "--trace",
             "other.csv",
             "--out",
             "out2",
-        ])
-        .current_dir(folder.path())
-        .output()
-        .unwrap();
+        ],
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(

@@ -9,7 +9,7 @@ use omnisim::fit::{FitOptions, fit};
 use omnisim::scenario::load_scenario_file;
 use omnisim::simulate::contact_trace;
 
-use crate::support::{parse, simulate};
+use crate::support::{omnisim, parse, simulate};
 
 /// 120 calls an hour for two weeks, lognormal handle times (mean 4 minutes, CV 0.6),
 /// exponential patience (mean 5 minutes), 9 agents for 8 Erlangs: enough waiting that
@@ -115,11 +115,7 @@ fn a_trace_with_bad_rows_exits_2_naming_them() {
         "arrival,channel\n2026-01-05T09:00:00Z,chat\nlater,chat\n",
     )
     .unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_omnisim"))
-        .args(["fit", "t.csv", "--out", "out"])
-        .current_dir(folder.path())
-        .output()
-        .unwrap();
+    let output = omnisim(folder.path(), &["fit", "t.csv", "--out", "out"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("line 3: arrival `later`"), "{stderr}");

@@ -4,15 +4,9 @@
 //! `check()` per preset: the trace's rows as (arrival, channel, outcome, wait, handle, agent).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn omnisim(directory: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_omnisim"))
-        .args(args)
-        .current_dir(directory)
-        .output()
-        .unwrap()
-}
+use crate::support::omnisim;
 
 fn fixture(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -7,15 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::support::omnisim;
 use crate::validation::VALID;
-
-fn omnisim(directory: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_omnisim"))
-        .args(args)
-        .current_dir(directory)
-        .output()
-        .unwrap()
-}
 
 fn stderr_of(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

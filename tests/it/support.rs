@@ -144,3 +144,12 @@ pub fn check_estimate(what: &str, estimate: Estimate, exact: f64) {
         "{what}: interval ± {half_width:.5} around {mean:.5} is too wide to test anything"
     );
 }
+
+/// Runs the omnisim binary with `args` in `directory`, and what it printed and returned.
+pub fn omnisim(directory: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_omnisim"))
+        .args(args)
+        .current_dir(directory)
+        .output()
+        .unwrap()
+}
