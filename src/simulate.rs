@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::engine::layout::RoutingLayout;
 use crate::engine::{Detail, ReplicationResult, run_replication_with_detail};
 use crate::error::SimulationError;
+use crate::metrics::digest::digests;
 use crate::metrics::disruption_summary::disruption_summaries;
 use crate::metrics::summary::{
     IntervalRow, RunSummary, channel_interval_rows, group_interval_rows, summarise,
@@ -108,9 +109,11 @@ pub fn report_from_results(
     base_results: Option<&[ReplicationResult]>,
     counters: RunCounters,
 ) -> RunReport {
-    let mut summary = summarise(scenario, results);
+    let run_digests = digests(scenario, results);
+    let mut summary = summarise(scenario, &run_digests);
     if let Some(base_results) = base_results {
-        summary.disruptions = disruption_summaries(scenario, results, Some(base_results));
+        let base_digests = digests(scenario, base_results);
+        summary.disruptions = disruption_summaries(scenario, &run_digests, Some(&base_digests));
     }
     RunReport {
         summary,

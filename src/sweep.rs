@@ -141,7 +141,7 @@ fn sweep_level(
         .with_headcounts([(spec.group_idx, headcount)])
         .map_err(SimulationError::Staffing)?;
     let (results, _) = run_replications(&varied, execution)?;
-    let summary = summarise(&varied, &results);
+    let summary = summarise(&varied, &crate::metrics::digest::digests(&varied, &results));
     let reported = settings.first_reported_interval()..settings.n_intervals();
     let n_reported = reported.len().max(1) as f64;
     let headcount = &varied.groups()[spec.group_idx].headcount;

@@ -21,6 +21,7 @@ use serde::Serialize;
 use crate::engine::ReplicationResult;
 use crate::error::SimulationError;
 use crate::metric::{Metric, Samples, Scope};
+use crate::metrics::digest::digests;
 use crate::metrics::samples::{
     CHANNEL_HEADLINE_METRICS, CHANNEL_INTERVAL_METRICS, GROUP_HEADLINE_METRICS,
     channel_interval_samples, channel_samples, group_interval_samples, group_samples,
@@ -188,8 +189,9 @@ impl SideSamples {
         results: &[ReplicationResult],
         interval_metrics: &[Metric],
     ) {
-        append_each(&mut self.channels, channel_samples(scenario, results));
-        append_each(&mut self.groups, group_samples(scenario, results));
+        let digests = digests(scenario, results);
+        append_each(&mut self.channels, channel_samples(scenario, &digests));
+        append_each(&mut self.groups, group_samples(scenario, &digests));
         for (all, batch) in [
             (
                 &mut self.channel_intervals,

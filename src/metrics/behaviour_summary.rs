@@ -7,10 +7,9 @@
 
 use serde::Serialize;
 
+use super::digest::ReplicationDigest;
 use super::routing_summary::NamedFigures;
 use super::samples::estimates;
-use crate::engine::ReplicationResult;
-use crate::engine::counts::{ChannelIntervalCounts, GroupIntervalCounts};
 use crate::metric::{Figures, Metric};
 use crate::scenario::Scenario;
 use crate::stats::ratio;
@@ -49,12 +48,10 @@ impl BehaviourSummary {
     }
 }
 
-pub fn behaviour_summary(scenario: &Scenario, results: &[ReplicationResult]) -> BehaviourSummary {
+pub fn behaviour_summary(scenario: &Scenario, results: &[ReplicationDigest]) -> BehaviourSummary {
     let channels = scenario.channels();
-    let reported = scenario.simulation().reported_intervals();
-    let channel_totals = |result: &ReplicationResult, channel_idx: usize| {
-        ChannelIntervalCounts::total(result.channel_intervals.span(channel_idx, reported.clone()))
-    };
+    let channel_totals =
+        |result: &ReplicationDigest, channel_idx: usize| result.reported_channels[channel_idx];
     let mut summary = BehaviourSummary::default();
     let any_retry = channels.iter().any(|c| c.retry.is_some());
     if any_retry || !scenario.routing().duplicates.is_empty() {
@@ -126,7 +123,7 @@ pub fn behaviour_summary(scenario: &Scenario, results: &[ReplicationResult]) -> 
             })
             .collect();
     }
-    let cost_per_work_hour = |r: &ReplicationResult| agent_cost_per_work_hour(scenario, r);
+    let cost_per_work_hour = |r: &ReplicationDigest| agent_cost_per_work_hour(scenario, r);
     summary.bots = channels
         .iter()
         .enumerate()
@@ -248,15 +245,13 @@ pub fn behaviour_summary(scenario: &Scenario, results: &[ReplicationResult]) -> 
 
 /// What an hour of agents' work cost in a replication: the paid cost of every group with a
 /// `cost_per_hour` over its busy hours (NaN when no group has a cost).
-fn agent_cost_per_work_hour(scenario: &Scenario, result: &ReplicationResult) -> f64 {
-    let reported = scenario.simulation().reported_intervals();
+fn agent_cost_per_work_hour(scenario: &Scenario, result: &ReplicationDigest) -> f64 {
     let (mut cost, mut busy_hours) = (0.0, 0.0);
     for (group_idx, group) in scenario.groups().iter().enumerate() {
         let Some(cost_per_hour) = group.cost_per_hour else {
             continue;
         };
-        let total =
-            GroupIntervalCounts::total(result.group_intervals.span(group_idx, reported.clone()));
+        let total = &result.reported_groups[group_idx];
         cost += cost_per_hour * total.scheduled_area / 3600.0;
         busy_hours += total.busy_area / 3600.0;
     }

@@ -14,8 +14,7 @@
 
 use serde::Serialize;
 
-use crate::engine::ReplicationResult;
-use crate::engine::counts::ChannelIntervalCounts;
+use super::digest::ReplicationDigest;
 use crate::engine::waits::wait_distribution_points_seconds;
 use crate::metric::{Metric, Samples, samples_of};
 use crate::scenario::Scenario;
@@ -44,19 +43,12 @@ pub fn has_costs(scenario: &Scenario) -> bool {
 /// `cost_per_contact` in each replication, over the reported period.
 pub fn channel_dashboard_samples(
     scenario: &Scenario,
-    results: &[ReplicationResult],
+    results: &[ReplicationDigest],
 ) -> Vec<Samples> {
-    let reported = scenario.simulation().reported_intervals();
     let n_channels = scenario.channels().len();
     let with_costs = has_costs(scenario);
-    let per_channel_values = |result: &ReplicationResult| -> Vec<Vec<(Metric, f64)>> {
-        let totals: Vec<_> = (0..n_channels)
-            .map(|channel_idx| {
-                ChannelIntervalCounts::total(
-                    result.channel_intervals.span(channel_idx, reported.clone()),
-                )
-            })
-            .collect();
+    let per_channel_values = |result: &ReplicationDigest| -> Vec<Vec<(Metric, f64)>> {
+        let totals = &result.reported_channels;
         let all_offered: u64 = totals.iter().map(|t| t.offered).sum();
         let labour_cost = labour_cost_by_channel(scenario, result);
         (0..n_channels)
@@ -101,21 +93,14 @@ pub fn channel_dashboard_samples(
 }
 
 /// One replication's paid agent cost, shared out over channels by handle time.
-fn labour_cost_by_channel(scenario: &Scenario, result: &ReplicationResult) -> Vec<f64> {
-    let reported = scenario.simulation().reported_intervals();
+fn labour_cost_by_channel(scenario: &Scenario, result: &ReplicationDigest) -> Vec<f64> {
     let n_channels = scenario.channels().len();
     let mut cost = vec![0.0; n_channels];
     for (group_idx, group) in scenario.groups().iter().enumerate() {
         let Some(cost_per_hour) = group.cost_per_hour else {
             continue;
         };
-        let paid_hours: f64 = result
-            .group_intervals
-            .span(group_idx, reported.clone())
-            .iter()
-            .map(|counts| counts.scheduled_area)
-            .sum::<f64>()
-            / 3600.0;
+        let paid_hours = result.reported_groups[group_idx].scheduled_area / 3600.0;
         let seconds = result.flows.group_channel_seconds.row(group_idx);
         let total: f64 = seconds.iter().sum();
         if total <= 0.0 {
@@ -131,7 +116,7 @@ fn labour_cost_by_channel(scenario: &Scenario, result: &ReplicationResult) -> Ve
 /// Per channel with agents, its waiting-time distribution over replications.
 pub fn wait_distributions(
     scenario: &Scenario,
-    results: &[ReplicationResult],
+    results: &[ReplicationDigest],
 ) -> Vec<WaitDistribution> {
     scenario
         .channels()

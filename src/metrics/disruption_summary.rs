@@ -12,9 +12,9 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
+use super::digest::ReplicationDigest;
 use super::samples::channel_metric_values;
-use crate::engine::ReplicationResult;
-use crate::engine::counts::{ChannelIntervalCounts, DisruptionCounts, GroupIntervalCounts};
+use crate::engine::counts::DisruptionCounts;
 use crate::metric::{Figures, Metric};
 use crate::scenario::{Disruption, DisruptionKind, Scenario};
 use crate::stats::Estimate;
@@ -66,8 +66,8 @@ const CHANNEL_METRICS: [Metric; 4] = [
 /// Summaries of every event; comparisons when `base` (the run without events) is given.
 pub fn disruption_summaries(
     scenario: &Scenario,
-    results: &[ReplicationResult],
-    base: Option<&[ReplicationResult]>,
+    results: &[ReplicationDigest],
+    base: Option<&[ReplicationDigest]>,
 ) -> Vec<DisruptionSummary> {
     let settings = scenario.simulation();
     let long = settings.horizon_seconds > 7.0 * 86_400.0;
@@ -80,7 +80,7 @@ pub fn disruption_summaries(
             let figures = figure_estimates(results, disruption_idx, &disruption.kind);
             let comparison = match base {
                 Some(base) if first < last => {
-                    compare(scenario, disruption, results, base, first..last)
+                    compare(scenario, disruption_idx, results, base, first..last)
                 }
                 _ => Vec::new(),
             };
@@ -105,7 +105,7 @@ pub fn disruption_summaries(
 }
 
 /// Reported intervals overlapping the event's window: [first, last).
-fn compared_intervals(scenario: &Scenario, disruption: &Disruption) -> (usize, usize) {
+pub(crate) fn compared_intervals(scenario: &Scenario, disruption: &Disruption) -> (usize, usize) {
     let settings = scenario.simulation();
     let interval = settings.interval_seconds;
     let first = ((disruption.start_seconds / interval).floor() as usize)
@@ -170,7 +170,7 @@ fn figure_values(counts: &DisruptionCounts, kind: &DisruptionKind) -> Vec<(Metri
 }
 
 fn figure_estimates(
-    results: &[ReplicationResult],
+    results: &[ReplicationDigest],
     disruption_idx: usize,
     kind: &DisruptionKind,
 ) -> Figures {
@@ -179,15 +179,11 @@ fn figure_estimates(
     })
 }
 
-fn compare(
-    scenario: &Scenario,
-    disruption: &Disruption,
-    results: &[ReplicationResult],
-    base: &[ReplicationResult],
-    intervals: std::ops::Range<usize>,
-) -> Vec<DisruptionComparison> {
-    let seconds = intervals.len() as f64 * scenario.simulation().interval_seconds;
-    let channels: Vec<usize> = match disruption.kind {
+/// The channels a disruption's comparison reports: the channel out and its backup, the
+/// channel with the spike or spam, or the channels with an SLA that the disrupted groups
+/// serve.
+pub(crate) fn compared_channels(scenario: &Scenario, disruption: &Disruption) -> Vec<usize> {
+    match disruption.kind {
         DisruptionKind::ChannelOutage {
             channel_idx,
             backup_channel,
@@ -206,16 +202,26 @@ fn compare(
                 })
                 .collect()
         }
-    };
+    }
+}
+
+fn compare(
+    scenario: &Scenario,
+    disruption_idx: usize,
+    results: &[ReplicationDigest],
+    base: &[ReplicationDigest],
+    intervals: std::ops::Range<usize>,
+) -> Vec<DisruptionComparison> {
+    let disruption = &scenario.disruptions()[disruption_idx];
+    let seconds = intervals.len() as f64 * scenario.simulation().interval_seconds;
     let mut rows = Vec::new();
-    for channel_idx in channels {
-        let values = |result: &ReplicationResult| {
+    for (at, channel_idx) in compared_channels(scenario, disruption)
+        .into_iter()
+        .enumerate()
+    {
+        let values = |result: &ReplicationDigest| {
             let all = channel_metric_values(
-                &ChannelIntervalCounts::total(
-                    result
-                        .channel_intervals
-                        .span(channel_idx, intervals.clone()),
-                ),
+                &result.disruption_windows[disruption_idx].channels[at],
                 seconds,
             );
             CHANNEL_METRICS.map(|name| {
@@ -230,12 +236,10 @@ fn compare(
             metrics: paired(&CHANNEL_METRICS, results, base, values),
         });
     }
-    for &group_idx in disruption.groups() {
+    for (at, &group_idx) in disruption.groups().iter().enumerate() {
         let names = [Metric::AvailableAgents, Metric::BusyAgents];
-        let values = |result: &ReplicationResult| {
-            let total = GroupIntervalCounts::total(
-                result.group_intervals.span(group_idx, intervals.clone()),
-            );
+        let values = |result: &ReplicationDigest| {
+            let total = &result.disruption_windows[disruption_idx].groups[at];
             [total.available_area / seconds, total.busy_area / seconds]
         };
         rows.push(DisruptionComparison {
@@ -251,9 +255,9 @@ fn compare(
 /// r without it.
 fn paired<const N: usize>(
     names: &[Metric; N],
-    results: &[ReplicationResult],
-    base: &[ReplicationResult],
-    values: impl Fn(&ReplicationResult) -> [f64; N],
+    results: &[ReplicationDigest],
+    base: &[ReplicationDigest],
+    values: impl Fn(&ReplicationDigest) -> [f64; N],
 ) -> IndexMap<Metric, PairedEstimate> {
     let with: Vec<[f64; N]> = results.iter().map(&values).collect();
     let without: Vec<[f64; N]> = base.iter().map(&values).collect();

@@ -7,6 +7,7 @@
 
 pub mod behaviour_summary;
 pub mod dashboard;
+pub mod digest;
 pub mod disruption_summary;
 pub mod routing_summary;
 pub mod samples;

@@ -7,9 +7,8 @@
 use serde::Serialize;
 
 use super::behaviour_summary::{BehaviourSummary, behaviour_summary};
+use super::digest::ReplicationDigest;
 use super::samples::estimates;
-use crate::engine::ReplicationResult;
-use crate::engine::counts::ChannelIntervalCounts;
 use crate::metric::{Figures, Metric};
 use crate::scenario::Scenario;
 use crate::stats::ratio;
@@ -45,7 +44,7 @@ pub struct NamedFigures {
     pub metrics: Figures,
 }
 
-pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> RoutingSummary {
+pub fn routing_summary(scenario: &Scenario, results: &[ReplicationDigest]) -> RoutingSummary {
     let channel_names: Vec<&str> = scenario
         .channels()
         .iter()
@@ -111,10 +110,8 @@ pub fn routing_summary(scenario: &Scenario, results: &[ReplicationResult]) -> Ro
             }),
         })
         .collect();
-    let reported = scenario.simulation().reported_intervals();
-    let channel_totals = |result: &ReplicationResult, channel_idx: usize| {
-        ChannelIntervalCounts::total(result.channel_intervals.span(channel_idx, reported.clone()))
-    };
+    let channel_totals =
+        |result: &ReplicationDigest, channel_idx: usize| result.reported_channels[channel_idx];
     let callbacks = scenario
         .channels()
         .iter()

@@ -7,6 +7,7 @@
 
 use indexmap::IndexMap;
 
+use super::digest::ReplicationDigest;
 use crate::engine::ReplicationResult;
 use crate::engine::counts::{ChannelIntervalCounts, GroupIntervalCounts};
 use crate::metric::{Figures, Metric, Samples, figures_of, samples_of};
@@ -137,9 +138,9 @@ pub(crate) fn group_metric_values(
 }
 
 /// Estimates across replications of metrics computed by `per_replication` on each.
-pub(crate) fn estimates(
-    results: &[ReplicationResult],
-    per_replication: impl Fn(&ReplicationResult) -> Vec<(Metric, f64)>,
+pub(crate) fn estimates<Replication>(
+    results: &[Replication],
+    per_replication: impl Fn(&Replication) -> Vec<(Metric, f64)>,
 ) -> Figures {
     figures_of(&samples_of(results.iter().map(per_replication)))
 }
@@ -157,9 +158,8 @@ pub fn replication_values(samples: &Samples, metrics: &[Metric]) -> ReplicationV
 }
 
 /// Per channel, every channel metric of summary.json in each replication (reported period).
-pub fn channel_samples(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Samples> {
+pub fn channel_samples(scenario: &Scenario, results: &[ReplicationDigest]) -> Vec<Samples> {
     let settings = scenario.simulation();
-    let reported = settings.reported_intervals();
     let reported_seconds = settings.horizon_seconds - settings.warmup_seconds;
     let dashboard = super::dashboard::channel_dashboard_samples(scenario, results);
     let wrap_up = has_wrap_up(scenario);
@@ -168,10 +168,8 @@ pub fn channel_samples(scenario: &Scenario, results: &[ReplicationResult]) -> Ve
         .enumerate()
         .map(|(channel_idx, dashboard_samples)| {
             let mut samples = samples_of(results.iter().map(|result| {
-                let total = ChannelIntervalCounts::total(
-                    result.channel_intervals.span(channel_idx, reported.clone()),
-                );
-                let mut values = channel_metric_values(&total, reported_seconds);
+                let total = &result.reported_channels[channel_idx];
+                let mut values = channel_metric_values(total, reported_seconds);
                 if wrap_up {
                     values.push((
                         Metric::MeanWrapUpSeconds,
@@ -195,9 +193,8 @@ pub fn channel_samples(scenario: &Scenario, results: &[ReplicationResult]) -> Ve
 
 /// Per group, every group metric of summary.json in each replication (reported period):
 /// agent means over the group's open hours, paid agent-hours and their cost.
-pub fn group_samples(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<Samples> {
+pub fn group_samples(scenario: &Scenario, results: &[ReplicationDigest]) -> Vec<Samples> {
     let settings = scenario.simulation();
-    let reported = settings.reported_intervals();
     let reported_seconds = settings.horizon_seconds - settings.warmup_seconds;
     let wrap_up = has_wrap_up(scenario);
     scenario
@@ -206,17 +203,16 @@ pub fn group_samples(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<
         .enumerate()
         .map(|(group_idx, group)| {
             samples_of(results.iter().map(|result| {
-                let span = result.group_intervals.span(group_idx, reported.clone());
-                let total = GroupIntervalCounts::total(span);
+                let total = &result.reported_groups[group_idx];
                 // Agent means are over the group's open hours (the intervals its schedule
                 // has anyone on the floor), not over nights it is closed.
-                let open_seconds = open_seconds(span, settings.interval_seconds);
+                let open_seconds = result.group_open_seconds[group_idx];
                 let over = if open_seconds > 0.0 {
                     open_seconds
                 } else {
                     reported_seconds
                 };
-                let mut values = group_metric_values(&total, over);
+                let mut values = group_metric_values(total, over);
                 if wrap_up {
                     values.push((Metric::WrapUpAgents, total.wrap_up_area / over));
                 }

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::digest::ReplicationDigest;
 use super::samples::{
     CHANNEL_HEADLINE_METRICS, CHANNEL_INTERVAL_METRICS, GROUP_HEADLINE_METRICS, ReplicationValues,
     channel_metric_values, channel_samples, estimates, group_metric_values, group_samples,
@@ -111,7 +112,7 @@ pub struct IntervalRow {
 }
 
 /// Summarises replications (in replication order) into the run's reported figures.
-pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSummary {
+pub fn summarise(scenario: &Scenario, results: &[ReplicationDigest]) -> RunSummary {
     let settings = scenario.simulation();
     let channels: Vec<ChannelSummary> = scenario
         .channels()
@@ -142,7 +143,7 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
         .enumerate()
         .map(|(group_idx, (group, samples))| GroupSummary {
             name: group.name.clone(),
-            open_hours: mean_open_hours(scenario, results, group_idx),
+            open_hours: mean_open_hours(results, group_idx),
             metrics: figures_of(&samples),
             per_replication: replication_values(&samples, GROUP_HEADLINE_METRICS),
         })
@@ -188,16 +189,10 @@ pub fn summarise(scenario: &Scenario, results: &[ReplicationResult]) -> RunSumma
 }
 
 /// A group's open hours (see `GroupSummary::open_hours`), the mean over replications.
-fn mean_open_hours(scenario: &Scenario, results: &[ReplicationResult], group_idx: usize) -> f64 {
-    let settings = scenario.simulation();
+fn mean_open_hours(results: &[ReplicationDigest], group_idx: usize) -> f64 {
     let hours: f64 = results
         .iter()
-        .map(|result| {
-            let span = result
-                .group_intervals
-                .span(group_idx, settings.reported_intervals());
-            super::samples::open_seconds(span, settings.interval_seconds) / 3600.0
-        })
+        .map(|result| result.group_open_seconds[group_idx] / 3600.0)
         .sum();
     hours / results.len().max(1) as f64
 }

@@ -285,8 +285,8 @@ fn a_channel_added_in_front_leaves_the_others_draws_alone() {
     assert_eq!(with_sms_first.channel_index("chat"), Some(1));
     let chat_figures = |scenario: &omnisim::scenario::Scenario| {
         let chat_idx = scenario.channel_index("chat").unwrap();
-        let samples =
-            omnisim::metrics::samples::channel_samples(scenario, &simulate(scenario, Some(1)).1);
+        let digests = omnisim::metrics::digest::digests(scenario, &simulate(scenario, Some(1)).1);
+        let samples = omnisim::metrics::samples::channel_samples(scenario, &digests);
         samples[chat_idx].clone()
     };
     let (a, b) = (chat_figures(&alone), chat_figures(&with_sms_first));

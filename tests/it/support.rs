@@ -49,7 +49,8 @@ pub fn simulate(
             result.conservation_failures
         );
     }
-    (summarise(scenario, &results), results)
+    let digests = omnisim::metrics::digest::digests(scenario, &results);
+    (summarise(scenario, &digests), results)
 }
 
 /// Runs `replications` replications under the engine's audit; fails on any violation or flow
