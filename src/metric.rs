@@ -74,6 +74,74 @@ impl FromIterator<(Metric, Estimate)> for RowFigures {
     }
 }
 
+/// The `RowFigures` of one row built one replication at a time, in replication order
+/// (`stats::RunningEstimate` per metric, kept in the same three slices the row ends up in),
+/// so a long run's interval rows need no copy of every replication's values.
+#[derive(Debug, Clone)]
+pub struct RowAccumulator {
+    metrics: Box<[Metric]>,
+    sums: Box<[f64]>,
+    squared_deviations: Box<[f64]>,
+    replications: Box<[u32]>,
+}
+
+impl RowAccumulator {
+    pub fn new(metrics: &[Metric]) -> RowAccumulator {
+        let start = crate::stats::RunningEstimate::default();
+        RowAccumulator {
+            metrics: metrics.into(),
+            sums: vec![start.sum; metrics.len()].into(),
+            squared_deviations: vec![start.squared_deviations; metrics.len()].into(),
+            replications: vec![start.n; metrics.len()].into(),
+        }
+    }
+
+    /// Adds one replication's values, in the metrics' order.
+    pub fn add(&mut self, values: impl IntoIterator<Item = (Metric, f64)>) {
+        let mut at = 0;
+        for (metric, value) in values {
+            debug_assert_eq!(metric, self.metrics[at], "values in the metrics' order");
+            let mut running = crate::stats::RunningEstimate {
+                sum: self.sums[at],
+                squared_deviations: self.squared_deviations[at],
+                n: self.replications[at],
+            };
+            running.add(value);
+            self.sums[at] = running.sum;
+            self.squared_deviations[at] = running.squared_deviations;
+            self.replications[at] = running.n;
+            at += 1;
+        }
+        debug_assert_eq!(at, self.metrics.len(), "a value for every metric");
+    }
+
+    /// The row's estimates at 95% confidence, in the accumulator's own memory.
+    pub fn into_figures(self) -> RowFigures {
+        let RowAccumulator {
+            metrics,
+            mut sums,
+            mut squared_deviations,
+            replications,
+        } = self;
+        for at in 0..metrics.len() {
+            let estimate = crate::stats::RunningEstimate {
+                sum: sums[at],
+                squared_deviations: squared_deviations[at],
+                n: replications[at],
+            }
+            .estimate(0.95);
+            sums[at] = estimate.mean_or_nan();
+            squared_deviations[at] = estimate.half_width_or_nan();
+        }
+        RowFigures {
+            metrics,
+            means: sums,
+            half_widths: squared_deviations,
+            replications,
+        }
+    }
+}
+
 /// Each metric's value in every replication, in replication order; NaN where the metric is
 /// undefined in a replication (a ratio with no denominator). What estimates, comparisons
 /// and regression checks are computed from.

@@ -7,7 +7,10 @@
 //! Each replication owns its random streams and results are collected in replication order,
 //! so the report is the same whatever the number of threads.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -15,11 +18,10 @@ use rayon::prelude::*;
 use crate::engine::layout::RoutingLayout;
 use crate::engine::{Detail, ReplicationResult, run_replication_with_detail};
 use crate::error::SimulationError;
-use crate::metrics::digest::digests;
+use crate::metrics::digest::ReplicationDigest;
 use crate::metrics::disruption_summary::disruption_summaries;
-use crate::metrics::summary::{
-    IntervalRow, RunSummary, channel_interval_rows, group_interval_rows, summarise,
-};
+use crate::metrics::interval_fold::IntervalRowsFold;
+use crate::metrics::summary::{IntervalRow, RunSummary, summarise};
 use crate::scenario::Scenario;
 
 /// How replications are run: on how many threads, and whom to tell as each one finishes.
@@ -84,42 +86,93 @@ pub fn replications_to_run(scenario: &Scenario) -> u64 {
 /// Runs the scenario and summarises it. With disruptions, the same scenario without them
 /// runs too, on the same seeds, so each disruption's effect is measured on the same
 /// customers.
+///
+/// Each replication is folded into the report as it finishes (in replication order), so
+/// the run holds a few replications' interval grids at a time, not all of them: its memory
+/// does not grow with replications beyond their small digests.
 pub fn run(scenario: &Scenario, execution: Execution<'_>) -> Result<RunReport, SimulationError> {
-    let (results, counters) = run_replications(scenario, execution)?;
-    let base_results = if scenario.disruptions().is_empty() {
-        None
-    } else {
-        Some(run_replications(&scenario.without_disruptions(), execution)?.0)
-    };
+    let all: Vec<u32> = (0..scenario.simulation().replications).collect();
+    let mut fold = ReportFold::new(scenario);
+    let counters = fold_replication_list(scenario, &all, execution, Detail::Full, |result| {
+        fold.add(&result)
+    })?;
+    if !scenario.disruptions().is_empty() {
+        fold_replication_list(
+            &scenario.without_disruptions(),
+            &all,
+            execution,
+            Detail::Full,
+            |result| fold.add_base(&result),
+        )?;
+    }
     (execution.on_phase)("summarising the replications");
-    Ok(report_from_results(
-        scenario,
-        &results,
-        base_results.as_deref(),
-        counters,
-    ))
+    Ok(fold.finish(counters))
 }
 
 /// The report of replications already run: `results` in replication order, and with
-/// disruptions the paired base run's (`base_results`). What `run` reports, and what
-/// `omnisim merge` reports from shards.
+/// disruptions the paired base run's (`base_results`). What `omnisim merge` reports from
+/// shards; the same fold as `run`, so the same bytes.
 pub fn report_from_results(
     scenario: &Scenario,
     results: &[ReplicationResult],
     base_results: Option<&[ReplicationResult]>,
     counters: RunCounters,
 ) -> RunReport {
-    let run_digests = digests(scenario, results);
-    let mut summary = summarise(scenario, &run_digests);
-    if let Some(base_results) = base_results {
-        let base_digests = digests(scenario, base_results);
-        summary.disruptions = disruption_summaries(scenario, &run_digests, Some(&base_digests));
+    let mut fold = ReportFold::new(scenario);
+    results.iter().for_each(|result| fold.add(result));
+    base_results
+        .unwrap_or_default()
+        .iter()
+        .for_each(|result| fold.add_base(result));
+    fold.finish(counters)
+}
+
+/// A run's report built one replication at a time, in replication order: the interval rows
+/// accumulate (`IntervalRowsFold`), and each replication leaves only its digest.
+struct ReportFold<'a> {
+    scenario: &'a Scenario,
+    rows: IntervalRowsFold,
+    digests: Vec<ReplicationDigest>,
+    /// The paired base run's, when the scenario has disruptions.
+    base_digests: Vec<ReplicationDigest>,
+}
+
+impl<'a> ReportFold<'a> {
+    fn new(scenario: &'a Scenario) -> ReportFold<'a> {
+        ReportFold {
+            scenario,
+            rows: IntervalRowsFold::new(scenario),
+            digests: Vec::new(),
+            base_digests: Vec::new(),
+        }
     }
-    RunReport {
-        summary,
-        channel_rows: channel_interval_rows(scenario, results),
-        group_rows: group_interval_rows(scenario, results),
-        counters,
+
+    /// The next replication of the scenario.
+    fn add(&mut self, result: &ReplicationResult) {
+        self.rows.add(result);
+        self.digests
+            .push(ReplicationDigest::new(self.scenario, result));
+    }
+
+    /// The next replication of the scenario without its disruptions.
+    fn add_base(&mut self, result: &ReplicationResult) {
+        self.base_digests
+            .push(ReplicationDigest::new(self.scenario, result));
+    }
+
+    fn finish(self, counters: RunCounters) -> RunReport {
+        let mut summary = summarise(self.scenario, &self.digests);
+        if !self.scenario.disruptions().is_empty() {
+            summary.disruptions =
+                disruption_summaries(self.scenario, &self.digests, Some(&self.base_digests));
+        }
+        let rows = self.rows.finish();
+        RunReport {
+            summary,
+            channel_rows: rows.channel_rows,
+            group_rows: rows.group_rows,
+            counters,
+        }
     }
 }
 
@@ -222,6 +275,113 @@ fn run_replication_list_with_detail(
         threads: threads_used,
     };
     Ok((results, counters))
+}
+
+/// Runs the replications numbered `replications` and hands each result to `fold` in that
+/// order, as soon as it and every one before it are done; what `run_replication_list`
+/// collects, without keeping it. Workers take replications in order and stay at most
+/// `2 x threads` ahead of the oldest unfinished one, so a few results wait at a time.
+fn fold_replication_list(
+    scenario: &Scenario,
+    replications: &[u32],
+    execution: Execution<'_>,
+    detail: Detail,
+    fold: impl FnMut(ReplicationResult) + Send,
+) -> Result<RunCounters, SimulationError> {
+    let started = Instant::now();
+    let layout = RoutingLayout::new(scenario);
+    let threads = execution
+        .threads
+        .unwrap_or_else(rayon::current_num_threads)
+        .max(1);
+    let ahead = 2 * threads;
+    let next_to_take = AtomicUsize::new(0);
+    let in_order = Mutex::new(InOrder {
+        next: 0,
+        finished: BTreeMap::new(),
+        fold,
+        failure: None,
+        events_processed: 0,
+        contacts_generated: 0,
+        peak_live_contacts: 0,
+    });
+    let room = Condvar::new();
+    let worker = || {
+        loop {
+            let index = next_to_take.fetch_add(1, Ordering::Relaxed);
+            if index >= replications.len() {
+                return;
+            }
+            {
+                let mut state = in_order.lock().expect("no worker panicked");
+                while index >= state.next + ahead {
+                    state = room.wait(state).expect("no worker panicked");
+                }
+            }
+            let result =
+                run_replication_with_detail(scenario, &layout, replications[index], detail);
+            (execution.on_replication)();
+            let mut state = in_order.lock().expect("no worker panicked");
+            state.finished.insert(index, result);
+            state.fold_ready();
+            room.notify_all();
+        }
+    };
+    let work = || {
+        rayon::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|_| worker());
+            }
+        })
+    };
+    match execution.threads {
+        Some(count) => rayon::ThreadPoolBuilder::new()
+            .num_threads(count)
+            .build()
+            .map_err(|error| SimulationError::Threads(error.to_string()))?
+            .install(work),
+        None => work(),
+    }
+    let state = in_order.into_inner().expect("no worker panicked");
+    if let Some(failure) = state.failure {
+        return Err(SimulationError::Conservation(failure));
+    }
+    Ok(RunCounters {
+        events_processed: state.events_processed,
+        contacts_generated: state.contacts_generated,
+        peak_live_contacts: state.peak_live_contacts,
+        wall_seconds: started.elapsed().as_secs_f64(),
+        threads,
+    })
+}
+
+/// Finished replications waiting for their turn, and the fold they go to.
+struct InOrder<Fold> {
+    /// The index (into the replications run) of the next to fold.
+    next: usize,
+    finished: BTreeMap<usize, ReplicationResult>,
+    fold: Fold,
+    /// The first flow-conservation failure, in replication order.
+    failure: Option<String>,
+    events_processed: u64,
+    contacts_generated: u64,
+    peak_live_contacts: usize,
+}
+
+impl<Fold: FnMut(ReplicationResult)> InOrder<Fold> {
+    /// Folds every finished replication whose turn has come.
+    fn fold_ready(&mut self) {
+        while let Some(result) = self.finished.remove(&self.next) {
+            self.next += 1;
+            self.events_processed += result.events_processed;
+            self.contacts_generated += result.contacts_generated;
+            self.peak_live_contacts = self.peak_live_contacts.max(result.peak_live_contacts);
+            if self.failure.is_none() {
+                self.failure = result.conservation_failures.first().cloned();
+            }
+            (self.fold)(result);
+        }
+    }
 }
 
 /// `work` on every item on `threads` threads (rayon's default when `None`), results in the

@@ -9,6 +9,7 @@ pub mod behaviour_summary;
 pub mod dashboard;
 pub mod digest;
 pub mod disruption_summary;
+pub mod interval_fold;
 pub mod routing_summary;
 pub mod samples;
 pub mod summary;

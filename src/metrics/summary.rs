@@ -7,9 +7,8 @@ use serde::Serialize;
 
 use super::digest::ReplicationDigest;
 use super::samples::{
-    CHANNEL_HEADLINE_METRICS, CHANNEL_INTERVAL_METRICS, GROUP_HEADLINE_METRICS, ReplicationValues,
-    channel_metric_values, channel_samples, estimates, group_metric_values, group_samples,
-    replication_values,
+    CHANNEL_HEADLINE_METRICS, GROUP_HEADLINE_METRICS, ReplicationValues, channel_samples,
+    group_samples, replication_values,
 };
 use crate::engine::ReplicationResult;
 use crate::metric::{Figures, Metric, RowFigures, figures_of};
@@ -331,65 +330,10 @@ pub fn channel_interval_rows(
     scenario: &Scenario,
     results: &[ReplicationResult],
 ) -> Vec<IntervalRow> {
-    let settings = scenario.simulation();
-    interval_rows(
-        scenario,
-        scenario
-            .channels()
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect(),
-        |result, cell| {
-            let values =
-                channel_metric_values(&result.channel_intervals[cell], settings.interval_seconds);
-            values
-                .into_iter()
-                .filter(|(name, _)| CHANNEL_INTERVAL_METRICS.contains(name))
-                .collect()
-        },
-        results,
-    )
+    super::interval_fold::interval_rows(scenario, results).channel_rows
 }
 
 /// Per-interval rows for every agent group, reported intervals only.
 pub fn group_interval_rows(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<IntervalRow> {
-    let seconds = scenario.simulation().interval_seconds;
-    interval_rows(
-        scenario,
-        scenario.groups().iter().map(|g| g.name.as_str()).collect(),
-        |result, cell| group_metric_values(&result.group_intervals[cell], seconds),
-        results,
-    )
-}
-
-fn interval_rows(
-    scenario: &Scenario,
-    names: Vec<&str>,
-    per_replication: impl Fn(&ReplicationResult, (usize, usize)) -> Vec<(Metric, f64)>,
-    results: &[ReplicationResult],
-) -> Vec<IntervalRow> {
-    let settings = scenario.simulation();
-    let long = settings.horizon_seconds > 7.0 * 86_400.0;
-    let mut rows = Vec::new();
-    for (entity_idx, name) in names.iter().enumerate() {
-        for interval_idx in settings.reported_intervals() {
-            let start_seconds = interval_idx as f64 * settings.interval_seconds;
-            rows.push(IntervalRow {
-                name: name.to_string(),
-                interval_idx,
-                start_seconds,
-                start_label: format_clock(start_seconds, long),
-                active_disruptions: super::disruption_summary::active_disruption_names(
-                    scenario,
-                    interval_idx,
-                ),
-                metrics: estimates(results, |result| {
-                    per_replication(result, (entity_idx, interval_idx))
-                })
-                .into_iter()
-                .collect(),
-            });
-        }
-    }
-    rows
+    super::interval_fold::interval_rows(scenario, results).group_rows
 }
