@@ -61,6 +61,18 @@ impl Workload {
         }
     }
 
+    /// `omnisim run`: replications are folded into the report as they finish, so at most
+    /// two per thread are held at once (`simulate::run`), however many there are.
+    pub fn folded_run(scenario: &Scenario, threads: usize) -> Workload {
+        let replications = crate::simulate::replications_to_run(scenario);
+        Workload {
+            replications_simulated: replications,
+            replications_held: u64::from(scenario.simulation().replications)
+                .min(2 * threads.max(1) as u64),
+            threads,
+        }
+    }
+
     /// A sweep of `levels` staffing levels or a plan's evaluation (`levels` = 1): one level's
     /// replications are held at a time.
     pub fn levels(scenario: &Scenario, levels: u64, threads: usize) -> Workload {
@@ -155,13 +167,20 @@ pub fn estimate(scenario: &Scenario, workload: Workload) -> ResourceEstimate {
     parts.push(MemoryPart {
         bytes: counter_bytes,
         what: format!(
-            "{interval_text} x {} channels and groups x {} replications held (simulation.replications{}) of interval counters",
+            "{interval_text} x {} channels and groups x {} replications held {} of interval counters",
             entities,
             thousands(workload.replications_held as f64),
-            if workload.replications_held > u64::from(settings.replications) {
-                ", twice over for the run without [[events]]"
-            } else {
-                ""
+            match workload
+                .replications_held
+                .cmp(&u64::from(settings.replications))
+            {
+                std::cmp::Ordering::Greater => {
+                    "(simulation.replications, twice over for the run without [[events]])"
+                }
+                std::cmp::Ordering::Equal => "(simulation.replications)",
+                std::cmp::Ordering::Less => {
+                    "at once (two per thread, --threads: each is folded into the report as it finishes)"
+                }
             }
         ),
     });
@@ -316,7 +335,9 @@ fn memory_remedy(scenario: &Scenario, estimate: &ResourceEstimate, budget: &Budg
             .map_or(0.0, |part| part.bytes);
         let report = interval_bytes - counters;
         let per_replication = counters / estimate.workload.replications_held.max(1) as f64;
-        if per_replication > 0.0 && room > report {
+        // Fewer replications only help when all of them are held.
+        let all_held = estimate.workload.replications_held >= u64::from(settings.replications);
+        if all_held && per_replication > 0.0 && room > report {
             let fit = ((room - report) / per_replication).floor();
             if fit >= 2.0 {
                 ways.push(format!(
@@ -476,6 +497,15 @@ concurrency = 2
             ]),
         );
         check(&many, true, Ok(()));
+        // `omnisim run` folds replications as they finish: the same 10,000 fit, since only
+        // two per thread are held at once.
+        let scenario = scenario(&many);
+        let folded = estimate(&scenario, Workload::folded_run(&scenario, 2));
+        assert_eq!(folded.workload.replications_held, 4);
+        assert_eq!(
+            super::check(&scenario, &folded, &Budget::default_for(Some(TOTAL))),
+            Ok(())
+        );
         // A billion contacts in each of 10 replications: about 10,000 CPU-seconds on two
         // threads is over the hour; --allow-large has no time limit.
         let long = [

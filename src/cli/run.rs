@@ -59,7 +59,7 @@ pub(super) fn prepare(args: &RunArgs) -> Result<Prepared, CliError> {
         .as_deref()
         .map(gate::read_baseline)
         .transpose()?;
-    check_budget(&args.simulation, &scenario, Workload::run)?;
+    check_budget(&args.simulation, &scenario, Workload::folded_run)?;
     let out_dir = output_folder(args.out.as_deref(), scenario.name(), None);
     Ok(Prepared {
         scenario,

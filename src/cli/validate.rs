@@ -49,7 +49,7 @@ pub fn validate(
         println!("note: {note}");
     }
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let estimate = budget::estimate(&scenario, Workload::run(&scenario, threads));
+    let estimate = budget::estimate(&scenario, Workload::folded_run(&scenario, threads));
     let fits = budget::check(
         &scenario,
         &estimate,

@@ -71,18 +71,18 @@ fn absurd_sizes_are_refused_before_any_work() {
             "--allow-large",
         ],
     );
-    // Ten thousand replications of minute intervals, all held until summarised.
+    // `run` folds each replication into the report as it finishes: ten thousand
+    // replications hold no more interval counters than four (two per thread), so the
+    // refusal names the intervals and threads, and never suggests fewer replications.
     check_refused(
-        &replace("replications = 2", "replications = 10000")
-            .replace("interval = \"30m\"", "interval = \"1m\""),
-        &[],
-        &["replications held (simulation.replications)", "at most"],
-    );
-    // The same through the command line.
-    check_refused(
-        &replace("interval = \"30m\"", "interval = \"1m\""),
-        &["--replications", "10000"],
-        &["replications held", "--replications"],
+        &replace("horizon = \"1d\"", "horizon = \"366d\"")
+            .replace("interval = \"30m\"", "interval = \"16s\"")
+            .replace("replications = 2", "replications = 10000"),
+        &["--threads", "2"],
+        &[
+            "x 4 replications held at once (two per thread, --threads",
+            "to fit, use simulation.interval = ",
+        ],
     );
     // A billion contacts in each of ten replications: hours of work, refused for time.
     check_refused(
@@ -130,15 +130,15 @@ fn validate_prints_the_estimate_and_the_budget_verdict() {
     let directory = tempfile::tempdir().unwrap();
     std::fs::write(
         directory.path().join("scenario.toml"),
-        replace("replications = 2", "replications = 10000")
-            .replace("interval = \"30m\"", "interval = \"1m\""),
+        replace("horizon = \"1d\"", "horizon = \"200d\"")
+            .replace("interval = \"30m\"", "interval = \"16s\""),
     )
     .unwrap();
     let output = omnisim(directory.path(), &["validate", "scenario.toml"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert!(
-        stdout.contains("`omnisim run` estimate: about 100 contacts per replication")
+        stdout.contains("`omnisim run` estimate: about 20,000 contacts per replication")
             && stdout.contains("needs --allow-large"),
         "{stdout}"
     );
