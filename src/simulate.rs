@@ -250,16 +250,8 @@ fn run_replication_list_with_detail(
             })
             .collect()
     };
-    let (results, threads_used) = match execution.threads {
-        Some(count) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(count)
-                .build()
-                .map_err(|error| SimulationError::Threads(error.to_string()))?;
-            (pool.install(work), count)
-        }
-        None => (work(), rayon::current_num_threads()),
-    };
+    let results = on_threads(execution.threads, work)?;
+    let threads_used = execution.threads.unwrap_or_else(rayon::current_num_threads);
     if let Some(failure) = results.iter().flat_map(|r| &r.conservation_failures).next() {
         return Err(SimulationError::Conservation(failure.clone()));
     }
@@ -334,14 +326,7 @@ fn fold_replication_list(
             }
         })
     };
-    match execution.threads {
-        Some(count) => rayon::ThreadPoolBuilder::new()
-            .num_threads(count)
-            .build()
-            .map_err(|error| SimulationError::Threads(error.to_string()))?
-            .install(work),
-        None => work(),
-    }
+    on_threads(execution.threads, work)?;
     let state = in_order.into_inner().expect("no worker panicked");
     if let Some(failure) = state.failure {
         return Err(SimulationError::Conservation(failure));
@@ -392,16 +377,21 @@ pub fn map_in_parallel<T: Sync, R: Send>(
     threads: Option<usize>,
     work: impl Fn(&T) -> R + Sync + Send,
 ) -> Result<Vec<R>, SimulationError> {
-    let run = || items.par_iter().map(&work).collect();
+    on_threads(threads, || items.par_iter().map(&work).collect())
+}
+
+/// `work` in a pool of `threads` threads, or in rayon's global pool (all cores) when `None`.
+fn on_threads<R: Send>(
+    threads: Option<usize>,
+    work: impl FnOnce() -> R + Send,
+) -> Result<R, SimulationError> {
     match threads {
-        Some(count) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(count)
-                .build()
-                .map_err(|error| SimulationError::Threads(error.to_string()))?;
-            Ok(pool.install(run))
-        }
-        None => Ok(run()),
+        Some(count) => Ok(rayon::ThreadPoolBuilder::new()
+            .num_threads(count)
+            .build()
+            .map_err(|error| SimulationError::Threads(error.to_string()))?
+            .install(work)),
+        None => Ok(work()),
     }
 }
 

@@ -27,7 +27,6 @@ pub struct IntervalRowsFold {
     channel_figures: Vec<RowAccumulator>,
     group_rows: Vec<IntervalRow>,
     group_figures: Vec<RowAccumulator>,
-    replications_added: u32,
 }
 
 /// What a fold gives when every replication is in.
@@ -60,7 +59,6 @@ impl IntervalRowsFold {
             channel_figures,
             group_rows,
             group_figures,
-            replications_added: 0,
         }
     }
 
@@ -90,11 +88,6 @@ impl IntervalRowsFold {
                 figures.add(group_metric_values(counts, seconds));
             }
         }
-        self.replications_added += 1;
-    }
-
-    pub fn replications_added(&self) -> u32 {
-        self.replications_added
     }
 
     /// The rows, with each metric's mean and 95% half-width over the replications added.

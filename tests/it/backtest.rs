@@ -163,26 +163,24 @@ fn backtest_trace_replays_a_trace_in_place_of_the_scenario_s_arrivals() {
     // The simulated center itself (Poisson arrivals), given its own contacts with --trace.
     let folder = folder_with_own_trace();
     std::fs::write(folder.path().join("center.toml"), SIMULATED).unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_omnisim"))
-        .args([
+    let output = omnisim(
+        folder.path(),
+        &[
             "backtest",
             "center.toml",
             "--trace",
             "trace.csv",
             "--trace-start",
-        ])
-        .args([
             "2024-01-01",
             "--replications",
             "3",
             "--no-charts",
             "--format",
             "json",
-        ])
-        .args(["--out", "out"])
-        .current_dir(folder.path())
-        .output()
-        .unwrap();
+            "--out",
+            "out",
+        ],
+    );
     assert!(
         output.status.success(),
         "{}",
