@@ -12,27 +12,49 @@ use crate::stats::Estimate;
 /// A metric's estimates, in the order computed; serialised as a JSON object keyed by name.
 pub type Figures = IndexMap<Metric, Estimate>;
 
-/// `Figures` for tables of many rows (intervals.csv has one per channel and interval: 8,760
-/// for an hourly year): the metrics and their estimates' parts in boxed slices, in the order
-/// computed, an absent mean or half-width stored as NaN (an estimate never holds a NaN: it
-/// is made from finite values only). A third of the memory of a `Figures` map per row.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RowFigures {
-    metrics: Box<[Metric]>,
-    means: Box<[f64]>,
-    half_widths: Box<[f64]>,
-    replications: Box<[u32]>,
+/// One row's `Figures` in a table of many rows (intervals.csv has one per channel and
+/// interval: 8,760 for an hourly year), borrowed from the table's flat columns: the metrics
+/// in the order computed, and each estimate's parts, an absent mean or half-width stored as
+/// NaN (an estimate never holds a NaN: it is made from finite values only).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RowFigures<'a> {
+    metrics: &'a [Metric],
+    means: &'a [f64],
+    half_widths: &'a [f64],
+    replications: &'a [u32],
 }
 
-impl RowFigures {
+impl<'a> RowFigures<'a> {
+    /// A row from its columns, each holding one entry per metric.
+    pub fn new(
+        metrics: &'a [Metric],
+        means: &'a [f64],
+        half_widths: &'a [f64],
+        replications: &'a [u32],
+    ) -> RowFigures<'a> {
+        assert!(
+            means.len() == metrics.len()
+                && half_widths.len() == metrics.len()
+                && replications.len() == metrics.len(),
+            "a mean, a half-width and a count for every metric"
+        );
+        RowFigures {
+            metrics,
+            means,
+            half_widths,
+            replications,
+        }
+    }
+
     /// The metrics, in order.
-    pub fn keys(&self) -> impl Iterator<Item = &Metric> {
+    pub fn keys(&self) -> impl Iterator<Item = &'a Metric> {
         self.metrics.iter()
     }
 
     /// The estimates, in the metrics' order.
-    pub fn values(&self) -> impl Iterator<Item = Estimate> + '_ {
-        (0..self.metrics.len()).map(|at| self.estimate_at(at))
+    pub fn values(&self) -> impl Iterator<Item = Estimate> + 'a {
+        let row = *self;
+        (0..self.metrics.len()).map(move |at| row.estimate_at(at))
     }
 
     pub fn get(&self, metric: Metric) -> Option<Estimate> {
@@ -52,92 +74,6 @@ impl RowFigures {
             mean: present(self.means[at]),
             ci95: present(self.half_widths[at]),
             n: self.replications[at],
-        }
-    }
-}
-
-impl FromIterator<(Metric, Estimate)> for RowFigures {
-    fn from_iter<I: IntoIterator<Item = (Metric, Estimate)>>(pairs: I) -> RowFigures {
-        let mut row = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (metric, estimate) in pairs {
-            row.0.push(metric);
-            row.1.push(estimate.mean.unwrap_or(f64::NAN));
-            row.2.push(estimate.ci95.unwrap_or(f64::NAN));
-            row.3.push(estimate.n);
-        }
-        RowFigures {
-            metrics: row.0.into_boxed_slice(),
-            means: row.1.into_boxed_slice(),
-            half_widths: row.2.into_boxed_slice(),
-            replications: row.3.into_boxed_slice(),
-        }
-    }
-}
-
-/// The `RowFigures` of one row built one replication at a time, in replication order
-/// (`stats::RunningEstimate` per metric, kept in the same three slices the row ends up in),
-/// so a long run's interval rows need no copy of every replication's values.
-#[derive(Debug, Clone)]
-pub struct RowAccumulator {
-    metrics: Box<[Metric]>,
-    sums: Box<[f64]>,
-    squared_deviations: Box<[f64]>,
-    replications: Box<[u32]>,
-}
-
-impl RowAccumulator {
-    pub fn new(metrics: &[Metric]) -> RowAccumulator {
-        let start = crate::stats::RunningEstimate::default();
-        RowAccumulator {
-            metrics: metrics.into(),
-            sums: vec![start.sum; metrics.len()].into(),
-            squared_deviations: vec![start.squared_deviations; metrics.len()].into(),
-            replications: vec![start.n; metrics.len()].into(),
-        }
-    }
-
-    /// Adds one replication's values, in the metrics' order.
-    pub fn add(&mut self, values: impl IntoIterator<Item = (Metric, f64)>) {
-        let mut at = 0;
-        for (metric, value) in values {
-            debug_assert_eq!(metric, self.metrics[at], "values in the metrics' order");
-            let mut running = crate::stats::RunningEstimate {
-                sum: self.sums[at],
-                squared_deviations: self.squared_deviations[at],
-                n: self.replications[at],
-            };
-            running.add(value);
-            self.sums[at] = running.sum;
-            self.squared_deviations[at] = running.squared_deviations;
-            self.replications[at] = running.n;
-            at += 1;
-        }
-        debug_assert_eq!(at, self.metrics.len(), "a value for every metric");
-    }
-
-    /// The row's estimates at 95% confidence, in the accumulator's own memory.
-    pub fn into_figures(self) -> RowFigures {
-        let RowAccumulator {
-            metrics,
-            mut sums,
-            mut squared_deviations,
-            replications,
-        } = self;
-        for at in 0..metrics.len() {
-            let estimate = crate::stats::RunningEstimate {
-                sum: sums[at],
-                squared_deviations: squared_deviations[at],
-                n: replications[at],
-            }
-            .estimate(0.95);
-            sums[at] = estimate.mean_or_nan();
-            squared_deviations[at] = estimate.half_width_or_nan();
-        }
-        RowFigures {
-            metrics,
-            means: sums,
-            half_widths: squared_deviations,
-            replications,
         }
     }
 }

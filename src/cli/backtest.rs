@@ -140,7 +140,7 @@ pub fn backtest(args: &BacktestArgs) -> Result<(), CliError> {
     let written = write_outputs(&out_dir, &files)?;
     print_result(
         args.format,
-        file_bytes(&files, "backtest.json"),
+        &file_bytes(&files, "backtest.json"),
         || backtest_text(&report),
         &written,
     )

@@ -187,11 +187,11 @@ pub(super) fn finish(
     let written = write_outputs(&out_dir, &files)?;
     print_result(
         args.format,
-        file_bytes(&files, "compare.json"),
+        &file_bytes(&files, "compare.json"),
         || compare_table(&comparison),
         &written,
     )?;
-    let markdown = String::from_utf8_lossy(file_bytes(&files, "compare.md")).into_owned();
+    let markdown = String::from_utf8_lossy(&file_bytes(&files, "compare.md")).into_owned();
     gate::append_step_summary(&markdown)?;
     if args.fail_on_worse {
         if !report.passed {

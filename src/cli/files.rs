@@ -148,9 +148,12 @@ fn fill_and_swap(temporary: &Path, target: &Path, files: &[OutputFile]) -> std::
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder)?;
         }
-        let mut handle = std::fs::File::create_new(&path)?;
-        handle.write_all(&file.bytes)?;
-        handle.sync_all()?;
+        let mut handle = std::io::BufWriter::new(std::fs::File::create_new(&path)?);
+        file.write_to(&mut handle)?;
+        handle
+            .into_inner()
+            .map_err(|error| error.into_error())?
+            .sync_all()?;
     }
     let manifest: String = files
         .iter()
@@ -342,11 +345,11 @@ fn write_error(path: &Path, error: std::io::Error) -> CliError {
 }
 
 /// The bytes of the file called `name` among `files` (a command's JSON, to print).
-pub fn file_bytes<'a>(files: &'a [OutputFile], name: &str) -> &'a [u8] {
+pub fn file_bytes<'a>(files: &'a [OutputFile], name: &str) -> std::borrow::Cow<'a, [u8]> {
     files
         .iter()
         .find(|file| file.name == name)
-        .map_or(&[], |file| file.bytes.as_slice())
+        .map_or(std::borrow::Cow::Borrowed(&[]), |file| file.bytes())
 }
 
 /// Prints bytes on stdout.

@@ -35,7 +35,7 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
     let written = write_outputs(&out_dir, &files)?;
     print_result(
         args.format,
-        file_bytes(&files, "plan.json"),
+        &file_bytes(&files, "plan.json"),
         || plan_text(&scenario, &report),
         &written,
     )?;

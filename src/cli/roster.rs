@@ -88,7 +88,7 @@ pub fn roster(args: &RosterArgs) -> Result<(), CliError> {
     let written = write_outputs(&out_dir, &files)?;
     print_result(
         args.format,
-        file_bytes(&files, "roster.json"),
+        &file_bytes(&files, "roster.json"),
         || roster_text(&scenario, &roster),
         &written,
     )?;

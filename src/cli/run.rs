@@ -115,7 +115,7 @@ pub(super) fn finish(
     let written = write_outputs(&prepared.out_dir, &files)?;
     print_result(
         args.format,
-        file_bytes(&files, "summary.json"),
+        &file_bytes(&files, "summary.json"),
         || summary_table(&report.summary),
         &written,
     )?;

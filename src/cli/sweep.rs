@@ -144,7 +144,7 @@ pub(super) fn finish(
     let written = write_outputs(out_dir, &files)?;
     print_result(
         args.format,
-        file_bytes(&files, "sweep.json"),
+        &file_bytes(&files, "sweep.json"),
         || sweep_table(report),
         &written,
     )

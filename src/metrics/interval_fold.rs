@@ -8,13 +8,13 @@
 //! replication's values, the half-widths agree to rounding. The order of addition is the
 //! replication order whatever the thread count, so the rows are reproducible to the bit.
 
+use super::interval_table::{IntervalTable, IntervalTableShape};
 use super::samples::{CHANNEL_INTERVAL_METRICS, channel_metric_values, group_metric_values};
-use super::summary::IntervalRow;
 use crate::engine::ReplicationResult;
 use crate::engine::counts::ChannelIntervalCounts;
-use crate::metric::{Metric, RowAccumulator, RowFigures};
+use crate::metric::Metric;
 use crate::scenario::Scenario;
-use crate::units::format_clock;
+use crate::stats::{RUNNING_SUM_START, RunningEstimate};
 
 /// The interval rows of the replications added so far.
 #[derive(Debug)]
@@ -22,18 +22,79 @@ pub struct IntervalRowsFold {
     interval_seconds: f64,
     first_reported_interval: usize,
     n_reported_intervals: usize,
-    /// Rows without their figures, channel by channel then interval by interval.
-    channel_rows: Vec<IntervalRow>,
-    channel_figures: Vec<RowAccumulator>,
-    group_rows: Vec<IntervalRow>,
-    group_figures: Vec<RowAccumulator>,
+    channel_sums: TableSums,
+    group_sums: TableSums,
 }
 
 /// What a fold gives when every replication is in.
 #[derive(Debug)]
 pub struct IntervalRows {
-    pub channel_rows: Vec<IntervalRow>,
-    pub group_rows: Vec<IntervalRow>,
+    pub channel_rows: IntervalTable,
+    pub group_rows: IntervalTable,
+}
+
+/// A table's running estimates (`stats::RunningEstimate`, one per row and metric) in three
+/// flat columns, which `finish` turns in place into the table's means and half-widths.
+#[derive(Debug)]
+struct TableSums {
+    shape: IntervalTableShape,
+    sums: Vec<f64>,
+    squared_deviations: Vec<f64>,
+    replications: Vec<u32>,
+}
+
+impl TableSums {
+    fn new(shape: IntervalTableShape) -> TableSums {
+        let cells = shape.rows() * shape.metrics().len();
+        let start = RunningEstimate::default();
+        TableSums {
+            shape,
+            sums: vec![RUNNING_SUM_START; cells],
+            squared_deviations: vec![start.squared_deviations; cells],
+            replications: vec![start.n; cells],
+        }
+    }
+
+    /// Adds one replication's values for the row at `row`, in the metrics' order.
+    fn add(&mut self, row: usize, values: impl IntoIterator<Item = (Metric, f64)>) {
+        let width = self.shape.metrics().len();
+        let mut at = row * width;
+        for (metric, value) in values {
+            debug_assert_eq!(metric, self.shape.metrics()[at - row * width]);
+            let mut running = RunningEstimate {
+                sum: self.sums[at],
+                squared_deviations: self.squared_deviations[at],
+                n: self.replications[at],
+            };
+            running.add(value);
+            self.sums[at] = running.sum;
+            self.squared_deviations[at] = running.squared_deviations;
+            self.replications[at] = running.n;
+            at += 1;
+        }
+        debug_assert_eq!(at, (row + 1) * width, "a value for every metric");
+    }
+
+    /// The table, each estimate at 95% confidence, in the sums' own memory.
+    fn finish(self) -> IntervalTable {
+        let TableSums {
+            shape,
+            mut sums,
+            mut squared_deviations,
+            replications,
+        } = self;
+        for at in 0..sums.len() {
+            let estimate = RunningEstimate {
+                sum: sums[at],
+                squared_deviations: squared_deviations[at],
+                n: replications[at],
+            }
+            .estimate(0.95);
+            sums[at] = estimate.mean_or_nan();
+            squared_deviations[at] = estimate.half_width_or_nan();
+        }
+        shape.with_figures(sums, squared_deviations, replications)
+    }
 }
 
 impl IntervalRowsFold {
@@ -47,18 +108,22 @@ impl IntervalRowsFold {
             .into_iter()
             .map(|(metric, _)| metric)
             .collect();
-        let channel_names = scenario.channels().iter().map(|c| c.name.as_str());
-        let group_names = scenario.groups().iter().map(|g| g.name.as_str());
-        let (channel_rows, channel_figures) = empty_rows(scenario, channel_names, &channel_metrics);
-        let (group_rows, group_figures) = empty_rows(scenario, group_names, &group_metrics);
+        let channel_names = scenario.channels().iter().map(|c| c.name.clone()).collect();
+        let group_names = scenario.groups().iter().map(|g| g.name.clone()).collect();
         IntervalRowsFold {
             interval_seconds: seconds,
             first_reported_interval: settings.first_reported_interval(),
             n_reported_intervals: settings.reported_intervals().len(),
-            channel_rows,
-            channel_figures,
-            group_rows,
-            group_figures,
+            channel_sums: TableSums::new(IntervalTableShape::new(
+                scenario,
+                channel_names,
+                channel_metrics,
+            )),
+            group_sums: TableSums::new(IntervalTableShape::new(
+                scenario,
+                group_names,
+                group_metrics,
+            )),
         }
     }
 
@@ -66,44 +131,33 @@ impl IntervalRowsFold {
     /// to be reproducible.
     pub fn add(&mut self, result: &ReplicationResult) {
         let seconds = self.interval_seconds;
-        let reported =
-            self.first_reported_interval..self.first_reported_interval + self.n_reported_intervals;
-        for (channel_idx, rows) in self
-            .channel_figures
-            .chunks_mut(self.n_reported_intervals)
-            .enumerate()
-        {
+        let intervals = self.n_reported_intervals;
+        let reported = self.first_reported_interval..self.first_reported_interval + intervals;
+        for channel_idx in 0..self.channel_sums.shape.entities() {
             let cells = result.channel_intervals.span(channel_idx, reported.clone());
-            for (figures, counts) in rows.iter_mut().zip(cells) {
-                figures.add(channel_interval_values(counts, seconds));
+            for (offset, counts) in cells.iter().enumerate() {
+                self.channel_sums.add(
+                    channel_idx * intervals + offset,
+                    channel_interval_values(counts, seconds),
+                );
             }
         }
-        for (group_idx, rows) in self
-            .group_figures
-            .chunks_mut(self.n_reported_intervals)
-            .enumerate()
-        {
+        for group_idx in 0..self.group_sums.shape.entities() {
             let cells = result.group_intervals.span(group_idx, reported.clone());
-            for (figures, counts) in rows.iter_mut().zip(cells) {
-                figures.add(group_metric_values(counts, seconds));
+            for (offset, counts) in cells.iter().enumerate() {
+                self.group_sums.add(
+                    group_idx * intervals + offset,
+                    group_metric_values(counts, seconds),
+                );
             }
         }
     }
 
     /// The rows, with each metric's mean and 95% half-width over the replications added.
     pub fn finish(self) -> IntervalRows {
-        let with_figures = |rows: Vec<IntervalRow>, figures: Vec<RowAccumulator>| {
-            rows.into_iter()
-                .zip(figures)
-                .map(|(row, figures)| IntervalRow {
-                    metrics: figures.into_figures(),
-                    ..row
-                })
-                .collect()
-        };
         IntervalRows {
-            channel_rows: with_figures(self.channel_rows, self.channel_figures),
-            group_rows: with_figures(self.group_rows, self.group_figures),
+            channel_rows: self.channel_sums.finish(),
+            group_rows: self.group_sums.finish(),
         }
     }
 }
@@ -116,35 +170,6 @@ fn channel_interval_values(
     channel_metric_values(counts, interval_seconds)
         .into_iter()
         .filter(|(name, _)| CHANNEL_INTERVAL_METRICS.contains(name))
-}
-
-/// Every (entity, reported interval) row without figures, and an empty accumulator for each.
-fn empty_rows<'a>(
-    scenario: &Scenario,
-    names: impl ExactSizeIterator<Item = &'a str>,
-    metrics: &[Metric],
-) -> (Vec<IntervalRow>, Vec<RowAccumulator>) {
-    let settings = scenario.simulation();
-    let long = settings.horizon_seconds > 7.0 * 86_400.0;
-    let mut rows = Vec::with_capacity(names.len() * settings.reported_intervals().len());
-    for name in names {
-        for interval_idx in settings.reported_intervals() {
-            let start_seconds = interval_idx as f64 * settings.interval_seconds;
-            rows.push(IntervalRow {
-                name: name.to_string(),
-                interval_idx,
-                start_seconds,
-                start_label: format_clock(start_seconds, long),
-                active_disruptions: super::disruption_summary::active_disruption_names(
-                    scenario,
-                    interval_idx,
-                ),
-                metrics: RowFigures::default(),
-            });
-        }
-    }
-    let figures = vec![RowAccumulator::new(metrics); rows.len()];
-    (rows, figures)
 }
 
 /// The rows of `results`, replications of `scenario` in replication order.

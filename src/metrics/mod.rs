@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod digest;
 pub mod disruption_summary;
 pub mod interval_fold;
+pub mod interval_table;
 pub mod routing_summary;
 pub mod samples;
 pub mod summary;

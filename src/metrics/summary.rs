@@ -6,12 +6,13 @@
 use serde::Serialize;
 
 use super::digest::ReplicationDigest;
+use super::interval_table::IntervalTable;
 use super::samples::{
     CHANNEL_HEADLINE_METRICS, GROUP_HEADLINE_METRICS, ReplicationValues, channel_samples,
     group_samples, replication_values,
 };
 use crate::engine::ReplicationResult;
-use crate::metric::{Figures, Metric, RowFigures, figures_of};
+use crate::metric::{Figures, Metric, figures_of};
 use crate::scenario::{ChannelKind, Scenario};
 use crate::units::{format_clock, thousands};
 
@@ -95,19 +96,6 @@ pub struct GroupSummary {
     pub metrics: Figures,
     /// The headline metrics (`GROUP_HEADLINE_METRICS`) in each replication.
     pub per_replication: ReplicationValues,
-}
-
-/// One row of intervals.csv or group_intervals.csv before formatting.
-#[derive(Debug, Clone)]
-pub struct IntervalRow {
-    /// Channel or group name.
-    pub name: String,
-    pub interval_idx: usize,
-    pub start_seconds: f64,
-    pub start_label: String,
-    /// Disruption events active during the interval, ';'-separated.
-    pub active_disruptions: String,
-    pub metrics: RowFigures,
 }
 
 /// Summarises replications (in replication order) into the run's reported figures.
@@ -326,14 +314,11 @@ fn overload_warnings(scenario: &Scenario, summary: &RunSummary) -> Vec<String> {
 }
 
 /// Per-interval rows for every channel (by arrival interval), reported intervals only.
-pub fn channel_interval_rows(
-    scenario: &Scenario,
-    results: &[ReplicationResult],
-) -> Vec<IntervalRow> {
+pub fn channel_interval_rows(scenario: &Scenario, results: &[ReplicationResult]) -> IntervalTable {
     super::interval_fold::interval_rows(scenario, results).channel_rows
 }
 
 /// Per-interval rows for every agent group, reported intervals only.
-pub fn group_interval_rows(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<IntervalRow> {
+pub fn group_interval_rows(scenario: &Scenario, results: &[ReplicationResult]) -> IntervalTable {
     super::interval_fold::interval_rows(scenario, results).group_rows
 }

@@ -256,7 +256,7 @@ pub fn backtest_figures(report: &BacktestReport) -> Vec<Figure> {
 }
 
 /// Every file of a backtest but the charts.
-pub fn backtest_files(report: &BacktestReport) -> Vec<OutputFile> {
+pub fn backtest_files(report: &BacktestReport) -> Vec<OutputFile<'static>> {
     let mut json = serde_json::to_vec_pretty(report).expect("the report serialises");
     json.push(b'\n');
     vec![

@@ -16,7 +16,10 @@ use crate::compare::{Comparison, MetricComparison, Verdict};
 use crate::units::format_duration;
 
 /// Every file of a comparison; the chart and compare.html unless charts are skipped.
-pub fn compare_files(comparison: &Comparison, charts: Charts) -> Result<Vec<OutputFile>, String> {
+pub fn compare_files(
+    comparison: &Comparison,
+    charts: Charts,
+) -> Result<Vec<OutputFile<'static>>, String> {
     let mut files = vec![
         OutputFile::new("compare.json", json_bytes(comparison)),
         OutputFile::new("compare.csv", compare_csv_bytes(comparison)),

@@ -579,7 +579,7 @@ pub fn fit_figures(report: &FitReport) -> Vec<Figure> {
 }
 
 /// Every file of a fit but the charts.
-pub fn fit_files(report: &FitReport, name: &str, trace_name: &str) -> Vec<OutputFile> {
+pub fn fit_files(report: &FitReport, name: &str, trace_name: &str) -> Vec<OutputFile<'static>> {
     vec![
         OutputFile::new(
             "scenario.toml",

@@ -35,19 +35,83 @@ pub enum Charts {
     Skip,
 }
 
-/// One file a command writes: its name in the output folder and its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
+/// One file a command writes: its name in the output folder and its contents, either bytes
+/// or a function that writes them (for files of megabytes, such as an hourly year's
+/// intervals.csv, which are then never held whole in memory).
+pub struct OutputFile<'a> {
     pub name: String,
-    pub bytes: Vec<u8>,
+    contents: Contents<'a>,
 }
 
-impl OutputFile {
-    pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> OutputFile {
+enum Contents<'a> {
+    Bytes(Vec<u8>),
+    Streamed(StreamedContents<'a>),
+}
+
+/// Writes a streamed file's bytes, the same bytes every time it is called.
+type StreamedContents<'a> =
+    Box<dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Send + Sync + 'a>;
+
+impl OutputFile<'static> {
+    pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> OutputFile<'static> {
         OutputFile {
             name: name.into(),
-            bytes,
+            contents: Contents::Bytes(bytes),
         }
+    }
+}
+
+impl<'a> OutputFile<'a> {
+    /// A file whose bytes `write` produces when the file is written.
+    pub fn streamed(
+        name: impl Into<String>,
+        write: impl Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Send + Sync + 'a,
+    ) -> OutputFile<'a> {
+        OutputFile {
+            name: name.into(),
+            contents: Contents::Streamed(Box::new(write)),
+        }
+    }
+
+    /// Writes the file's bytes to `out`.
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match &self.contents {
+            Contents::Bytes(bytes) => out.write_all(bytes),
+            Contents::Streamed(write) => write(out),
+        }
+    }
+
+    /// The file's bytes (a streamed file's made in memory).
+    pub fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        match &self.contents {
+            Contents::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes),
+            Contents::Streamed(_) => {
+                let mut bytes = Vec::new();
+                self.write_to(&mut bytes).expect("write to memory");
+                std::borrow::Cow::Owned(bytes)
+            }
+        }
+    }
+}
+
+impl PartialEq for OutputFile<'_> {
+    /// The same name and the same bytes, however each is held.
+    fn eq(&self, other: &OutputFile<'_>) -> bool {
+        self.name == other.name && self.bytes() == other.bytes()
+    }
+}
+
+impl std::fmt::Debug for OutputFile<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let contents = match &self.contents {
+            Contents::Bytes(bytes) => format!("{} bytes", bytes.len()),
+            Contents::Streamed(_) => "streamed".to_string(),
+        };
+        formatter
+            .debug_struct("OutputFile")
+            .field("name", &self.name)
+            .field("contents", &contents)
+            .finish()
     }
 }
 

@@ -20,7 +20,7 @@ pub fn plan_files(
     plan: &Plan,
     report: &PlanReport,
     charts: Charts,
-) -> Result<Vec<OutputFile>, String> {
+) -> Result<Vec<OutputFile<'static>>, String> {
     let mut files = vec![
         OutputFile::new("plan.csv", plan_csv_bytes(scenario, plan)),
         OutputFile::new("plan_sla.csv", plan_sla_csv_bytes(scenario, plan)),

@@ -23,7 +23,7 @@ pub fn roster_files(
     scenario: &Scenario,
     roster: &RosterPlan,
     charts: Charts,
-) -> Result<Vec<OutputFile>, String> {
+) -> Result<Vec<OutputFile<'static>>, String> {
     let mut files = vec![
         OutputFile::new("roster.csv", roster_csv_bytes(scenario, roster)),
         OutputFile::new(

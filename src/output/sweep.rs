@@ -10,7 +10,10 @@ use super::{Charts, OutputFile, json_bytes};
 use crate::sweep::{SweepMode, SweepReport};
 
 /// Every file of a sweep: sweep.csv, sweep.json and (unless skipped) its chart.
-pub fn sweep_files(report: &SweepReport, charts: Charts) -> Result<Vec<OutputFile>, String> {
+pub fn sweep_files(
+    report: &SweepReport,
+    charts: Charts,
+) -> Result<Vec<OutputFile<'static>>, String> {
     let mut files = vec![
         OutputFile::new("sweep.csv", sweep_csv_bytes(report)),
         OutputFile::new("sweep.json", json_bytes(report)),

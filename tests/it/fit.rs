@@ -90,7 +90,7 @@ fn a_fitted_scenario_validates_and_runs() {
     let report = fit(&trace, &options()).unwrap();
     let folder = tempfile::tempdir().unwrap();
     for file in omnisim::output::fit::fit_files(&report, "known", "contacts.csv") {
-        std::fs::write(folder.path().join(&file.name), &file.bytes).unwrap();
+        std::fs::write(folder.path().join(&file.name), file.bytes()).unwrap();
     }
     let scenario = load_scenario_file(&folder.path().join("scenario.toml"))
         .unwrap_or_else(|error| panic!("{error}"))

@@ -505,10 +505,11 @@ channels = ["email"]
         assert!(rows[15].busy_area > 0.99 * rows[15].on_shift_area);
     }
     let reported = omnisim::metrics::summary::group_interval_rows(&scenario, &results);
-    let end = &reported[16];
+    let end = reported.row(16);
     assert_eq!(end.metrics.estimate(Metric::Occupancy).mean, None);
     assert!(end.metrics.estimate(Metric::PastShiftAgents).mean.unwrap() > 0.0);
-    let last_on_shift = reported[15]
+    let last_on_shift = reported
+        .row(15)
         .metrics
         .estimate(Metric::Occupancy)
         .mean

@@ -94,7 +94,7 @@ fn check(prefix: &str, files: &[OutputFile]) {
             let Some((stem, extension)) = file.name.rsplit_once('.') else {
                 continue;
             };
-            let text = String::from_utf8(file.bytes.clone()).unwrap_or_default();
+            let text = String::from_utf8(file.bytes().into_owned()).unwrap_or_default();
             let text = match extension {
                 "json" | "csv" | "toml" => text,
                 "html" => without_svgs(&text),
@@ -196,7 +196,7 @@ fn compare_files_and_table() {
         let markdown = files.iter().find(|f| f.name == "compare.md").unwrap();
         insta::assert_snapshot!(
             "compare_markdown",
-            String::from_utf8(markdown.bytes.clone()).unwrap()
+            String::from_utf8(markdown.bytes().into_owned()).unwrap()
         );
     });
 }

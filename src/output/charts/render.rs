@@ -284,7 +284,7 @@ fn legend_segments(dashed: bool) -> [Vec<(i32, i32)>; 2] {
 /// A command's charts: each figure as `<stem>.svg` and `<stem>.png`, and the SVG texts in
 /// figure order (for report.html).
 pub struct ChartFiles {
-    pub files: Vec<OutputFile>,
+    pub files: Vec<OutputFile<'static>>,
     pub svgs: Vec<String>,
 }
 

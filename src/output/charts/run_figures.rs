@@ -8,7 +8,8 @@ use super::{
     duration_unit,
 };
 use crate::metric::Metric;
-use crate::metrics::summary::{IntervalRow, RunSummary};
+use crate::metrics::interval_table::{IntervalRow, IntervalTable};
+use crate::metrics::summary::RunSummary;
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
 use crate::units::{SECONDS_PER_DAY, SECONDS_PER_WEEK, format_duration};
@@ -17,8 +18,8 @@ use crate::units::{SECONDS_PER_DAY, SECONDS_PER_WEEK, format_duration};
 pub struct RunChartInput<'a> {
     pub scenario: &'a Scenario,
     pub summary: &'a RunSummary,
-    pub channel_rows: &'a [IntervalRow],
-    pub group_rows: &'a [IntervalRow],
+    pub channel_rows: &'a IntervalTable,
+    pub group_rows: &'a IntervalTable,
 }
 
 /// Every chart of a run, in the order the HTML report shows them: the timelines, then
@@ -68,17 +69,12 @@ fn unit(input: &RunChartInput) -> TimeUnit {
     clock_unit(input.scenario.simulation().horizon_seconds)
 }
 
-/// One entity's rows (a channel's or a group's), in interval order.
-fn rows_of<'a>(rows: &'a [IntervalRow], name: &str) -> Vec<&'a IntervalRow> {
-    rows.iter().filter(|row| row.name == name).collect()
-}
-
 /// A metric over time as a line (the mean) and a band (the 95% CI), a point per
 /// `point_seconds` (an interval, or a day), x in `unit`, y divided by `y_scale`, optionally
 /// clamped into `[low, high]`.
 #[allow(clippy::too_many_arguments)]
 pub fn time_series(
-    rows: &[&IntervalRow],
+    rows: &[IntervalRow],
     metric: Metric,
     unit: TimeUnit,
     point_seconds: f64,
@@ -173,7 +169,7 @@ fn volume_figure(input: &RunChartInput) -> Figure {
         .enumerate()
         .filter(|(_, channel)| channel.metrics[&Metric::Offered].mean.unwrap_or(0.0) > 0.0)
         .map(|(channel_idx, channel)| {
-            let rows = rows_of(input.channel_rows, &channel.name);
+            let rows = input.channel_rows.rows_of(&channel.name);
             time_panel(
                 &channel.name,
                 unit(input),
@@ -211,7 +207,7 @@ fn sla_figure(input: &RunChartInput) -> Figure {
     let panels = agent_channels(input.scenario)
         .filter_map(|(channel_idx, channel)| {
             let sla = channel.sla?;
-            let rows = rows_of(input.channel_rows, &channel.name);
+            let rows = input.channel_rows.rows_of(&channel.name);
             let mut panel = time_panel(
                 &format!(
                     "{} (within {})",
@@ -253,7 +249,7 @@ fn sla_figure(input: &RunChartInput) -> Figure {
 fn queue_length_figure(input: &RunChartInput) -> Figure {
     let panels = agent_channels(input.scenario)
         .map(|(channel_idx, channel)| {
-            let rows = rows_of(input.channel_rows, &channel.name);
+            let rows = input.channel_rows.rows_of(&channel.name);
             time_panel(
                 &channel.name,
                 unit(input),
@@ -286,7 +282,7 @@ fn queue_length_figure(input: &RunChartInput) -> Figure {
 fn asa_figure(input: &RunChartInput) -> Figure {
     let panels = agent_channels(input.scenario)
         .map(|(channel_idx, channel)| {
-            let rows = rows_of(input.channel_rows, &channel.name);
+            let rows = input.channel_rows.rows_of(&channel.name);
             let threshold = channel.sla.map(|sla| sla.threshold_seconds);
             let largest = upper_bound(
                 rows.iter()
@@ -390,7 +386,7 @@ fn occupancy_figure(input: &RunChartInput) -> Figure {
         .iter()
         .enumerate()
         .map(|(group_idx, group)| {
-            let rows = rows_of(input.group_rows, &group.name);
+            let rows = input.group_rows.rows_of(&group.name);
             let mut panel = time_panel(
                 &group.name,
                 unit(input),
@@ -459,7 +455,7 @@ fn typical_sla_figure(input: &RunChartInput, typical: Typical) -> Figure {
     let panels = agent_channels(input.scenario)
         .filter_map(|(channel_idx, channel)| {
             let sla = channel.sla?;
-            let rows = rows_of(input.channel_rows, &channel.name);
+            let rows = input.channel_rows.rows_of(&channel.name);
             let estimates = typical_period(
                 &rows,
                 Metric::SlaAttainment,

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::metric::Metric;
-use crate::metrics::summary::IntervalRow;
+use crate::metrics::interval_table::IntervalRow;
 use crate::scenario::SimulationSettings;
 use crate::stats::Estimate;
 use crate::units::{SECONDS_PER_DAY, SECONDS_PER_WEEK};
@@ -66,7 +66,7 @@ fn weight_metric(metric: Metric) -> Option<Metric> {
 /// mean of their half-widths as the band. Averaging half-widths gives a band at least as
 /// wide as the true one (the spread of a mean is at most the mean of the spreads), so the
 /// band never overstates certainty. With points of one interval, the rows as they are.
-pub fn points(rows: &[&IntervalRow], metric: Metric, point_seconds: f64) -> Vec<(f64, Estimate)> {
+pub fn points(rows: &[IntervalRow], metric: Metric, point_seconds: f64) -> Vec<(f64, Estimate)> {
     let mut buckets: BTreeMap<i64, (f64, f64, f64, u32)> = BTreeMap::new();
     for row in rows {
         let bucket = (row.start_seconds / point_seconds).floor() as i64;
@@ -110,7 +110,7 @@ pub fn points(rows: &[&IntervalRow], metric: Metric, point_seconds: f64) -> Vec<
 /// half-width across periods. Intervals before the warm-up ends are left out; an offset no
 /// two periods reach is undefined. Offsets in seconds, in order.
 pub fn typical_period(
-    rows: &[&IntervalRow],
+    rows: &[IntervalRow],
     metric: Metric,
     period_seconds: f64,
     warmup_seconds: f64,
@@ -162,29 +162,47 @@ pub fn typical_views(settings: &SimulationSettings) -> (bool, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metric::Figures;
+    use crate::metric::RowFigures;
 
-    fn row(start_seconds: f64, offered: f64, sla: f64) -> IntervalRow {
-        let mut figures = Figures::default();
-        let estimate = |mean: f64| Estimate {
-            mean: Some(mean),
-            ci95: Some(0.1),
-            n: 5,
+    /// A row's columns: every metric 0 (n = 5, half-width 0.1) but offered and attainment.
+    struct OwnedRow {
+        start_seconds: f64,
+        means: Vec<f64>,
+        half_widths: Vec<f64>,
+        replications: Vec<u32>,
+    }
+
+    fn row(start_seconds: f64, offered: f64, sla: f64) -> OwnedRow {
+        let mean = |metric: &Metric| match metric {
+            Metric::Offered => offered,
+            Metric::SlaAttainment => sla,
+            _ => 0.0,
         };
-        for metric in Metric::ALL {
-            figures.insert(*metric, estimate(0.0));
-        }
-        figures.insert(Metric::Offered, estimate(offered));
-        figures.insert(Metric::SlaAttainment, estimate(sla));
-        let metrics = figures.into_iter().collect();
-        IntervalRow {
-            name: "chat".into(),
-            interval_idx: 0,
+        OwnedRow {
             start_seconds,
-            start_label: String::new(),
-            active_disruptions: String::new(),
-            metrics,
+            means: Metric::ALL.iter().map(mean).collect(),
+            half_widths: vec![0.1; Metric::ALL.len()],
+            replications: vec![5; Metric::ALL.len()],
         }
+    }
+
+    /// The rows as a table hands them out.
+    fn views(rows: &[OwnedRow]) -> Vec<IntervalRow<'_>> {
+        rows.iter()
+            .map(|row| IntervalRow {
+                name: "chat",
+                interval_idx: 0,
+                start_seconds: row.start_seconds,
+                active_disruptions: "",
+                metrics: RowFigures::new(
+                    Metric::ALL,
+                    &row.means,
+                    &row.half_widths,
+                    &row.replications,
+                ),
+                long_labels: false,
+            })
+            .collect()
     }
 
     #[test]
@@ -194,7 +212,7 @@ mod tests {
             row(43_200.0, 30.0, 0.6),
             row(86_400.0, 5.0, 0.9),
         ];
-        let refs: Vec<&IntervalRow> = rows.iter().collect();
+        let refs = views(&rows);
         let days = points(&refs, Metric::SlaAttainment, SECONDS_PER_DAY);
         assert_eq!(days.len(), 2);
         assert_eq!(days[0].0, 0.0);
@@ -235,7 +253,7 @@ mod tests {
             row(90_000.0, 10.0, 0.9),
             row(172_800.0, 10.0, 0.9),
         ];
-        let refs: Vec<&IntervalRow> = rows.iter().collect();
+        let refs = views(&rows);
         let day = typical_period(&refs, Metric::SlaAttainment, SECONDS_PER_DAY, 0.0);
         assert_eq!(day.len(), 2);
         assert_eq!(day[0].0, 0.0);

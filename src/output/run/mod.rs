@@ -17,28 +17,27 @@ use super::json_bytes;
 use super::{Charts, OutputFile};
 use crate::metric::Metric;
 use crate::metrics::disruption_summary::DisruptionSummary;
-use crate::metrics::summary::{IntervalRow, RunSummary};
+use crate::metrics::interval_table::IntervalTable;
+use crate::metrics::summary::RunSummary;
 use crate::scenario::Scenario;
 use crate::simulate::RunReport;
 
 /// Every file of a run, in the order they are written: summary.json, the interval CSVs,
 /// events.csv (with disruptions), then report.html and each chart as SVG and PNG.
-pub fn run_files(
+pub fn run_files<'a>(
     scenario: &Scenario,
-    report: &RunReport,
+    report: &'a RunReport,
     charts: Charts,
-) -> Result<Vec<OutputFile>, String> {
+) -> Result<Vec<OutputFile<'a>>, String> {
     let summary = &report.summary;
     let mut files = vec![
         OutputFile::new("summary.json", summary_json_bytes(summary)),
-        OutputFile::new(
-            "intervals.csv",
-            interval_csv_bytes("channel", &report.channel_rows),
-        ),
-        OutputFile::new(
-            "group_intervals.csv",
-            interval_csv_bytes("group", &report.group_rows),
-        ),
+        OutputFile::streamed("intervals.csv", |out| {
+            write_interval_csv(out, "channel", &report.channel_rows)
+        }),
+        OutputFile::streamed("group_intervals.csv", |out| {
+            write_interval_csv(out, "group", &report.group_rows)
+        }),
     ];
     if !summary.disruptions.is_empty() {
         files.push(OutputFile::new(
@@ -69,16 +68,20 @@ pub fn summary_json_bytes(summary: &RunSummary) -> Vec<u8> {
 
 /// intervals.csv / group_intervals.csv: one row per entity and interval; for each metric a
 /// `<metric>_mean` and a `<metric>_ci95` column (empty where undefined).
-pub fn interval_csv_bytes(entity_column: &str, rows: &[IntervalRow]) -> Vec<u8> {
-    let metrics: Vec<Metric> = rows
-        .first()
-        .map(|row| row.metrics.keys().copied().collect())
-        .unwrap_or_default();
-    // Room for the whole file at once (a row's numbers take under 20 bytes each), so an
-    // hourly year's 3 MB is not copied through every doubling of a growing buffer; the
-    // part never written is never touched.
-    let capacity = (rows.len() + 1) * (64 + 2 * 20 * metrics.len());
-    let mut writer = csv::Writer::from_writer(Vec::with_capacity(capacity));
+pub fn interval_csv_bytes(entity_column: &str, rows: &IntervalTable) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    write_interval_csv(&mut bytes, entity_column, rows).expect("write to memory");
+    bytes
+}
+
+/// `interval_csv_bytes`, written to `out` as it is made (an hourly year's file is megabytes).
+pub fn write_interval_csv(
+    out: &mut dyn std::io::Write,
+    entity_column: &str,
+    rows: &IntervalTable,
+) -> std::io::Result<()> {
+    let metrics: &[Metric] = if rows.is_empty() { &[] } else { rows.metrics() };
+    let mut writer = csv::Writer::from_writer(out);
     let mut header = vec![
         entity_column.to_string(),
         "interval".into(),
@@ -86,26 +89,28 @@ pub fn interval_csv_bytes(entity_column: &str, rows: &[IntervalRow]) -> Vec<u8> 
         "start".into(),
         "active_events".into(),
     ];
-    for metric in &metrics {
+    for metric in metrics {
         header.push(format!("{}_mean", metric.name()));
         header.push(format!("{}_ci95", metric.name()));
     }
-    writer.write_record(&header).expect("write to memory");
-    for row in rows {
-        let mut record = vec![
-            row.name.clone(),
+    writer.write_record(&header)?;
+    let mut record = Vec::with_capacity(header.len());
+    for row in rows.rows() {
+        record.clear();
+        record.extend([
+            row.name.to_string(),
             row.interval_idx.to_string(),
             number(row.start_seconds),
-            row.start_label.clone(),
-            row.active_disruptions.clone(),
-        ];
+            row.start_label(),
+            row.active_disruptions.to_string(),
+        ]);
         for estimate in row.metrics.values() {
             record.push(optional_number(estimate.mean));
             record.push(optional_number(estimate.ci95));
         }
-        writer.write_record(&record).expect("write to memory");
+        writer.write_record(&record)?;
     }
-    writer.into_inner().expect("flush to memory")
+    writer.flush()
 }
 
 /// events.csv: for every disruption and subject (channel or group) it touches, each compared
