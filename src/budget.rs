@@ -16,13 +16,14 @@ use crate::engine::MAX_CONTACTS_IN_SYSTEM;
 use crate::engine::counts::{ChannelIntervalCounts, GroupIntervalCounts};
 use crate::engine::state::{Agent, Contact};
 use crate::engine::waits::histogram_bytes;
+use crate::metrics::digest::ReplicationDigest;
 use crate::scenario::Scenario;
 use crate::units::{format_bytes, format_duration, thousands};
 
-/// Bytes of one reported (entity, interval) in the report: its interval row with every
-/// metric's estimate, its CSV line and its chart points (measured: about 1.5 KB, plus
-/// 0.4 KB of charts).
-const REPORT_BYTES_PER_CELL: f64 = 2_000.0;
+/// Bytes of one reported (entity, interval) in the report, rounded up: its interval row
+/// (20 bytes per metric: 340 for a channel's, 140 for a group's) and its chart points (about
+/// 0.4 KB). The CSV lines are written straight to their file, never held.
+const REPORT_BYTES_PER_CELL: f64 = 1_000.0;
 /// Bytes per contact in the system beyond its record: its queue entry and pending events.
 const QUEUE_BYTES_PER_CONTACT: f64 = 64.0;
 /// Seconds of CPU per simulated contact: measured 0.3 us on M/M/c and 0.9 us on 50 channels
@@ -61,14 +62,14 @@ impl Workload {
         }
     }
 
-    /// `omnisim run`: replications are folded into the report as they finish, so at most
-    /// two per thread are held at once (`simulate::run`), however many there are.
+    /// `omnisim run`: replications are folded into the report as they finish, so at most one
+    /// per thread is held at once (`simulate::run`), however many there are.
     pub fn folded_run(scenario: &Scenario, threads: usize) -> Workload {
         let replications = crate::simulate::replications_to_run(scenario);
         Workload {
             replications_simulated: replications,
             replications_held: u64::from(scenario.simulation().replications)
-                .min(2 * threads.max(1) as u64),
+                .min(crate::simulate::replications_held_at_once(threads) as u64),
             threads,
         }
     }
@@ -179,7 +180,7 @@ pub fn estimate(scenario: &Scenario, workload: Workload) -> ResourceEstimate {
                 }
                 std::cmp::Ordering::Equal => "(simulation.replications)",
                 std::cmp::Ordering::Less => {
-                    "at once (two per thread, --threads: each is folded into the report as it finishes)"
+                    "at once (one per thread, --threads: each is folded into the report as it finishes)"
                 }
             }
         ),
@@ -188,8 +189,21 @@ pub fn estimate(scenario: &Scenario, workload: Workload) -> ResourceEstimate {
     parts.push(MemoryPart {
         bytes: report_bytes,
         what: format!(
-            "{} reported intervals x {entities} channels and groups of interval rows, CSV lines and chart points (simulation.interval)",
+            "{} reported intervals x {entities} channels and groups of interval rows and chart points (simulation.interval)",
             thousands(n_reported)
+        ),
+    });
+    let digests = crate::simulate::replications_to_run(scenario);
+    parts.push(MemoryPart {
+        bytes: digests as f64 * ReplicationDigest::approximate_bytes(scenario),
+        what: format!(
+            "{} replications' totals kept for the summary (simulation.replications{})",
+            thousands(digests as f64),
+            if scenario.disruptions().is_empty() {
+                ""
+            } else {
+                ", twice over for the run without [[events]]"
+            }
         ),
     });
     let agents: f64 = scenario
@@ -498,10 +512,10 @@ concurrency = 2
         );
         check(&many, true, Ok(()));
         // `omnisim run` folds replications as they finish: the same 10,000 fit, since only
-        // two per thread are held at once.
+        // one per thread is held at once.
         let scenario = scenario(&many);
         let folded = estimate(&scenario, Workload::folded_run(&scenario, 2));
-        assert_eq!(folded.workload.replications_held, 4);
+        assert_eq!(folded.workload.replications_held, 2);
         assert_eq!(
             super::check(&scenario, &folded, &Budget::default_for(Some(TOTAL))),
             Ok(())

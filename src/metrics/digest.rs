@@ -44,6 +44,37 @@ pub struct WindowCounts {
 }
 
 impl ReplicationDigest {
+    /// About how many bytes the digest of a replication of `scenario` takes (its own size
+    /// and its lists'), for the memory budget: `run` keeps one per replication. Routing
+    /// rules' counters (a few bytes each) are left out.
+    pub fn approximate_bytes(scenario: &Scenario) -> f64 {
+        use std::mem::size_of;
+        let channels = scenario.channels().len() as f64;
+        let groups = scenario.groups().len() as f64;
+        let disruptions = scenario.disruptions().len() as f64;
+        let per_channel = size_of::<ChannelIntervalCounts>()
+            + size_of::<[f64; 4]>()
+            + size_of::<Vec<f64>>()
+            + crate::engine::waits::WAIT_DISTRIBUTION_POINTS * size_of::<f64>();
+        let per_group = size_of::<GroupIntervalCounts>() + size_of::<f64>();
+        // Handoffs (two counts per channel pair) and work (a count and seconds per group and
+        // channel).
+        let flow_cells = 2.0 * channels * channels + 2.0 * groups * channels;
+        // A disruption's window may compare every channel and group.
+        let per_disruption = size_of::<WindowCounts>()
+            + size_of::<DisruptionCounts>()
+            + scenario.channels().len() * size_of::<ChannelIntervalCounts>()
+            + scenario.groups().len() * size_of::<GroupIntervalCounts>();
+        // The allocator's own few words for each of about a dozen lists.
+        let allocations = 12.0 * 16.0;
+        size_of::<ReplicationDigest>() as f64
+            + channels * per_channel as f64
+            + groups * per_group as f64
+            + flow_cells * size_of::<u64>() as f64
+            + disruptions * per_disruption as f64
+            + allocations
+    }
+
     /// The digest of `result`, a replication of `scenario`, or of the same scenario without
     /// its disruptions (the paired base run: its windows are the disrupted scenario's).
     pub fn new(scenario: &Scenario, result: &ReplicationResult) -> ReplicationDigest {

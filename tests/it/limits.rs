@@ -72,7 +72,7 @@ fn absurd_sizes_are_refused_before_any_work() {
         ],
     );
     // `run` folds each replication into the report as it finishes: ten thousand
-    // replications hold no more interval counters than four (two per thread), so the
+    // replications hold no more interval counters than two (one per thread), so the
     // refusal names the intervals and threads, and never suggests fewer replications.
     check_refused(
         &replace("horizon = \"1d\"", "horizon = \"366d\"")
@@ -80,7 +80,7 @@ fn absurd_sizes_are_refused_before_any_work() {
             .replace("replications = 2", "replications = 10000"),
         &["--threads", "2"],
         &[
-            "x 4 replications held at once (two per thread, --threads",
+            "x 2 replications held at once (one per thread, --threads",
             "to fit, use simulation.interval = ",
         ],
     );
