@@ -28,7 +28,7 @@ pub struct IntervalTableShape {
     entity_names: Vec<String>,
     reported_intervals: Range<usize>,
     interval_seconds: f64,
-    /// Whether start labels carry the day ("d3 09:00"): runs longer than a week.
+    /// Whether start labels carry the day number ("d9 Tue 09:00"): runs longer than a week.
     long_labels: bool,
     /// The disruptions active in each reported interval, ';'-separated.
     active_disruptions: Vec<String>,
@@ -50,7 +50,8 @@ pub struct IntervalRow<'a> {
 }
 
 impl IntervalRow<'_> {
-    /// The interval's start as the clock shows it ("09:30", or "d3 09:30" in runs over a week).
+    /// The interval's start as the clock shows it ("Tue 09:30", or "d9 Tue 09:30" in runs
+    /// over a week).
     pub fn start_label(&self) -> String {
         format_clock(self.start_seconds, self.long_labels)
     }
@@ -173,5 +174,68 @@ impl IntervalTable {
                 .collect(),
             None => Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::Estimate;
+
+    /// Two channels over 8 days of 12-hour intervals, the first day a warm-up: each table
+    /// row's value is its position, so a row read back shows where it came from.
+    fn table() -> IntervalTable {
+        let scenario = crate::scenario::parse_scenario_str(
+            "[simulation]\nhorizon = \"8d\"\ninterval = \"12h\"\nwarmup = \"1d\"\n[channels.chat]\nkind = \"async\"\nsla = { within = \"1h\", target = 0.8 }\nhandle_time = { distribution = \"fixed\", value = \"1m\" }\n[channels.email]\nkind = \"async\"\nsla = { within = \"4h\", target = 0.8 }\nhandle_time = { distribution = \"fixed\", value = \"1m\" }\n[arrivals.chat]\nrate_per_hour = 1\n[arrivals.email]\nrate_per_hour = 1\n[groups.g]\nheadcount = 1\nchannels = [\"chat\", \"email\"]\n",
+            "t",
+        )
+        .expect("valid");
+        let shape = IntervalTableShape::new(
+            &scenario,
+            vec!["chat".into(), "email".into()],
+            vec![Metric::Offered, Metric::SlaAttainment],
+        );
+        let cells = shape.rows() * shape.metrics().len();
+        let means = (0..cells).map(|cell| cell as f64).collect();
+        let mut half_widths: Vec<f64> = vec![0.5; cells];
+        half_widths[1] = f64::NAN;
+        shape.with_figures(means, half_widths, vec![3; cells])
+    }
+
+    #[track_caller]
+    fn check(row: IntervalRow<'_>, name: &str, interval_idx: usize, label: &str, offered: f64) {
+        assert_eq!(row.name, name);
+        assert_eq!(row.interval_idx, interval_idx);
+        assert_eq!(row.start_seconds, interval_idx as f64 * 43_200.0);
+        assert_eq!(row.start_label(), label);
+        assert_eq!(row.active_disruptions, "");
+        let expected = Estimate {
+            mean: Some(offered),
+            ci95: Some(0.5),
+            n: 3,
+        };
+        assert_eq!(row.metrics.estimate(Metric::Offered), expected);
+    }
+
+    #[test]
+    fn a_row_is_found_from_its_position() {
+        let table = table();
+        // 14 reported intervals (the first two are the warm-up) for each of two channels.
+        assert_eq!(table.len(), 28);
+        check(table.row(0), "chat", 2, "d2 Tue 00:00", 0.0);
+        check(table.row(13), "chat", 15, "d8 Mon 12:00", 26.0);
+        check(table.row(14), "email", 2, "d2 Tue 00:00", 28.0);
+        assert_eq!(table.rows().count(), 28);
+        let email = table.rows_of("email");
+        assert_eq!(email.len(), 14);
+        check(email[1], "email", 3, "d2 Tue 12:00", 30.0);
+        assert!(table.rows_of("phone").is_empty());
+        // An absent half-width reads back as none; the metrics come in column order.
+        let first = table.row(0).metrics;
+        assert_eq!(first.estimate(Metric::SlaAttainment).ci95, None);
+        assert_eq!(first.estimate(Metric::SlaAttainment).mean, Some(1.0));
+        let metrics: Vec<Metric> = first.keys().copied().collect();
+        assert_eq!(metrics, [Metric::Offered, Metric::SlaAttainment]);
+        assert_eq!(table.row(0).metrics.get(Metric::Handled), None);
     }
 }

@@ -6,12 +6,10 @@
 use serde::Serialize;
 
 use super::digest::ReplicationDigest;
-use super::interval_table::IntervalTable;
 use super::samples::{
     CHANNEL_HEADLINE_METRICS, GROUP_HEADLINE_METRICS, ReplicationValues, channel_samples,
     group_samples, replication_values,
 };
-use crate::engine::ReplicationResult;
 use crate::metric::{Figures, Metric, figures_of};
 use crate::scenario::{ChannelKind, Scenario};
 use crate::units::{format_clock, thousands};
@@ -311,14 +309,4 @@ fn overload_warnings(scenario: &Scenario, summary: &RunSummary) -> Vec<String> {
         }
     }
     warnings
-}
-
-/// Per-interval rows for every channel (by arrival interval), reported intervals only.
-pub fn channel_interval_rows(scenario: &Scenario, results: &[ReplicationResult]) -> IntervalTable {
-    super::interval_fold::interval_rows(scenario, results).channel_rows
-}
-
-/// Per-interval rows for every agent group, reported intervals only.
-pub fn group_interval_rows(scenario: &Scenario, results: &[ReplicationResult]) -> IntervalTable {
-    super::interval_fold::interval_rows(scenario, results).group_rows
 }

@@ -121,3 +121,28 @@ pub fn json_bytes(value: &impl serde::Serialize) -> Vec<u8> {
     bytes.push(b'\n');
     bytes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::OutputFile;
+
+    #[test]
+    fn a_streamed_file_writes_the_bytes_it_reads_as() {
+        let text = "channel,interval\nchat,0\n";
+        let streamed = OutputFile::streamed("intervals.csv", |out| out.write_all(text.as_bytes()));
+        let held = OutputFile::new("intervals.csv", text.as_bytes().to_vec());
+        let mut written = Vec::new();
+        streamed.write_to(&mut written).unwrap();
+        assert_eq!(written, text.as_bytes());
+        assert_eq!(&*streamed.bytes(), text.as_bytes());
+        assert_eq!(streamed, held);
+        assert_ne!(
+            streamed,
+            OutputFile::new("other.csv", text.as_bytes().to_vec())
+        );
+        assert_eq!(
+            format!("{held:?}"),
+            "OutputFile { name: \"intervals.csv\", contents: \"24 bytes\" }"
+        );
+    }
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use omnisim::metric::Metric;
-use omnisim::metrics::summary::channel_interval_rows;
+use omnisim::metrics::interval_fold::interval_rows;
 use omnisim::output::run::{interval_csv_bytes, summary_json_bytes};
 use omnisim::scenario::load_scenario_file;
 
@@ -29,7 +29,7 @@ fn output_bytes(scenario: &omnisim::scenario::Scenario, threads: usize) -> (Vec<
     let (summary, results) = simulate(scenario, Some(threads));
     (
         summary_json_bytes(&summary),
-        interval_csv_bytes("channel", &channel_interval_rows(scenario, &results)),
+        interval_csv_bytes("channel", &interval_rows(scenario, &results).channel_rows),
     )
 }
 

@@ -5,7 +5,8 @@
 //! checked against Erlang C in `theory`.
 
 use omnisim::engine::ReplicationResult;
-use omnisim::metrics::summary::{RunSummary, channel_interval_rows, group_interval_rows};
+use omnisim::metrics::interval_fold::interval_rows;
+use omnisim::metrics::summary::RunSummary;
 use omnisim::output::charts::plan_figures::{
     plan_sla_figure, plan_staffing_figure, sweep_sla_figure,
 };
@@ -43,13 +44,12 @@ fn figures_of(
     summary: &RunSummary,
     results: &[ReplicationResult],
 ) -> Vec<Figure> {
-    let channel_rows = channel_interval_rows(scenario, results);
-    let group_rows = group_interval_rows(scenario, results);
+    let rows = interval_rows(scenario, results);
     run_figures(&RunChartInput {
         scenario,
         summary,
-        channel_rows: &channel_rows,
-        group_rows: &group_rows,
+        channel_rows: &rows.channel_rows,
+        group_rows: &rows.group_rows,
     })
 }
 

@@ -504,7 +504,7 @@ channels = ["email"]
         // Overloaded all day: the shift's own intervals are fully occupied.
         assert!(rows[15].busy_area > 0.99 * rows[15].on_shift_area);
     }
-    let reported = omnisim::metrics::summary::group_interval_rows(&scenario, &results);
+    let reported = omnisim::metrics::interval_fold::interval_rows(&scenario, &results).group_rows;
     let end = reported.row(16);
     assert_eq!(end.metrics.estimate(Metric::Occupancy).mean, None);
     assert!(end.metrics.estimate(Metric::PastShiftAgents).mean.unwrap() > 0.0);
