@@ -138,15 +138,37 @@ impl QuaternaryHeap {
             if first_child >= len {
                 break;
             }
-            let mut least = first_child;
-            let mut least_key = self.nodes[first_child].key;
-            for child in first_child + 1..(first_child + 4).min(len) {
-                let key = self.nodes[child].key;
-                if key < least_key {
-                    least = child;
-                    least_key = key;
+            let (least, least_key) = if first_child + 4 <= len {
+                // All four children: two pairs, then their winners (a shorter chain of
+                // dependent comparisons than a scan, and no data-dependent loop).
+                let key = |at: usize| self.nodes[at].key;
+                let pair = |a: usize, b: usize| {
+                    let (key_a, key_b) = (key(a), key(b));
+                    if key_b < key_a {
+                        (b, key_b)
+                    } else {
+                        (a, key_a)
+                    }
+                };
+                let (left, left_key) = pair(first_child, first_child + 1);
+                let (right, right_key) = pair(first_child + 2, first_child + 3);
+                if right_key < left_key {
+                    (right, right_key)
+                } else {
+                    (left, left_key)
                 }
-            }
+            } else {
+                let mut least = first_child;
+                let mut least_key = self.nodes[first_child].key;
+                for child in first_child + 1..len {
+                    let key = self.nodes[child].key;
+                    if key < least_key {
+                        least = child;
+                        least_key = key;
+                    }
+                }
+                (least, least_key)
+            };
             if item.key <= least_key {
                 break;
             }

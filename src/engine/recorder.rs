@@ -520,12 +520,12 @@ impl Recorder {
 
     /// Per channel, the share of answered contacts that waited at most each point of
     /// `waits::wait_distribution_points_seconds` (NaN where nothing was answered).
-    pub fn wait_distribution_shares(&self) -> Vec<Vec<f64>> {
+    pub fn wait_distribution_shares(&mut self) -> Vec<Vec<f64>> {
         self.waits.distribution_shares()
     }
 
     /// Answered-wait quantiles (`waits::WAIT_QUANTILES`) per channel, seconds.
-    pub fn wait_quantiles_seconds(&self) -> Vec<[f64; 4]> {
+    pub fn wait_quantiles_seconds(&mut self) -> Vec<[f64; 4]> {
         self.waits.quantiles_seconds()
     }
 

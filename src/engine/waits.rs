@@ -52,6 +52,11 @@ pub(super) struct WaitHistograms {
     /// `[channel_idx]`: the SLA threshold (infinite without an SLA), which sets the span of
     /// the channel's distribution.
     sla_thresholds: Vec<f64>,
+    /// `[channel_idx]`: answered waits of zero not yet in the histogram. Most contacts of a
+    /// well-staffed channel wait not at all; counting them here and adding them in one
+    /// `record_n` before the histogram is read leaves the histogram exactly as recording
+    /// each would, without touching its counts per contact.
+    zero_waits: Vec<u64>,
 }
 
 impl WaitHistograms {
@@ -62,6 +67,7 @@ impl WaitHistograms {
         WaitHistograms {
             histograms: vec![histogram; sla_thresholds.len()],
             highest_ms,
+            zero_waits: vec![0; sla_thresholds.len()],
             sla_thresholds,
         }
     }
@@ -77,6 +83,10 @@ impl WaitHistograms {
             return;
         };
         let wait_ms = ((wait_seconds * 1000.0).round() as u64).min(self.highest_ms);
+        if wait_ms == 0 {
+            self.zero_waits[channel_idx] += 1;
+            return;
+        }
         if histogram.record(wait_ms).is_err() {
             // Growing failed (a counts array past `usize`): cannot happen below the horizon
             // cap, but count the wait at the top rather than lose it.
@@ -84,9 +94,20 @@ impl WaitHistograms {
         }
     }
 
+    /// Adds the zero waits counted aside to the histograms.
+    fn settle_zero_waits(&mut self) {
+        for (histogram, zeros) in self.histograms.iter_mut().zip(&mut self.zero_waits) {
+            if *zeros > 0 && histogram.record_n(0, *zeros).is_err() {
+                histogram.saturating_record_n(0, *zeros);
+            }
+            *zeros = 0;
+        }
+    }
+
     /// Per channel, the share of answered contacts that waited at most each point of
     /// `wait_distribution_points_seconds` (NaN where nothing was answered).
-    pub(super) fn distribution_shares(&self) -> Vec<Vec<f64>> {
+    pub(super) fn distribution_shares(&mut self) -> Vec<Vec<f64>> {
+        self.settle_zero_waits();
         if self.histograms.is_empty() {
             return vec![vec![f64::NAN; WAIT_DISTRIBUTION_POINTS]; self.sla_thresholds.len()];
         }
@@ -135,7 +156,8 @@ impl WaitHistograms {
     }
 
     /// Answered-wait quantiles per channel in seconds (NaN where nothing was answered).
-    pub(super) fn quantiles_seconds(&self) -> Vec<[f64; 4]> {
+    pub(super) fn quantiles_seconds(&mut self) -> Vec<[f64; 4]> {
+        self.settle_zero_waits();
         if self.histograms.is_empty() {
             return vec![[f64::NAN; 4]; self.sla_thresholds.len()];
         }
@@ -151,5 +173,37 @@ impl WaitHistograms {
                 })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Waits recorded through `WaitHistograms` (zeros counted aside) read back as the same
+    /// quantiles and shares as a histogram given every wait directly.
+    #[test]
+    fn zero_waits_counted_aside_read_back_as_recorded() {
+        let waits = [0.0, 0.0004, 12.5, 0.0, 30.0, 0.0, 7.25, 0.0, 0.0, 95.0];
+        let mut streamed = WaitHistograms::new(3600.0, vec![20.0]);
+        let mut direct = WaitHistograms::new(3600.0, vec![20.0]);
+        for wait in waits {
+            streamed.record(0, wait);
+            let wait_ms = ((wait * 1000.0).round() as u64).min(direct.highest_ms);
+            direct.histograms[0].record(wait_ms).unwrap();
+        }
+        assert_eq!(streamed.zero_waits, [6]);
+        assert_eq!(streamed.quantiles_seconds(), direct.quantiles_seconds());
+        assert_eq!(streamed.zero_waits, [0]);
+        assert_eq!(streamed.distribution_shares(), direct.distribution_shares());
+        assert_eq!(
+            streamed.quantiles_seconds()[0][0],
+            0.0,
+            "most waited not at all"
+        );
+        // Turned off, nothing is counted, zeros included.
+        streamed.turn_off();
+        streamed.record(0, 0.0);
+        assert!(streamed.quantiles_seconds()[0][0].is_nan());
     }
 }
