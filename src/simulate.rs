@@ -16,7 +16,9 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::engine::layout::RoutingLayout;
-use crate::engine::{Detail, ReplicationResult, run_replication_with_detail};
+use crate::engine::{
+    Detail, ReplicationResult, SpareGrids, run_replication_reusing, run_replication_with_detail,
+};
 use crate::error::SimulationError;
 use crate::metrics::digest::ReplicationDigest;
 use crate::metrics::disruption_summary::disruption_summaries;
@@ -35,6 +37,48 @@ pub struct Execution<'a> {
     /// Called when the work moves past the replications to a phase the user would
     /// otherwise wait through in silence ("summarising").
     pub on_phase: &'a (dyn Fn(&str) + Sync),
+    /// Interval grids of replications already judged, for new ones to count into (`plan`
+    /// runs round after round of the same shape); none for a single run.
+    pub spare_grids: Option<&'a GridPool>,
+}
+
+impl<'a> Execution<'a> {
+    /// This execution, with replications counting into `pool`'s spare grids.
+    pub fn reusing_grids<'b>(self, pool: &'b GridPool) -> Execution<'b>
+    where
+        'a: 'b,
+    {
+        Execution {
+            spare_grids: Some(pool),
+            ..self
+        }
+    }
+
+    /// Gives the grids of `results` (judged, no longer needed) to the pool, if any.
+    pub fn give_back(&self, results: Vec<ReplicationResult>) {
+        if let Some(pool) = self.spare_grids {
+            pool.give_back(results);
+        }
+    }
+}
+
+/// Interval grids of finished replications waiting to be reused (`engine::SpareGrids`).
+/// Which grid a replication gets does not matter: each is reset before it counts again.
+#[derive(Debug, Default)]
+pub struct GridPool {
+    spare: Mutex<Vec<SpareGrids>>,
+}
+
+impl GridPool {
+    /// Keeps the grids of `results` for later replications.
+    pub fn give_back(&self, results: Vec<ReplicationResult>) {
+        let mut spare = self.spare.lock().expect("no worker panicked");
+        spare.extend(results.into_iter().map(SpareGrids::of));
+    }
+
+    fn take(&self) -> Option<SpareGrids> {
+        self.spare.lock().expect("no worker panicked").pop()
+    }
 }
 
 fn nothing() {}
@@ -48,6 +92,7 @@ impl Execution<'static> {
             threads,
             on_replication: &nothing,
             on_phase: &no_phase,
+            spare_grids: None,
         }
     }
 }
@@ -253,7 +298,8 @@ fn run_replication_list_with_detail(
         replications
             .par_iter()
             .map(|&replication| {
-                let result = run_replication_with_detail(scenario, &layout, replication, detail);
+                let spare = execution.spare_grids.and_then(GridPool::take);
+                let result = run_replication_reusing(scenario, &layout, replication, detail, spare);
                 (execution.on_replication)();
                 result
             })

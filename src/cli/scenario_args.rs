@@ -163,6 +163,7 @@ pub fn with_progress<T>(
         threads,
         on_replication: &step,
         on_phase: &phase,
+        spare_grids: None,
     });
     progress.finish();
     result

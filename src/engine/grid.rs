@@ -28,6 +28,17 @@ impl<T: Clone + Default> Grid<T> {
     pub fn new(n_rows: usize, n_columns: usize) -> Grid<T> {
         Grid::filled(n_rows, n_columns, T::default())
     }
+
+    /// `Grid::new(n_rows, n_columns)` in this grid's memory when it has that shape (its
+    /// cells reset to the default, with no new allocation), else a new grid.
+    pub fn reset_to(mut self, n_rows: usize, n_columns: usize) -> Grid<T> {
+        if self.n_columns == n_columns && self.cells.len() == n_rows * n_columns {
+            self.cells.fill(T::default());
+            self
+        } else {
+            Grid::new(n_rows, n_columns)
+        }
+    }
 }
 
 impl<T> Grid<T> {
@@ -105,6 +116,15 @@ impl<T> IndexMut<(usize, usize)> for Grid<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reset_grid_is_a_new_one() {
+        let mut grid: Grid<u32> = Grid::new(2, 3);
+        grid[(1, 2)] = 7;
+        assert_eq!(grid.clone().reset_to(2, 3), Grid::new(2, 3));
+        assert_eq!(grid.clone().reset_to(3, 2), Grid::new(3, 2));
+        assert_eq!(grid.reset_to(0, 0), Grid::new(0, 0));
+    }
 
     #[test]
     fn cells_are_row_major() {

@@ -56,7 +56,8 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    pub fn new(scenario: &Scenario) -> Recorder {
+    /// A recorder with no counts, counting into `spare` grids when they fit.
+    pub fn new(scenario: &Scenario, spare: Option<super::SpareGrids>) -> Recorder {
         let settings = scenario.simulation();
         let (n_channels, n_groups) = (scenario.channels().len(), scenario.groups().len());
         let n_intervals = settings.n_intervals();
@@ -66,11 +67,21 @@ impl Recorder {
             .iter()
             .map(|c| c.sla.map_or(f64::INFINITY, |sla| sla.threshold_seconds))
             .collect();
+        let (channel_intervals, group_intervals) = match spare {
+            Some(spare) => (
+                spare.channel_intervals.reset_to(n_channels, n_intervals),
+                spare.group_intervals.reset_to(n_groups, n_intervals),
+            ),
+            None => (
+                Grid::new(n_channels, n_intervals),
+                Grid::new(n_groups, n_intervals),
+            ),
+        };
         Recorder {
             current_interval: 0,
             warmup_seconds: settings.warmup_seconds,
-            channel_intervals: Grid::new(n_channels, n_intervals),
-            group_intervals: Grid::new(n_groups, n_intervals),
+            channel_intervals,
+            group_intervals,
             waits: WaitHistograms::new(settings.horizon_seconds, sla_thresholds.clone()),
             sla_thresholds,
             sla_extensions: scenario

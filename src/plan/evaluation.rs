@@ -23,7 +23,9 @@ pub fn evaluate(
     execution: Execution<'_>,
 ) -> Result<Evaluation, SimulationError> {
     let results = simulate_staffing(scenario, staffing, execution)?;
-    Ok(judge(scenario, &results, options))
+    let evaluation = judge(scenario, &results, options);
+    execution.give_back(results);
+    Ok(evaluation)
 }
 
 /// Judges `staffing` on the replications of the scenario's seed and of its holdout seed
@@ -67,6 +69,7 @@ pub fn evaluate_staffed_on_two_samples(
         })?
         .try_into()
         .expect("three samples, three judgements");
+    execution.give_back(results);
     for ((cell, first), second) in pooled
         .channels
         .cells_mut()

@@ -262,6 +262,10 @@ pub fn plan(
     options: &PlanOptions,
     execution: Execution<'_>,
 ) -> Result<Plan, SimulationError> {
+    // Every candidate's replications have the scenario's shape: each round counts into the
+    // grids of the round before.
+    let pool = crate::simulate::GridPool::default();
+    let execution = execution.reusing_grids(&pool);
     let mut best: Option<Plan> = None;
     let mut alternatives = Vec::new();
     let mut candidates = candidate_assignments(scenario);

@@ -234,6 +234,10 @@ pub fn roster(
     }
     let mut rounds = Vec::new();
     let mut evaluations = 0;
+    // Every round's replications have the scenario's shape: each counts into the grids of
+    // the round before.
+    let pool = crate::simulate::GridPool::default();
+    let execution = execution.reusing_grids(&pool);
     let evaluation = loop {
         (execution.on_phase)(&format!(
             "roster: verifying by simulation, round {} (at most {})",

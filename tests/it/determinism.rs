@@ -294,3 +294,34 @@ fn a_channel_added_in_front_leaves_the_others_draws_alone() {
         assert_eq!(a[&metric], b[&metric], "{metric}");
     }
 }
+
+/// A replication counting into the grids of one already judged (what `plan` does round
+/// after round) gives the same result, to the bit, as one with new grids; grids of another
+/// shape are replaced, not used.
+#[test]
+fn a_replication_counting_into_spare_grids_is_the_same() {
+    use omnisim::engine::layout::RoutingLayout;
+    use omnisim::engine::{
+        Detail, SpareGrids, run_replication_reusing, run_replication_with_detail,
+    };
+    let scenario = retail_week(2, 7);
+    let layout = RoutingLayout::new(&scenario);
+    let run = |replication: u32, spare: Option<SpareGrids>| {
+        let result =
+            run_replication_reusing(&scenario, &layout, replication, Detail::CountersOnly, spare);
+        postcard::to_allocvec(&result).unwrap()
+    };
+    let fresh = run(1, None);
+    let first = run_replication_with_detail(&scenario, &layout, 0, Detail::CountersOnly);
+    assert!(first.channel_intervals.iter().any(|cell| cell.offered > 0));
+    assert_eq!(run(1, Some(SpareGrids::of(first))), fresh);
+    let other = load_scenario_file(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/erlang_c.toml")
+            .as_path(),
+    )
+    .unwrap();
+    let other_layout = RoutingLayout::new(&other);
+    let other_result = run_replication_with_detail(&other, &other_layout, 0, Detail::CountersOnly);
+    assert_eq!(run(1, Some(SpareGrids::of(other_result))), fresh);
+}
