@@ -102,6 +102,10 @@ pub fn run_sweep_levels(
     level_indices: &[usize],
     execution: Execution<'_>,
 ) -> Result<Vec<SweepLevel>, SimulationError> {
+    // Every level's replications have the scenario's shape: each level counts into the
+    // grids of the level before.
+    let pool = crate::simulate::GridPool::default();
+    let execution = execution.reusing_grids(&pool);
     level_indices
         .iter()
         .map(|&index| sweep_level(scenario, spec, spec.levels[index], execution))
@@ -142,6 +146,7 @@ fn sweep_level(
         .map_err(SimulationError::Staffing)?;
     let (results, _) = run_replications(&varied, execution)?;
     let summary = summarise(&varied, &crate::metrics::digest::digests(&varied, &results));
+    execution.give_back(results);
     let reported = settings.first_reported_interval()..settings.n_intervals();
     let n_reported = reported.len().max(1) as f64;
     let headcount = &varied.groups()[spec.group_idx].headcount;
