@@ -12,6 +12,7 @@ use super::interval_table::{IntervalTable, IntervalTableShape};
 use super::samples::{CHANNEL_INTERVAL_METRICS, channel_metric_values, group_metric_values};
 use crate::engine::ReplicationResult;
 use crate::engine::counts::ChannelIntervalCounts;
+use crate::engine::grid::Grid;
 use crate::metric::Metric;
 use crate::scenario::Scenario;
 use crate::stats::{RUNNING_SUM_START, RunningEstimate};
@@ -20,8 +21,6 @@ use crate::stats::{RUNNING_SUM_START, RunningEstimate};
 #[derive(Debug)]
 pub struct IntervalRowsFold {
     interval_seconds: f64,
-    first_reported_interval: usize,
-    n_reported_intervals: usize,
     channel_sums: TableSums,
     group_sums: TableSums,
 }
@@ -75,6 +74,21 @@ impl TableSums {
         debug_assert_eq!(at, (row + 1) * width, "a value for every metric");
     }
 
+    /// Adds one replication's `grid` (a row per entity, a column per interval): each
+    /// reported cell's `values`, into its row.
+    fn add_grid<Cell, Values>(&mut self, grid: &Grid<Cell>, values: impl Fn(&Cell) -> Values)
+    where
+        Values: IntoIterator<Item = (Metric, f64)>,
+    {
+        let (reported, intervals) = (self.shape.reported_intervals(), self.shape.intervals());
+        for entity_idx in 0..self.shape.entities() {
+            let cells = grid.span(entity_idx, reported.clone());
+            for (offset, cell) in cells.iter().enumerate() {
+                self.add(entity_idx * intervals + offset, values(cell));
+            }
+        }
+    }
+
     /// The table, each estimate at 95% confidence, in the sums' own memory.
     fn finish(self) -> IntervalTable {
         let TableSums {
@@ -112,8 +126,6 @@ impl IntervalRowsFold {
         let group_names = scenario.groups().iter().map(|g| g.name.clone()).collect();
         IntervalRowsFold {
             interval_seconds: seconds,
-            first_reported_interval: settings.first_reported_interval(),
-            n_reported_intervals: settings.reported_intervals().len(),
             channel_sums: TableSums::new(IntervalTableShape::new(
                 scenario,
                 channel_names,
@@ -131,26 +143,13 @@ impl IntervalRowsFold {
     /// to be reproducible.
     pub fn add(&mut self, result: &ReplicationResult) {
         let seconds = self.interval_seconds;
-        let intervals = self.n_reported_intervals;
-        let reported = self.first_reported_interval..self.first_reported_interval + intervals;
-        for channel_idx in 0..self.channel_sums.shape.entities() {
-            let cells = result.channel_intervals.span(channel_idx, reported.clone());
-            for (offset, counts) in cells.iter().enumerate() {
-                self.channel_sums.add(
-                    channel_idx * intervals + offset,
-                    channel_interval_values(counts, seconds),
-                );
-            }
-        }
-        for group_idx in 0..self.group_sums.shape.entities() {
-            let cells = result.group_intervals.span(group_idx, reported.clone());
-            for (offset, counts) in cells.iter().enumerate() {
-                self.group_sums.add(
-                    group_idx * intervals + offset,
-                    group_metric_values(counts, seconds),
-                );
-            }
-        }
+        self.channel_sums
+            .add_grid(&result.channel_intervals, |counts| {
+                channel_interval_values(counts, seconds)
+            });
+        self.group_sums.add_grid(&result.group_intervals, |counts| {
+            group_metric_values(counts, seconds)
+        });
     }
 
     /// The rows, with each metric's mean and 95% half-width over the replications added.
@@ -166,7 +165,7 @@ impl IntervalRowsFold {
 fn channel_interval_values(
     counts: &ChannelIntervalCounts,
     interval_seconds: f64,
-) -> impl Iterator<Item = (Metric, f64)> {
+) -> impl Iterator<Item = (Metric, f64)> + use<> {
     channel_metric_values(counts, interval_seconds)
         .into_iter()
         .filter(|(name, _)| CHANNEL_INTERVAL_METRICS.contains(name))

@@ -92,6 +92,11 @@ impl IntervalTableShape {
         self.entity_names.len()
     }
 
+    /// The reported intervals (indices into a replication's grids).
+    pub fn reported_intervals(&self) -> Range<usize> {
+        self.reported_intervals.clone()
+    }
+
     /// Reported intervals: each entity's rows.
     pub fn intervals(&self) -> usize {
         self.reported_intervals.len()
