@@ -318,6 +318,7 @@ impl EventQueue {
         });
     }
 
+    #[inline]
     pub fn pop(&mut self) -> Option<(f64, Event)> {
         let arrival = self.arrivals.first();
         let heap_first_is_earlier = match (arrival, self.heap.first_key()) {

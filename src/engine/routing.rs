@@ -20,6 +20,7 @@ use crate::scenario::{AgentSelection, ChannelOverflow, Handoff};
 /// if any can take it now. `needs_whole_agent`: a call or ticket takes the agent's whole
 /// capacity, a conversation one unit. `proficiency(group_idx)` is the group's speed on the
 /// contact.
+#[inline]
 pub fn select_agent(
     tiers: &[Vec<u16>],
     policy: AgentSelection,
@@ -43,6 +44,7 @@ pub fn select_agent(
     None
 }
 
+#[inline]
 fn select_idle(
     groups: &[u16],
     policy: AgentSelection,
@@ -105,6 +107,7 @@ fn select_idle(
     best.map(|(_, _, agent_idx)| agent_idx)
 }
 
+#[inline]
 fn select_partial(
     groups: &[u16],
     policy: AgentSelection,
@@ -152,6 +155,7 @@ const NEAR_BREACH_BONUS: i64 = 1 << 40;
 /// order). `channel_taking_work` is false for channels that hold their contacts until
 /// opening. Ties go to the class listed first in `group_classes`, whatever the order of
 /// `ready`.
+#[inline]
 pub fn select_work(
     agent: &Agent,
     group_classes: &[GroupClass],
