@@ -504,8 +504,14 @@ impl Recorder {
         slot.logged_in_area += f64::from(load.logged_in) * elapsed;
         slot.on_shift_area += f64::from(load.on_shift) * elapsed;
         slot.busy_area += f64::from(load.busy_units) / capacity * elapsed;
-        slot.past_shift_busy_area += f64::from(load.past_shift_busy_units) / capacity * elapsed;
-        slot.wrap_up_area += f64::from(load.wrap_up_units) / capacity * elapsed;
+        // Mostly nothing is past its shift or in after-call work; the divisions are skipped
+        // then, adding the zero they would give (a group's capacity is at least 1).
+        if load.past_shift_busy_units != 0 {
+            slot.past_shift_busy_area += f64::from(load.past_shift_busy_units) / capacity * elapsed;
+        }
+        if load.wrap_up_units != 0 {
+            slot.wrap_up_area += f64::from(load.wrap_up_units) / capacity * elapsed;
+        }
         self.group_changed_at[group_idx] = now;
     }
 

@@ -42,6 +42,21 @@ pub fn histogram_bytes(horizon_seconds: f64) -> usize {
     })
 }
 
+/// `value.round() as u64`, without the call to libm's `round` that the baseline x86-64
+/// target makes (once per answered wait): the conversion truncates, and the fraction it
+/// dropped (exact below 2^53) says whether to round up, halves away from zero as `round`
+/// does. Negative and NaN values give 0 and infinite ones `u64::MAX`, as the saturating
+/// conversion does after `round`.
+#[inline]
+pub(super) fn rounded_to_u64(value: f64) -> u64 {
+    let truncated = value as u64;
+    if value - truncated as f64 >= 0.5 {
+        truncated.saturating_add(1)
+    } else {
+        truncated
+    }
+}
+
 /// One histogram of answered waits per channel (none when turned off).
 #[derive(Debug)]
 pub(super) struct WaitHistograms {
@@ -82,7 +97,7 @@ impl WaitHistograms {
         let Some(histogram) = self.histograms.get_mut(channel_idx) else {
             return;
         };
-        let wait_ms = ((wait_seconds * 1000.0).round() as u64).min(self.highest_ms);
+        let wait_ms = rounded_to_u64(wait_seconds * 1000.0).min(self.highest_ms);
         if wait_ms == 0 {
             self.zero_waits[channel_idx] += 1;
             return;
@@ -179,6 +194,51 @@ impl WaitHistograms {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rounding of waits to whole milliseconds agrees with `f64::round` everywhere:
+    /// halves, the float just below a half, the halves and integers around 2^52 and 2^53,
+    /// past `u64`, and the odd values; then over a fine grid of waits and their neighbours.
+    #[test]
+    fn rounded_to_u64_is_round_then_convert() {
+        let check = |value: f64| {
+            assert_eq!(rounded_to_u64(value), value.round() as u64, "{value:e}");
+        };
+        let two_52 = 2f64.powi(52);
+        for value in [
+            0.0,
+            -0.0,
+            0.4,
+            0.5,
+            0.5f64.next_down(),
+            0.5f64.next_up(),
+            1.5,
+            2.5,
+            1e-300,
+            two_52 - 0.5,
+            two_52 + 0.5,
+            two_52 + 1.5,
+            2.0 * two_52 + 2.0,
+            1.8e19,
+            1e20,
+            -0.7,
+            -0.5,
+            -3.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ] {
+            check(value);
+        }
+        let mut seconds = 0.0f64;
+        while seconds < 50.0 {
+            for value in [seconds.next_down(), seconds, seconds.next_up()] {
+                check(value * 1000.0);
+            }
+            seconds += 0.000_25;
+        }
+    }
 
     /// Waits recorded through `WaitHistograms` (zeros counted aside) read back as the same
     /// quantiles and shares as a histogram given every wait directly.
