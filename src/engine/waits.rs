@@ -134,7 +134,7 @@ impl WaitHistograms {
                 // bucket or below (as `count_between(0, point)` would count it).
                 let points_ms: Vec<u64> = wait_distribution_points_seconds(threshold)
                     .into_iter()
-                    .map(|seconds| histogram.highest_equivalent((seconds * 1000.0).round() as u64))
+                    .map(|seconds| histogram.highest_equivalent(rounded_to_u64(seconds * 1000.0)))
                     .collect();
                 if histogram.is_empty() {
                     return vec![f64::NAN; points_ms.len()];
