@@ -8,7 +8,9 @@
 //! - `channels/1`, `/64` and `/1000`: the same total load split over 1, 64 or 1,000 channels, one
 //!   group serving them all (per-contact cost should not grow with channels).
 //! - `agents/10` and `agents/10000`: M/M/c at rho 0.8 with 10 or 10,000 agents (per-contact
-//!   cost should not grow with agents).
+//!   cost should not grow with agents); `agents/chat_10` and `agents/chat_10000` the same
+//!   with chat agents taking three conversations at once (routing picks the least loaded
+//!   partly busy agent).
 //! - `enterprise/50_channels_20_groups`: 50 channels served by 20 overlapping groups.
 //! - `enterprise/retail_week_x250`: retail_week with 250 times its volumes and headcounts
 //!   (about 930,000 contacts a week, 2,660 agents, every target met), one replication.
@@ -109,6 +111,16 @@ fn channels_scenario(n: usize) -> String {
         quoted.join(", ")
     ));
     text
+}
+
+/// Chat at rho 0.8 with `agents` agents taking 3 conversations each (5-minute
+/// conversations), for about 200,000 contacts.
+fn chat_agents_scenario(agents: u32) -> String {
+    let per_hour = f64::from(agents) * 3.0 * 0.8 * 12.0;
+    format!(
+        "[simulation]\nhorizon = \"{hours}h\"\ninterval = \"1h\"\nreplications = 1\nseed = 1\n\n[channels.chat]\nkind = \"messaging\"\nsla = {{ within = \"2m\", target = 0.8 }}\nhandle_time = {{ distribution = \"exponential\", mean = \"5m\" }}\npatience = {{ distribution = \"exponential\", mean = \"3m\" }}\n[arrivals.chat]\nrate_per_hour = {per_hour}\n\n[groups.agents]\nheadcount = {agents}\nconcurrency = 3\nchannels = [\"chat\"]\n",
+        hours = (200_000.0 / per_hour).ceil()
+    )
 }
 
 /// M/M/c at rho 0.8 with `agents` agents (1-minute calls), for about 200,000 contacts.
@@ -215,6 +227,14 @@ fn scaling(criterion: &mut Criterion) {
         group.throughput(Throughput::Elements(contacts));
         group.bench_function(agents.to_string(), |bench| {
             bench.iter(|| run_replication(&crowd, &layout, 0))
+        });
+    }
+    for agents in [10, 10_000] {
+        let (chat, layout) = scenario(&chat_agents_scenario(agents));
+        let contacts = run_replication(&chat, &layout, 0).contacts_generated;
+        group.throughput(Throughput::Elements(contacts));
+        group.bench_function(format!("chat_{agents}"), |bench| {
+            bench.iter(|| run_replication(&chat, &layout, 0))
         });
     }
     group.finish();

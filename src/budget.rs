@@ -12,10 +12,10 @@
 //! contact, spread over the threads. The constants were measured on the example scenarios
 //! (README, "Limits") and err on the large side.
 
-use crate::engine::MAX_CONTACTS_IN_SYSTEM;
 use crate::engine::counts::{ChannelIntervalCounts, GroupIntervalCounts};
-use crate::engine::state::{Agent, Contact};
+use crate::engine::state::Contact;
 use crate::engine::waits::histogram_bytes;
+use crate::engine::{MAX_CONTACTS_IN_SYSTEM, agent_bytes};
 use crate::metrics::digest::ReplicationDigest;
 use crate::scenario::Scenario;
 use crate::units::{format_bytes, format_duration, thousands};
@@ -211,8 +211,8 @@ pub fn estimate(scenario: &Scenario, workload: Workload) -> ResourceEstimate {
         .iter()
         .map(|group| f64::from(group.headcount.max()))
         .sum();
-    let per_running = agents * std::mem::size_of::<Agent>() as f64
-        + n_channels * histogram_bytes(settings.horizon_seconds) as f64;
+    let per_running =
+        agent_bytes(scenario) + n_channels * histogram_bytes(settings.horizon_seconds) as f64;
     parts.push(MemoryPart {
         bytes: per_running * running,
         what: format!(

@@ -7,6 +7,9 @@
 //!   it (no idling while eligible work waits: a VIP never waits while a senior is free);
 //! - an agent takes a contact from the queues while a higher-priority one it may serve waits
 //!   (checked when the scenario has no near-breach promotion, which reorders by deadline);
+//! - an agent that may hand its contacts back is listed with other contacts than it serves;
+//! - a partly busy agent is filed in its group's load order with other units in use than it
+//!   has;
 //! - an agent starts on a contact while off shift, on a break or leaving, or while its group
 //!   has more agents on shift than the schedule, shrinkage and events allow (recomputed here
 //!   from the scenario), or a contact is started on a channel during its outage.
@@ -14,7 +17,7 @@
 //! Slow (it scans every waiting contact and agent after each event) and off by default.
 
 use super::Simulation;
-use super::state::{AgentStatus, ContactState};
+use super::state::{AgentStatus, ContactState, Membership};
 use crate::scenario::schedule::available_agents;
 use crate::scenario::{ClassRoute, ContactKey, DisruptionKind};
 
@@ -240,6 +243,38 @@ impl Simulation<'_> {
                 );
                 audit.report(message);
                 break;
+            }
+        }
+        let mut serving = vec![0u32; self.agents.len()];
+        for contact in &self.slab.contacts {
+            if contact.state == ContactState::InService {
+                serving[contact.agent_idx as usize] += 1;
+            }
+        }
+        for (agent_idx, &count) in serving.iter().enumerate() {
+            if let Some(listed) = self.staffing.in_service.listed(agent_idx as u32)
+                && listed != count
+            {
+                audit.report(format!(
+                    "t={:.1}: agent {agent_idx} is listed with {listed} contacts in service but serves {count}",
+                    self.now
+                ));
+                break;
+            }
+        }
+        for (agent_idx, agent) in self.agents.iter().enumerate() {
+            if agent.membership == Membership::Partial {
+                let busy_units = agent.partial_units;
+                let pool = &self.pools[agent.group_idx as usize];
+                if busy_units != agent.busy_units
+                    || !pool.partial_by_load.holds(agent_idx as u32, busy_units)
+                {
+                    audit.report(format!(
+                        "t={:.1}: agent {agent_idx} is filed as partly busy with {busy_units} units in use but has {}",
+                        self.now, agent.busy_units
+                    ));
+                    break;
+                }
             }
         }
         self.audit = Some(audit);

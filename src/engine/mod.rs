@@ -37,6 +37,7 @@ pub mod event_queue;
 mod flows;
 pub mod grid;
 pub mod layout;
+pub mod partial_agents;
 pub mod recorder;
 mod rng;
 pub mod routing;
@@ -96,6 +97,31 @@ pub struct ReplicationResult {
 /// (about 300 MB per replication running) it would only exhaust memory. Documented in
 /// README; the report says which replications stopped and when.
 pub const MAX_CONTACTS_IN_SYSTEM: usize = 2_000_000;
+
+/// Bytes one replication holds for the agents of `scenario` at their largest headcounts:
+/// their records, the bitsets of partly busy agents (a bit per agent per number of units in
+/// use), the conversations of groups with a concurrency slowdown and the in-service lists of
+/// groups that may requeue (for the resource budget).
+pub fn agent_bytes(scenario: &Scenario) -> f64 {
+    scenario
+        .groups()
+        .iter()
+        .enumerate()
+        .map(|(group_idx, group)| {
+            let concurrency = f64::from(group.concurrency);
+            let conversations = if group.concurrency_slowdown > 0.0 {
+                std::mem::size_of::<u32>() as f64 * concurrency
+            } else {
+                0.0
+            };
+            let per_agent = std::mem::size_of::<Agent>() as f64
+                + concurrency / 8.0
+                + conversations
+                + staffing::in_service_bytes_per_agent(scenario, group_idx) as f64;
+            f64::from(group.headcount.max()) * per_agent
+        })
+        .sum()
+}
 
 /// Where and why a replication stopped before its horizon.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -436,8 +462,12 @@ impl<'a> Simulation<'a> {
         let mut conversations = Vec::new();
         for (group_idx, group) in scenario.groups().iter().enumerate() {
             let n_agents = group.headcount.max();
-            pools.push(GroupPool::new(agents.len() as u32, n_agents));
             let capacity_units = group.concurrency as u16;
+            pools.push(GroupPool::new(
+                agents.len() as u32,
+                n_agents,
+                capacity_units,
+            ));
             for _ in 0..n_agents {
                 let conversation_offset = (group.concurrency_slowdown > 0.0).then(|| {
                     conversations.extend(std::iter::repeat_n(0, group.concurrency as usize));
@@ -451,6 +481,7 @@ impl<'a> Simulation<'a> {
                     membership: Membership::None,
                     idle_since: 0.0,
                     partial_position: 0,
+                    partial_units: 0,
                     busy_seconds: 0.0,
                     logged_in_seconds: 0.0,
                     logged_in_since: 0.0,

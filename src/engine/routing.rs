@@ -119,19 +119,25 @@ fn select_partial(
     // policy puts proficiency ahead of that.
     let mut best: Option<(f64, u16, u32)> = None;
     for &group_idx in groups {
+        // The group's least loaded, lowest-numbered partly busy agent: the best of the group
+        // under this order, whatever the order of its list.
+        let Some((busy, agent_idx)) = pools[group_idx as usize].partial_by_load.least_loaded()
+        else {
+            continue;
+        };
         let score = match policy {
             AgentSelection::MostProficient => proficiency(group_idx as usize),
             _ => 0.0,
         };
-        for &agent_idx in &pools[group_idx as usize].partial {
-            let busy = agents[agent_idx as usize].busy_units;
-            let better = best.is_none_or(|(best_score, best_busy, best_idx)| {
-                score > best_score
-                    || (score == best_score && (busy, agent_idx) < (best_busy, best_idx))
-            });
-            if better {
-                best = Some((score, busy, agent_idx));
-            }
+        debug_assert_eq!(
+            busy, agents[agent_idx as usize].busy_units,
+            "a partly busy agent is filed with its units in use"
+        );
+        let better = best.is_none_or(|(best_score, best_busy, best_idx)| {
+            score > best_score || (score == best_score && (busy, agent_idx) < (best_busy, best_idx))
+        });
+        if better {
+            best = Some((score, busy, agent_idx));
         }
     }
     best.map(|(_, _, agent_idx)| agent_idx)
@@ -292,6 +298,7 @@ mod tests {
             membership: Membership::None,
             idle_since,
             partial_position: 0,
+            partial_units: 0,
             busy_seconds: 0.0,
             logged_in_seconds: 0.0,
             logged_in_since: 0.0,
@@ -300,12 +307,16 @@ mod tests {
         }
     }
 
-    fn pool(idle: &[u32], partial: &[u32]) -> GroupPool {
-        GroupPool {
-            idle: idle.iter().copied().collect(),
-            partial: partial.to_vec(),
-            ..GroupPool::default()
+    /// A pool over all of `agents` with these idle and partly busy ones.
+    fn pool(agents: &[Agent], idle: &[u32], partial: &[u32]) -> GroupPool {
+        let mut pool = GroupPool::new(0, agents.len() as u32, 64);
+        pool.idle = idle.iter().copied().collect();
+        pool.partial = partial.to_vec();
+        for &agent_idx in partial {
+            let busy_units = agents[agent_idx as usize].busy_units;
+            pool.partial_by_load.insert(agent_idx, busy_units);
         }
+        pool
     }
 
     fn queue(arrivals: &[f64]) -> ClassQueue {
@@ -341,14 +352,15 @@ mod tests {
         ];
         agents[4].busy_seconds = 90.0;
         agents[5].busy_seconds = 10.0;
+        let pools = vec![
+            pool(&agents, &[0], &[]),
+            pool(&agents, &[1], &[]),
+            pool(&agents, &[], &[3, 2]),
+            pool(&agents, &[4, 5], &[]),
+        ];
         AgentView {
             agents,
-            pools: vec![
-                pool(&[0], &[]),
-                pool(&[1], &[]),
-                pool(&[], &[3, 2]),
-                pool(&[4, 5], &[]),
-            ],
+            pools,
             proficiency: vec![1.0, 0.8, 1.0, 1.0],
         }
     }

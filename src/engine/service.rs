@@ -75,6 +75,7 @@ impl Simulation<'_> {
         record.failed_attempt = missing;
         record.agent_idx = agent_idx;
         record.service_start = now;
+        self.staffing.in_service.add(agent_idx, slot);
         if group.concurrency_slowdown > 0.0 && !self.layout.class_needs_whole_agent[class_idx] {
             record.remaining_work = standard_seconds;
             record.progress_at = now;
@@ -166,6 +167,7 @@ impl Simulation<'_> {
             self.stale_events = self.stale_events.saturating_sub(1);
             return; // rescheduled by a concurrency change
         }
+        self.staffing.in_service.remove(agent_idx, slot);
         let now = self.now;
         let group_idx = self.agents[agent_idx as usize].group_idx as usize;
         let handle_seconds = now - contact.service_start;
@@ -331,6 +333,7 @@ impl Simulation<'_> {
     }
 
     /// Removes an agent routing just chose from its availability set.
+    #[inline]
     pub(super) fn take_from_availability(&mut self, agent_idx: u32) {
         let agent = self.agents[agent_idx as usize];
         let pool = &mut self.pools[agent.group_idx as usize];
@@ -346,6 +349,7 @@ impl Simulation<'_> {
             Membership::Partial => {
                 let position = agent.partial_position as usize;
                 pool.partial.swap_remove(position);
+                pool.partial_by_load.remove(agent_idx, agent.partial_units);
                 if let Some(&moved) = pool.partial.get(position) {
                     self.agents[moved as usize].partial_position = position as u32;
                 }
@@ -368,6 +372,14 @@ impl Simulation<'_> {
             Membership::None
         };
         if wanted == agent.membership {
+            if wanted == Membership::Partial && agent.partial_units != agent.busy_units {
+                // Still partly busy, with another load: it moves in the load order only,
+                // and keeps its place in the list (the order agents are woken in).
+                let pool = &mut self.pools[agent.group_idx as usize];
+                pool.partial_by_load.remove(agent_idx, agent.partial_units);
+                pool.partial_by_load.insert(agent_idx, agent.busy_units);
+                self.agents[agent_idx as usize].partial_units = agent.busy_units;
+            }
             return;
         }
         self.take_from_availability(agent_idx);
@@ -380,7 +392,9 @@ impl Simulation<'_> {
             }
             Membership::Partial => {
                 agent.partial_position = pool.partial.len() as u32;
+                agent.partial_units = agent.busy_units;
                 pool.partial.push(agent_idx);
+                pool.partial_by_load.insert(agent_idx, agent.busy_units);
             }
             Membership::None => {}
         }

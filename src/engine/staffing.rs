@@ -22,6 +22,128 @@ pub(super) struct StaffingState {
     group_down: Vec<u16>,
     /// Contacts taken from agents leaving under the `requeue` policy, to offer again.
     requeued: Vec<u32>,
+    /// The contacts in service with each agent that may hand them back.
+    pub(super) in_service: InServiceByAgent,
+    /// Reused buffer of the contacts an agent hands back.
+    scratch_slots: Vec<u32>,
+}
+
+/// The contacts each agent is serving, for the agents of groups that may hand their work
+/// back when they leave (`requeue`, by the group's policy or a group outage's): without it,
+/// each agent leaving looked through every contact in the system, which took half the run
+/// of a shift-staffed week at 250 times retail_week's size. Per tracked agent, a block of
+/// its count and room for its concurrency's contacts.
+pub(super) struct InServiceByAgent {
+    /// `[agent_idx]`: where the agent's block starts, or `UNTRACKED`; empty when no group
+    /// may requeue.
+    block_starts: Vec<u32>,
+    /// The blocks: the count, then that many contact slots in no order.
+    slots: Vec<u32>,
+}
+
+impl InServiceByAgent {
+    const UNTRACKED: u32 = u32::MAX;
+
+    fn new(scenario: &Scenario) -> InServiceByAgent {
+        let mut tracker = InServiceByAgent {
+            block_starts: Vec::new(),
+            slots: Vec::new(),
+        };
+        let n_groups = scenario.groups().len();
+        if !(0..n_groups).any(|group_idx| may_requeue(scenario, group_idx)) {
+            return tracker;
+        }
+        for (group_idx, group) in scenario.groups().iter().enumerate() {
+            let tracked = may_requeue(scenario, group_idx);
+            for _ in 0..group.headcount.max() {
+                if tracked {
+                    tracker.block_starts.push(tracker.slots.len() as u32);
+                    tracker
+                        .slots
+                        .extend(std::iter::repeat_n(0, 1 + group.concurrency as usize));
+                } else {
+                    tracker.block_starts.push(Self::UNTRACKED);
+                }
+            }
+        }
+        tracker
+    }
+
+    /// Where `agent_idx`'s block starts, if its contacts are tracked.
+    #[inline]
+    fn block(&self, agent_idx: u32) -> Option<usize> {
+        match self.block_starts.get(agent_idx as usize) {
+            Some(&start) if start != Self::UNTRACKED => Some(start as usize),
+            _ => None,
+        }
+    }
+
+    /// How many contacts `agent_idx` is listed with, if tracked (for the audit).
+    pub(super) fn listed(&self, agent_idx: u32) -> Option<u32> {
+        self.block(agent_idx).map(|start| self.slots[start])
+    }
+
+    /// `agent_idx` starts on the contact in `slot`.
+    #[inline]
+    pub(super) fn add(&mut self, agent_idx: u32, slot: u32) {
+        if let Some(start) = self.block(agent_idx) {
+            let count = self.slots[start] as usize;
+            self.slots[start + 1 + count] = slot;
+            self.slots[start] += 1;
+        }
+    }
+
+    /// `agent_idx` is done with the contact in `slot`.
+    #[inline]
+    pub(super) fn remove(&mut self, agent_idx: u32, slot: u32) {
+        if let Some(start) = self.block(agent_idx) {
+            let count = self.slots[start] as usize;
+            let held = &mut self.slots[start + 1..start + 1 + count];
+            let position = held
+                .iter()
+                .position(|&held_slot| held_slot == slot)
+                .expect("a contact in service is in its agent's list");
+            held.swap(position, count - 1);
+            self.slots[start] -= 1;
+        }
+    }
+
+    /// Moves `agent_idx`'s contacts into `into`, in slot order; false when they are not
+    /// tracked.
+    fn take_all(&mut self, agent_idx: u32, into: &mut Vec<u32>) -> bool {
+        let Some(start) = self.block(agent_idx) else {
+            return false;
+        };
+        let count = self.slots[start] as usize;
+        into.extend_from_slice(&self.slots[start + 1..start + 1 + count]);
+        into.sort_unstable();
+        self.slots[start] = 0;
+        true
+    }
+}
+
+/// Whether a group's agents may hand their contacts back when they leave: by the group's
+/// policy, or by a group outage's that names it.
+fn may_requeue(scenario: &Scenario, group_idx: usize) -> bool {
+    scenario.groups()[group_idx].in_service_at_shift_end == InServiceAtShiftEnd::Requeue
+        || scenario.disruptions().iter().any(|disruption| {
+            matches!(
+                disruption.kind,
+                DisruptionKind::GroupOutage {
+                    in_service: InServiceAtShiftEnd::Requeue,
+                    ..
+                }
+            ) && disruption.groups().contains(&group_idx)
+        })
+}
+
+/// Bytes per agent of a group (of `concurrency`) that may requeue, for the budget.
+pub(super) fn in_service_bytes_per_agent(scenario: &Scenario, group_idx: usize) -> usize {
+    if may_requeue(scenario, group_idx) {
+        std::mem::size_of::<u32>() * (2 + scenario.groups()[group_idx].concurrency as usize)
+    } else {
+        std::mem::size_of::<u32>()
+    }
 }
 
 impl StaffingState {
@@ -32,6 +154,8 @@ impl StaffingState {
             group_absent_share: vec![0.0; n_groups],
             group_down: vec![0; n_groups],
             requeued: Vec::new(),
+            in_service: InServiceByAgent::new(scenario),
+            scratch_slots: Vec::new(),
         }
     }
 }
@@ -155,11 +279,7 @@ impl Simulation<'_> {
             let pool = &mut self.pools[group_idx];
             let pick = if let Some(idle) = pool.idle.back().copied() {
                 idle
-            } else if let Some(&partial) = pool
-                .partial
-                .iter()
-                .min_by_key(|&&a| (self.agents[a as usize].busy_units, a))
-            {
+            } else if let Some((_, partial)) = pool.partial_by_load.least_loaded() {
                 partial
             } else {
                 pool.first_with(&self.agents, AgentStatus::On)
@@ -197,11 +317,20 @@ impl Simulation<'_> {
     /// offered again by `offer_requeued`.
     fn take_contacts_back(&mut self, agent_idx: u32) {
         let now = self.now;
-        for slot in 0..self.slab.contacts.len() as u32 {
+        let mut slots = std::mem::take(&mut self.staffing.scratch_slots);
+        if !self.staffing.in_service.take_all(agent_idx, &mut slots) {
+            // Every group that may requeue is tracked; this keeps the rule whole regardless.
+            slots.extend((0..self.slab.contacts.len() as u32).filter(|&slot| {
+                let contact = &self.slab.contacts[slot as usize];
+                contact.state == ContactState::InService && contact.agent_idx == agent_idx
+            }));
+        }
+        for &slot in &slots {
             let contact = self.slab.contacts[slot as usize];
-            if contact.state != ContactState::InService || contact.agent_idx != agent_idx {
-                continue;
-            }
+            debug_assert!(
+                contact.state == ContactState::InService && contact.agent_idx == agent_idx,
+                "an agent's list holds only the contacts it serves"
+            );
             let class_idx = contact.class_idx as usize;
             let whole = self.layout.class_needs_whole_agent[class_idx];
             if self.agents[agent_idx as usize]
@@ -236,6 +365,8 @@ impl Simulation<'_> {
             self.note_stale_event();
             self.staffing.requeued.push(slot);
         }
+        slots.clear();
+        self.staffing.scratch_slots = slots;
     }
 
     /// Offers requeued contacts to an available agent of their route, or puts them back at

@@ -11,6 +11,8 @@
 
 use std::collections::VecDeque;
 
+use super::partial_agents::PartialAgents;
+
 /// `Contact::issue_slot` of a contact whose issue is not tracked (the scenario has no flows
 /// between channels). Contacts are the hot data of a run, so they keep 4-byte indices with
 /// one named sentinel each rather than 8-byte options.
@@ -276,7 +278,8 @@ pub enum Membership {
     None,
     /// In its group's idle line (fully idle, on shift).
     Idle,
-    /// In its group's partly-busy list (messaging, below its concurrency).
+    /// In its group's partly-busy list (messaging, below its concurrency), and in the
+    /// group's `partial_by_load` with `Agent::partial_units`.
     Partial,
 }
 
@@ -292,6 +295,10 @@ pub struct Agent {
     pub idle_since: f64,
     /// Position in the group's partial list while `membership == Partial`.
     pub partial_position: u32,
+    /// The units in use it is filed with in its group's `partial_by_load` while
+    /// `membership == Partial`: its units in use between events (`refresh_availability`
+    /// files it again when they change).
+    pub partial_units: u16,
     /// Busy time of completed work, weighted by capacity share (for least-occupied selection).
     pub busy_seconds: f64,
     /// Logged-in time before the current login, and when the current login began.
@@ -394,8 +401,11 @@ impl IssueSlab {
 pub struct GroupPool {
     /// Fully idle on-shift agents, longest idle at the front.
     pub idle: VecDeque<u32>,
-    /// On-shift agents with some but not all capacity in use.
+    /// On-shift agents with some but not all capacity in use, in the order they became so
+    /// (give or take a swap on removal): the order they look for work when a channel opens.
     pub partial: Vec<u32>,
+    /// The same agents by (units in use, agent), for routing's choice of the least loaded.
+    pub partial_by_load: PartialAgents,
     pub first_agent: u32,
     pub n_agents: u32,
     /// Agents with status On.
@@ -415,11 +425,13 @@ pub struct GroupPool {
 }
 
 impl GroupPool {
-    /// A pool of `n_agents` agents numbered from `first_agent`, all off shift.
-    pub fn new(first_agent: u32, n_agents: u32) -> GroupPool {
+    /// A pool of `n_agents` agents numbered from `first_agent`, each with `capacity_units`,
+    /// all off shift.
+    pub fn new(first_agent: u32, n_agents: u32, capacity_units: u16) -> GroupPool {
         GroupPool {
             first_agent,
             n_agents,
+            partial_by_load: PartialAgents::new(first_agent, n_agents, capacity_units),
             first_possibly: [first_agent; 3],
             ..GroupPool::default()
         }
