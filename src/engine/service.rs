@@ -339,9 +339,12 @@ impl Simulation<'_> {
         let pool = &mut self.pools[agent.group_idx as usize];
         match agent.membership {
             Membership::Idle => {
-                // Longest-idle routing takes the front.
+                // Longest-idle routing takes the front; a shift's end sends the most
+                // recently idle home first, from the back.
                 if pool.idle.front() == Some(&agent_idx) {
                     pool.idle.pop_front();
+                } else if pool.idle.back() == Some(&agent_idx) {
+                    pool.idle.pop_back();
                 } else {
                     pool.idle.retain(|&idx| idx != agent_idx);
                 }
