@@ -10,7 +10,8 @@
 //! - `agents/10` and `agents/10000`: M/M/c at rho 0.8 with 10 or 10,000 agents (per-contact
 //!   cost should not grow with agents); `agents/chat_10` and `agents/chat_10000` the same
 //!   with chat agents taking three conversations at once (routing picks the least loaded
-//!   partly busy agent).
+//!   partly busy agent); `agents/swing_20000` a week whose headcount swings between 20,000
+//!   and 100 every half hour (sending agents home and back must not cost a scan per agent).
 //! - `enterprise/50_channels_20_groups`: 50 channels served by 20 overlapping groups.
 //! - `enterprise/retail_week_x250`: retail_week with 250 times its volumes and headcounts
 //!   (about 930,000 contacts a week, 2,660 agents, every target met), one replication.
@@ -120,6 +121,18 @@ fn chat_agents_scenario(agents: u32) -> String {
     format!(
         "[simulation]\nhorizon = \"{hours}h\"\ninterval = \"1h\"\nreplications = 1\nseed = 1\n\n[channels.chat]\nkind = \"messaging\"\nsla = {{ within = \"2m\", target = 0.8 }}\nhandle_time = {{ distribution = \"exponential\", mean = \"5m\" }}\npatience = {{ distribution = \"exponential\", mean = \"3m\" }}\n[arrivals.chat]\nrate_per_hour = {per_hour}\n\n[groups.agents]\nheadcount = {agents}\nconcurrency = 3\nchannels = [\"chat\"]\n",
         hours = (200_000.0 / per_hour).ceil()
+    )
+}
+
+/// A week of 600 calls an hour whose headcount swings between 20,000 and 100 agents every
+/// half hour (about 100,000 contacts).
+fn swing_scenario() -> String {
+    let headcounts: Vec<String> = (0..48)
+        .map(|half_hour| if half_hour % 2 == 0 { "20000" } else { "100" }.to_string())
+        .collect();
+    format!(
+        "[simulation]\nhorizon = \"7d\"\ninterval = \"30m\"\nreplications = 1\nseed = 1\n\n[channels.phone]\nkind = \"voice\"\nsla = {{ within = \"20s\", target = 0.8 }}\nhandle_time = {{ distribution = \"exponential\", mean = \"1m\" }}\npatience = {{ distribution = \"exponential\", mean = \"3m\" }}\n[arrivals.phone]\nrate_per_hour = 600\n\n[groups.agents]\nchannels = [\"phone\"]\nheadcount = [{}]\n",
+        headcounts.join(", ")
     )
 }
 
@@ -237,6 +250,12 @@ fn scaling(criterion: &mut Criterion) {
             bench.iter(|| run_replication(&chat, &layout, 0))
         });
     }
+    let (swing, swing_layout) = scenario(&swing_scenario());
+    let contacts = run_replication(&swing, &swing_layout, 0).contacts_generated;
+    group.throughput(Throughput::Elements(contacts));
+    group.bench_function("swing_20000", |bench| {
+        bench.iter(|| run_replication(&swing, &swing_layout, 0))
+    });
     group.finish();
 
     let mut group = criterion.benchmark_group("enterprise");
