@@ -155,27 +155,10 @@ pub fn run(scenario: &Scenario, execution: Execution<'_>) -> Result<RunReport, S
     Ok(fold.finish(counters))
 }
 
-/// The report of replications already run: `results` in replication order, and with
-/// disruptions the paired base run's (`base_results`). What `omnisim merge` reports from
-/// shards; the same fold as `run`, so the same bytes.
-pub fn report_from_results(
-    scenario: &Scenario,
-    results: &[ReplicationResult],
-    base_results: Option<&[ReplicationResult]>,
-    counters: RunCounters,
-) -> RunReport {
-    let mut fold = ReportFold::new(scenario);
-    results.iter().for_each(|result| fold.add(result));
-    base_results
-        .unwrap_or_default()
-        .iter()
-        .for_each(|result| fold.add_base(result));
-    fold.finish(counters)
-}
-
 /// A run's report built one replication at a time, in replication order: the interval rows
-/// accumulate (`IntervalRowsFold`), and each replication leaves only its digest.
-struct ReportFold<'a> {
+/// accumulate (`IntervalRowsFold`), and each replication leaves only its digest. What `run`
+/// folds as replications finish, and `omnisim merge` as it reads them from shards.
+pub struct ReportFold<'a> {
     scenario: &'a Scenario,
     rows: IntervalRowsFold,
     digests: Vec<ReplicationDigest>,
@@ -184,7 +167,7 @@ struct ReportFold<'a> {
 }
 
 impl<'a> ReportFold<'a> {
-    fn new(scenario: &'a Scenario) -> ReportFold<'a> {
+    pub fn new(scenario: &'a Scenario) -> ReportFold<'a> {
         // Sized once: a run of 10,000 short replications keeps 10,000 digests, and growing
         // the list by doubling held up to three times that during each copy.
         let replications = scenario.simulation().replications as usize;
@@ -202,19 +185,19 @@ impl<'a> ReportFold<'a> {
     }
 
     /// The next replication of the scenario.
-    fn add(&mut self, result: &ReplicationResult) {
+    pub fn add(&mut self, result: &ReplicationResult) {
         self.rows.add(result);
         self.digests
             .push(ReplicationDigest::new(self.scenario, result));
     }
 
     /// The next replication of the scenario without its disruptions.
-    fn add_base(&mut self, result: &ReplicationResult) {
+    pub fn add_base(&mut self, result: &ReplicationResult) {
         self.base_digests
             .push(ReplicationDigest::new(self.scenario, result));
     }
 
-    fn finish(self, counters: RunCounters) -> RunReport {
+    pub fn finish(self, counters: RunCounters) -> RunReport {
         let mut summary = summarise(self.scenario, &self.digests);
         if !self.scenario.disruptions().is_empty() {
             summary.disruptions =
@@ -231,19 +214,30 @@ impl<'a> ReportFold<'a> {
 }
 
 /// Runs the replications numbered `replications` (a shard's share) and, with disruptions,
-/// the paired base run of the same ones: each is the same as in a whole run.
+/// the paired base run of the same ones: each is the same as in a whole run. Each result goes
+/// to `each` as soon as it and those before it are done, in order: the scenario's, then the
+/// base run's (marked `true`). Like `run`, this holds a few replications at a time, so a
+/// shard's memory does not grow with its replications. The counters are the scenario's.
 pub fn run_shard(
     scenario: &Scenario,
     replications: &[u32],
     execution: Execution<'_>,
-) -> Result<(Vec<ReplicationResult>, Vec<ReplicationResult>, RunCounters), SimulationError> {
-    let (results, counters) = run_replication_list(scenario, replications, execution)?;
-    let base_results = if scenario.disruptions().is_empty() {
-        Vec::new()
-    } else {
-        run_replication_list(&scenario.without_disruptions(), replications, execution)?.0
-    };
-    Ok((results, base_results, counters))
+    mut each: impl FnMut(ReplicationResult, bool) + Send,
+) -> Result<RunCounters, SimulationError> {
+    let counters =
+        fold_replication_list(scenario, replications, execution, Detail::Full, |result| {
+            each(result, false)
+        })?;
+    if !scenario.disruptions().is_empty() {
+        fold_replication_list(
+            &scenario.without_disruptions(),
+            replications,
+            execution,
+            Detail::Full,
+            |result| each(result, true),
+        )?;
+    }
+    Ok(counters)
 }
 
 /// Runs every replication of the scenario, in replication order.

@@ -282,7 +282,7 @@ pub fn write_single_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
 /// interrupted write leaves no temporary behind.
 pub fn write_single_file_streamed(
     path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> Result<(), CliError>,
+    fill: impl FnOnce(&mut (dyn Write + Send)) -> Result<(), CliError>,
 ) -> Result<(), CliError> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),

@@ -4,18 +4,24 @@
 //! records the command line that loaded its scenario; the merge parses it again, loads the
 //! scenario the same way (refusing when its fingerprint changed), and ends as `run` does.
 
+use std::fs::File;
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
+use omnisim::engine::ReplicationResult;
 use omnisim::scenario::Scenario;
-use omnisim::shard::{self, Shard, ShardHeader, ShardSpec};
-use omnisim::simulate::{self, RunCounters};
+use omnisim::shard::{
+    self, MergePlan, RawRecord, RecordKind, ShardHeader, ShardPreamble, ShardReader, ShardSpec,
+    ShardWriter,
+};
+use omnisim::simulate::{self, ReportFold, RunCounters};
 use omnisim::sweep::SweepSpec;
 
 use super::CliError;
 use super::args::{Cli, Command, CompareArgs, MergeArgs, RunArgs, SweepArgs};
 use super::compare::PreparedComparison;
-use super::files::write_single_file;
+use super::files::write_single_file_streamed;
 use super::run::{finish, prepare};
 use super::scenario_args::{directory_name, with_progress};
 
@@ -113,30 +119,46 @@ fn header(scenarios: &[&Scenario], command: &str, units: u32) -> ShardHeader {
     }
 }
 
-/// Writes a shard file to `out` (default `output/shards/<scenario>[/sweep|/compare]`) and
-/// says so.
-fn write_shard(
-    out: Option<&Path>,
-    scenario: &Scenario,
-    spec: ShardSpec,
-    shard: &Shard,
-    quiet: bool,
-    what: String,
-) -> Result<(), CliError> {
+/// Where shard `spec` of `command` goes: `out`, or `output/shards/<scenario>[/sweep|/compare]`.
+fn shard_path(out: Option<&Path>, scenario: &Scenario, spec: ShardSpec, command: &str) -> PathBuf {
     let folder = out.map(Path::to_path_buf).unwrap_or_else(|| {
         let folder = Path::new("output")
             .join("shards")
             .join(directory_name(scenario.name()));
-        match shard.header.command.as_str() {
+        match command {
             "run" => folder,
             command => folder.join(command),
         }
     });
-    std::fs::create_dir_all(&folder).map_err(|error| {
-        CliError::failure(format!("cannot create {}: {error}", folder.display()), None)
-    })?;
-    let path = folder.join(spec.file_name());
-    write_single_file(&path, &shard::encode(shard))?;
+    folder.join(spec.file_name())
+}
+
+fn shard_write_error(path: &Path, error: std::io::Error) -> CliError {
+    CliError::failure(
+        format!("cannot write {}: {error}", path.display()),
+        Some("choose a path you can write to"),
+    )
+}
+
+/// Writes a shard file at `path` atomically (nothing appears there unless it is whole): the
+/// preamble, then the records `records` writes, then the end record.
+fn write_shard_file(
+    path: &Path,
+    preamble: &ShardPreamble,
+    records: impl FnOnce(&mut ShardWriter<&mut (dyn Write + Send)>) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    write_single_file_streamed(path, |out| {
+        let mut writer =
+            ShardWriter::start(out, preamble).map_err(|error| shard_write_error(path, error))?;
+        records(&mut writer)?;
+        writer
+            .finish()
+            .map_err(|error| shard_write_error(path, error))?;
+        Ok(())
+    })
+}
+
+fn say_written(spec: ShardSpec, path: &Path, quiet: bool, what: String) {
     if !quiet {
         eprintln!(
             "wrote shard {}/{} ({what}) to {}",
@@ -145,32 +167,51 @@ fn write_shard(
             path.display()
         );
     }
-    Ok(())
 }
 
-/// `run --shard`: runs the shard's replications and writes them as a shard file.
+/// `run --shard`: runs the shard's replications and writes each to the shard file as it
+/// finishes (in order), so the shard holds a few replications at a time, as `run` does.
 pub fn run_shard(args: &RunArgs, scenario: &Scenario, spec: &str) -> Result<(), CliError> {
     let spec = resolve_spec(spec)?;
     let total = scenario.simulation().replications;
     let replications = spec.units(total);
-    let runs = if scenario.disruptions().is_empty() {
-        1
-    } else {
-        2
-    };
-    let (results, base_results, counters) = with_progress(
-        &args.simulation,
-        replications.len() as u64 * runs,
-        "replications",
-        |execution| simulate::run_shard(scenario, &replications, execution),
-    )?;
-    let shard = Shard {
+    let paired = !scenario.disruptions().is_empty();
+    let runs = if paired { 2 } else { 1 };
+    let preamble = ShardPreamble {
         header: header(&[scenario], "run", total),
         units: replications.clone(),
-        results,
-        base_results,
-        levels: Vec::new(),
+        paired,
     };
+    let path = shard_path(args.out.as_deref(), scenario, spec, "run");
+    let mut counters = None;
+    write_shard_file(&path, &preamble, |writer| {
+        let mut failed = None;
+        let ran = with_progress(
+            &args.simulation,
+            replications.len() as u64 * runs,
+            "replications",
+            |execution| {
+                simulate::run_shard(scenario, &replications, execution, |result, base| {
+                    let kind = if base {
+                        RecordKind::BaseResult
+                    } else {
+                        RecordKind::Result
+                    };
+                    if failed.is_none()
+                        && let Err(error) = writer.result(kind, &result)
+                    {
+                        failed = Some(error);
+                    }
+                })
+            },
+        )?;
+        if let Some(error) = failed {
+            return Err(shard_write_error(&path, error));
+        }
+        counters = Some(ran);
+        Ok(())
+    })?;
+    let counters = counters.expect("the shard was written");
     let what = format!(
         "{} of {} replications, {} contacts in {:.2} s",
         replications.len(),
@@ -178,14 +219,8 @@ pub fn run_shard(args: &RunArgs, scenario: &Scenario, spec: &str) -> Result<(), 
         counters.contacts_generated,
         counters.wall_seconds
     );
-    write_shard(
-        args.out.as_deref(),
-        scenario,
-        spec,
-        &shard,
-        args.simulation.quiet,
-        what,
-    )
+    say_written(spec, &path, args.simulation.quiet, what);
+    Ok(())
 }
 
 /// `sweep --shard`: runs the shard's levels (each with all its replications) and writes
@@ -206,26 +241,27 @@ pub fn sweep_shard(
         "sweep (levels x replications)",
         |execution| omnisim::sweep::run_sweep_levels(scenario, sweep, &indices, execution),
     )?;
-    let shard = Shard {
+    let preamble = ShardPreamble {
         header: header(&[scenario], "sweep", total),
         units: positions.clone(),
-        results: Vec::new(),
-        base_results: Vec::new(),
-        levels,
+        paired: false,
     };
+    let path = shard_path(args.out.as_deref(), scenario, spec, "sweep");
+    write_shard_file(&path, &preamble, |writer| {
+        for (&position, level) in positions.iter().zip(&levels) {
+            writer
+                .level(position, level)
+                .map_err(|error| shard_write_error(&path, error))?;
+        }
+        Ok(())
+    })?;
     let what = format!("{} of {} levels", positions.len(), total);
-    write_shard(
-        args.out.as_deref(),
-        scenario,
-        spec,
-        &shard,
-        args.simulation.quiet,
-        what,
-    )
+    say_written(spec, &path, args.simulation.quiet, what);
+    Ok(())
 }
 
 /// `compare --shard`: runs the shard's replications of both sides and writes them as a
-/// shard file (the candidate's results as `results`, the base's as `base_results`).
+/// shard file (the candidate's results as results, the base's as their paired results).
 pub fn compare_shard(
     args: &CompareArgs,
     prepared: &PreparedComparison,
@@ -247,26 +283,32 @@ pub fn compare_shard(
             )
         },
     )?;
-    let shard = Shard {
+    let preamble = ShardPreamble {
         header: header(&[&prepared.base, &prepared.candidate], "compare", total),
         units: replications.clone(),
-        results,
-        base_results,
-        levels: Vec::new(),
+        paired: true,
     };
+    let path = shard_path(args.out.as_deref(), &prepared.base, spec, "compare");
+    write_shard_file(&path, &preamble, |writer| {
+        let records = (results.iter().map(|result| (RecordKind::Result, result))).chain(
+            base_results
+                .iter()
+                .map(|result| (RecordKind::BaseResult, result)),
+        );
+        for (kind, result) in records {
+            writer
+                .result(kind, result)
+                .map_err(|error| shard_write_error(&path, error))?;
+        }
+        Ok(())
+    })?;
     let what = format!(
         "{} of {} replications, both sides",
         replications.len(),
         total
     );
-    write_shard(
-        args.out.as_deref(),
-        &prepared.base,
-        spec,
-        &shard,
-        args.simulation.quiet,
-        what,
-    )
+    say_written(spec, &path, args.simulation.quiet, what);
+    Ok(())
 }
 
 /// The shard files among `paths`: files as given, folders' `*.omnisim-shard` files in name
@@ -300,48 +342,70 @@ fn shard_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     Ok(files)
 }
 
-/// `omnisim merge`.
+/// A shard file being read.
+type OpenShard = ShardReader<BufReader<File>>;
+
+/// `omnisim merge`. Each shard's records are read once, as their turn comes, so the merge
+/// holds one replication at a time (a comparison, which keeps every replication to pair
+/// them, and a sweep's levels excepted).
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
-    let mut shards = Vec::new();
+    let mut readers = Vec::new();
     for path in shard_files(&args.shards)? {
         let name = path.display().to_string();
-        let bytes = std::fs::read(&path)
+        let file = File::open(&path)
             .map_err(|error| CliError::bad_input(format!("cannot read {name}: {error}")))?;
-        let shard = shard::decode(&bytes)
-            .map_err(|reason| CliError::bad_input(format!("{name}: {reason}")))?;
-        shards.push((name, shard));
+        readers.push(ShardReader::open(&name, BufReader::new(file)).map_err(CliError::bad_input)?);
     }
-    let count = shards.len();
-    let merged = shard::merge(shards).map_err(|reason| {
+    let count = readers.len();
+    let preambles: Vec<(&str, &ShardPreamble)> = readers
+        .iter()
+        .map(|reader| (reader.name.as_str(), &reader.preamble))
+        .collect();
+    let plan = shard::plan_merge(&preambles).map_err(|reason| {
         CliError::bad_input(reason).with_hint(
             "merge the shards of one `omnisim run --shard` (or one `sweep --shard`) only",
         )
     })?;
-    let what = if merged.header.command == "sweep" {
+    let header = &plan.preamble.header;
+    let what = if header.command == "sweep" {
         "levels"
     } else {
         "replications"
     };
     if let Some(path) = &args.shard_file {
-        write_single_file(path, &shard::encode(&merged))?;
+        write_shard_file(path, &plan.preamble, |writer| {
+            let mut failed = None;
+            let copied = shard::merged_records(&plan, &mut readers, |_, record| {
+                writer.raw(&record).map_err(|error| {
+                    let message = error.to_string();
+                    failed = Some(error);
+                    message
+                })
+            });
+            match (copied, failed) {
+                (_, Some(error)) => Err(shard_write_error(path, error)),
+                (Err(reason), None) => Err(CliError::bad_input(reason)),
+                (Ok(()), None) => Ok(()),
+            }
+        })?;
         if !args.quiet {
             eprintln!(
                 "merged {count} shard(s) ({} of {} {what}) into {}",
-                merged.units.len(),
-                merged.header.units,
+                plan.preamble.units.len(),
+                header.units,
                 path.display()
             );
         }
         return Ok(());
     }
-    let missing = shard::missing_units(&merged);
+    let missing = plan.missing_units();
     if !missing.is_empty() {
         let listed: Vec<String> = missing.iter().take(10).map(u32::to_string).collect();
         let one = &what[..what.len() - 1];
         return Err(CliError::bad_input(format!(
             "{} of the {} {what} are in no shard given ({one} {}{}); a shard is missing",
             missing.len(),
-            merged.header.units,
+            header.units,
             listed.join(", "),
             if missing.len() > 10 { ", ..." } else { "" }
         ))
@@ -349,12 +413,26 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
             "give every shard (shard I of N holds the {what} p with p % N = I)"
         )));
     }
-    match parse_invocation(&merged.header)? {
-        Command::Run(run_args) => merge_run(args, run_args, &merged, count),
-        Command::Sweep(sweep_args) => merge_sweep(args, sweep_args, merged, count),
-        Command::Compare(compare_args) => merge_compare(args, compare_args, &merged, count),
+    match parse_invocation(header)? {
+        Command::Run(run_args) => merge_run(args, run_args, &plan, &mut readers, count),
+        Command::Sweep(sweep_args) => merge_sweep(args, sweep_args, &plan, &mut readers, count),
+        Command::Compare(compare_args) => {
+            merge_compare(args, compare_args, &plan, &mut readers, count)
+        }
         _ => unreachable!("parse_invocation parses run, sweep and compare only"),
     }
+}
+
+/// A record's replication, or why it cannot be read.
+fn decoded_result(name: &str, record: &RawRecord) -> Result<ReplicationResult, String> {
+    if record.kind == RecordKind::Level {
+        return Err(format!(
+            "{name} is damaged: it holds a sweep level, not a replication"
+        ));
+    }
+    record
+        .result()
+        .map_err(|reason| format!("{name} is damaged: {reason}"))
 }
 
 /// Refuses a merge whose scenarios, loaded here, are not the shards'.
@@ -373,39 +451,50 @@ fn check_fingerprint(scenarios: &[&Scenario], header: &ShardHeader) -> Result<()
     )))
 }
 
-/// The run of merged shards: the whole run's files, through `run`'s own ending.
+/// The run of merged shards: the whole run's files, through `run`'s own ending. Each
+/// replication is folded as it is read, in replication order (then the paired base run's),
+/// exactly as `run` folds them.
 fn merge_run(
     args: &MergeArgs,
     mut run_args: RunArgs,
-    merged: &Shard,
+    plan: &MergePlan,
+    readers: &mut [OpenShard],
     count: usize,
 ) -> Result<(), CliError> {
     run_args.out = args.out.clone();
     run_args.format = args.format;
     run_args.simulation.quiet |= args.quiet;
     let prepared = prepare(&run_args)?;
-    check_fingerprint(&[&prepared.scenario], &merged.header)?;
+    check_fingerprint(&[&prepared.scenario], &plan.preamble.header)?;
     super::files::check_output_folder(&prepared.out_dir)?;
-    let results = &merged.results;
-    let base_results =
-        (!prepared.scenario.disruptions().is_empty()).then_some(merged.base_results.as_slice());
-    let counters = RunCounters {
-        events_processed: results.iter().map(|r| r.events_processed).sum(),
-        contacts_generated: results.iter().map(|r| r.contacts_generated).sum(),
-        peak_live_contacts: results
-            .iter()
-            .map(|r| r.peak_live_contacts)
-            .max()
-            .unwrap_or(0),
+    let mut fold = ReportFold::new(&prepared.scenario);
+    let mut counters = RunCounters {
+        events_processed: 0,
+        contacts_generated: 0,
+        peak_live_contacts: 0,
         wall_seconds: 0.0,
         threads: 1,
     };
-    let report = simulate::report_from_results(&prepared.scenario, results, base_results, counters);
+    shard::merged_records(plan, readers, |name, record| {
+        let result = decoded_result(name, &record)?;
+        if record.kind == RecordKind::BaseResult {
+            fold.add_base(&result);
+        } else {
+            counters.events_processed += result.events_processed;
+            counters.contacts_generated += result.contacts_generated;
+            counters.peak_live_contacts =
+                counters.peak_live_contacts.max(result.peak_live_contacts);
+            fold.add(&result);
+        }
+        Ok(())
+    })
+    .map_err(CliError::bad_input)?;
+    let report = fold.finish(counters);
     if !run_args.simulation.quiet {
         eprintln!(
             "merged {count} shard(s): {} replications of {}",
-            results.len(),
-            merged.header.scenario_name
+            plan.preamble.units.len(),
+            plan.preamble.header.scenario_name
         );
     }
     finish(&run_args, &prepared, &report, false)
@@ -415,24 +504,35 @@ fn merge_run(
 fn merge_sweep(
     args: &MergeArgs,
     mut sweep_args: SweepArgs,
-    merged: Shard,
+    plan: &MergePlan,
+    readers: &mut [OpenShard],
     count: usize,
 ) -> Result<(), CliError> {
     sweep_args.out = args.out.clone();
     sweep_args.format = args.format;
     sweep_args.simulation.quiet |= args.quiet;
     let (scenario, spec) = super::sweep::prepare(&sweep_args)?;
-    check_fingerprint(&[&scenario], &merged.header)?;
+    check_fingerprint(&[&scenario], &plan.preamble.header)?;
     let out_dir = super::sweep::sweep_folder(&sweep_args, &scenario);
     super::files::check_output_folder(&out_dir)?;
+    let mut levels = Vec::with_capacity(plan.preamble.units.len());
+    shard::merged_records(plan, readers, |name, record| {
+        levels.push(
+            record
+                .level()
+                .map_err(|reason| format!("{name} is damaged: {reason}"))?,
+        );
+        Ok(())
+    })
+    .map_err(CliError::bad_input)?;
     if !sweep_args.simulation.quiet {
         eprintln!(
             "merged {count} shard(s): {} levels of {}",
-            merged.levels.len(),
-            merged.header.scenario_name
+            levels.len(),
+            plan.preamble.header.scenario_name
         );
     }
-    let report = omnisim::sweep::sweep_report(&scenario, &spec, merged.levels);
+    let report = omnisim::sweep::sweep_report(&scenario, &spec, levels);
     super::sweep::finish(&sweep_args, &out_dir, &report)
 }
 
@@ -440,27 +540,42 @@ fn merge_sweep(
 fn merge_compare(
     args: &MergeArgs,
     mut compare_args: CompareArgs,
-    merged: &Shard,
+    plan: &MergePlan,
+    readers: &mut [OpenShard],
     count: usize,
 ) -> Result<(), CliError> {
     compare_args.out = args.out.clone();
     compare_args.format = args.format;
     compare_args.simulation.quiet |= args.quiet;
     let prepared = super::compare::prepare(&compare_args)?;
-    check_fingerprint(&[&prepared.base, &prepared.candidate], &merged.header)?;
+    check_fingerprint(
+        &[&prepared.base, &prepared.candidate],
+        &plan.preamble.header,
+    )?;
+    let (mut results, mut base_results) = (Vec::new(), Vec::new());
+    shard::merged_records(plan, readers, |name, record| {
+        let result = decoded_result(name, &record)?;
+        if record.kind == RecordKind::BaseResult {
+            base_results.push(result);
+        } else {
+            results.push(result);
+        }
+        Ok(())
+    })
+    .map_err(CliError::bad_input)?;
     if !compare_args.simulation.quiet {
         eprintln!(
             "merged {count} shard(s): {} replications of {} and its candidate",
-            merged.results.len(),
-            merged.header.scenario_name
+            results.len(),
+            plan.preamble.header.scenario_name
         );
     }
     let comparison = omnisim::compare::comparison_from_results(
         &prepared.base,
         &prepared.candidate,
         &prepared.settings,
-        &merged.base_results,
-        &merged.results,
+        &base_results,
+        &results,
     );
     super::compare::finish(&compare_args, &prepared, comparison)
 }

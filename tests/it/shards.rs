@@ -247,6 +247,15 @@ fn the_wrong_shards_are_refused_by_name() {
         2,
         &["is of another run", "its seed is 2, not 1"],
     );
+    // A copy cut short (a transfer gone wrong) is refused, naming the file and what is lost.
+    let whole = std::fs::read(&second).unwrap();
+    std::fs::write(path("cut.omnisim-shard"), &whole[..whole.len() / 2]).unwrap();
+    check(
+        &["merge", &first, &path("cut.omnisim-shard"), "--out", &path("out")],
+        &[],
+        2,
+        &["cut.omnisim-shard is damaged: it ends before replication"],
+    );
     std::fs::write(path("note.omnisim-shard"), "hello").unwrap();
     check(
         &["merge", &path("note.omnisim-shard"), "--out", &path("out")],
