@@ -9,6 +9,7 @@ use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
+use omnisim::compare::ComparisonFold;
 use omnisim::engine::ReplicationResult;
 use omnisim::scenario::Scenario;
 use omnisim::shard::{
@@ -346,8 +347,8 @@ fn shard_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
 type OpenShard = ShardReader<BufReader<File>>;
 
 /// `omnisim merge`. Each shard's records are read once, as their turn comes, so the merge
-/// holds one replication at a time (a comparison, which keeps every replication to pair
-/// them, and a sweep's levels excepted).
+/// holds one replication at a time (a sweep's levels excepted, which are small: each
+/// level's figures).
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let mut readers = Vec::new();
     for path in shard_files(&args.shards)? {
@@ -552,13 +553,13 @@ fn merge_compare(
         &[&prepared.base, &prepared.candidate],
         &plan.preamble.header,
     )?;
-    let (mut results, mut base_results) = (Vec::new(), Vec::new());
+    let mut fold = ComparisonFold::new(&prepared.base, &prepared.candidate, &prepared.settings);
     shard::merged_records(plan, readers, |name, record| {
         let result = decoded_result(name, &record)?;
         if record.kind == RecordKind::BaseResult {
-            base_results.push(result);
+            fold.add_base(&result);
         } else {
-            results.push(result);
+            fold.add_candidate(&result);
         }
         Ok(())
     })
@@ -566,17 +567,11 @@ fn merge_compare(
     if !compare_args.simulation.quiet {
         eprintln!(
             "merged {count} shard(s): {} replications of {} and its candidate",
-            results.len(),
+            plan.preamble.units.len(),
             plan.preamble.header.scenario_name
         );
     }
-    let comparison = omnisim::compare::comparison_from_results(
-        &prepared.base,
-        &prepared.candidate,
-        &prepared.settings,
-        &base_results,
-        &results,
-    );
+    let comparison = fold.finish();
     super::compare::finish(&compare_args, &prepared, comparison)
 }
 

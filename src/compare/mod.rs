@@ -24,7 +24,7 @@ use crate::metric::{Metric, Samples, Scope};
 use crate::metrics::digest::digests;
 use crate::metrics::samples::{
     CHANNEL_HEADLINE_METRICS, CHANNEL_INTERVAL_METRICS, GROUP_HEADLINE_METRICS,
-    channel_interval_samples, channel_samples, group_interval_samples, group_samples,
+    append_channel_interval_samples, append_group_interval_samples, channel_samples, group_samples,
 };
 use crate::scenario::Scenario;
 use crate::simulate::{Execution, run_replication_list, run_replication_range};
@@ -192,21 +192,10 @@ impl SideSamples {
         let digests = digests(scenario, results);
         append_each(&mut self.channels, channel_samples(scenario, &digests));
         append_each(&mut self.groups, group_samples(scenario, &digests));
-        for (all, batch) in [
-            (
-                &mut self.channel_intervals,
-                channel_interval_samples(scenario, results, interval_metrics),
-            ),
-            (
-                &mut self.group_intervals,
-                group_interval_samples(scenario, results, interval_metrics),
-            ),
-        ] {
-            all.resize_with(batch.len(), Vec::new);
-            for (entity, new) in all.iter_mut().zip(batch) {
-                append_each(entity, new);
-            }
-        }
+        let channel_intervals = &mut self.channel_intervals;
+        append_channel_interval_samples(channel_intervals, scenario, results, interval_metrics);
+        let group_intervals = &mut self.group_intervals;
+        append_group_interval_samples(group_intervals, scenario, results, interval_metrics);
     }
 }
 
@@ -300,33 +289,69 @@ pub fn run_compare_replications(
     Ok((base_results, candidate_results))
 }
 
-/// The comparison of both sides' results of replications 0, 1, ... (merged from shards):
-/// what `compare` gives without `until_decided`.
-pub fn comparison_from_results(
-    base: &Scenario,
-    candidate: &Scenario,
-    settings: &CompareSettings,
-    base_results: &[ReplicationResult],
-    candidate_results: &[ReplicationResult],
-) -> Comparison {
-    let notes = seed_notes(base, candidate);
-    let candidate = candidate.clone().with_seed(base.simulation().seed);
-    let metrics = settings.compared_metrics();
-    let (mut base_samples, mut candidate_samples) =
-        (SideSamples::default(), SideSamples::default());
-    base_samples.add_results(base, base_results, &metrics);
-    candidate_samples.add_results(&candidate, candidate_results, &metrics);
-    let mut comparison = comparison(
-        base,
-        &candidate,
-        &base_samples,
-        &candidate_samples,
-        &metrics,
-        &settings.subjects,
-        base_results.len() as u32,
-    );
-    comparison.notes.splice(0..0, notes);
-    comparison
+/// The comparison of both sides' results of replications 0, 1, ... (merged from shards),
+/// given one replication at a time, each side in replication order: what `compare` gives
+/// without `until_decided`. Only each replication's compared values are kept, not its
+/// counters, so a merge holds one replication's results at a time.
+pub struct ComparisonFold<'a> {
+    base: &'a Scenario,
+    /// The candidate on the base's seed, as `compare` runs it.
+    candidate: Scenario,
+    settings: &'a CompareSettings,
+    metrics: Vec<Metric>,
+    base_samples: SideSamples,
+    candidate_samples: SideSamples,
+    replications: u32,
+    /// What the comparison says of the two sides' seeds.
+    seed_notes: Vec<String>,
+}
+
+impl<'a> ComparisonFold<'a> {
+    pub fn new(
+        base: &'a Scenario,
+        candidate: &Scenario,
+        settings: &'a CompareSettings,
+    ) -> ComparisonFold<'a> {
+        ComparisonFold {
+            base,
+            candidate: candidate.clone().with_seed(base.simulation().seed),
+            settings,
+            metrics: settings.compared_metrics(),
+            base_samples: SideSamples::default(),
+            candidate_samples: SideSamples::default(),
+            replications: 0,
+            seed_notes: seed_notes(base, candidate),
+        }
+    }
+
+    /// The base's next replication.
+    pub fn add_base(&mut self, result: &ReplicationResult) {
+        let results = std::slice::from_ref(result);
+        self.base_samples
+            .add_results(self.base, results, &self.metrics);
+        self.replications += 1;
+    }
+
+    /// The candidate's next replication.
+    pub fn add_candidate(&mut self, result: &ReplicationResult) {
+        let results = std::slice::from_ref(result);
+        self.candidate_samples
+            .add_results(&self.candidate, results, &self.metrics);
+    }
+
+    pub fn finish(self) -> Comparison {
+        let mut comparison = comparison(
+            self.base,
+            &self.candidate,
+            &self.base_samples,
+            &self.candidate_samples,
+            &self.metrics,
+            &self.settings.subjects,
+            self.replications,
+        );
+        comparison.notes.splice(0..0, self.seed_notes);
+        comparison
+    }
 }
 
 /// The comparison of what both sides ran so far.

@@ -244,62 +244,67 @@ pub fn open_seconds(span: &[GroupIntervalCounts], interval_seconds: f64) -> f64 
         * interval_seconds
 }
 
-/// Per channel, then per reported interval: `metrics` (those defined per interval) in each
-/// replication.
-pub fn channel_interval_samples(
+/// Appends the `metrics` of `results` (replications in order after those already held) per
+/// channel, then per reported interval, to `all` (empty before the first). A comparison adds
+/// its replications batch by batch; a merge of shards, one at a time, so that it never holds
+/// more than one replication's counters.
+pub fn append_channel_interval_samples(
+    all: &mut Vec<Vec<Samples>>,
     scenario: &Scenario,
     results: &[ReplicationResult],
     metrics: &[Metric],
-) -> Vec<Vec<Samples>> {
+) {
     let seconds = scenario.simulation().interval_seconds;
-    interval_samples(
-        scenario,
-        scenario.channels().len(),
-        results,
-        metrics,
-        |result, cell| channel_metric_values(&result.channel_intervals[cell], seconds),
-    )
+    let entities = scenario.channels().len();
+    append_interval_samples(all, scenario, entities, results, metrics, |result, cell| {
+        channel_metric_values(&result.channel_intervals[cell], seconds)
+    })
 }
 
-/// Per group, then per reported interval: `metrics` in each replication.
-pub fn group_interval_samples(
+/// As `append_channel_interval_samples`, per group.
+pub fn append_group_interval_samples(
+    all: &mut Vec<Vec<Samples>>,
     scenario: &Scenario,
     results: &[ReplicationResult],
     metrics: &[Metric],
-) -> Vec<Vec<Samples>> {
+) {
     let seconds = scenario.simulation().interval_seconds;
-    interval_samples(
-        scenario,
-        scenario.groups().len(),
-        results,
-        metrics,
-        |result, cell| group_metric_values(&result.group_intervals[cell], seconds),
-    )
+    let entities = scenario.groups().len();
+    append_interval_samples(all, scenario, entities, results, metrics, |result, cell| {
+        group_metric_values(&result.group_intervals[cell], seconds)
+    })
 }
 
-/// Per entity (0..`entities`), then per reported interval: the `metrics` of
-/// `values(result, (entity, interval))` in each replication.
-fn interval_samples(
+/// Pushes each (entity, reported interval)'s `metrics` among `values(result, cell)` onto its
+/// samples, cell by cell (all of a cell's replications at once, for locality).
+fn append_interval_samples(
+    all: &mut Vec<Vec<Samples>>,
     scenario: &Scenario,
     entities: usize,
     results: &[ReplicationResult],
     metrics: &[Metric],
     values: impl Fn(&ReplicationResult, (usize, usize)) -> Vec<(Metric, f64)>,
-) -> Vec<Vec<Samples>> {
-    (0..entities)
-        .map(|entity_idx| {
-            scenario
-                .simulation()
-                .reported_intervals()
-                .map(|interval_idx| {
-                    samples_of(results.iter().map(|result| {
-                        values(result, (entity_idx, interval_idx))
-                            .into_iter()
-                            .filter(|(metric, _)| metrics.contains(metric))
-                            .collect()
-                    }))
-                })
-                .collect()
-        })
-        .collect()
+) {
+    all.resize_with(entities, Vec::new);
+    for (entity_idx, cells) in all.iter_mut().enumerate() {
+        for (position, interval_idx) in scenario.simulation().reported_intervals().enumerate() {
+            if position == cells.len() {
+                cells.push(Samples::new());
+            }
+            let samples = &mut cells[position];
+            for result in results {
+                let kept = values(result, (entity_idx, interval_idx))
+                    .into_iter()
+                    .filter(|(metric, _)| metrics.contains(metric));
+                for (index, (metric, value)) in kept.enumerate() {
+                    // Every replication lists the same metrics in the same order, so each
+                    // is found at its place without a lookup (and by lookup if not).
+                    match samples.get_index_mut(index) {
+                        Some((held, values)) if *held == metric => values.push(value),
+                        _ => samples.entry(metric).or_default().push(value),
+                    }
+                }
+            }
+        }
+    }
 }

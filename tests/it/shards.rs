@@ -251,7 +251,13 @@ fn the_wrong_shards_are_refused_by_name() {
     let whole = std::fs::read(&second).unwrap();
     std::fs::write(path("cut.omnisim-shard"), &whole[..whole.len() / 2]).unwrap();
     check(
-        &["merge", &first, &path("cut.omnisim-shard"), "--out", &path("out")],
+        &[
+            "merge",
+            &first,
+            &path("cut.omnisim-shard"),
+            "--out",
+            &path("out"),
+        ],
         &[],
         2,
         &["cut.omnisim-shard is damaged: it ends before replication"],
