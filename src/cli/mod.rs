@@ -14,6 +14,7 @@ mod gate;
 mod import;
 mod init;
 mod interrupt;
+mod merge;
 mod messages;
 mod plan;
 mod progress;
@@ -59,7 +60,7 @@ fn run_command(command: Command) -> Result<(), CliError> {
             allow_outside,
         } => validate::validate(&scenario, &overlays, print, allow_outside),
         Command::Run(args) => run::run(&args),
-        Command::Merge(args) => shards::merge(&args),
+        Command::Merge(args) => merge::merge(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Erlang(args) => erlang::erlang(&args),
         Command::Sweep(args) => sweep::sweep(&args),
