@@ -267,9 +267,9 @@ fn merge_compare(
     shard::merged_records(plan, readers, |name, record| {
         let result = decoded_result(name, &record)?;
         if record.kind == RecordKind::BaseResult {
-            fold.add_base(&result);
+            fold.add_base(std::slice::from_ref(&result));
         } else {
-            fold.add_candidate(&result);
+            fold.add_candidate(std::slice::from_ref(&result));
         }
         Ok(())
     })
@@ -281,7 +281,7 @@ fn merge_compare(
             plan.preamble.header.scenario_name
         );
     }
-    let comparison = fold.finish();
+    let comparison = fold.comparison();
     super::compare::finish(&compare_args, &prepared, comparison)
 }
 

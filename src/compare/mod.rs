@@ -170,18 +170,6 @@ struct SideSamples {
 }
 
 impl SideSamples {
-    fn add_batch(
-        &mut self,
-        scenario: &Scenario,
-        execution: Execution<'_>,
-        range: std::ops::Range<u32>,
-        interval_metrics: &[Metric],
-    ) -> Result<(), SimulationError> {
-        let (results, _) = run_replication_range(scenario, range, execution)?;
-        self.add_results(scenario, &results, interval_metrics);
-        Ok(())
-    }
-
     /// Appends the values of `results` (replications in order after those already held).
     fn add_results(
         &mut self,
@@ -220,30 +208,17 @@ pub fn compare(
     settings: &CompareSettings,
     execution: Execution<'_>,
 ) -> Result<Comparison, SimulationError> {
-    let base_settings = base.simulation();
-    let notes = seed_notes(base, candidate);
-    let candidate = candidate.clone().with_seed(base_settings.seed);
-    let metrics = settings.compared_metrics();
-    let batch = base_settings.replications;
+    let batch = base.simulation().replications;
     let cap = settings.until_decided.map_or(batch, |cap| cap.max(batch));
-    let (mut base_samples, mut candidate_samples) =
-        (SideSamples::default(), SideSamples::default());
+    let mut fold = ComparisonFold::new(base, candidate, settings);
     let mut done = 0;
     loop {
         let range = done..(done + batch).min(cap);
-        base_samples.add_batch(base, execution, range.clone(), &metrics)?;
-        candidate_samples.add_batch(&candidate, execution, range.clone(), &metrics)?;
+        fold.add_base(&run_replication_range(base, range.clone(), execution)?.0);
+        let candidate_results = run_replication_range(&fold.candidate, range.clone(), execution)?.0;
+        fold.add_candidate(&candidate_results);
         done = range.end;
-        let mut comparison = comparison(
-            base,
-            &candidate,
-            &base_samples,
-            &candidate_samples,
-            &metrics,
-            &settings.subjects,
-            done,
-        );
-        comparison.notes.splice(0..0, notes.iter().cloned());
+        let mut comparison = fold.comparison();
         let undecided: Vec<String> = comparison
             .all_metrics()
             .filter(|(_, _, metric)| !metric.verdict.is_decided())
@@ -289,10 +264,9 @@ pub fn run_compare_replications(
     Ok((base_results, candidate_results))
 }
 
-/// The comparison of both sides' results of replications 0, 1, ... (merged from shards),
-/// given one replication at a time, each side in replication order: what `compare` gives
-/// without `until_decided`. Only each replication's compared values are kept, not its
-/// counters, so a merge holds one replication's results at a time.
+/// The comparison of both sides' results of replications 0, 1, ..., given batch by batch
+/// (`compare`) or one replication at a time (a merge of shards), each side in replication
+/// order. Only each replication's compared values are kept, not its counters.
 pub struct ComparisonFold<'a> {
     base: &'a Scenario,
     /// The candidate on the base's seed, as `compare` runs it.
@@ -324,22 +298,21 @@ impl<'a> ComparisonFold<'a> {
         }
     }
 
-    /// The base's next replication.
-    pub fn add_base(&mut self, result: &ReplicationResult) {
-        let results = std::slice::from_ref(result);
+    /// The base's next replications.
+    pub fn add_base(&mut self, results: &[ReplicationResult]) {
         self.base_samples
             .add_results(self.base, results, &self.metrics);
-        self.replications += 1;
+        self.replications += results.len() as u32;
     }
 
-    /// The candidate's next replication.
-    pub fn add_candidate(&mut self, result: &ReplicationResult) {
-        let results = std::slice::from_ref(result);
+    /// The candidate's next replications.
+    pub fn add_candidate(&mut self, results: &[ReplicationResult]) {
         self.candidate_samples
             .add_results(&self.candidate, results, &self.metrics);
     }
 
-    pub fn finish(self) -> Comparison {
+    /// The comparison of the replications added so far.
+    pub fn comparison(&self) -> Comparison {
         let mut comparison = comparison(
             self.base,
             &self.candidate,
@@ -349,7 +322,9 @@ impl<'a> ComparisonFold<'a> {
             &self.settings.subjects,
             self.replications,
         );
-        comparison.notes.splice(0..0, self.seed_notes);
+        comparison
+            .notes
+            .splice(0..0, self.seed_notes.iter().cloned());
         comparison
     }
 }
