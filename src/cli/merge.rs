@@ -282,6 +282,8 @@ fn merge_compare(
         );
     }
     let comparison = fold.comparison();
+    // The samples are no longer needed while the files are written.
+    drop(fold);
     super::compare::finish(&compare_args, &prepared, comparison)
 }
 
