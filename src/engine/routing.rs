@@ -55,7 +55,9 @@ fn select_idle(
 ) -> Option<u32> {
     if policy == AgentSelection::LongestIdle {
         // The common case, kept tight: the front of each group's idle line is its longest
-        // idle agent; ties go to the lower agent index.
+        // idle agent; ties go to the lower agent index. Each group's front cached in its
+        // pool and compared with selects instead of branches measured slower (0.95 of this
+        // on enterprise/50, 0.93 on agents/10; 5 interleaved criterion runs each).
         let mut best: Option<(f64, u32)> = None;
         for &group_idx in groups {
             if let Some(&agent_idx) = pools[group_idx as usize].idle.front() {
