@@ -5,6 +5,9 @@
 //!   free agent taking each arrival that would wait no longer than its patience. No events,
 //!   no statistics but the counts: the limit a simulator of this queue can approach.
 //! - `mm10_patience/engine`: the same queue as an omnisim scenario, one replication.
+//! - `mm10_patience/minimal_des`: the same queue as the smallest event-driven simulation
+//!   that keeps omnisim's statistics (the engine's event list and `Recorder`, nothing else):
+//!   what a kernel special-cased to this one queue could reach.
 //! - `channels/1`, `/64` and `/1000`: the same total load split over 1, 64 or 1,000 channels, one
 //!   group serving them all (per-contact cost should not grow with channels).
 //! - `agents/10` and `agents/10000`: M/M/c at rho 0.8 with 10 or 10,000 agents (per-contact
@@ -16,50 +19,17 @@
 //! - `enterprise/retail_week_x250`: retail_week with 250 times its volumes and headcounts
 //!   (about 930,000 contacts a week, 2,660 agents, every target met), one replication.
 //!
-//! Throughput is contacts per second. Run: `cargo bench --bench scaling`; compare the
-//! recursion and the engine in one run (these machines are noisy).
+//! The two baselines are in `baselines.rs`. Throughput is contacts per second. Run:
+//! `cargo bench --bench scaling`; compare the baselines and the engine in one run (these
+//! machines are noisy).
 
+mod baselines;
+
+use baselines::{MM10_MINUTES, mm10_minimal_des, mm10_recursion};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use omnisim::engine::layout::RoutingLayout;
 use omnisim::engine::run_replication;
 use omnisim::scenario::{Scenario, parse_scenario_str};
-use rand::SeedableRng;
-use rand::rngs::Xoshiro256PlusPlus;
-use rand_distr::{Distribution, Exp};
-
-/// Contacts of the M/M/10 runs: 8 arrivals a minute for this many minutes.
-const MM10_MINUTES: f64 = 25_020.0;
-
-/// M/M/10+M by the Kiefer-Wolfowitz recursion: returns (answered, abandoned).
-fn mm10_recursion(seed: u64) -> (u64, u64) {
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let (interarrival, service, patience) = (
-        Exp::new(8.0).unwrap(),
-        Exp::new(1.0).unwrap(),
-        Exp::new(1.0 / 3.0).unwrap(),
-    );
-    // When each agent is next free, in minutes.
-    let mut free_at = [0.0f64; 10];
-    let (mut now, mut answered, mut abandoned) = (0.0, 0u64, 0u64);
-    loop {
-        now += interarrival.sample(&mut rng);
-        if now >= MM10_MINUTES {
-            return (answered, abandoned);
-        }
-        let (agent, &earliest) = free_at
-            .iter()
-            .enumerate()
-            .min_by(|a, b| a.1.total_cmp(b.1))
-            .unwrap();
-        let wait = (earliest - now).max(0.0);
-        if wait > patience.sample(&mut rng) {
-            abandoned += 1;
-        } else {
-            answered += 1;
-            free_at[agent] = now + wait + service.sample(&mut rng);
-        }
-    }
-}
 
 fn scenario(text: &str) -> (Scenario, RoutingLayout) {
     let scenario = parse_scenario_str(text, "bench").expect("valid");
@@ -217,6 +187,10 @@ fn scaling(criterion: &mut Criterion) {
     group.throughput(Throughput::Elements(contacts));
     group.bench_function("engine", |bench| {
         bench.iter(|| run_replication(&mm10, &mm10_layout, 0))
+    });
+    group.throughput(Throughput::Elements(mm10_minimal_des(&mm10, 1)));
+    group.bench_function("minimal_des", |bench| {
+        bench.iter(|| mm10_minimal_des(&mm10, 1))
     });
     group.finish();
 
