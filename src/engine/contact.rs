@@ -204,7 +204,9 @@ impl Simulation<'_> {
                     language_idx: drawn.language_idx,
                     urgency_idx: drawn.urgency_idx,
                 });
-        let contact = Contact {
+        let counted = now >= self.warmup;
+        let interval_idx = self.interval_of(now) as u32;
+        let build = |generation: u32, service_token: u32, issue_slot: u32| Contact {
             arrival_time: now - drawn.age_seconds,
             work_seconds: drawn.work_seconds,
             patience_seconds: drawn.patience_seconds,
@@ -213,20 +215,20 @@ impl Simulation<'_> {
             remaining_work: 0.0,
             progress_at: 0.0,
             class_idx: 0,
-            interval_idx: self.interval_of(now) as u32,
-            generation: 0,
-            issue_slot: NO_ISSUE,
+            interval_idx,
+            generation,
+            issue_slot,
             combination_idx: combination_idx as u32,
             agent_idx: NO_AGENT,
             lineage: drawn.lineage,
-            service_token: 0,
+            service_token,
             channel_idx: channel_idx as u16,
             issue_type_idx: drawn.issue_type_idx as u8,
             segment_idx: drawn.segment_idx as u8,
             language_idx: drawn.language_idx as u8,
             urgency_idx: drawn.urgency_idx as u8,
             state: ContactState::Waiting,
-            counted: now >= self.warmup,
+            counted,
             converted: false,
             requeued: false,
             party,
@@ -235,17 +237,23 @@ impl Simulation<'_> {
             callback_tries: 0,
             failed_attempt: false,
         };
-        self.recorder.first_attempt(&contact);
+        let is_bot = matches!(party, Party::Bot { .. });
         let open = channel.hours.is_open(now);
         // A bot answers whatever the agents' hours; what it hands over meets them.
-        let meets_bot = channel.bot.is_some() && !contact.is_bot();
-        if !open
+        let meets_bot = channel.bot.is_some() && !is_bot;
+        let refused = !open
             && !meets_bot
             && !drawn.backlog
-            && (contact.is_bot() || channel.after_hours == AfterHours::Refuse)
-        {
+            && (is_bot || channel.after_hours == AfterHours::Refuse);
+        if refused || (channel.kind == ChannelKind::SelfService && !meets_bot) {
+            let contact = build(0, 0, NO_ISSUE);
+            self.recorder.first_attempt(&contact);
+            if !refused {
+                self.recorder.deflected(&contact);
+                return;
+            }
             self.recorder.refused_closed(&contact);
-            if channel.retry.is_some() && !contact.is_bot() {
+            if channel.retry.is_some() && !is_bot {
                 // The customer may come back: the attempt joins an issue to end in.
                 let slot = self.insert_with_issue(contact);
                 self.give_up(slot, false);
@@ -254,17 +262,20 @@ impl Simulation<'_> {
             }
             return;
         }
-        if channel.kind == ChannelKind::SelfService && !meets_bot {
-            self.recorder.deflected(&contact);
-            return;
-        }
-        self.recorder.bot_reached_agents(&contact);
-        let slot = self.insert_with_issue(contact);
+        // Built in its slot, not copied there (`ContactSlab::insert_with`).
+        let issue_slot = self.open_issue(counted, is_bot);
+        let slot = self
+            .slab
+            .insert_with(|generation, service_token| build(generation, service_token, issue_slot));
+        self.count_in_issue(issue_slot, channel_idx);
+        let contact = &self.slab.contacts[slot as usize];
+        self.recorder.first_attempt(contact);
+        self.recorder.bot_reached_agents(contact);
         if meets_bot {
             self.enter_bot(slot);
             return;
         }
-        if self.channels[channel_idx].may_duplicate && !contact.is_bot() {
+        if self.channels[channel_idx].may_duplicate && !is_bot {
             self.maybe_duplicate(slot);
         }
         if open || drawn.backlog {
@@ -274,16 +285,22 @@ impl Simulation<'_> {
         }
     }
 
+    /// Opens an issue for a new customer contact when issues are tracked (else `NO_ISSUE`).
+    fn open_issue(&mut self, counted: bool, is_bot: bool) -> u32 {
+        if !self.tracking_issues || is_bot {
+            return NO_ISSUE;
+        }
+        self.recorder.flows.issues_started += u64::from(counted);
+        self.issues.insert(Issue {
+            first_arrival: self.now,
+            counted,
+            ..Issue::default()
+        })
+    }
+
     /// Inserts a new contact, opening an issue for a customer when issues are tracked.
     fn insert_with_issue(&mut self, mut contact: Contact) -> u32 {
-        if self.tracking_issues && !contact.is_bot() {
-            contact.issue_slot = self.issues.insert(Issue {
-                first_arrival: self.now,
-                counted: contact.counted,
-                ..Issue::default()
-            });
-            self.recorder.flows.issues_started += u64::from(contact.counted);
-        }
+        contact.issue_slot = self.open_issue(contact.counted, contact.is_bot());
         self.new_contact(contact)
     }
 

@@ -21,13 +21,19 @@ use super::state::{Contact, ContactState, NO_ISSUE, Origin};
 impl Simulation<'_> {
     /// Inserts a contact (new or follow-up) and opens it in its issue.
     pub(super) fn new_contact(&mut self, contact: Contact) -> u32 {
-        if contact.issue_slot != NO_ISSUE {
-            let issue = &mut self.issues.issues[contact.issue_slot as usize];
+        self.count_in_issue(contact.issue_slot, usize::from(contact.channel_idx));
+        self.slab.insert(contact)
+    }
+
+    /// A new contact on `channel_idx` joins its issue (none for `NO_ISSUE`).
+    #[inline]
+    pub(super) fn count_in_issue(&mut self, issue_slot: u32, channel_idx: usize) {
+        if issue_slot != NO_ISSUE {
+            let issue = &mut self.issues.issues[issue_slot as usize];
             issue.contacts += 1;
             issue.open += 1;
-            issue.channels.insert(usize::from(contact.channel_idx));
+            issue.channels.insert(channel_idx);
         }
-        self.slab.insert(contact)
     }
 
     /// A contact's life ends (handled, or lost: abandoned, refused); its slot is freed and

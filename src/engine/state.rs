@@ -152,6 +152,25 @@ impl ContactSlab {
         }
     }
 
+    /// Inserts the contact `build` makes from the slot's generation and service token, in
+    /// place: a contact built on the stack field by field and then copied whole stalls the
+    /// copy's wide loads on the narrow stores still in flight (store forwarding fails).
+    #[inline]
+    pub fn insert_with(&mut self, build: impl FnOnce(u32, u32) -> Contact) -> u32 {
+        match self.free_slots.pop() {
+            Some(slot) => {
+                let record = &mut self.contacts[slot as usize];
+                // Tokens only grow per slot, so a stale `ServiceEnd` never matches a new contact.
+                *record = build(record.generation, record.service_token.wrapping_add(1));
+                slot
+            }
+            None => {
+                self.contacts.push(build(0, 0));
+                (self.contacts.len() - 1) as u32
+            }
+        }
+    }
+
     /// Frees a slot; its generation moves on so that stale references no longer match.
     pub fn remove(&mut self, slot: u32) {
         let contact = &mut self.contacts[slot as usize];
