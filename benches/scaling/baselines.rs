@@ -120,19 +120,15 @@ pub fn mm10_minimal_des(scenario: &Scenario, seed: u64) -> u64 {
                 recorder.offered(&contact, idle_agents.is_empty());
                 match idle_agents.pop() {
                     Some(agent_idx) => {
-                        recorder.answered(&contact, 0.0);
-                        load.busy_units += 1;
-                        recorder.group_changed(0, now, load);
                         let record = &mut contacts[slot as usize];
-                        record.state = ContactState::InService;
-                        record.service_start = now;
-                        events.schedule(
-                            now + contact.work_seconds,
-                            Event::ServiceEnd {
-                                agent_idx,
-                                contact_slot: slot,
-                                token: 0,
-                            },
+                        minimal_start(
+                            &mut recorder,
+                            &mut load,
+                            &mut events,
+                            record,
+                            slot,
+                            agent_idx,
+                            now,
                         );
                     }
                     None => {
@@ -165,19 +161,14 @@ pub fn mm10_minimal_des(scenario: &Scenario, seed: u64) -> u64 {
                     Some((slot, _)) => {
                         recorder.queue_changed(0, now, queue.len() as u32);
                         let record = &mut contacts[slot as usize];
-                        record.state = ContactState::InService;
-                        record.service_start = now;
-                        let contact = *record;
-                        recorder.answered(&contact, now - contact.arrival_time);
-                        load.busy_units += 1;
-                        recorder.group_changed(0, now, load);
-                        events.schedule(
-                            now + contact.work_seconds,
-                            Event::ServiceEnd {
-                                agent_idx,
-                                contact_slot: slot,
-                                token: 0,
-                            },
+                        minimal_start(
+                            &mut recorder,
+                            &mut load,
+                            &mut events,
+                            record,
+                            slot,
+                            agent_idx,
+                            now,
                         );
                     }
                     None => idle_agents.push(agent_idx),
@@ -211,6 +202,32 @@ pub fn mm10_minimal_des(scenario: &Scenario, seed: u64) -> u64 {
         &recorder.channel_intervals,
     ));
     generated
+}
+
+/// `agent_idx` answers the contact in `slot` now: its wait is recorded, the group has one
+/// more busy agent, and its service end is scheduled.
+fn minimal_start(
+    recorder: &mut Recorder,
+    load: &mut GroupLoad,
+    events: &mut EventQueue,
+    record: &mut Contact,
+    slot: u32,
+    agent_idx: u32,
+    now: f64,
+) {
+    record.state = ContactState::InService;
+    record.service_start = now;
+    recorder.answered(record, now - record.arrival_time);
+    load.busy_units += 1;
+    recorder.group_changed(0, now, *load);
+    events.schedule(
+        now + record.work_seconds,
+        Event::ServiceEnd {
+            agent_idx,
+            contact_slot: slot,
+            token: 0,
+        },
+    );
 }
 
 /// A waiting first contact of the one channel, counted, arriving `now` in `interval`.
